@@ -1,0 +1,1 @@
+Console.WriteLine("Peeker.Benchmarks: no scenarios yet.");

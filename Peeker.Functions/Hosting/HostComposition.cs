@@ -1,0 +1,28 @@
+using Peeker.Functions.Health;
+
+namespace Peeker.Functions.Hosting;
+
+/// <summary>Composes the host from one extension per area (STYLE.md rule 4).</summary>
+public static class HostComposition
+{
+    /// <summary>Registers every area's services.</summary>
+    public static WebApplicationBuilder AddPeekerHost(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["urls"])
+            && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration["Host:LocalHttpPort"] ?? "7071"}");
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPeekerHealth();
+        return builder;
+    }
+
+    /// <summary>Maps every area's endpoints.</summary>
+    public static WebApplication MapPeekerHost(this WebApplication app)
+    {
+        app.MapPeekerHealth();
+        return app;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Peeker.Sandbox;
+
+/// <summary>Runs the provider simulators on their own (the host also mounts them under <c>/sandbox/...</c>).</summary>
+public static class SandboxProgram
+{
+    /// <summary>Starts a web server serving only the simulators.</summary>
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var app = builder.Build();
+        app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+        app.Run();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Peeker.Functions.Hosting;
+
+namespace Peeker.Tests.Functions;
+
+public sealed class HostTests
+{
+    [Fact]
+    public async Task Health_OverHttp_ReportsHubFromHostJson()
+    {
+        await using var factory = new WebApplicationFactory<Program>();
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("PeekerHub", body.RootElement.GetProperty("hub").GetString());
+        Assert.Equal(4, body.RootElement.GetProperty("partition_count").GetInt32());
+    }
+
+    [Fact]
+    public void AddFunctionsConfiguration_LayersHostJsonLocalSettingsAndEnvironment()
+    {
+        var dir = Directory.CreateTempSubdirectory("peeker-config-");
+        File.WriteAllText(Path.Combine(dir.FullName, "host.json"),
+            """{"extensions":{"durableTask":{"hubName":"FromHostJson","maxConcurrentActivityFunctions":7,"storageProvider":{"partitionCount":3}}}}""");
+        File.WriteAllText(Path.Combine(dir.FullName, "local.settings.sample.json"),
+            """{"Values":{"Peeker__AdminKey":"sample","AzureFunctionsJobHost__extensions__durableTask__hubName":"FromSample"}}""");
+        File.WriteAllText(Path.Combine(dir.FullName, "local.settings.json"),
+            """{"Values":{"Peeker__AdminKey":"local"}}""");
+        var variable = "AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount";
+        Environment.SetEnvironmentVariable(variable, "9");
+        try
+        {
+            var config = new ConfigurationBuilder().AddFunctionsConfiguration(dir.FullName).Build();
+
+            Assert.Equal("FromHostJson", config["AzureFunctionsJobHost:extensions:durableTask:hubName"]);
+            Assert.Equal("7", config["AzureFunctionsJobHost:extensions:durableTask:maxConcurrentActivityFunctions"]);
+            Assert.Equal("local", config["Peeker:AdminKey"]);
+            Assert.Equal("9", config["AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            dir.Delete(recursive: true);
+        }
+    }
+}
