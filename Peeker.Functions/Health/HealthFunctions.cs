@@ -9,10 +9,7 @@ public static class HealthFunctions
     /// <summary>Registers what the health endpoint reads.</summary>
     public static IServiceCollection AddPeekerHealth(this IServiceCollection services)
     {
-        services.AddOptions<DurableTaskOptions>()
-            .BindConfiguration(DurableTaskOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<DurableTaskOptions>();
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Peeker.Functions.Hosting;
 
 namespace Peeker.Tests.Functions;
@@ -20,6 +21,26 @@ public sealed class HostTests
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("PeekerHub", body.RootElement.GetProperty("hub").GetString());
         Assert.Equal(4, body.RootElement.GetProperty("partition_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task ManagementApi_WithoutAdminKey_Is401_WithAdminKey_Answers()
+    {
+        await using var factory = new WebApplicationFactory<Program>();
+        using var client = factory.CreateClient();
+        var adminKey = factory.Services.GetRequiredService<IConfiguration>()["Peeker:AdminKey"];
+
+        using var anonymous = await client.GetAsync(new Uri("/runtime/webhooks/durabletask/instances/none", UriKind.Relative));
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances/none");
+        wrong.Headers.Authorization = new("Bearer", "not-the-key");
+        using var wrongResponse = await client.SendAsync(wrong);
+        using var admin = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances/none");
+        admin.Headers.Authorization = new("Bearer", adminKey);
+        using var adminResponse = await client.SendAsync(admin);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, adminResponse.StatusCode);
     }
 
     [Fact]
