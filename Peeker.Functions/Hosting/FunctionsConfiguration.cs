@@ -89,6 +89,16 @@ public static class FunctionsConfiguration
                 {
                     using var doc = JsonDocument.Parse(File.ReadAllText(path));
                     Flatten(doc.RootElement, prefix, data);
+
+                    // host.json logging.logLevel drives the host's log levels, as in the Functions host.
+                    if (doc.RootElement.TryGetProperty("logging", out var logging) && logging.TryGetProperty("logLevel", out var levels))
+                    {
+                        foreach (var level in levels.EnumerateObject())
+                        {
+                            var category = level.Name.Equals("default", StringComparison.OrdinalIgnoreCase) ? "Default" : level.Name;
+                            data[$"Logging:LogLevel:{category}"] = level.Value.GetString();
+                        }
+                    }
                 }
 
                 Data = data;
