@@ -44,6 +44,20 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task Start_InvalidHubName_RefusesToStartNamingTheKey()
+    {
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "bad-hub",
+            })));
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("hubName", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddFunctionsConfiguration_LayersHostJsonLocalSettingsAndEnvironment()
     {
         var dir = Directory.CreateTempSubdirectory("peeker-config-");
