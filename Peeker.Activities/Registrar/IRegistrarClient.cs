@@ -7,6 +7,19 @@ public interface IRegistrarClient
 {
     /// <summary>Availability and prices for each name, in input order. Names are already normalised (lower case, punycode).</summary>
     Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(IReadOnlyList<string> domains, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Buys <see cref="RegisterDomainRequest.Domain"/> with custom nameservers, at most once: it checks the account
+    /// first (check-before-act), so a retried purchase answers <see cref="RegistrationStatus.AlreadyOwned"/>.
+    /// Taken, premium-without-consent and unsupported names are <see cref="RegistrationStatus.Unavailable"/>.
+    /// </summary>
+    Task<RegisterDomainResult> RegisterAsync(RegisterDomainRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Points an owned domain at custom nameservers (idempotent).</summary>
+    Task SetNameserversAsync(string domain, IReadOnlyList<string> nameservers, CancellationToken cancellationToken);
+
+    /// <summary>The domain as the registrar holds it in our account, or null when it is not ours.</summary>
+    Task<RegistrarDomainInfo?> GetDomainInfoAsync(string domain, CancellationToken cancellationToken);
 }
 
 /// <summary>Creates the registrar client for a caller's environment and partner.</summary>
@@ -24,3 +37,51 @@ public sealed record DomainAvailability(
     decimal? FirstYearPrice,
     decimal? RenewalPrice,
     string Currency);
+
+/// <summary>A purchase. <see cref="PremiumPrice"/> must echo the quoted premium price to buy a premium name.</summary>
+public sealed record RegisterDomainRequest(
+    string Domain,
+    int Years,
+    IReadOnlyList<string> Nameservers,
+    RegistrantContact Contact,
+    decimal? PremiumPrice = null);
+
+/// <summary>The registrant (also used as tech, admin and billing contact). Phone is <c>+NNN.NNNNNNNNNN</c>.</summary>
+public sealed record RegistrantContact(
+    string FirstName,
+    string LastName,
+    string Address1,
+    string City,
+    string StateProvince,
+    string PostalCode,
+    string Country,
+    string Phone,
+    string EmailAddress,
+    string? OrganizationName = null);
+
+/// <summary>How a purchase ended: a business outcome, not an error.</summary>
+public enum RegistrationStatus
+{
+    Purchased,
+    AlreadyOwned,
+    Unavailable,
+}
+
+/// <summary>Result of <see cref="IRegistrarClient.RegisterAsync"/>. Ids and amount are set when <see cref="Status"/> is Purchased.</summary>
+public sealed record RegisterDomainResult(
+    string Domain,
+    RegistrationStatus Status,
+    string? DomainId = null,
+    string? OrderId = null,
+    decimal? ChargedAmount = null,
+    string? Reason = null);
+
+/// <summary>A domain in our registrar account.</summary>
+public sealed record RegistrarDomainInfo(
+    string Domain,
+    string DomainId,
+    string Status,
+    bool UsesCustomNameservers,
+    IReadOnlyList<string> Nameservers,
+    DateOnly? CreatedOn,
+    DateOnly? ExpiresOn);

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Google;
+
+/// <summary>Base URLs and bearer token for one reseller account (live, or the sandbox partner's simulator account).</summary>
+internal sealed record GoogleSettings(string ResellerBaseUrl, string DirectoryBaseUrl, string SiteVerificationBaseUrl, string AccessToken);
+
+/// <summary>Google Workspace reseller provisioning; error mapping lives in <see cref="ToException"/>.</summary>
+internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings settings, ILogger<GoogleWorkspaceClient> logger)
+    : ProviderClientBase(http, logger, ProviderNames.Google), IGoogleWorkspaceClient
+{
+    /// <summary>Google's quota answers arrive as 403 with these reasons; they clear with backoff.</summary>
+    private static readonly HashSet<string> RetryableReasons = ["userRateLimitExceeded", "rateLimitExceeded", "quotaExceeded", "backendError"];
+
+    public async Task<GoogleCustomer> CreateCustomerAsync(GoogleCustomerInput c, CancellationToken cancellationToken)
+    {
+        var body = new GCustomer(null, c.Domain, c.AlternateEmail,
+            new GPostalAddress(c.ContactName, c.OrganizationName, c.AddressLine1, c.Locality, c.Region, c.PostalCode, c.CountryCode),
+            c.PhoneNumber, "domain");
+        var (created, status) = await CallAsync<GCustomer>(HttpMethod.Post, settings.ResellerBaseUrl + "/customers", body, cancellationToken, HttpStatusCode.Conflict);
+        if (status != HttpStatusCode.Conflict && created?.CustomerId is { } id)
+        {
+            return new GoogleCustomer(id, created.CustomerDomain);
+        }
+
+        var (existing, _) = await CallAsync<GCustomer>(HttpMethod.Get, settings.ResellerBaseUrl + "/customers/" + Uri.EscapeDataString(c.Domain), null, cancellationToken);
+        return new GoogleCustomer(existing!.CustomerId ?? "", existing.CustomerDomain, AlreadyExisted: true);
+    }
+
+    public async Task<GoogleSubscription> CreateSubscriptionAsync(string customerId, string skuId, string planName, int seats, CancellationToken cancellationToken)
+    {
+        var annual = planName.StartsWith("ANNUAL", StringComparison.Ordinal);
+        var body = new GSubscription(null, customerId, skuId, new GPlan(planName), new GSeats(annual ? seats : null, annual ? null : seats), null);
+        var baseUrl = $"{settings.ResellerBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions";
+        var (created, status) = await CallAsync<GSubscription>(HttpMethod.Post, baseUrl, body, cancellationToken, HttpStatusCode.Conflict);
+        if (status != HttpStatusCode.Conflict && created is not null)
+        {
+            return Map(created, alreadyExisted: false);
+        }
+
+        var (list, _) = await CallAsync<GSubscriptionList>(HttpMethod.Get, baseUrl, null, cancellationToken);
+        var existing = list?.Subscriptions?.FirstOrDefault(s => s.SkuId == skuId)
+            ?? throw new ProviderException(Provider, "duplicate", $"Subscription {skuId} reported as existing but not listed.", isRetryable: false);
+        return Map(existing, alreadyExisted: true);
+    }
+
+    public async Task<string> GetVerificationTokenAsync(string domain, CancellationToken cancellationToken)
+    {
+        var (token, _) = await CallAsync<GTokenResponse>(HttpMethod.Post, settings.SiteVerificationBaseUrl + "/token",
+            new GTokenRequest(new GSite("INET_DOMAIN", domain), "DNS_TXT"), cancellationToken);
+        return token!.Token;
+    }
+
+    public async Task<bool> VerifyDomainAsync(string domain, CancellationToken cancellationToken)
+    {
+        // 400 here means "the token is not visible yet": a normal state while DNS propagates, not an error.
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Post, settings.SiteVerificationBaseUrl + "/webResource?verificationMethod=DNS_TXT",
+            new GWebResource(new GSite("INET_DOMAIN", domain)), cancellationToken, HttpStatusCode.BadRequest);
+        return status != HttpStatusCode.BadRequest;
+    }
+
+    public async Task<GoogleUserResult> CreateUserAsync(GoogleUserInput u, CancellationToken cancellationToken)
+    {
+        var body = new GUser(null, u.PrimaryEmail, new GUserName(u.GivenName, u.FamilyName), u.Password, u.ChangePasswordAtNextLogin);
+        var (created, status) = await CallAsync<GUser>(HttpMethod.Post, settings.DirectoryBaseUrl + "/users", body, cancellationToken, HttpStatusCode.Conflict);
+        return status == HttpStatusCode.Conflict
+            ? new GoogleUserResult(null, u.PrimaryEmail, AlreadyExisted: true)
+            : new GoogleUserResult(created?.Id, created?.PrimaryEmail ?? u.PrimaryEmail, AlreadyExisted: false);
+    }
+
+    public async Task AddAliasAsync(string userKey, string alias, CancellationToken cancellationToken) =>
+        await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.DirectoryBaseUrl}/users/{Uri.EscapeDataString(userKey)}/aliases",
+            new GAlias(alias), cancellationToken, HttpStatusCode.Conflict);
+
+    public async Task SetProfilePhotoAsync(string userKey, ReadOnlyMemory<byte> photo, string mimeType, CancellationToken cancellationToken)
+    {
+        // The Directory API takes web-safe base64.
+        var data = Convert.ToBase64String(photo.Span).Replace('+', '-').Replace('/', '_');
+        await CallAsync<JsonElement>(HttpMethod.Put, $"{settings.DirectoryBaseUrl}/users/{Uri.EscapeDataString(userKey)}/photos/thumbnail",
+            new GPhoto(data, mimeType), cancellationToken);
+    }
+
+    /// <summary>Maps Google's <c>error{code,message,errors[{reason}]}</c>: quota reasons, 408, 429 and 5xx are retryable.</summary>
+    internal static ProviderException ToException(HttpStatusCode status, string body, TimeSpan? retryAfter)
+    {
+        GError? error = null;
+        try
+        {
+            error = JsonSerializer.Deserialize<GErrorBody>(body, Json)?.Error;
+        }
+        catch (JsonException)
+        {
+        }
+
+        var reason = error?.Errors is [var first, ..] ? first.Reason : null;
+        var retryable = ProviderResilience.IsTransient(status) || (reason is not null && RetryableReasons.Contains(reason));
+        return new ProviderException(ProviderNames.Google, reason ?? "http_" + ((int)status).ToString(CultureInfo.InvariantCulture),
+            error?.Message ?? status.ToString(), retryable, retryAfter, (int)status);
+    }
+
+    private async Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
+        HttpMethod method, string url, object? body, CancellationToken cancellationToken, HttpStatusCode? tolerated = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == tolerated)
+        {
+            return (default, response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ToException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
+        }
+
+        return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
+    }
+
+    private static GoogleSubscription Map(GSubscription s, bool alreadyExisted) =>
+        new(s.SubscriptionId ?? "", s.SkuId, s.Plan.PlanName, s.Seats.NumberOfSeats ?? s.Seats.MaximumNumberOfSeats ?? 0, s.Status ?? "", alreadyExisted);
+}

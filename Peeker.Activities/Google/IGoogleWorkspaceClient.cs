@@ -1,0 +1,67 @@
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Google;
+
+/// <summary>Google Workspace through the Reseller, Site Verification and Directory APIs.</summary>
+public interface IGoogleWorkspaceClient
+{
+    /// <summary>Reseller <c>POST /customers</c>; a 409 answers the existing customer with <see cref="GoogleCustomer.AlreadyExisted"/>.</summary>
+    Task<GoogleCustomer> CreateCustomerAsync(GoogleCustomerInput customer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reseller <c>POST /customers/{id}/subscriptions</c>. Annual plans send <c>seats.numberOfSeats</c>, FLEXIBLE/TRIAL
+    /// send <c>seats.maximumNumberOfSeats</c>. A 409 answers the existing subscription for the SKU.
+    /// </summary>
+    Task<GoogleSubscription> CreateSubscriptionAsync(string customerId, string skuId, string planName, int seats, CancellationToken cancellationToken);
+
+    /// <summary>Site Verification <c>POST /token</c> (DNS_TXT): the full TXT value <c>google-site-verification=…</c>.</summary>
+    Task<string> GetVerificationTokenAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Site Verification <c>POST /webResource</c>: true once Google sees the TXT record, false while it does not yet.</summary>
+    Task<bool> VerifyDomainAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Directory <c>POST /users</c>; a 409 "Entity already exists." answers <see cref="GoogleUserResult.AlreadyExisted"/>.</summary>
+    Task<GoogleUserResult> CreateUserAsync(GoogleUserInput user, CancellationToken cancellationToken);
+
+    /// <summary>Directory <c>POST /users/{userKey}/aliases</c>; an existing alias counts as done.</summary>
+    Task AddAliasAsync(string userKey, string alias, CancellationToken cancellationToken);
+
+    /// <summary>Directory <c>PUT /users/{userKey}/photos/thumbnail</c> (JPEG/PNG bytes).</summary>
+    Task SetProfilePhotoAsync(string userKey, ReadOnlyMemory<byte> photo, string mimeType, CancellationToken cancellationToken);
+}
+
+/// <summary>Creates the Google Workspace client for a caller's environment and partner.</summary>
+public interface IGoogleWorkspaceClientFactory
+{
+    IGoogleWorkspaceClient Create(ProviderScope scope);
+}
+
+/// <summary>A reseller customer to create. <see cref="AlternateEmail"/> must not be on <see cref="Domain"/>.</summary>
+public sealed record GoogleCustomerInput(
+    string Domain,
+    string AlternateEmail,
+    string ContactName,
+    string OrganizationName,
+    string AddressLine1,
+    string Locality,
+    string Region,
+    string PostalCode,
+    string CountryCode,
+    string? PhoneNumber = null);
+
+public sealed record GoogleCustomer(string CustomerId, string Domain, bool AlreadyExisted = false);
+
+public sealed record GoogleSubscription(string SubscriptionId, string SkuId, string PlanName, int Seats, string Status, bool AlreadyExisted = false);
+
+/// <summary>A user to create. The password never appears in logs or results.</summary>
+public sealed record GoogleUserInput(string PrimaryEmail, string GivenName, string FamilyName, string Password, bool ChangePasswordAtNextLogin = false);
+
+public sealed record GoogleUserResult(string? Id, string PrimaryEmail, bool AlreadyExisted);
+
+/// <summary>SKU ids of the Google-Apps product (Reseller API).</summary>
+public static class GoogleSkus
+{
+    public const string BusinessStarter = "1010020027";
+    public const string BusinessStandard = "1010020028";
+    public const string BusinessPlus = "1010020025";
+}

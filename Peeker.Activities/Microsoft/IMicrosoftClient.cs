@@ -1,0 +1,81 @@
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Microsoft;
+
+/// <summary>
+/// Microsoft 365 through Partner Center (customer tenant, licences) and Microsoft Graph (domains, users, licence
+/// assignment). Graph calls name the customer tenant they act in.
+/// </summary>
+public interface IMicrosoftClient
+{
+    /// <summary>Partner Center <c>POST /customers</c>; <paramref name="requestId"/> goes out as <c>MS-RequestId</c> so a retry creates one tenant.</summary>
+    Task<MicrosoftCustomer> CreateCustomerAsync(MicrosoftCustomerInput customer, string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Partner Center cart + checkout for <paramref name="quantity"/> licences; <paramref name="requestId"/> makes the checkout idempotent.</summary>
+    Task<MicrosoftOrder> PurchaseLicensesAsync(string customerId, string catalogItemId, int quantity, string requestId, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>POST /domains</c> unless the tenant already has it (check-before-act).</summary>
+    Task<MicrosoftDomain> AddDomainAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>GET /domains/{id}/verificationDnsRecords</c> (the <c>MS=ms…</c> TXT and its MX alternative).</summary>
+    Task<IReadOnlyList<MicrosoftDnsRecord>> GetVerificationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>POST /domains/{id}/verify</c>: true once verified, false while the TXT is not visible yet.</summary>
+    Task<bool> VerifyDomainAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>PATCH /domains/{id}</c> with <c>supportedServices: ["Email"]</c> (idempotent).</summary>
+    Task EnableEmailAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Graph <c>GET /domains/{id}/serviceConfigurationRecords</c>: the authoritative MX, SPF and autodiscover values.
+    /// Never build the MX host from a pattern: Microsoft is moving domains to <c>*.mx.microsoft</c>.
+    /// </summary>
+    Task<IReadOnlyList<MicrosoftDnsRecord>> GetServiceConfigurationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>GET /subscribedSkus</c>: licences bought and used.</summary>
+    Task<IReadOnlyList<MicrosoftSku>> GetSubscribedSkusAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>POST /users</c> with <c>usageLocation</c>; an existing UPN answers <see cref="MicrosoftUserResult.AlreadyExisted"/>.</summary>
+    Task<MicrosoftUserResult> CreateUserAsync(string tenantId, MicrosoftUserInput user, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>POST /users/{upn}/assignLicense</c>. No seat left is a non-retryable <c>CountViolation</c>.</summary>
+    Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken);
+}
+
+/// <summary>Creates the Microsoft client for a caller's environment and partner.</summary>
+public interface IMicrosoftClientFactory
+{
+    IMicrosoftClient Create(ProviderScope scope);
+}
+
+/// <summary>A new customer tenant: <see cref="InitialDomainPrefix"/> becomes <c>{prefix}.onmicrosoft.com</c>.</summary>
+public sealed record MicrosoftCustomerInput(
+    string InitialDomainPrefix,
+    string CompanyName,
+    string Email,
+    string FirstName,
+    string LastName,
+    string AddressLine1,
+    string City,
+    string State,
+    string PostalCode,
+    string Country,
+    string PhoneNumber,
+    string Culture = "en-US",
+    string Language = "en");
+
+public sealed record MicrosoftCustomer(string CustomerId, string TenantId, string InitialDomain);
+
+public sealed record MicrosoftOrder(string OrderId, string CatalogItemId, int Quantity, string Status);
+
+public sealed record MicrosoftDomain(string Id, bool IsVerified, IReadOnlyList<string> SupportedServices, bool AlreadyExisted);
+
+/// <summary>One Graph <c>domainDnsRecord</c>: <see cref="RecordType"/> Txt (Text), Mx (MailExchange, Preference) or CName (CanonicalName).</summary>
+public sealed record MicrosoftDnsRecord(string RecordType, string Label, int Ttl, string? Text, string? MailExchange, int? Preference, string? CanonicalName, string? SupportedService);
+
+public sealed record MicrosoftSku(Guid SkuId, string SkuPartNumber, int Enabled, int Consumed);
+
+/// <summary>A user to create. The password never appears in logs or results.</summary>
+public sealed record MicrosoftUserInput(string UserPrincipalName, string DisplayName, string GivenName, string Surname, string Password, string UsageLocation);
+
+public sealed record MicrosoftUserResult(string? Id, string UserPrincipalName, bool AlreadyExisted);

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Microsoft;
+
+/// <summary>Endpoints and tokens: Partner Center's, and a Graph token per customer tenant.</summary>
+internal sealed record MicrosoftSettings(string PartnerCenterBaseUrl, string GraphBaseUrl, string PartnerCenterToken, Func<string, string> GraphTokenFor);
+
+/// <summary>Partner Center + Graph; error mapping lives in <see cref="ToException"/>.</summary>
+internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings settings, ILogger<MicrosoftClient> logger)
+    : ProviderClientBase(http, logger, ProviderNames.Microsoft), IMicrosoftClient
+{
+    public async Task<MicrosoftCustomer> CreateCustomerAsync(MicrosoftCustomerInput c, string requestId, CancellationToken cancellationToken)
+    {
+        var body = new PcCustomer(null,
+            new PcCompanyProfile(c.InitialDomainPrefix + ".onmicrosoft.com", null, c.CompanyName),
+            new PcBillingProfile(c.Culture, c.Email, c.Language, c.CompanyName,
+                new PcAddress(c.FirstName, c.LastName, c.AddressLine1, c.City, c.State, c.PostalCode, c.Country, c.PhoneNumber)));
+        var (customer, _) = await CallAsync<PcCustomer>(HttpMethod.Post, settings.PartnerCenterBaseUrl + "/customers", body, settings.PartnerCenterToken, requestId, cancellationToken);
+        return new MicrosoftCustomer(customer!.Id ?? "", customer.CompanyProfile.TenantId ?? customer.Id ?? "", customer.CompanyProfile.Domain);
+    }
+
+    public async Task<MicrosoftOrder> PurchaseLicensesAsync(string customerId, string catalogItemId, int quantity, string requestId, CancellationToken cancellationToken)
+    {
+        var customerUrl = $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}";
+        var (cart, _) = await CallAsync<PcCart>(HttpMethod.Post, customerUrl + "/carts",
+            new PcCart(null, [new PcCartLineItem(0, catalogItemId, quantity, "monthly", "P1M")]), settings.PartnerCenterToken, requestId + ":cart", cancellationToken);
+        var (checkout, _) = await CallAsync<PcCheckout>(HttpMethod.Post, $"{customerUrl}/carts/{Uri.EscapeDataString(cart!.Id ?? "")}/checkout",
+            null, settings.PartnerCenterToken, requestId + ":checkout", cancellationToken);
+        if (checkout?.OrderErrors is [var error, ..])
+        {
+            throw new ProviderException(Provider, error.Code?.ToString(CultureInfo.InvariantCulture) ?? "order_error", error.Description ?? "Checkout failed.", isRetryable: false);
+        }
+
+        var order = checkout?.Orders is [var first, ..] ? first : throw new ProviderException(Provider, "bad_response", "Checkout returned no order.", isRetryable: false);
+        return new MicrosoftOrder(order.Id, catalogItemId, order.LineItems?.Sum(l => l.Quantity) ?? quantity, order.Status ?? "");
+    }
+
+    public async Task<MicrosoftDomain> AddDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
+    {
+        var token = settings.GraphTokenFor(tenantId);
+        var (existing, status) = await CallAsync<GraphDomain>(HttpMethod.Get, DomainUrl(domain), null, token, null, cancellationToken, HttpStatusCode.NotFound);
+        if (status != HttpStatusCode.NotFound && existing is not null)
+        {
+            return Map(existing, alreadyExisted: true);
+        }
+
+        var (created, _) = await CallAsync<GraphDomain>(HttpMethod.Post, settings.GraphBaseUrl + "/domains", new GraphNewDomain(domain), token, null, cancellationToken);
+        return Map(created!, alreadyExisted: false);
+    }
+
+    public async Task<IReadOnlyList<MicrosoftDnsRecord>> GetVerificationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
+        await RecordsAsync(tenantId, DomainUrl(domain) + "/verificationDnsRecords", cancellationToken);
+
+    public async Task<bool> VerifyDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
+    {
+        // 400 means Microsoft cannot see the TXT yet: a normal state while DNS propagates.
+        var (verified, status) = await CallAsync<GraphDomain>(HttpMethod.Post, DomainUrl(domain) + "/verify", null, settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.BadRequest);
+        return status != HttpStatusCode.BadRequest && verified?.IsVerified == true;
+    }
+
+    public async Task EnableEmailAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
+        await CallAsync<JsonElement>(HttpMethod.Patch, DomainUrl(domain), new GraphServices(["Email"]), settings.GraphTokenFor(tenantId), null, cancellationToken);
+
+    public async Task<IReadOnlyList<MicrosoftDnsRecord>> GetServiceConfigurationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
+        await RecordsAsync(tenantId, DomainUrl(domain) + "/serviceConfigurationRecords", cancellationToken);
+
+    public async Task<IReadOnlyList<MicrosoftSku>> GetSubscribedSkusAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var (list, _) = await CallAsync<GraphList<GraphSku>>(HttpMethod.Get, settings.GraphBaseUrl + "/subscribedSkus", null, settings.GraphTokenFor(tenantId), null, cancellationToken);
+        return list!.Value.Select(s => new MicrosoftSku(s.SkuId, s.SkuPartNumber, s.PrepaidUnits.Enabled, s.ConsumedUnits)).ToList();
+    }
+
+    public async Task<MicrosoftUserResult> CreateUserAsync(string tenantId, MicrosoftUserInput u, CancellationToken cancellationToken)
+    {
+        var token = settings.GraphTokenFor(tenantId);
+        var userUrl = settings.GraphBaseUrl + "/users/" + Uri.EscapeDataString(u.UserPrincipalName);
+        var (existing, status) = await CallAsync<GraphUser>(HttpMethod.Get, userUrl, null, token, null, cancellationToken, HttpStatusCode.NotFound);
+        if (status != HttpStatusCode.NotFound && existing is not null)
+        {
+            return new MicrosoftUserResult(existing.Id, existing.UserPrincipalName, AlreadyExisted: true);
+        }
+
+        var body = new GraphNewUser(true, u.DisplayName, u.UserPrincipalName.Split('@')[0], u.UserPrincipalName,
+            new GraphPasswordProfile(u.Password, ForceChangePasswordNextSignIn: false), u.GivenName, u.Surname, u.UsageLocation);
+        var (created, _) = await CallAsync<GraphUser>(HttpMethod.Post, settings.GraphBaseUrl + "/users", body, token, null, cancellationToken);
+        return new MicrosoftUserResult(created!.Id, created.UserPrincipalName, AlreadyExisted: false);
+    }
+
+    public async Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken) =>
+        await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.GraphBaseUrl}/users/{Uri.EscapeDataString(userPrincipalName)}/assignLicense",
+            new GraphAssignLicense([new GraphAddLicense(skuId, [])], []), settings.GraphTokenFor(tenantId), null, cancellationToken);
+
+    /// <summary>
+    /// Maps Graph's <c>error{code,message}</c> and Partner Center's <c>{code,description}</c>: 408, 429 and 5xx are
+    /// retryable, everything else (Request_BadRequest, CountViolation, invalid usage location…) fails at once.
+    /// </summary>
+    internal static ProviderException ToException(HttpStatusCode status, string body, TimeSpan? retryAfter)
+    {
+        string? code = null, message = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var root = doc.RootElement;
+            if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
+                message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+            }
+            else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("code", out var pcCode))
+            {
+                code = pcCode.ToString();
+                message = root.TryGetProperty("description", out var d) ? d.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new ProviderException(ProviderNames.Microsoft, code ?? "http_" + ((int)status).ToString(CultureInfo.InvariantCulture),
+            message ?? status.ToString(), ProviderResilience.IsTransient(status), retryAfter, (int)status);
+    }
+
+    private string DomainUrl(string domain) => settings.GraphBaseUrl + "/domains/" + Uri.EscapeDataString(domain);
+
+    private async Task<IReadOnlyList<MicrosoftDnsRecord>> RecordsAsync(string tenantId, string url, CancellationToken cancellationToken)
+    {
+        var (list, _) = await CallAsync<GraphList<GraphDnsRecord>>(HttpMethod.Get, url, null, settings.GraphTokenFor(tenantId), null, cancellationToken);
+        return list!.Value.Select(r => new MicrosoftDnsRecord(r.RecordType, r.Label, r.Ttl, r.Text, r.MailExchange, r.Preference, r.CanonicalName, r.SupportedService)).ToList();
+    }
+
+    private async Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
+        HttpMethod method, string url, object? body, string token, string? requestId, CancellationToken cancellationToken, HttpStatusCode? tolerated = null)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (requestId is not null)
+        {
+            request.Headers.Add("MS-RequestId", requestId);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == tolerated)
+        {
+            return (default, response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw ToException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
+        }
+
+        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
+        {
+            return (default, response.StatusCode);
+        }
+
+        return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
+    }
+
+    private static MicrosoftDomain Map(GraphDomain d, bool alreadyExisted) =>
+        new(d.Id, d.IsVerified ?? false, d.SupportedServices ?? [], alreadyExisted);
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Peeker.Activities.Cloudflare;
+using Peeker.Activities.Google;
+using Peeker.Activities.Microsoft;
+using Peeker.Activities.Registrar;
+using Peeker.Activities.Smartlead;
+
+namespace Peeker.Activities.Providers;
+
+/// <summary>Registers the provider clients: one resilient named HttpClient and one factory per provider.</summary>
+public static class ProvidersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IRegistrarClientFactory"/>, <see cref="ICloudflareClientFactory"/>,
+    /// <see cref="IGoogleWorkspaceClientFactory"/>, <see cref="IMicrosoftClientFactory"/> and
+    /// <see cref="ISmartleadClientFactory"/>, with options validated at startup.
+    /// </summary>
+    public static IServiceCollection AddPeekerProviders(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        Bind<SandboxProviderOptions>(services, configuration, SandboxProviderOptions.SectionName);
+        Bind<ProviderRetryOptions>(services, configuration, ProviderRetryOptions.SectionName);
+        Bind<RegistrarOptions>(services, configuration, RegistrarOptions.SectionName);
+        Bind<CloudflareOptions>(services, configuration, CloudflareOptions.SectionName);
+        Bind<GoogleWorkspaceOptions>(services, configuration, GoogleWorkspaceOptions.SectionName);
+        Bind<MicrosoftOptions>(services, configuration, MicrosoftOptions.SectionName);
+        Bind<SmartleadOptions>(services, configuration, SmartleadOptions.SectionName);
+
+        foreach (var name in new[] { ProviderNames.Registrar, ProviderNames.Cloudflare, ProviderNames.Google, ProviderNames.Microsoft, ProviderNames.Smartlead })
+        {
+            services.AddHttpClient(name).AddProviderResilience();
+        }
+
+        services.TryAddSingleton<IRegistrarClientFactory, NamecheapRegistrarClientFactory>();
+        services.TryAddSingleton<ICloudflareClientFactory, CloudflareClientFactory>();
+        services.TryAddSingleton<IGoogleWorkspaceClientFactory, GoogleWorkspaceClientFactory>();
+        services.TryAddSingleton<IMicrosoftClientFactory, MicrosoftClientFactory>();
+        services.TryAddSingleton<ISmartleadClientFactory, SmartleadClientFactory>();
+        return services;
+    }
+
+    private static void Bind<TOptions>(IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+}
