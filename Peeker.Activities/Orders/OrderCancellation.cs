@@ -35,7 +35,7 @@ public sealed class OrderCancellation(OrderStore orders, IOrderWorkflows workflo
             chosen = [];
             for (var i = 0; i < domainRefs.Count; i++)
             {
-                var match = order.Domains.FirstOrDefault(d => d.Id == domainRefs[i] || d.Domain == domainRefs[i].Trim().TrimEnd('.').ToLowerInvariant())
+                var match = order.Domains.FirstOrDefault(d => d.Id == domainRefs[i] || string.Equals(d.Domain, domainRefs[i].Trim().TrimEnd('.'), StringComparison.OrdinalIgnoreCase))
                     ?? throw ApiException.Invalid($"domains[{i}]", $"'{domainRefs[i]}' is not a domain of this order.");
                 if (!live.Contains(match))
                 {
