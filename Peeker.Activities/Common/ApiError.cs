@@ -15,18 +15,6 @@ public static class ErrorCodes
     /// <summary>404: no such record in this partner account (or no such route).</summary>
     public const string NotFound = "not_found";
 
-    /// <summary>405: the route exists but not with this method.</summary>
-    public const string MethodNotAllowed = "method_not_allowed";
-
-    /// <summary>409: the action conflicts with the record's current state.</summary>
-    public const string Conflict = "conflict";
-
-    /// <summary>413: the body is larger than the cap.</summary>
-    public const string PayloadTooLarge = "payload_too_large";
-
-    /// <summary>415: the body is not JSON.</summary>
-    public const string UnsupportedMediaType = "unsupported_media_type";
-
     /// <summary>429: over 600 requests per minute for this key.</summary>
     public const string RateLimited = "rate_limited";
 

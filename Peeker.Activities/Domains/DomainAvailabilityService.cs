@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,11 +13,11 @@ public sealed record AvailabilityRow(
     string Domain,
     bool Available,
     bool Premium,
-    long? PriceCents,
-    long? RenewalPriceCents,
-    string? Currency,
-    IReadOnlyList<string>? UsableFor,
-    string? Reason);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PriceCents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RenewalPriceCents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? UsableFor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
 
 /// <summary>
 /// Availability through the registrar client of the caller's environment, cached per name for 5 minutes in

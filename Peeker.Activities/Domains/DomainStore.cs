@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
@@ -11,11 +12,11 @@ public sealed record DomainRecord(
     string Domain,
     string Category,
     string Status,
-    string? Provider,
-    string? UserId,
-    string? OrderId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Provider,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UserId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
     IReadOnlyList<string> UsableFor,
-    string? ForwardingUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ForwardingUrl,
     DateTimeOffset CreatedAt);
 
 /// <summary>Filters of <c>GET /domains</c>.</summary>

@@ -20,7 +20,7 @@ public sealed class OrderCancellation(OrderStore orders, IOrderWorkflows workflo
         var order = await orders.GetAsync(scope.Environment, scope.PartnerId, orderId, cancellationToken) ?? throw ApiException.NotFound("order");
         if (!Cancellable.Contains(order.Status))
         {
-            throw new ApiException(409, ErrorCodes.Conflict, $"An order that is {order.Status} cannot be cancelled.", null,
+            throw new ApiException(409, ErrorCodes.InvalidRequest, $"An order that is {order.Status} cannot be cancelled.", null,
                 new Dictionary<string, object?> { ["status"] = order.Status });
         }
 
@@ -39,7 +39,7 @@ public sealed class OrderCancellation(OrderStore orders, IOrderWorkflows workflo
                     ?? throw ApiException.Invalid($"domains[{i}]", $"'{domainRefs[i]}' is not a domain of this order.");
                 if (!live.Contains(match))
                 {
-                    throw new ApiException(409, ErrorCodes.Conflict, $"'{match.Domain}' is already cancelled or scheduled for cancellation.", $"domains[{i}]");
+                    throw new ApiException(409, ErrorCodes.InvalidRequest, $"'{match.Domain}' is already cancelled or scheduled for cancellation.", $"domains[{i}]");
                 }
 
                 if (!chosen.Contains(match))

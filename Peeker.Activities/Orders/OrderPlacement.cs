@@ -48,7 +48,7 @@ public sealed class OrderPlacement(
         {
             return await orders.GetAsync(env, partnerId, winner, cancellationToken) is { } concurrent
                 ? new PlaceOrderResult(concurrent, true)
-                : throw new ApiException(409, ErrorCodes.Conflict, "An identical order is being placed right now; retry in a few seconds.");
+                : throw new ApiException(409, ErrorCodes.InvalidRequest, "An identical order is being placed right now; retry in a few seconds.");
         }
 
         var names = plan.Domains.Select(d => d.Domain).ToList();
