@@ -72,6 +72,8 @@ public static class AdminFunctions
             throw new ApiException(401, ErrorCodes.Unauthorized, "Send Authorization: Bearer <admin key>.");
         }
 
+        await http.RequestServices.GetRequiredService<PartnerApiStartup>().WaitReadyAsync(http.RequestAborted);
+
         return await next(invocation);
     }
 }

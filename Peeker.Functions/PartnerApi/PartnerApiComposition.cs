@@ -51,7 +51,8 @@ public static class PartnerApiComposition
         services.TryAddSingleton<IRegistrarClientFactory, UnwiredRegistrarClientFactory>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<PartnerAuth>();
-        services.AddHostedService<PartnerApiStartup>();
+        services.AddSingleton<PartnerApiStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartnerApiStartup>());
         services.AddOpenApi(DocumentName, PartnerOpenApi.Configure);
         return builder;
     }

@@ -26,12 +26,13 @@ public sealed class AllowLimitedKeysAttribute : Attribute;
 /// Endpoint filter on the partner route groups: <c>Authorization: Bearer pk_live_…|pk_test_…</c> (401), the per-key
 /// rate limit (429), then the preset (403: <c>read</c> keys never write, <c>limited</c> keys only check availability).
 /// </summary>
-public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter) : IEndpointFilter
+public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter, PartnerApiStartup startup) : IEndpointFilter
 {
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        await startup.WaitReadyAsync(http.RequestAborted);
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
