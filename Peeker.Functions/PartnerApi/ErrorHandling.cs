@@ -21,12 +21,10 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         try
         {
             await next(context);
-            if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405 && context.Response.ContentLength is null)
+            if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null)
             {
-                var status = context.Response.StatusCode;
-                await WriteAsync(context, status == 404
-                    ? new ApiException(404, ErrorCodes.NotFound, "No such route.")
-                    : new ApiException(405, ErrorCodes.InvalidRequest, $"{context.Request.Method} is not supported on this route."));
+                // Framework answers without a body (no route, wrong method, media type rejected by routing...).
+                await WriteAsync(context, ForStatus(context.Response.StatusCode, context.Request.Method));
             }
         }
         catch (ApiException ex)
@@ -44,6 +42,18 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
             await WriteAsync(context, new ApiException(500, ErrorCodes.InternalError, "Something went wrong on our side; nothing was charged. Retry with backoff."));
         }
     }
+
+    private static ApiException ForStatus(int status, string method) => status switch
+    {
+        404 => new ApiException(404, ErrorCodes.NotFound, "No such route."),
+        405 => new ApiException(405, ErrorCodes.InvalidRequest, $"{method} is not supported on this route."),
+        415 => new ApiException(415, ErrorCodes.InvalidRequest, "Send the body as Content-Type: application/json."),
+        401 => new ApiException(401, ErrorCodes.Unauthorized, "Authentication required."),
+        403 => new ApiException(403, ErrorCodes.Forbidden, "Not allowed."),
+        429 => new ApiException(429, ErrorCodes.RateLimited, "Too many requests."),
+        >= 500 => new ApiException(status, ErrorCodes.InternalError, "Something went wrong on our side; retry with backoff."),
+        _ => new ApiException(status, ErrorCodes.InvalidRequest, "The request could not be processed."),
+    };
 
     /// <summary>Writes the envelope for <paramref name="error"/> (keeps the request id header).</summary>
     public static async Task WriteAsync(HttpContext context, ApiException error)
