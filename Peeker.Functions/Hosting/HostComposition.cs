@@ -1,5 +1,6 @@
 using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
+using Peeker.Functions.PartnerApi;
 
 namespace Peeker.Functions.Hosting;
 
@@ -18,6 +19,7 @@ public static class HostComposition
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeekerHealth();
         builder.Services.AddPeekerEngine(builder.Configuration);
+        builder.AddPartnerApi();
         return builder;
     }
 
@@ -26,6 +28,7 @@ public static class HostComposition
     {
         app.MapPeekerHealth();
         app.MapPeekerOps();
+        app.MapPartnerApi();
         return app;
     }
 }

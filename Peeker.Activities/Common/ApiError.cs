@@ -1,0 +1,61 @@
+namespace Peeker.Activities.Common;
+
+/// <summary>The stable partner-facing error codes (spec section 2.9 plus our additions) and their HTTP statuses.</summary>
+public static class ErrorCodes
+{
+    /// <summary>400: missing, wrong-typed or invalid field.</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>401: key missing, malformed or revoked.</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>403: the key's preset does not allow the action.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>404: no such record in this partner account (or no such route).</summary>
+    public const string NotFound = "not_found";
+
+    /// <summary>429: over 600 requests per minute for this key.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>400: an order mixes the bundle and custom shapes (or <c>user</c> and <c>user_id</c>).</summary>
+    public const string OrderShapeConflict = "order_shape_conflict";
+
+    /// <summary>400: the number of domains does not match the plan.</summary>
+    public const string DomainCountMismatch = "domain_count_mismatch";
+
+    /// <summary>409: a domain is already on another active order.</summary>
+    public const string DomainAlreadyInActiveOrder = "domain_already_in_active_order";
+
+    /// <summary>400: a domain cannot be registered (taken, premium, invalid).</summary>
+    public const string DomainUnavailable = "domain_unavailable";
+
+    /// <summary>400: not enough submitted domains are usable for Microsoft.</summary>
+    public const string MicrosoftSplitUnsatisfied = "microsoft_split_unsatisfied";
+
+    /// <summary>500: something broke on our side; nothing was charged.</summary>
+    public const string InternalError = "internal_error";
+}
+
+/// <summary>A partner-facing error: becomes the <c>{"error":{code,message,field,details}}</c> envelope at the boundary.</summary>
+public sealed class ApiException(int status, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null)
+    : Exception(message)
+{
+    /// <summary>HTTP status.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>Stable code from <see cref="ErrorCodes"/>.</summary>
+    public string Code { get; } = code;
+
+    /// <summary>The offending body field, if any.</summary>
+    public string? Field { get; } = field;
+
+    /// <summary>Extra machine-readable facts.</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; } = details;
+
+    /// <summary>400 <c>invalid_request</c> naming <paramref name="field"/>.</summary>
+    public static ApiException Invalid(string field, string message) => new(400, ErrorCodes.InvalidRequest, message, field);
+
+    /// <summary>404 <c>not_found</c>.</summary>
+    public static ApiException NotFound(string what) => new(404, ErrorCodes.NotFound, $"No {what} with that id in this account.");
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Peeker.Activities.Common;
+
+/// <summary>Partner API settings, bound from the <c>Peeker</c> section (<c>Peeker__AdminKey</c> in local settings).</summary>
+public sealed class PeekerOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Peeker";
+
+    /// <summary>Bearer key for <c>/admin/v1</c>.</summary>
+    [Required, MinLength(16)]
+    public string AdminKey { get; set; } = "";
+
+    /// <summary>Base64 of 32 bytes: AES-256-GCM key for sequencer credentials at rest.</summary>
+    [Required]
+    public string EncryptionKey { get; set; } = "";
+
+    /// <summary>Development only: the demo partner's fixed sandbox key (created on first start).</summary>
+    public string? DemoApiKey { get; set; }
+
+    /// <summary>Requests per minute per API key.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>Largest accepted request body.</summary>
+    [Range(1024, 10_000_000)]
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Price of one Google license (one inbox) per month, in cents.</summary>
+    [Range(0, 1_000_000)]
+    public int GoogleLicenseCents { get; set; } = 100;
+
+    /// <summary>Price of one Microsoft license (one domain) per month, in cents.</summary>
+    [Range(0, 1_000_000)]
+    public int MicrosoftLicenseCents { get; set; } = 900;
+
+    /// <summary>TLDs Microsoft 365 cannot run (such domains are <c>usable_for: ["google"]</c>).</summary>
+    public List<string> GoogleOnlyTlds { get; set; } = ["app", "dev"];
+
+    /// <summary>The 32-byte key, validated.</summary>
+    public byte[] EncryptionKeyBytes()
+    {
+        var bytes = Convert.FromBase64String(EncryptionKey);
+        return bytes.Length == 32 ? bytes : throw new InvalidOperationException("Peeker:EncryptionKey must be base64 of 32 bytes.");
+    }
+}

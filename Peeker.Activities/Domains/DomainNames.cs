@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Peeker.Activities.Domains;
+
+/// <summary>Domain name normalisation: trim, lower case, no trailing dot, IDN to punycode, then LDH syntax checks.</summary>
+public static class DomainNames
+{
+    private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
+
+    /// <summary>The normalised name, or null when <paramref name="input"/> is not a valid registrable-looking name.</summary>
+    public static string? Normalize(string? input)
+    {
+        var name = input?.Trim().TrimEnd('.');
+        if (string.IsNullOrEmpty(name) || name.Length > 253)
+        {
+            return null;
+        }
+
+        try
+        {
+            name = Idn.GetAscii(name.ToLowerInvariant());
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        var labels = name.Split('.');
+        if (labels.Length < 2 || name.Length > 253)
+        {
+            return null;
+        }
+
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                return null;
+            }
+        }
+
+        var tld = labels[^1];
+        return tld.Length >= 2 && (tld.All(char.IsAsciiLetter) || tld.StartsWith("xn--", StringComparison.Ordinal)) ? name : null;
+    }
+
+    /// <summary>The top-level label.</summary>
+    public static string Tld(string normalized) => normalized[(normalized.LastIndexOf('.') + 1)..];
+}

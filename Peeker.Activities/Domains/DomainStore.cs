@@ -1,0 +1,171 @@
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+using Peeker.Activities.Common;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Domains;
+
+/// <summary>A domain of a partner: <c>inventory</c> (ready, on no order) or <c>connected</c> (on an order).</summary>
+public sealed record DomainRecord(
+    string Id,
+    string Domain,
+    string Category,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Provider,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UserId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
+    IReadOnlyList<string> UsableFor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ForwardingUrl,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Filters of <c>GET /domains</c>.</summary>
+public sealed record DomainFilter(string? Category, string? UserId, string? UsableFor, string? Status);
+
+/// <summary>
+/// Domains in <c>Peeker{Env}Domains</c> (PartitionKey = partner id, RowKey = <c>dom_…</c>) and the race-safe
+/// "one active order per domain" claims in <c>Peeker{Env}OrderClaims</c> (PartitionKey <c>domain</c>, RowKey = name).
+/// </summary>
+public sealed class DomainStore(PeekerTables tables)
+{
+    /// <summary>Adds domain rows (batched per partition, at most 100 per transaction).</summary>
+    public async Task AddAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<DomainRecord> domains, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in domains.Chunk(100))
+        {
+            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partnerId, d))).ToList();
+            await tables.For(env, "Domains").SubmitTransactionAsync(actions, cancellationToken);
+        }
+    }
+
+    /// <summary>The domain, or null.</summary>
+    public async Task<DomainRecord?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
+        await tables.For(env, "Domains").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+
+    /// <summary>The partner's rows for a name (newest last).</summary>
+    public async Task<IReadOnlyList<DomainRecord>> FindByNameAsync(PeekerEnvironment env, string partnerId, string domain, CancellationToken cancellationToken)
+    {
+        var rows = new List<DomainRecord>();
+        var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}' and Domain eq '{TableExtensions.Escape(domain)}'";
+        await foreach (var row in tables.For(env, "Domains").QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows.Add(Read(row));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The partner's domains in creation order.</summary>
+    public async Task<ResultPage<DomainRecord>> ListAsync(PeekerEnvironment env, string partnerId, DomainFilter f, PageRequest page, CancellationToken cancellationToken)
+    {
+        var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}'";
+        foreach (var (column, value) in new[] { ("Category", f.Category), ("UserId", f.UserId), ("Status", f.Status) })
+        {
+            if (value is not null)
+            {
+                filter += $" and {column} eq '{TableExtensions.Escape(value)}'";
+            }
+        }
+
+        if (f.UsableFor is not null)
+        {
+            filter += f.UsableFor == "microsoft" ? " and UsableMicrosoft eq true" : " and UsableGoogle eq true";
+        }
+
+        var (rows, more) = await tables.For(env, "Domains").PageAsync(filter, page.After, page.PerPage, cancellationToken);
+        return new ResultPage<DomainRecord>(rows.Select(Read).ToList(), more ? rows[^1].RowKey : null);
+    }
+
+    /// <summary>Sets a domain's status (and category when given).</summary>
+    public async Task SetStatusAsync(PeekerEnvironment env, string partnerId, string id, string status, CancellationToken cancellationToken, string? category = null)
+    {
+        var entity = new TableEntity(partnerId, id) { ["Status"] = status };
+        if (category is not null)
+        {
+            entity["Category"] = category;
+        }
+
+        await tables.For(env, "Domains").UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>The order holding an active claim on <paramref name="domain"/>, or null.</summary>
+    public async Task<string?> ActiveOrderOfAsync(PeekerEnvironment env, string domain, CancellationToken cancellationToken) =>
+        (await tables.For(env, "OrderClaims").FindAsync("domain", domain, cancellationToken))?.GetString("OrderId");
+
+    /// <summary>Claims every name for <paramref name="orderId"/> (insert-if-absent); on any conflict releases what it took and returns the conflicting names.</summary>
+    public async Task<IReadOnlyList<string>> TryClaimAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string> domains, CancellationToken cancellationToken)
+    {
+        var table = tables.For(env, "OrderClaims");
+        var taken = new List<string>();
+        var conflicts = new List<string>();
+        foreach (var domain in domains)
+        {
+            if (await table.TryAddAsync(new TableEntity("domain", domain) { ["OrderId"] = orderId }, cancellationToken))
+            {
+                taken.Add(domain);
+            }
+            else
+            {
+                conflicts.Add(domain);
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            await ReleaseAsync(env, orderId, taken, cancellationToken);
+        }
+
+        return conflicts;
+    }
+
+    /// <summary>Releases claims held by <paramref name="orderId"/> (a claim of another order is left alone).</summary>
+    public async Task ReleaseAsync(PeekerEnvironment env, string orderId, IEnumerable<string> domains, CancellationToken cancellationToken)
+    {
+        var table = tables.For(env, "OrderClaims");
+        foreach (var domain in domains)
+        {
+            if (await table.FindAsync("domain", domain, cancellationToken) is { } row && row.GetString("OrderId") == orderId)
+            {
+                try
+                {
+                    await table.DeleteEntityAsync("domain", domain, row.ETag, cancellationToken);
+                }
+                catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+                {
+                    // Already released or re-claimed: nothing of ours to remove.
+                }
+            }
+        }
+    }
+
+    private static TableEntity ToEntity(string partnerId, DomainRecord d) => new(partnerId, d.Id)
+    {
+        ["Domain"] = d.Domain,
+        ["Category"] = d.Category,
+        ["Status"] = d.Status,
+        ["Provider"] = d.Provider,
+        ["UserId"] = d.UserId,
+        ["OrderId"] = d.OrderId,
+        ["UsableGoogle"] = d.UsableFor.Contains("google"),
+        ["UsableMicrosoft"] = d.UsableFor.Contains("microsoft"),
+        ["ForwardingUrl"] = d.ForwardingUrl,
+        ["CreatedAt"] = d.CreatedAt,
+    };
+
+    private static DomainRecord Read(TableEntity e)
+    {
+        var usable = new List<string>();
+        if (e.GetBoolean("UsableGoogle") == true)
+        {
+            usable.Add("google");
+        }
+
+        if (e.GetBoolean("UsableMicrosoft") == true)
+        {
+            usable.Add("microsoft");
+        }
+
+        return new DomainRecord(e.RowKey, e.Str("Domain"), e.Str("Category"), e.Str("Status"), e.GetString("Provider"), e.GetString("UserId"),
+            e.GetString("OrderId"), usable, e.GetString("ForwardingUrl"), e.Time("CreatedAt"));
+    }
+}

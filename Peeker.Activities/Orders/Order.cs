@@ -1,0 +1,72 @@
+namespace Peeker.Activities.Orders;
+
+/// <summary>Order statuses (spec section 6.7).</summary>
+public static class OrderStatus
+{
+    /// <summary>Accepted, provisioning.</summary>
+    public const string InProgress = "in_progress";
+
+    /// <summary>Everything live.</summary>
+    public const string Completed = "completed";
+
+    /// <summary>Unrecoverable error.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Needs partner input (rows in <c>GET /orders/pending</c>).</summary>
+    public const string ActionRequired = "action_required";
+
+    /// <summary>Cancellation accepted, runs at the end of the renewal period.</summary>
+    public const string CancelScheduled = "cancel_scheduled";
+
+    /// <summary>Cancelled; domains released.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>All values, for filter validation.</summary>
+    public static readonly IReadOnlyList<string> All = [InProgress, Completed, Failed, ActionRequired, CancelScheduled, Cancelled];
+}
+
+/// <summary>One persona inboxes are named after.</summary>
+public sealed record Persona(string FirstName, string LastName, string? ProfilePictureUrl);
+
+/// <summary>One cost line: <see cref="AmountCents"/> is the line total.</summary>
+public sealed record LineItem(string Type, int Quantity, long AmountCents);
+
+/// <summary>What the order costs per renewal period.</summary>
+public sealed record OrderCosts(long TotalCents, string Currency, IReadOnlyList<LineItem> LineItems);
+
+/// <summary>A domain on an order. <see cref="Source"/> is <c>registered</c> (bought by Peeker) or <c>imported</c> (from inventory).</summary>
+public sealed record OrderDomain(string Id, string Domain, string Provider, string Source, string? ForwardingUrl, string Status);
+
+/// <summary>A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).</summary>
+public sealed record Order(
+    string Id,
+    string PartnerId,
+    string UserId,
+    string Email,
+    string? BundleId,
+    string Status,
+    int GoogleLicenses,
+    int MicrosoftLicenses,
+    int GoogleInboxesPerDomain,
+    long? SequencerClientId,
+    string? ForwardingUrl,
+    OrderCosts Costs,
+    IReadOnlyList<OrderDomain> Domains,
+    IReadOnlyList<Persona> Personas,
+    DateTimeOffset RenewsAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CancelsAt);
+
+/// <summary>A row of <c>GET /orders/pending</c>.</summary>
+public sealed record PendingAction(
+    string Id,
+    string OrderId,
+    string? UserId,
+    string Type,
+    string Reason,
+    string Status,
+    string? DomainId,
+    string? Domain,
+    Persona? User,
+    string Message,
+    DateTimeOffset CreatedAt);

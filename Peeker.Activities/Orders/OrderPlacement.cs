@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Peeker.Activities.Bundles;
+using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Users;
+
+namespace Peeker.Activities.Orders;
+
+/// <summary>
+/// Places an order (spec section 6): replays identical bodies, validates every rule with reads only, then claims
+/// the domains, persists the order and starts <c>ProvisionOrder</c>. A rejected order changes nothing; a failure
+/// after the claims is rolled back and reported as <c>internal_error</c> (nothing is charged before provisioning).
+/// </summary>
+public sealed class OrderPlacement(
+    OrderStore orders,
+    OrderIdempotencyStore idempotency,
+    BundleStore bundles,
+    UserStore users,
+    DomainStore domains,
+    ISequencerCredentialStore credentials,
+    IOrderWorkflows workflows,
+    OrderPlanner planner,
+    TimeProvider time,
+    ILogger<OrderPlacement> logger)
+{
+    /// <summary>Places or replays the order.</summary>
+    public async Task<PlaceOrderResult> PlaceAsync(ProviderScope scope, PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        var env = scope.Environment;
+        var partnerId = scope.PartnerId;
+        if (await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
+            && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous)
+        {
+            return new PlaceOrderResult(previous, true);
+        }
+
+        var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(env, partnerId, request, cancellationToken);
+        var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
+        var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
+
+        var now = time.GetUtcNow();
+        var orderId = Ids.New("ord", time);
+        var winner = await idempotency.ReserveAsync(env, request.ApiKeyId, request.BodyHash, orderId,
+            async id => await orders.GetAsync(env, partnerId, id, cancellationToken) is { } o ? o.Status != OrderStatus.Failed : true,
+            cancellationToken);
+        if (winner != orderId)
+        {
+            return await orders.GetAsync(env, partnerId, winner, cancellationToken) is { } concurrent
+                ? new PlaceOrderResult(concurrent, true)
+                : throw new ApiException(409, ErrorCodes.InvalidRequest, "An identical order is being placed right now; retry in a few seconds.");
+        }
+
+        var names = plan.Domains.Select(d => d.Domain).ToList();
+        var conflicts = await domains.TryClaimAsync(env, orderId, names, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, cancellationToken);
+            throw ActiveOrderConflict(conflicts);
+        }
+
+        try
+        {
+            user ??= (await users.CreateAsync(env, partnerId, new UserSpec(request.UserEmail!, request.UserFirstName, request.UserLastName,
+                new SequencerRouting(request.Sequencer.Provider, request.Sequencer.ClientId)), cancellationToken)).User;
+            await credentials.SaveAsync(env, orderId, request.Sequencer, cancellationToken);
+            var order = new Order(orderId, partnerId, user.Id, user.Email, bundleId, OrderStatus.InProgress, googleLicenses, microsoftLicenses,
+                inboxesPerDomain, request.Sequencer.ClientId, request.ForwardingUrl, planner.Costs(plan, googleLicenses, microsoftLicenses),
+                plan.Domains, request.Personas, now.AddMonths(1), now, null);
+            await domains.AddAsync(env, partnerId, plan.Domains.Select(d => new DomainRecord(
+                d.Id, d.Domain, "connected", d.Status, d.Provider, user.Id, orderId, planner.UsableFor(d.Domain), d.ForwardingUrl, now)).ToList(), cancellationToken);
+            await orders.CreateAsync(env, order, cancellationToken);
+            if (bundleId is not null)
+            {
+                await bundles.MarkUsedAsync(env, partnerId, bundleId, cancellationToken);
+            }
+
+            await workflows.StartProvisioningAsync(env, orderId, cancellationToken);
+            return new PlaceOrderResult(order, false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Placing order {OrderId} failed; rolling back its claims", orderId);
+            await orders.SetStatusAsync(env, orderId, OrderStatus.Failed, CancellationToken.None);
+            await domains.ReleaseAsync(env, orderId, names, CancellationToken.None);
+            await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, CancellationToken.None);
+            throw new ApiException(500, ErrorCodes.InternalError, "The order could not be placed; nothing was charged. Retry with backoff.");
+        }
+    }
+
+    private async Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> ResolvePlanAsync(
+        PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (request.BundleId is null)
+        {
+            return (null, request.GoogleLicenses ?? 0, request.MicrosoftLicenses ?? 0, request.GoogleInboxesPerDomain);
+        }
+
+        var bundle = await bundles.GetAsync(env, partnerId, request.BundleId, cancellationToken);
+        if (bundle is null)
+        {
+            throw new ApiException(404, ErrorCodes.NotFound, "No bundle with that id in this account.", "bundle_id");
+        }
+
+        if (bundle.Status != "active")
+        {
+            throw ApiException.Invalid("bundle_id", "The bundle is archived; use an active bundle.");
+        }
+
+        return (bundle.Id, bundle.RequiredDomains.Google * bundle.GoogleInboxesPerDomain, bundle.RequiredDomains.Microsoft, bundle.GoogleInboxesPerDomain);
+    }
+
+    private async Task<User?> ResolveUserAsync(PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (request.UserId is not null)
+        {
+            var byId = await users.GetAsync(env, partnerId, request.UserId, cancellationToken);
+            return byId is { Status: "active" } ? byId : throw new ApiException(404, ErrorCodes.NotFound, "No user with that id in this account.", "user");
+        }
+
+        return await users.GetByEmailAsync(env, partnerId, request.UserEmail!, cancellationToken);
+    }
+
+    /// <summary>409 naming the domains already on an active order.</summary>
+    public static ApiException ActiveOrderConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainAlreadyInActiveOrder,
+        $"Already on an active order: {string.Join(", ", names)}.", "domains", new Dictionary<string, object?> { ["domains"] = names });
+}

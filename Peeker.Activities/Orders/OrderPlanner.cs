@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Orders;
+
+/// <summary>The order's domains with providers assigned, and what registering them costs.</summary>
+public sealed record OrderPlan(IReadOnlyList<OrderDomain> Domains, long RegistrationCents, int RegisteredCount, string Currency);
+
+/// <summary>
+/// The domain rules of spec section 6.3, reads only: names valid and distinct, count equal to the plan, none on
+/// another active order, each available and not premium (or in the partner's inventory), enough usable for
+/// Microsoft. Assigns providers: Google-only names to Google, then the first Microsoft-usable names to Microsoft.
+/// </summary>
+public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService availability, TimeProvider time, IOptions<PeekerOptions> options)
+{
+    /// <summary>Domain status while an order provisions it.</summary>
+    public const string Provisioning = "provisioning";
+
+    /// <summary>Validates the submitted domains against the plan and assigns providers.</summary>
+    public async Task<OrderPlan> PlanAsync(ProviderScope scope, IReadOnlyList<RequestedDomain> requested, int googleLicenses, int microsoftLicenses,
+        int inboxesPerDomain, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var name = DomainNames.Normalize(requested[i].Domain) ?? throw ApiException.Invalid($"domains[{i}]", $"'{requested[i].Domain}' is not a valid domain name.");
+            if (names.Contains(name))
+            {
+                throw ApiException.Invalid($"domains[{i}]", $"'{name}' is listed twice.");
+            }
+
+            names.Add(name);
+        }
+
+        var googleDomains = (googleLicenses + inboxesPerDomain - 1) / inboxesPerDomain;
+        var required = googleDomains + microsoftLicenses;
+        if (names.Count != required)
+        {
+            throw new ApiException(400, ErrorCodes.DomainCountMismatch, $"The plan needs {required} domains; {names.Count} were submitted.", "domains",
+                new Dictionary<string, object?> { ["required_count"] = required, ["submitted_count"] = names.Count, ["missing_count"] = required - names.Count });
+        }
+
+        var busy = new List<string>();
+        foreach (var name in names)
+        {
+            if (await domains.ActiveOrderOfAsync(scope.Environment, name, cancellationToken) is not null)
+            {
+                busy.Add(name);
+            }
+        }
+
+        if (busy.Count > 0)
+        {
+            throw OrderPlacement.ActiveOrderConflict(busy);
+        }
+
+        var imported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var rows = await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken);
+            if (rows.Any(r => r.Category == "inventory"))
+            {
+                imported.Add(name);
+            }
+        }
+
+        var toBuy = names.Where(n => !imported.Contains(n)).ToList();
+        var rowsByName = toBuy.Count == 0
+            ? []
+            : (await availability.CheckAsync(scope, toBuy, cancellationToken)).ToDictionary(r => r.Domain, StringComparer.Ordinal);
+        var unavailable = toBuy.Where(n => !rowsByName[n].Available).ToList();
+        if (unavailable.Count > 0)
+        {
+            throw new ApiException(400, ErrorCodes.DomainUnavailable, $"Not available for registration: {string.Join(", ", unavailable)}.", "domains",
+                new Dictionary<string, object?>
+                {
+                    ["domains"] = unavailable.Select(n => new Dictionary<string, object?> { ["domain"] = n, ["reason"] = rowsByName[n].Reason }).ToList(),
+                });
+        }
+
+        var microsoftUsable = names.Where(n => UsableFor(n).Contains("microsoft")).ToList();
+        if (microsoftUsable.Count < microsoftLicenses)
+        {
+            throw new ApiException(400, ErrorCodes.MicrosoftSplitUnsatisfied,
+                $"The plan needs {microsoftLicenses} Microsoft domains but only {microsoftUsable.Count} submitted domains can run Microsoft 365.", "domains",
+                new Dictionary<string, object?> { ["required_microsoft_count"] = microsoftLicenses, ["usable_microsoft_count"] = microsoftUsable.Count });
+        }
+
+        var forMicrosoft = microsoftUsable.Take(microsoftLicenses).ToHashSet(StringComparer.Ordinal);
+        var planned = names.Select((name, i) => new OrderDomain(
+            Ids.New("dom", time), name, forMicrosoft.Contains(name) ? "microsoft" : "google", imported.Contains(name) ? "imported" : "registered",
+            requested[i].ForwardingUrl, Provisioning)).ToList();
+        var currency = rowsByName.Values.Select(r => r.Currency).FirstOrDefault(c => c is not null) ?? "usd";
+        return new OrderPlan(planned, rowsByName.Values.Sum(r => r.PriceCents ?? 0), toBuy.Count, currency);
+    }
+
+    /// <summary>Costs per renewal period: licenses at configured prices plus first-year registration of bought names.</summary>
+    public OrderCosts Costs(OrderPlan plan, int googleLicenses, int microsoftLicenses)
+    {
+        var o = options.Value;
+        var lines = new List<LineItem>
+        {
+            new("google_license", googleLicenses, (long)googleLicenses * o.GoogleLicenseCents),
+            new("microsoft_license", microsoftLicenses, (long)microsoftLicenses * o.MicrosoftLicenseCents),
+            new("domain_registration", plan.RegisteredCount, plan.RegistrationCents),
+        };
+        return new OrderCosts(lines.Sum(l => l.AmountCents), plan.Currency, lines);
+    }
+
+    /// <summary>Providers a domain can run.</summary>
+    public IReadOnlyList<string> UsableFor(string domain) => availability.UsableFor(domain);
+}

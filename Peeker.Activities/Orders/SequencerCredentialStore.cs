@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Orders;
+
+/// <summary>Smartlead login given on an order. Never returned, logged, or put into orchestration inputs or history.</summary>
+public sealed record SequencerCredentials(string Provider, long? ClientId, string LoginEmail, string LoginPassword)
+{
+    /// <summary>Keeps the password out of accidental ToString calls (logs, exceptions).</summary>
+    public override string ToString() => $"SequencerCredentials {{ Provider = {Provider}, ClientId = {ClientId} }}";
+}
+
+/// <summary>Sequencer credentials by order id, encrypted at rest.</summary>
+public interface ISequencerCredentialStore
+{
+    /// <summary>Stores (or replaces) the credentials of an order.</summary>
+    Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken);
+
+    /// <summary>The decrypted credentials, or null.</summary>
+    Task<SequencerCredentials?> GetAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// AES-256-GCM (key <c>Peeker:EncryptionKey</c>, the order id as associated data) in
+/// <c>Peeker{Env}SequencerCredentials</c>: PartitionKey = order id, RowKey <c>sequencer</c>, one column
+/// <c>Sealed</c> = base64(nonce | tag | ciphertext).
+/// </summary>
+public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<PeekerOptions> options) : ISequencerCredentialStore
+{
+    /// <inheritdoc />
+    public async Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken)
+    {
+        var plain = JsonSerializer.SerializeToUtf8Bytes(credentials, StoreJson.Options);
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var tag = new byte[16];
+        var cipher = new byte[plain.Length];
+        using (var aes = new AesGcm(options.Value.EncryptionKeyBytes(), 16))
+        {
+            aes.Encrypt(nonce, plain, cipher, tag, Encoding.UTF8.GetBytes(orderId));
+        }
+
+        CryptographicOperations.ZeroMemory(plain);
+        await tables.For(env, "SequencerCredentials").UpsertEntityAsync(
+            new TableEntity(orderId, "sequencer") { ["Sealed"] = Convert.ToBase64String([.. nonce, .. tag, .. cipher]) },
+            TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<SequencerCredentials?> GetAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken)
+    {
+        if (await tables.For(env, "SequencerCredentials").FindAsync(orderId, "sequencer", cancellationToken) is not { } row)
+        {
+            return null;
+        }
+
+        var sealedBytes = Convert.FromBase64String(row.Str("Sealed"));
+        var plain = new byte[sealedBytes.Length - 28];
+        using (var aes = new AesGcm(options.Value.EncryptionKeyBytes(), 16))
+        {
+            aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plain, Encoding.UTF8.GetBytes(orderId));
+        }
+
+        return JsonSerializer.Deserialize<SequencerCredentials>(plain, StoreJson.Options);
+    }
+}

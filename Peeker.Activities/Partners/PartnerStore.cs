@@ -1,0 +1,34 @@
+using Azure.Data.Tables;
+using Peeker.Activities.Common;
+
+namespace Peeker.Activities.Partners;
+
+/// <summary>A partner organisation (<c>org_…</c>).</summary>
+public sealed record Partner(string Id, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>Partners in the shared <c>PeekerPartners</c> table (PartitionKey <c>partner</c>, RowKey = id).</summary>
+public sealed class PartnerStore(PeekerTables tables, TimeProvider time)
+{
+    private const string Partition = "partner";
+
+    private TableClient Table => tables.Shared("PeekerPartners");
+
+    /// <summary>Creates a partner with a new id, or with <paramref name="fixedId"/> if it does not exist yet.</summary>
+    public async Task<Partner> CreateAsync(string name, CancellationToken cancellationToken, string? fixedId = null)
+    {
+        var partner = new Partner(fixedId ?? Ids.New("org", time), name, time.GetUtcNow());
+        var added = await Table.TryAddAsync(new TableEntity(Partition, partner.Id)
+        {
+            ["Name"] = partner.Name,
+            ["CreatedAt"] = partner.CreatedAt,
+        }, cancellationToken);
+        return added ? partner : (await GetAsync(partner.Id, cancellationToken))!;
+    }
+
+    /// <summary>The partner, or null.</summary>
+    public async Task<Partner?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var row = await Table.FindAsync(Partition, id, cancellationToken);
+        return row is null ? null : new Partner(row.RowKey, row.Str("Name"), row.Time("CreatedAt"));
+    }
+}

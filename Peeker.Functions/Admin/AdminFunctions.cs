@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.ApiKeys;
+using Peeker.Activities.Common;
+using Peeker.Activities.Partners;
+using Peeker.Activities.Providers;
+using Peeker.Functions.PartnerApi;
+
+namespace Peeker.Functions.Admin;
+
+/// <summary>A new partner with its first two full-preset keys (shown once).</summary>
+public sealed record CreatedPartner(string Id, string Name, PartnerKeys ApiKeys);
+
+/// <summary>The plain-text keys of a new partner.</summary>
+public sealed record PartnerKeys(string Test, string Live);
+
+/// <summary>A new key, shown once.</summary>
+public sealed record CreatedKey(string Id, string Key, string Environment, string PermissionPreset, string Label, string PartnerId);
+
+/// <summary>
+/// What the spec's partner portal does, for operators: <c>/admin/v1</c>, authenticated with
+/// <c>Authorization: Bearer {Peeker:AdminKey}</c>.
+/// </summary>
+public static class AdminFunctions
+{
+    private static readonly string[] Environments = ["test", "live"];
+    private static readonly string[] Presets = ["full", "limited", "read"];
+
+    /// <summary>Maps the admin endpoints.</summary>
+    public static void MapAdmin(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/admin/v1").AddEndpointFilter(RequireAdminKey).ExcludeFromDescription();
+        group.MapPost("/partners", CreatePartnerAsync);
+        group.MapPost("/partners/{id}/api_keys", CreateKeyAsync);
+        group.MapDelete("/api_keys/{keyId}", RevokeAsync);
+    }
+
+    private static async Task<IResult> CreatePartnerAsync(HttpContext http, PartnerStore partners, ApiKeyStore keys)
+    {
+        var body = await JsonBody.ReadAsync(http);
+        var partner = await partners.CreateAsync(body.String("name", required: true, maxLength: 200)!.Trim(), http.RequestAborted);
+        var (_, test) = await keys.CreateAsync(partner.Id, PeekerEnvironment.Test, PermissionPreset.Full, "default", http.RequestAborted);
+        var (_, live) = await keys.CreateAsync(partner.Id, PeekerEnvironment.Live, PermissionPreset.Full, "default", http.RequestAborted);
+        return PartnerResults.Created(new CreatedPartner(partner.Id, partner.Name, new PartnerKeys(test, live)));
+    }
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext http, string id, PartnerStore partners, ApiKeyStore keys)
+    {
+        var body = await JsonBody.ReadAsync(http);
+        var environment = body.Enum("environment", Environments, required: true)!;
+        var preset = body.Enum("permission_preset", Presets) ?? "full";
+        var label = body.String("label", maxLength: 100) ?? "";
+        _ = await partners.GetAsync(id, http.RequestAborted) ?? throw ApiException.NotFound("partner");
+        var (key, secret) = await keys.CreateAsync(id, environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
+            Enum.Parse<PermissionPreset>(preset, ignoreCase: true), label, http.RequestAborted);
+        return PartnerResults.Created(new CreatedKey(key.Id, secret, environment, preset, label, id));
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext http, string keyId, ApiKeyStore keys) =>
+        await keys.RevokeAsync(keyId, http.RequestAborted)
+            ? PartnerResults.Ok(new DeletedResource(keyId, "revoked"))
+            : throw ApiException.NotFound("API key");
+
+    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        var expected = Encoding.UTF8.GetBytes("Bearer " + http.RequestServices.GetRequiredService<IOptions<PeekerOptions>>().Value.AdminKey);
+        var given = Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString());
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            throw new ApiException(401, ErrorCodes.Unauthorized, "Send Authorization: Bearer <admin key>.");
+        }
+
+        await http.RequestServices.GetRequiredService<PartnerApiStartup>().WaitReadyAsync(http.RequestAborted);
+
+        return await next(invocation);
+    }
+}

@@ -1,0 +1,89 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Peeker.Activities.ApiKeys;
+using Peeker.Activities.Bundles;
+using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Partners;
+using Peeker.Activities.Registrar;
+using Peeker.Activities.Users;
+using Peeker.Functions.Admin;
+
+namespace Peeker.Functions.PartnerApi;
+
+/// <summary>Registers and maps the Partner API (<c>/partner/v1</c>, alias <c>/api/partner/v1</c>), its admin API and OpenAPI document.</summary>
+public static class PartnerApiComposition
+{
+    /// <summary>Canonical base path.</summary>
+    public const string BasePath = "/partner/v1";
+
+    /// <summary>Older base path, same handlers.</summary>
+    public const string AliasPath = "/api/partner/v1";
+
+    /// <summary>OpenAPI document name (served at <c>/openapi/partner.json</c>).</summary>
+    public const string DocumentName = "partner";
+
+    /// <summary>Registers stores, services, the default workflow seam and the startup task.</summary>
+    public static WebApplicationBuilder AddPartnerApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PeekerOptions>().BindConfiguration(PeekerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]
+            ?? throw new InvalidOperationException("AzureWebJobsStorage is not configured.")));
+        services.AddSingleton<PeekerTables>();
+        services.AddSingleton<PartnerStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<BundleStore>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<DomainStore>();
+        services.AddSingleton<DomainAvailabilityService>();
+        services.AddSingleton<OrderStore>();
+        services.AddSingleton<OrderIdempotencyStore>();
+        services.AddSingleton<PendingActionStore>();
+        services.AddSingleton<OrderPlanner>();
+        services.AddSingleton<OrderPlacement>();
+        services.AddSingleton<OrderCancellation>();
+        services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
+        // Replaced by the engine-backed implementation when Peeker.Durable is wired (see README, Partner API).
+        services.TryAddSingleton<IOrderWorkflows, RecordingOrderWorkflows>();
+        // The providers work registers the real factory; until then availability answers "errored".
+        services.TryAddSingleton<IRegistrarClientFactory, UnwiredRegistrarClientFactory>();
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<PartnerAuth>();
+        services.AddSingleton<PartnerApiStartup>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartnerApiStartup>());
+        services.AddOpenApi(DocumentName, PartnerOpenApi.Configure);
+        return builder;
+    }
+
+    /// <summary>Maps the error/request-id middleware, both partner base paths, the admin API and the OpenAPI document.</summary>
+    public static WebApplication MapPartnerApi(this WebApplication app)
+    {
+        app.UseMiddleware<ErrorHandling>();
+        foreach (var prefix in new[] { BasePath, AliasPath })
+        {
+            var group = app.MapGroup(prefix).AddEndpointFilter<PartnerAuth>().WithTags("Partner API");
+            if (prefix == AliasPath)
+            {
+                group.ExcludeFromDescription();
+            }
+
+            MeFunctions.Map(group);
+            BundleFunctions.Map(group);
+            UserFunctions.Map(group);
+            DomainFunctions.Map(group);
+            OrderFunctions.Map(group);
+        }
+
+        app.MapAdmin();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+
+    private sealed class UnwiredRegistrarClientFactory : IRegistrarClientFactory
+    {
+        public IRegistrarClient Create(Peeker.Activities.Providers.ProviderScope scope) =>
+            throw new InvalidOperationException("No IRegistrarClientFactory is registered in this host.");
+    }
+}

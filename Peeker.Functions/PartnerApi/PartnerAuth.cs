@@ -1,0 +1,73 @@
+using Peeker.Activities.ApiKeys;
+using Peeker.Activities.Common;
+using Peeker.Activities.Partners;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Functions.PartnerApi;
+
+/// <summary>The authenticated caller of a partner request.</summary>
+public sealed record PartnerContext(ApiKey Key, Partner Partner)
+{
+    /// <summary>Provider scope (environment + partner) for stores and provider clients.</summary>
+    public ProviderScope Scope => new(Key.Environment, Partner.Id);
+
+    /// <summary>The key's environment.</summary>
+    public PeekerEnvironment Env => Key.Environment;
+
+    /// <summary>The caller of the current request (set by <see cref="PartnerAuth"/>).</summary>
+    public static PartnerContext From(HttpContext context) => (PartnerContext)context.Items[typeof(PartnerContext)]!;
+}
+
+/// <summary>Marks a write that <c>limited</c> keys may perform (domain availability).</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
+public sealed class AllowLimitedKeysAttribute : Attribute;
+
+/// <summary>
+/// Endpoint filter on the partner route groups: <c>Authorization: Bearer pk_live_…|pk_test_…</c> (401), the per-key
+/// rate limit (429), then the preset (403: <c>read</c> keys never write, <c>limited</c> keys only check availability).
+/// </summary>
+public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter, PartnerApiStartup startup) : IEndpointFilter
+{
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        await startup.WaitReadyAsync(http.RequestAborted);
+        var header = http.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            throw Unauthorized("Send Authorization: Bearer <your pk_live_ or pk_test_ key>.");
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        if (!(secret.StartsWith("pk_live_", StringComparison.Ordinal) || secret.StartsWith("pk_test_", StringComparison.Ordinal)) || secret.Length > 200)
+        {
+            throw Unauthorized("The API key is malformed.");
+        }
+
+        var key = await keys.FindAsync(secret, http.RequestAborted);
+        if (key is null || key.Revoked || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner)
+        {
+            throw Unauthorized("The API key is unknown or revoked.");
+        }
+
+        if (limiter.TryAcquire(key.Id) is { } retryAfter)
+        {
+            throw new ApiException(429, ErrorCodes.RateLimited, "Too many requests for this API key.", null,
+                new Dictionary<string, object?> { ["retry_after_seconds"] = retryAfter });
+        }
+
+        var isWrite = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
+        var allowed = !isWrite || key.Preset == PermissionPreset.Full
+            || (key.Preset == PermissionPreset.Limited && http.GetEndpoint()?.Metadata.GetMetadata<AllowLimitedKeysAttribute>() is not null);
+        if (!allowed)
+        {
+            throw new ApiException(403, ErrorCodes.Forbidden, $"A '{key.Preset.ToString().ToLowerInvariant()}' key cannot do this; use a 'full' key.");
+        }
+
+        http.Items[typeof(PartnerContext)] = new PartnerContext(key, partner);
+        return await next(context);
+    }
+
+    private static ApiException Unauthorized(string message) => new(401, ErrorCodes.Unauthorized, message);
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Peeker.Functions.PartnerApi;
+
+/// <summary>The Partner API's JSON: snake_case, enums as snake_case strings, times as <c>2026-05-08T12:00:00Z</c>.</summary>
+public static class PartnerJson
+{
+    /// <summary>Options for every partner and admin response.</summary>
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>Applies the Partner API conventions to <paramref name="options"/> (also used for the host's OpenAPI schemas).</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new UtcSecondsConverter());
+        return options;
+    }
+
+    /// <summary>ISO-8601 UTC with a <c>Z</c>, second precision.</summary>
+    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(Format(value));
+    }
+}
+
+/// <summary><c>{"data": …}</c>.</summary>
+public sealed record DataEnvelope<T>(T Data);
+
+/// <summary>A list page: <c>{"data": [...], "links": {...}, "meta": {...}}</c>.</summary>
+public sealed record ListEnvelope<T>(IReadOnlyList<T> Data, ListLinks Links, ListMeta Meta);
+
+/// <summary>Links of a list page; <see cref="Next"/> is null on the last page.</summary>
+public sealed record ListLinks(string First, string? Next);
+
+/// <summary>Meta of a list page.</summary>
+public sealed record ListMeta(string Path, int PerPage, int Returned);
+
+/// <summary>The error envelope body.</summary>
+public sealed record ErrorEnvelope(ErrorBody Error);
+
+/// <summary><c>code</c> (stable), <c>message</c> (free text), <c>field</c> and <c>details</c> (optional).</summary>
+public sealed record ErrorBody(string Code, string Message, string? Field, IReadOnlyDictionary<string, object?>? Details);
+
+/// <summary>Result helpers with the partner JSON options.</summary>
+public static class PartnerResults
+{
+    /// <summary>200 <c>{"data": value}</c>.</summary>
+    public static IResult Ok<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options);
+
+    /// <summary>201 <c>{"data": value}</c>.</summary>
+    public static IResult Created<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options, statusCode: 201);
+}

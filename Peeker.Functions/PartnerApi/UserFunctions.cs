@@ -1,0 +1,102 @@
+using System.Net.Mail;
+using Peeker.Activities.Common;
+using Peeker.Activities.Users;
+
+namespace Peeker.Functions.PartnerApi;
+
+/// <summary>Users (the partner's customers): <c>POST/GET /users</c>, <c>GET/PATCH/DELETE /users/{id}</c>.</summary>
+public static class UserFunctions
+{
+    private static readonly string[] Statuses = ["active", "deleted"];
+    private static readonly string[] Sequencers = ["smartlead"];
+
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapPost("/users", CreateAsync).Accepts<UserRequest>("application/json").Produces<DataEnvelope<User>>(201).WithSummary("Create a user");
+        group.MapGet("/users", ListAsync).Produces<ListEnvelope<User>>().WithSummary("List users");
+        group.MapGet("/users/{id}", GetAsync).Produces<DataEnvelope<User>>().WithSummary("Retrieve a user");
+        group.MapPatch("/users/{id}", UpdateAsync).Accepts<UserRequest>("application/json").Produces<DataEnvelope<User>>().WithSummary("Update a user's routing");
+        group.MapDelete("/users/{id}", DeleteAsync).Produces<DataEnvelope<User>>().WithSummary("Delete a user (soft)");
+    }
+
+    /// <summary>A valid, lower-cased email from <paramref name="field"/>, or null when absent.</summary>
+    public static string? Email(JsonBody body, string field, bool required)
+    {
+        var raw = body.String(field, required, maxLength: 254);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        return MailAddress.TryCreate(raw.Trim(), out var address) && address.Address == raw.Trim() && address.Host.Contains('.', StringComparison.Ordinal)
+            ? address.Address.ToLowerInvariant()
+            : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an email address.");
+    }
+
+    /// <summary>The <c>sequencer</c> routing object (<c>provider</c>, <c>client_id</c>).</summary>
+    public static SequencerRouting? Routing(JsonBody body, bool required)
+    {
+        var sequencer = body.Object("sequencer", required);
+        return sequencer is null
+            ? null
+            : new SequencerRouting(sequencer.Enum("provider", Sequencers, required: true)!, sequencer.Long("client_id", 1, long.MaxValue, required: true));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, UserStore store)
+    {
+        var caller = PartnerContext.From(http);
+        var body = await JsonBody.ReadAsync(http);
+        var spec = new UserSpec(Email(body, "email", true)!, body.String("first_name", maxLength: 100), body.String("last_name", maxLength: 100), Routing(body, true));
+        var (user, created) = await store.CreateAsync(caller.Env, caller.Partner.Id, spec, http.RequestAborted);
+        return created ? PartnerResults.Created(user) : throw EmailTaken(user.Id);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, UserStore store)
+    {
+        var caller = PartnerContext.From(http);
+        var page = Paging.Read(http.Request);
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, Paging.Filter(http.Request, "email"),
+            Paging.Filter(http.Request, "status", Statuses), page, http.RequestAborted);
+        return Paging.Result(http.Request, result, page, u => u);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, UserStore store)
+    {
+        var caller = PartnerContext.From(http);
+        return PartnerResults.Ok(await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user"));
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext http, string id, UserStore store)
+    {
+        var caller = PartnerContext.From(http);
+        var body = await JsonBody.ReadAsync(http);
+        var email = Email(body, "email", false);
+        var first = body.String("first_name", maxLength: 100);
+        var last = body.String("last_name", maxLength: 100);
+        var routing = Routing(body, false);
+        var (user, conflict) = await store.UpdateAsync(caller.Env, caller.Partner.Id, id, spec => new UserSpec(
+            email ?? spec.Email,
+            body.Has("first_name") ? first : spec.FirstName,
+            body.Has("last_name") ? last : spec.LastName,
+            routing ?? spec.Sequencer), http.RequestAborted);
+        if (conflict)
+        {
+            throw EmailTaken(null);
+        }
+
+        return PartnerResults.Ok(user ?? throw ApiException.NotFound("user"));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, string id, UserStore store)
+    {
+        var caller = PartnerContext.From(http);
+        return PartnerResults.Ok(await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user"));
+    }
+
+    private static ApiException EmailTaken(string? userId) => new(409, ErrorCodes.InvalidRequest, "Another user in this account has that email.", "email",
+        userId is null ? null : new Dictionary<string, object?> { ["user_id"] = userId });
+}
+
+/// <summary>The documented request fields of a user.</summary>
+public sealed record UserRequest(string? Email, string? FirstName, string? LastName, SequencerRouting? Sequencer);

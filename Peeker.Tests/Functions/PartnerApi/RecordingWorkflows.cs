@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Tests.Functions.PartnerApi;
+
+/// <summary>Records what the API asked the engine to start; can be told to fail.</summary>
+public sealed class RecordingWorkflows : IOrderWorkflows
+{
+    public ConcurrentQueue<(PeekerEnvironment Env, string OrderId)> Provisioned { get; } = new();
+
+    public ConcurrentQueue<(PeekerEnvironment Env, string OrderId, IReadOnlyList<string>? Domains, DateTimeOffset CancelsAt)> Cancellations { get; } = new();
+
+    private volatile bool _failNextStart;
+
+    public bool FailNextStart { get => _failNextStart; set => _failNextStart = value; }
+
+    public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken)
+    {
+        if (FailNextStart)
+        {
+            FailNextStart = false;
+            throw new InvalidOperationException("engine unavailable");
+        }
+
+        Provisioned.Enqueue((env, orderId));
+        return Task.CompletedTask;
+    }
+
+    public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
+    {
+        Cancellations.Enqueue((env, orderId, domains, cancelsAt));
+        return Task.CompletedTask;
+    }
+}
