@@ -18,6 +18,15 @@ public sealed class FakeRegistrarFactory : IRegistrarClientFactory
 
     private sealed class Client(FakeRegistrarFactory owner, ProviderScope scope) : IRegistrarClient
     {
+        public Task<RegisterDomainResult> RegisterAsync(RegisterDomainRequest request, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The Partner API never buys domains.");
+
+        public Task SetNameserversAsync(string domain, IReadOnlyList<string> nameservers, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The Partner API never changes nameservers.");
+
+        public Task<RegistrarDomainInfo?> GetDomainInfoAsync(string domain, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The Partner API never reads registrar domain info.");
+
         public Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(IReadOnlyList<string> domains, CancellationToken cancellationToken)
         {
             foreach (var d in domains)

@@ -1,0 +1,30 @@
+using Peeker.Activities.Registrar;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record BuyDomainInput(OrderRef Order, string Domain, bool AlreadyOwned);
+
+public sealed record BuyDomainResult(string Domain, bool Owned, string Status, string? Reason);
+
+/// <summary>Buys a domain at the registrar (skipped for domains the partner imported).</summary>
+/// <remarks>
+/// Spends money. Exactly-once in effect: the registrar client checks the account before it buys on every attempt,
+/// so a purchase whose answer was lost (process killed mid-call) is found as AlreadyOwned, never bought twice.
+/// Compensation: none here; cancellation releases domains at the end of the term.
+/// </remarks>
+public sealed class BuyDomain(IRegistrarClientFactory registrars) : TaskActivity<BuyDomainInput, BuyDomainResult>
+{
+    public override async Task<BuyDomainResult> RunAsync(TaskActivityContext context, BuyDomainInput input)
+    {
+        if (input.AlreadyOwned)
+        {
+            return new BuyDomainResult(input.Domain, true, nameof(RegistrationStatus.AlreadyOwned), null);
+        }
+
+        var registrar = registrars.Create(input.Order.Scope);
+        var contact = new RegistrantContact("Domain", "Admin", "1 Main Street", "Austin", "TX", "78701", "US", "+1.5125550100", "domains@peeker.example");
+        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact), context.CancellationToken);
+        return new BuyDomainResult(input.Domain, result.Status != RegistrationStatus.Unavailable, result.Status.ToString(), result.Reason);
+    }
+}

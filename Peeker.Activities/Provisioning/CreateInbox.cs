@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Google;
+using Peeker.Activities.Microsoft;
+using Peeker.Activities.Providers;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record CreateInboxInput(OrderRef Order, string Domain, MailProvider Provider, PlannedInbox Inbox, TenantIds Tenants);
+
+/// <summary>The created inbox; <see cref="PictureProblem"/> is set when its profile picture could not be applied.</summary>
+public sealed record CreateInboxResult(string Email, string DisplayName, bool AlreadyExisted, string? PictureProblem);
+
+/// <summary>
+/// Creates one mailbox: a Google Workspace user (with its profile picture), or a Microsoft 365 user with
+/// <c>usageLocation</c> and a licence. The password is derived, never carried in history.
+/// </summary>
+/// <remarks>
+/// Idempotent: an existing user (Google 409, Graph conflict) counts as created. A picture that cannot be fetched or
+/// that the provider rejects is reported as data (a pending action), not as a failure.
+/// </remarks>
+public sealed class CreateInbox(
+    IGoogleWorkspaceClientFactory google,
+    IMicrosoftClientFactory microsoft,
+    InboxPasswords passwords,
+    IHttpClientFactory http,
+    IOptions<ProvisioningOptions> options) : TaskActivity<CreateInboxInput, CreateInboxResult>
+{
+    /// <summary>Pending-action reason for a picture the provider cannot use.</summary>
+    public const string PictureNotAccessible = "profile_picture_not_accessible";
+
+    // A 1×1 PNG: sandbox orders never fetch partner URLs from the internet.
+    private static readonly byte[] SandboxPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    public override async Task<CreateInboxResult> RunAsync(TaskActivityContext context, CreateInboxInput input)
+    {
+        var ct = context.CancellationToken;
+        var inbox = input.Inbox;
+        var email = $"{inbox.LocalPart}@{input.Domain}";
+        var display = $"{inbox.FirstName} {inbox.LastName}".Trim();
+        if (input.Provider == MailProvider.Microsoft)
+        {
+            var tenant = input.Tenants.MicrosoftTenantId ?? throw new InvalidOperationException("The order has no Microsoft tenant.");
+            var client = microsoft.Create(input.Order.Scope);
+            var user = await client.CreateUserAsync(tenant, new MicrosoftUserInput(email, display, inbox.FirstName, inbox.LastName, passwords.For(email), options.Value.MicrosoftUsageLocation), ct);
+            var skus = await client.GetSubscribedSkusAsync(tenant, ct);
+            var sku = skus.Count > 0 ? skus[0] : throw new ProviderException(ProviderNames.Microsoft, "no_licence", $"Tenant {tenant} has no licence to assign.", isRetryable: true);
+            await client.AssignLicenseAsync(tenant, email, sku.SkuId, ct);
+            return new CreateInboxResult(email, display, user.AlreadyExisted, null);
+        }
+
+        var workspace = google.Create(input.Order.Scope);
+        var created = await workspace.CreateUserAsync(new GoogleUserInput(email, inbox.FirstName, inbox.LastName, passwords.For(email)), ct);
+        string? problem = null;
+        if (inbox.ProfilePictureUrl is { } url)
+        {
+            try
+            {
+                var (bytes, mime) = input.Order.Environment == PeekerEnvironment.Test ? (SandboxPicture, "image/png") : await DownloadAsync(url, ct);
+                await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidDataException
+                or ProviderException { IsRetryable: false })
+            {
+                problem = PictureNotAccessible;
+            }
+        }
+
+        return new CreateInboxResult(email, display, created.AlreadyExisted, problem);
+    }
+
+    private async Task<(byte[] Bytes, string Mime)> DownloadAsync(string url, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.IsLoopback)
+        {
+            throw new InvalidDataException("Profile pictures must be public https URLs.");
+        }
+
+        using var client = http.CreateClient("profile-pictures");
+        client.Timeout = TimeSpan.FromSeconds(10);
+        using var response = await client.GetAsync(uri, ct);
+        var mime = response.Content.Headers.ContentType?.MediaType ?? string.Empty;
+        if (!response.IsSuccessStatusCode || !mime.StartsWith("image/", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"The picture answered {(int)response.StatusCode} {mime}.");
+        }
+
+        return (await response.Content.ReadAsByteArrayAsync(ct), mime);
+    }
+}

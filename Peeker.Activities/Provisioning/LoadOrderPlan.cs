@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment);
+
+public sealed record LoadOrderPlanResult(string PartnerId, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains);
+
+/// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
+/// <remarks>Read-only; idempotent. The plan lands in history, so replays see the same plan.</remarks>
+public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOptions> options) : TaskActivity<LoadOrderPlanInput, LoadOrderPlanResult>
+{
+    public override async Task<LoadOrderPlanResult> RunAsync(TaskActivityContext context, LoadOrderPlanInput input)
+    {
+        var order = await orders.GetByIdAsync(input.Environment, input.OrderId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
+        var personas = order.Personas.Select(p => (p.FirstName, p.LastName)).ToList();
+        var domains = order.Domains.Select(d =>
+        {
+            var provider = string.Equals(d.Provider, "microsoft", StringComparison.OrdinalIgnoreCase) ? MailProvider.Microsoft : MailProvider.Google;
+            var count = provider == MailProvider.Google ? order.GoogleInboxesPerDomain : options.Value.MicrosoftInboxesPerDomain;
+            var inboxes = InboxNaming.Plan(personas, count)
+                .Select(p => new PlannedInbox(p.LocalPart, order.Personas[p.Persona].FirstName, order.Personas[p.Persona].LastName, order.Personas[p.Persona].ProfilePictureUrl))
+                .ToList();
+            var owned = !string.Equals(d.Source, "registered", StringComparison.OrdinalIgnoreCase) && !string.Equals(d.Source, "purchase", StringComparison.OrdinalIgnoreCase);
+            return new PlannedDomain(d.Id, d.Domain, provider, owned, d.ForwardingUrl ?? order.ForwardingUrl, inboxes);
+        }).ToList();
+        return new LoadOrderPlanResult(order.PartnerId, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains);
+    }
+}

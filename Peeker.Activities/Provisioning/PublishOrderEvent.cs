@@ -1,0 +1,37 @@
+using Peeker.Activities.Orders;
+using Peeker.Activities.Webhooks;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason);
+
+public sealed record PublishOrderEventResult(string EventId, string Status);
+
+/// <summary>
+/// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
+/// failed) and publishes the event with the full order as data.
+/// </summary>
+/// <remarks>Idempotent: the status write is absolute and the event id derives from this invocation.</remarks>
+public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
+{
+    public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
+    {
+        var ct = context.CancellationToken;
+        var status = input.Type switch
+        {
+            "order.completed" => OrderStatus.Completed,
+            "order.failed" => OrderStatus.Failed,
+            _ => OrderStatus.InProgress,
+        };
+        var order = (status == OrderStatus.InProgress
+            ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
+            : await orders.SetStatusAsync(input.Order.Environment, input.Order.OrderId, status, ct))
+            ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
+        object data = input.Type == "order.failed"
+            ? new { order, failure = new { step = input.FailedStep, reason = input.Reason } }
+            : order;
+        var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, context.IdempotencyKey, ct);
+        return new PublishOrderEventResult(eventId, order.Status);
+    }
+}

@@ -1,0 +1,40 @@
+using Peeker.Activities.Orders;
+using Peeker.Activities.Smartlead;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record RegisterSequencerAccountInput(OrderRef Order, MailProvider Provider, string Email, string DisplayName);
+
+public sealed record RegisterSequencerAccountResult(string Email, long AccountId);
+
+/// <summary>
+/// Connects one inbox to the customer's Smartlead (SMTP/IMAP with the derived inbox password, warmup on), under the
+/// order's Smartlead client id. The sequencer login given on the order is loaded here from the encrypted store.
+/// </summary>
+/// <remarks>Idempotent: an account already listed for the address is reused instead of saved again.</remarks>
+public sealed class RegisterSequencerAccount(
+    ISmartleadClientFactory smartlead,
+    ISequencerCredentialStore credentials,
+    InboxPasswords passwords) : TaskActivity<RegisterSequencerAccountInput, RegisterSequencerAccountResult>
+{
+    public override async Task<RegisterSequencerAccountResult> RunAsync(TaskActivityContext context, RegisterSequencerAccountInput input)
+    {
+        var ct = context.CancellationToken;
+        var login = await credentials.GetAsync(input.Order.Environment, input.Order.OrderId, ct);
+        var client = smartlead.Create(input.Order.Scope);
+        var existing = (await client.ListEmailAccountsAsync(ct)).FirstOrDefault(a => string.Equals(a.FromEmail, input.Email, StringComparison.OrdinalIgnoreCase));
+        if (existing is not null)
+        {
+            return new RegisterSequencerAccountResult(input.Email, existing.Id);
+        }
+
+        var warmup = new SmartleadWarmup();
+        var password = passwords.For(input.Email);
+        var account = input.Provider == MailProvider.Google
+            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, password, warmup, login?.ClientId)
+            : new SmartleadEmailAccount(input.DisplayName, input.Email, input.Email, "SMTP", password, "smtp.office365.com", 587, "outlook.office365.com", 993, null, warmup, ClientId: login?.ClientId);
+        var saved = await client.SaveEmailAccountAsync(account, ct);
+        return new RegisterSequencerAccountResult(input.Email, saved.Id);
+    }
+}

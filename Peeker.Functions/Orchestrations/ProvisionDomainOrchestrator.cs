@@ -1,0 +1,88 @@
+using Peeker.Activities.Provisioning;
+using Peeker.Durable;
+
+namespace Peeker.Functions.Orchestrations;
+
+/// <summary>Input of <see cref="ProvisionDomainOrchestrator"/>: the order and the planned domain.</summary>
+public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants);
+
+/// <summary>How one domain ended; failures are data so the order can report the step.</summary>
+public sealed record ProvisionDomainResult(string Domain, bool Connected, string? FailedStep, string? Reason, IReadOnlyList<string> Inboxes);
+
+/// <summary>
+/// Provisions one domain: buy at the registrar → Cloudflare zone → registrar nameservers → wait for the zone to
+/// activate → provider DNS records → wait for verification → inboxes → Smartlead → forwarding →
+/// <c>domain.connected</c>.
+/// </summary>
+/// <remarks>
+/// Every step is an idempotent activity with a named durable retry policy; waits are polling activities retried on
+/// durable timers (no sleeps). The purchase carries the idempotency key <c>{instanceId}:{taskId}</c> and checks before
+/// it buys, so a redelivered purchase never buys twice. A profile picture the provider cannot fetch opens a pending
+/// action (<c>order.action_required</c>) and provisioning continues without it. No compensation here: cancellation is
+/// <see cref="CancelOrderOrchestrator"/>'s job.
+/// </remarks>
+public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDomainInput, ProvisionDomainResult>
+{
+    public override async Task<ProvisionDomainResult> RunAsync(TaskOrchestrationContext context, ProvisionDomainInput input)
+    {
+        var order = input.Order;
+        var domain = input.Domain;
+        var step = "register";
+        try
+        {
+            var bought = await context.CallActivityAsync<BuyDomainResult>(nameof(BuyDomain), new BuyDomainInput(order, domain.Domain, domain.Owned), ProvisioningRetries.Provider);
+            if (!bought.Owned)
+            {
+                return Failed(domain, step, bought.Reason ?? "the registrar would not sell the domain");
+            }
+
+            step = "zone";
+            var zone = await context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), new CreateZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
+
+            step = "nameservers";
+            await context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), new SetNameserversInput(order, domain.Domain, zone.Nameservers), ProvisioningRetries.Provider);
+
+            step = "zone_active";
+            await context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation);
+
+            step = "dns";
+            await context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, input.Tenants), ProvisioningRetries.Provider);
+
+            step = "verify";
+            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, input.Tenants), ProvisioningRetries.Propagation);
+
+            step = "inboxes";
+            var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CallActivityAsync<CreateInboxResult>(
+                nameof(CreateInbox), new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, input.Tenants), ProvisioningRetries.Provider)));
+            foreach (var inbox in created.Where(c => c.PictureProblem is not null))
+            {
+                await context.CallActivityAsync<OpenPendingActionResult>(
+                    nameof(OpenPendingAction), new OpenPendingActionInput(order, domain.DomainId, domain.Domain, inbox.Email, inbox.PictureProblem!), ProvisioningRetries.Storage);
+            }
+
+            step = "sequencer";
+            foreach (var inbox in created)
+            {
+                await context.CallActivityAsync<RegisterSequencerAccountResult>(
+                    nameof(RegisterSequencerAccount), new RegisterSequencerAccountInput(order, domain.Provider, inbox.Email, inbox.DisplayName), ProvisioningRetries.Sequencer);
+            }
+
+            step = "forwarding";
+            if (domain.ForwardingUrl is not null)
+            {
+                await context.CallActivityAsync<SetForwardingResult>(nameof(SetForwarding), new SetForwardingInput(order, zone.ZoneId, domain.Domain, domain.ForwardingUrl), ProvisioningRetries.Provider);
+            }
+
+            step = "connected";
+            var addresses = created.Select(c => c.Email).ToList();
+            await context.CallActivityAsync<MarkDomainConnectedResult>(nameof(MarkDomainConnected), new MarkDomainConnectedInput(order, domain.DomainId, domain.Domain, domain.Provider, domain.ForwardingUrl, addresses), ProvisioningRetries.Storage);
+            return new ProvisionDomainResult(domain.Domain, true, null, null, addresses);
+        }
+        catch (TaskFailedException ex)
+        {
+            return Failed(domain, step, ex.FailureDetails.ErrorMessage);
+        }
+    }
+
+    private static ProvisionDomainResult Failed(PlannedDomain domain, string step, string reason) => new(domain.Domain, false, step, reason, []);
+}

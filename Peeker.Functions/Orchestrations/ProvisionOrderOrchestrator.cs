@@ -1,0 +1,124 @@
+using Peeker.Activities.Providers;
+using Peeker.Activities.Provisioning;
+using Peeker.Durable;
+
+namespace Peeker.Functions.Orchestrations;
+
+/// <summary>Input of <see cref="ProvisionOrderOrchestrator"/>: ids only, never credentials.</summary>
+public sealed record ProvisionOrderInput(string OrderId, PeekerEnvironment Environment);
+
+/// <summary>How an order ended.</summary>
+public sealed record ProvisionOrderResult(string OrderId, string Status, int DomainsConnected, int DomainsFailed, string? FailedDomain, string? FailedStep, string? Reason);
+
+/// <summary>
+/// Provisions one order (instance id = order id): publishes <c>order.in_progress</c>, ensures the Google Workspace
+/// customer and Microsoft tenant with the order's licence counts, fans out one <see cref="ProvisionDomainOrchestrator"/>
+/// per domain with bounded parallelism, and ends with <c>order.completed</c> (full order) or <c>order.failed</c>.
+/// </summary>
+/// <remarks>
+/// Side effects happen only in activities, each idempotent by its instance and task id; money-spending steps
+/// (licences here, domains in the child) use provider idempotency keys. Progress is the custom status
+/// (<c>stage</c>, <c>domains_total</c>, <c>domains_connected</c>, <c>domains_failed</c>). No compensation: a failed
+/// order keeps what was bought for a retry or a cancellation.
+/// </remarks>
+public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrderInput, ProvisionOrderResult>
+{
+    public override async Task<ProvisionOrderResult> RunAsync(TaskOrchestrationContext context, ProvisionOrderInput input)
+    {
+        var plan = await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
+        var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
+        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.in_progress", null, null), ProvisioningRetries.Storage);
+
+        var progress = new Progress(plan.Domains.Count);
+        context.SetCustomStatus(progress.Status("tenants"));
+        var tenants = new TenantIds(null, null, null);
+        try
+        {
+            if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Google) is { } firstGoogle)
+            {
+                var google = await context.CallActivityAsync<EnsureTenantResult>(
+                    nameof(EnsureGoogleTenant), new EnsureTenantInput(order, firstGoogle.Domain, plan.GoogleLicenses), ProvisioningRetries.Provider);
+                tenants = tenants with { GoogleCustomerId = google.CustomerId };
+            }
+
+            if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Microsoft) is { } firstMicrosoft)
+            {
+                var microsoft = await context.CallActivityAsync<EnsureTenantResult>(
+                    nameof(EnsureMicrosoftTenant), new EnsureTenantInput(order, firstMicrosoft.Domain, plan.MicrosoftLicenses), ProvisioningRetries.Provider);
+                tenants = tenants with { MicrosoftTenantId = microsoft.TenantId, MicrosoftInitialDomain = microsoft.InitialDomain };
+            }
+        }
+        catch (TaskFailedException ex)
+        {
+            return await FailAsync(context, order, progress, null, "tenants", ex.FailureDetails.ErrorMessage);
+        }
+
+        context.SetCustomStatus(progress.Status("domains"));
+        var running = new List<Task<ProvisionDomainResult>>();
+        var results = new List<ProvisionDomainResult>();
+        foreach (var domain in plan.Domains)
+        {
+            if (running.Count >= Math.Max(1, plan.MaxParallelDomains))
+            {
+                var finished = await Task.WhenAny(running);
+                running.Remove(finished);
+                results.Add(progress.Record(await finished));
+                context.SetCustomStatus(progress.Status("domains"));
+            }
+
+            running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
+                nameof(ProvisionDomainOrchestrator),
+                new ProvisionDomainInput(order, domain, tenants),
+                new SubOrchestrationOptions($"{input.OrderId}:{domain.Domain}")));
+        }
+
+        foreach (var result in await Task.WhenAll(running))
+        {
+            results.Add(progress.Record(result));
+        }
+
+        if (results.FirstOrDefault(r => !r.Connected) is { } failed)
+        {
+            return await FailAsync(context, order, progress, failed.Domain, failed.FailedStep, failed.Reason);
+        }
+
+        context.SetCustomStatus(progress.Status("completed"));
+        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.completed", null, null), ProvisioningRetries.Storage);
+        return new ProvisionOrderResult(input.OrderId, "completed", progress.Connected, 0, null, null, null);
+    }
+
+    private static async Task<ProvisionOrderResult> FailAsync(
+        TaskOrchestrationContext context, OrderRef order, Progress progress, string? domain, string? step, string? reason)
+    {
+        context.SetCustomStatus(progress.Status("failed"));
+        await context.CallActivityAsync<PublishOrderEventResult>(
+            nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}"), ProvisioningRetries.Storage);
+        return new ProvisionOrderResult(order.OrderId, "failed", progress.Connected, progress.Failed, domain, step, reason);
+    }
+
+    private sealed class Progress(int total)
+    {
+        public int Connected { get; private set; }
+
+        public int Failed { get; private set; }
+
+        public ProvisionDomainResult Record(ProvisionDomainResult result)
+        {
+            if (result.Connected)
+            {
+                Connected++;
+            }
+            else
+            {
+                Failed++;
+            }
+
+            return result;
+        }
+
+        public OrderProgress Status(string stage) => new(stage, total, Connected, Failed);
+    }
+}
+
+/// <summary>The order's custom status while it provisions.</summary>
+public sealed record OrderProgress(string Stage, int DomainsTotal, int DomainsConnected, int DomainsFailed);
