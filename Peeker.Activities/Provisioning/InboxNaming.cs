@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Peeker.Activities.Provisioning;
@@ -42,23 +41,62 @@ public static class InboxNaming
         return plan;
     }
 
-    /// <summary>Lowercase ASCII letters of <paramref name="name"/>, accents removed (José → jose, Ørsted → orsted).</summary>
+    /// <summary>Lowercase ASCII letters of <paramref name="name"/>, accents transliterated (José → jose, Ørsted → orsted).</summary>
     public static string Ascii(string name)
     {
-        var decomposed = name.Trim().ToLowerInvariant()
-            .Replace("ß", "ss", StringComparison.Ordinal).Replace("æ", "ae", StringComparison.Ordinal)
-            .Replace("ø", "o", StringComparison.Ordinal).Replace("œ", "oe", StringComparison.Ordinal)
-            .Replace("đ", "d", StringComparison.Ordinal).Replace("ł", "l", StringComparison.Ordinal)
-            .Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name.Trim().ToLowerInvariant())
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && c is >= 'a' and <= 'z')
+            if (c is >= 'a' and <= 'z')
             {
                 builder.Append(c);
+            }
+            else if (Latin.TryGetValue(c, out var plain))
+            {
+                builder.Append(plain);
             }
         }
 
         return builder.ToString();
+    }
+
+    // Explicit table: the build runs with invariant globalization, where Unicode decomposition is not available.
+    private static readonly Dictionary<char, string> Latin = BuildLatin();
+
+    private static Dictionary<char, string> BuildLatin()
+    {
+        var map = new Dictionary<char, string>();
+        void Add(string accented, string plain)
+        {
+            foreach (var c in accented)
+            {
+                map[c] = plain;
+            }
+        }
+
+        Add("àáâãäåāăą", "a");
+        Add("çćĉċč", "c");
+        Add("ďđð", "d");
+        Add("èéêëēĕėęě", "e");
+        Add("ĝğġģ", "g");
+        Add("ĥħ", "h");
+        Add("ìíîïĩīĭįı", "i");
+        Add("ĵ", "j");
+        Add("ķ", "k");
+        Add("ĺļľŀł", "l");
+        Add("ñńņňŉ", "n");
+        Add("òóôõöøōŏő", "o");
+        Add("ŕŗř", "r");
+        Add("śŝşš", "s");
+        Add("ţťŧ", "t");
+        Add("ùúûüũūŭůűų", "u");
+        Add("ŵ", "w");
+        Add("ýÿŷ", "y");
+        Add("źżž", "z");
+        Add("ß", "ss");
+        Add("æ", "ae");
+        Add("œ", "oe");
+        Add("þ", "th");
+        return map;
     }
 }

@@ -1,4 +1,7 @@
+using Peeker.Activities.Orders;
+using Peeker.Activities.Provisioning;
 using Peeker.Durable.Hosting;
+using Peeker.Functions.Orchestrations;
 
 namespace Peeker.Functions.Hosting;
 
@@ -13,11 +16,31 @@ public static class EngineComposition
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddPeekerDurable(RegisterTasks);
+        services.AddPeekerProvisioning(configuration);
+        services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
         return services;
     }
 
     /// <summary>Every orchestrator and activity the host runs (names are persisted contracts).</summary>
-    public static void RegisterTasks(DurableTaskRegistry registry)
-    {
-    }
+    public static void RegisterTasks(DurableTaskRegistry registry) => registry
+        .AddOrchestrator<ProvisionOrderOrchestrator>()
+        .AddOrchestrator<ProvisionDomainOrchestrator>()
+        .AddOrchestrator<CancelOrderOrchestrator>()
+        .AddActivity<LoadOrderPlan>()
+        .AddActivity<PublishOrderEvent>()
+        .AddActivity<EnsureGoogleTenant>()
+        .AddActivity<EnsureMicrosoftTenant>()
+        .AddActivity<BuyDomain>()
+        .AddActivity<CreateZone>()
+        .AddActivity<SetNameservers>()
+        .AddActivity<CheckZoneActive>()
+        .AddActivity<WriteDnsRecords>()
+        .AddActivity<VerifyDomain>()
+        .AddActivity<CreateInbox>()
+        .AddActivity<OpenPendingAction>()
+        .AddActivity<RegisterSequencerAccount>()
+        .AddActivity<SetForwarding>()
+        .AddActivity<MarkDomainConnected>()
+        .AddActivity<DeleteZone>()
+        .AddActivity<ReleaseDomains>();
 }

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using System.Text;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
+using Peeker.Durable;
+using Peeker.Durable.Client;
+using Peeker.Functions.Orchestrations;
+
+namespace Peeker.Functions.Hosting;
+
+/// <summary>
+/// Starts the order orchestrations for the Partner API. Starting is idempotent: the instance id is the order id
+/// (or derived from the cancellation request), and a start of a running id is treated as already done.
+/// </summary>
+public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWorkflows
+{
+    /// <inheritdoc />
+    public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput(orderId, env), orderId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
+    {
+        var scope = domains is null ? "all" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', domains.Order(StringComparer.Ordinal)))))[..16];
+        return StartOnceAsync(
+            nameof(CancelOrderOrchestrator), new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime), $"{orderId}:cancel:{scope}", cancellationToken);
+    }
+
+    private async Task StartOnceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            // A retried request: the orchestration already runs.
+        }
+    }
+}

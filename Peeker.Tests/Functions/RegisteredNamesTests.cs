@@ -1,0 +1,30 @@
+using Peeker.Durable.Hosting;
+using Peeker.Functions.Hosting;
+
+namespace Peeker.Tests.Functions;
+
+/// <summary>
+/// Orchestrator and activity names are persisted in history and queues: renaming one strands running instances.
+/// This list changes only together with a versioning plan.
+/// </summary>
+public sealed class RegisteredNamesTests
+{
+    [Fact]
+    public void RegisterTasks_RegistersExactlyTheKnownNames()
+    {
+        var registry = new DurableTaskRegistry();
+
+        EngineComposition.RegisterTasks(registry);
+
+        Assert.Equal(
+            ["CancelOrderOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
+            registry.OrchestratorNames.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [
+                "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
+                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains",
+                "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
+            ],
+            registry.ActivityNames.Order(StringComparer.Ordinal));
+    }
+}
