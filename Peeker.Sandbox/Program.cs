@@ -3,12 +3,15 @@ namespace Peeker.Sandbox;
 /// <summary>Runs the provider simulators on their own (the host also mounts them under <c>/sandbox/...</c>).</summary>
 public static class SandboxProgram
 {
-    /// <summary>Starts a web server serving only the simulators.</summary>
+    /// <summary>Starts a web server serving only the simulators (set <c>AzureWebJobsStorage</c>; defaults to local Azurite).</summary>
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration["AzureWebJobsStorage"] ??= "UseDevelopmentStorage=true";
+        builder.Services.AddPeekerSandbox(builder.Configuration);
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+        app.MapPeekerSandbox();
         app.Run();
     }
 }

@@ -44,7 +44,7 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
             return Map(created, alreadyExisted: false);
         }
 
-        var (list, _) = await CallAsync<GSubscriptionList>(HttpMethod.Get, baseUrl, null, cancellationToken);
+        var (list, _) = await CallAsync<GSubscriptionList>(HttpMethod.Get, $"{settings.ResellerBaseUrl}/subscriptions?customerId={Uri.EscapeDataString(customerId)}", null, cancellationToken);
         var existing = list?.Subscriptions?.FirstOrDefault(s => s.SkuId == skuId)
             ?? throw new ProviderException(Provider, "duplicate", $"Subscription {skuId} reported as existing but not listed.", isRetryable: false);
         return Map(existing, alreadyExisted: true);

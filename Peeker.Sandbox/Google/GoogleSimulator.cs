@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Peeker.Sandbox.State;
+
+namespace Peeker.Sandbox.Google;
+
+/// <summary>
+/// Google Workspace: Reseller (<c>/apps/reseller/v1</c>), Site Verification (<c>/siteVerification/v1</c>) and Directory
+/// (<c>/admin/directory/v1</c>), with Google's <c>error{code,message,errors[{domain,reason,message}]}</c> envelope.
+/// Auth: <c>Bearer sbx_{partnerId}</c>.
+/// </summary>
+internal static class GoogleSimulator
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = null };
+
+    public static void MapGoogleSimulator(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var partner = SandboxAuth.PartnerFromBearer(context.HttpContext.Request);
+            if (partner is null)
+            {
+                return Error(401, "authError", "Request had invalid authentication credentials.");
+            }
+
+            context.HttpContext.Items["partner"] = partner;
+            return await next(context);
+        });
+
+        group.MapPost("/apps/reseller/v1/customers", GoogleReseller.CreateCustomerAsync);
+        group.MapGet("/apps/reseller/v1/customers/{customerKey}", GoogleReseller.GetCustomerAsync);
+        group.MapPost("/apps/reseller/v1/customers/{customerId}/subscriptions", GoogleReseller.CreateSubscriptionAsync);
+        group.MapGet("/apps/reseller/v1/subscriptions", GoogleReseller.ListSubscriptionsAsync);
+        group.MapPost("/siteVerification/v1/token", GoogleVerification.TokenAsync);
+        group.MapPost("/siteVerification/v1/webResource", GoogleVerification.VerifyAsync);
+        group.MapPost("/admin/directory/v1/users", GoogleDirectory.CreateUserAsync);
+        group.MapGet("/admin/directory/v1/users", GoogleDirectory.ListUsersAsync);
+        group.MapPost("/admin/directory/v1/users/{userKey}/aliases", GoogleDirectory.AddAliasAsync);
+        group.MapPut("/admin/directory/v1/users/{userKey}/photos/thumbnail", GoogleDirectory.SetPhotoAsync);
+    }
+
+    public static string Partner(HttpContext http) => (string)http.Items["partner"]!;
+
+    public static IResult Json(object value, int status = 200) => Results.Json(value, Options, statusCode: status);
+
+    public static IResult Error(int code, string reason, string message) =>
+        Results.Json(new { error = new { code, message, errors = new[] { new { message, domain = "global", reason } } } }, Options, statusCode: code);
+
+    public static async Task<JsonObject?> BodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Peeker.Sandbox.State;
+
+namespace Peeker.Sandbox.Microsoft;
+
+/// <summary>Partner Center: customer tenants and licence purchases (cart + checkout), idempotent by <c>MS-RequestId</c>.</summary>
+internal static class MicrosoftPartnerCenter
+{
+    private static readonly string[] RequiredAddressFields = ["addressLine1", "city", "country", "postalCode"];
+
+    public static async Task<IResult> CreateCustomerAsync(HttpContext http, SandboxStore store, TimeProvider time, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await ReplayAsync(http, store, partner, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var body = await MicrosoftSimulator.BodyAsync(http.Request, ct);
+        var domain = body?["companyProfile"]?["domain"]?.GetValue<string>()?.ToLowerInvariant();
+        var billing = body?["billingProfile"];
+        var address = billing?["defaultAddress"];
+        if (string.IsNullOrEmpty(domain) || !domain.EndsWith(".onmicrosoft.com", StringComparison.Ordinal))
+        {
+            return MicrosoftSimulator.PcError(400, 2000, "companyProfile.domain must be a <prefix>.onmicrosoft.com domain.");
+        }
+
+        if (address is null || RequiredAddressFields.Any(f => string.IsNullOrEmpty(address[f]?.GetValue<string>())))
+        {
+            return MicrosoftSimulator.PcError(400, 2000, "Address validation failed: billingProfile.defaultAddress needs addressLine1, city, postalCode and country.");
+        }
+
+        var tenant = Guid.Parse(SandboxFaults.HexId(partner + "|tenant|" + domain)).ToString();
+        var customer = new MicrosoftCustomerState(tenant, domain, billing?["companyName"]?.GetValue<string>() ?? domain,
+            billing?["email"]?.GetValue<string>() ?? "", time.GetUtcNow());
+        if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftCustomer, tenant, customer, ct))
+        {
+            return MicrosoftSimulator.PcError(409, 600, $"The domain {domain} is already in use.");
+        }
+
+        return await RememberAsync(http, store, partner, 201, new
+        {
+            id = tenant,
+            companyProfile = new { tenantId = tenant, domain, companyName = customer.CompanyName },
+            billingProfile = new { email = customer.Email, companyName = customer.CompanyName },
+            relationshipToPartner = "reseller",
+        }, ct);
+    }
+
+    public static async Task<IResult> CreateCartAsync(HttpContext http, SandboxStore store, string customerId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await ReplayAsync(http, store, partner, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        if (await store.GetAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, customerId, ct) is null)
+        {
+            return MicrosoftSimulator.PcError(404, 600, "Customer not found.");
+        }
+
+        var line = (await MicrosoftSimulator.BodyAsync(http.Request, ct))?["lineItems"]?[0];
+        var item = line?["catalogItemId"]?.GetValue<string>() ?? "";
+        var quantity = line?["quantity"]?.GetValue<int>() ?? 0;
+        if (!MicrosoftSimulator.Catalog.ContainsKey(item) || quantity is < 1 or > 300)
+        {
+            return MicrosoftSimulator.PcError(400, 800002, "Invalid catalogItemId or quantity (1-300).");
+        }
+
+        var cart = new MicrosoftCartState(Guid.NewGuid().ToString(), customerId, item, quantity, false);
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftCart, cart.Id, cart, ct);
+        return await RememberAsync(http, store, partner, 201, new
+        {
+            id = cart.Id,
+            lineItems = new[] { new { id = 0, catalogItemId = item, quantity, billingCycle = "monthly", termDuration = "P1M" } },
+            status = "Active",
+        }, ct);
+    }
+
+    public static async Task<IResult> CheckoutAsync(HttpContext http, SandboxStore store, string customerId, string cartId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await ReplayAsync(http, store, partner, ct) is { } replay)
+        {
+            return replay;
+        }
+
+        var cart = await store.GetAsync<MicrosoftCartState>(partner, SandboxKinds.MicrosoftCart, cartId, ct);
+        if (cart is null || cart.CustomerId != customerId)
+        {
+            return MicrosoftSimulator.PcError(404, 800001, "Cart not found.");
+        }
+
+        if (cart.CheckedOut)
+        {
+            return MicrosoftSimulator.PcError(400, 800033, "The cart has already been checked out.");
+        }
+
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftCart, cartId, cart with { CheckedOut = true }, ct);
+        var (sku, part) = MicrosoftSimulator.Catalog[cart.CatalogItemId];
+        var key = customerId + "|" + sku;
+        var license = await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) ?? new MicrosoftLicenseState(customerId, sku, part, 0, 0);
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Enabled = license.Enabled + cart.Quantity }, ct);
+        var orderId = SandboxFaults.HexId(partner + "|order|" + cartId, 20);
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftOrder, orderId, new { id = orderId, customerId, cart.CatalogItemId, cart.Quantity }, ct);
+        return await RememberAsync(http, store, partner, 201, new
+        {
+            orders = new[]
+            {
+                new
+                {
+                    id = orderId,
+                    lineItems = new[] { new { lineItemNumber = 0, offerId = cart.CatalogItemId, quantity = cart.Quantity } },
+                    status = "completed",
+                    creationDate = DateTimeOffset.UnixEpoch.ToString("O", CultureInfo.InvariantCulture),
+                },
+            },
+            orderErrors = Array.Empty<object>(),
+        }, ct);
+    }
+
+    private static async Task<IResult?> ReplayAsync(HttpContext http, SandboxStore store, string partner, CancellationToken ct)
+    {
+        var requestId = http.Request.Headers["MS-RequestId"].ToString();
+        if (requestId.Length == 0)
+        {
+            return null;
+        }
+
+        var stored = await store.GetAsync<MicrosoftReplayState>(partner, MicrosoftSimulator.ReplayKind, http.Request.Path + "|" + requestId, ct);
+        return stored is null ? null : Results.Content(stored.Json, "application/json", statusCode: stored.Status);
+    }
+
+    private static async Task<IResult> RememberAsync(HttpContext http, SandboxStore store, string partner, int status, object body, CancellationToken ct)
+    {
+        var json = MicrosoftSimulator.Serialize(body);
+        var requestId = http.Request.Headers["MS-RequestId"].ToString();
+        if (requestId.Length > 0)
+        {
+            await store.UpsertAsync(partner, MicrosoftSimulator.ReplayKind, http.Request.Path + "|" + requestId, new MicrosoftReplayState(status, json), ct);
+        }
+
+        return Results.Content(json, "application/json", statusCode: status);
+    }
+}

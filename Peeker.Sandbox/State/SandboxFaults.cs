@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Peeker.Sandbox.State;
+
+/// <summary>
+/// Deterministic fault injection, triggered by a word in the first label of a domain (or the local part of an email).
+/// Documented in the README ("Providers and the sandbox") so partners can rehearse failures.
+/// </summary>
+public static class SandboxFaults
+{
+    /// <summary>Registrar: the first two calls naming the domain answer HTTP 503.</summary>
+    public const string Flaky = "flaky";
+
+    /// <summary>Cloudflare / Smartlead / Graph: the first call naming the domain answers 429 with <c>Retry-After: 1</c>.</summary>
+    public const string RateLimited = "ratelimited";
+
+    /// <summary>Cloudflare: the zone stays <c>pending</c> whatever the nameservers.</summary>
+    public const string NsFail = "nsfail";
+
+    /// <summary>Google: the profile photo of a user whose address contains it is rejected.</summary>
+    public const string BadPic = "badpic";
+
+    /// <summary>Registrar availability: a label containing it is taken.</summary>
+    public const string Taken = "taken";
+
+    /// <summary>Registrar availability: a label containing it (or of three characters or fewer) is premium.</summary>
+    public const string Premium = "premium";
+
+    /// <summary>True when <paramref name="name"/>'s first label (or an email's local part) contains <paramref name="fault"/>.</summary>
+    public static bool Has(string? name, string fault)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return false;
+        }
+
+        var label = name.Split('@', '.')[0];
+        return label.Contains(fault, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True for the first <paramref name="times"/> calls of <paramref name="fault"/> on <paramref name="subject"/> (counted in storage).</summary>
+    public static async Task<bool> FireAsync(SandboxStore store, string partner, string fault, string subject, int times, CancellationToken cancellationToken)
+    {
+        if (!Has(subject, fault))
+        {
+            return false;
+        }
+
+        return await store.IncrementAsync(partner, fault + ":" + subject, cancellationToken) <= times;
+    }
+
+    /// <summary>A stable number in [0, <paramref name="modulo"/>) derived from <paramref name="text"/> (deterministic ids and prices).</summary>
+    public static int Hash(string text, int modulo) =>
+        (int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToLowerInvariant())), 0) % (uint)modulo);
+
+    /// <summary>Stable lower-case hex id of <paramref name="chars"/> characters.</summary>
+    public static string HexId(string text, int chars = 32) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToLowerInvariant())))[..chars];
+}
+
+/// <summary>Sandbox credentials are <c>sbx_{partnerId}</c>: the simulators read the partner from them.</summary>
+public static class SandboxAuth
+{
+    public const string Prefix = "sbx_";
+
+    public static string? PartnerFromSecret(string? secret) =>
+        secret is not null && secret.StartsWith(Prefix, StringComparison.Ordinal) && secret.Length > Prefix.Length ? secret[Prefix.Length..] : null;
+
+    /// <summary>The partner of an <c>Authorization: Bearer sbx_…</c> header.</summary>
+    public static string? PartnerFromBearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? PartnerFromSecret(header["Bearer ".Length..].Trim()) : null;
+    }
+}
+
+/// <summary>In-memory fixed-window request counters per provider and partner (the real providers' rate limits).</summary>
+public sealed class SandboxRateLimits(TimeProvider time)
+{
+    private readonly Dictionary<string, (long Window, int Count)> _windows = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>Counts one call; null when allowed, else the seconds until the window resets.</summary>
+    public int? Hit(string provider, string partner, int limit, TimeSpan window)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var size = (long)window.TotalSeconds;
+        var current = now / size;
+        lock (_lock)
+        {
+            var key = provider + "|" + partner;
+            var (w, count) = _windows.TryGetValue(key, out var entry) && entry.Window == current ? entry : (current, 0);
+            _windows[key] = (w, count + 1);
+            return count + 1 > limit ? (int)(((current + 1) * size) - now) : null;
+        }
+    }
+}

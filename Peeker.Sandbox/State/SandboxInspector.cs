@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Peeker.Sandbox.State;
+
+/// <summary>
+/// Read-back for tests and partners: everything the simulators saw for one sandbox partner (purchases, zones,
+/// records, users, licences, Smartlead accounts…), grouped by kind. Served at <c>GET /sandbox/_inspect/{partnerId}</c>.
+/// </summary>
+public sealed class SandboxInspector(SandboxStore store)
+{
+    public Task<IReadOnlyDictionary<string, List<JsonElement>>> ReadAsync(string partnerId, CancellationToken cancellationToken = default) =>
+        store.DumpAsync(partnerId, cancellationToken);
+
+    /// <summary>The rows of one kind (see <see cref="SandboxKinds"/>).</summary>
+    public async Task<IReadOnlyList<JsonElement>> ReadAsync(string partnerId, string kind, CancellationToken cancellationToken = default)
+    {
+        var all = await store.DumpAsync(partnerId, cancellationToken);
+        return all.TryGetValue(kind, out var rows) ? rows : [];
+    }
+}
+
+/// <summary>The kinds of state the simulators keep (the inspector's keys).</summary>
+public static class SandboxKinds
+{
+    public const string RegistrarDomain = "registrar.domain";
+    public const string RegistrarPurchase = "registrar.purchase";
+    public const string CloudflareZone = "cloudflare.zone";
+    public const string CloudflareRecord = "cloudflare.record";
+    public const string CloudflareRuleset = "cloudflare.ruleset";
+    public const string GoogleCustomer = "google.customer";
+    public const string GoogleSubscription = "google.subscription";
+    public const string GoogleToken = "google.token";
+    public const string GoogleVerified = "google.verified";
+    public const string GoogleUser = "google.user";
+    public const string MicrosoftCustomer = "microsoft.customer";
+    public const string MicrosoftCart = "microsoft.cart";
+    public const string MicrosoftOrder = "microsoft.order";
+    public const string MicrosoftLicense = "microsoft.license";
+    public const string MicrosoftDomain = "microsoft.domain";
+    public const string MicrosoftUser = "microsoft.user";
+    public const string SmartleadAccount = "smartlead.account";
+}
