@@ -70,7 +70,7 @@ public sealed class ApiKeyStore(PeekerTables tables, TimeProvider time)
     /// <summary>Revokes a key by id; false when no such key exists.</summary>
     public async Task<bool> RevokeAsync(string keyId, CancellationToken cancellationToken)
     {
-        var index = await Table.FindAsync("id", keyId, cancellationToken);
+        var index = Ids.Has(keyId, "key") ? await Table.FindAsync("id", keyId, cancellationToken) : null;
         if (index is null)
         {
             return false;

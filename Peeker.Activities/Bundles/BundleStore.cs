@@ -36,7 +36,7 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
 
     /// <summary>The bundle, or null when it does not exist for this partner.</summary>
     public async Task<Bundle?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        await tables.For(env, "Bundles").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+        Ids.Has(id, "bun") && await tables.For(env, "Bundles").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>The partner's bundles in creation order, optionally by status.</summary>
     public async Task<ResultPage<Bundle>> ListAsync(PeekerEnvironment env, string partnerId, string? status, PageRequest page, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
     public async Task<Bundle?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<BundleSpec, BundleSpec> change, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "Bundles");
-        while (true)
+        while (Ids.Has(id, "bun"))
         {
             if (await table.FindAsync(partnerId, id, cancellationToken) is not { } row)
             {
@@ -73,13 +73,15 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
                 // Someone else changed it: re-read and re-apply.
             }
         }
+
+        return null;
     }
 
     /// <summary>Deletes a never-used bundle (returns it with status <c>deleted</c>) or archives a used one.</summary>
     public async Task<Bundle?> DeleteAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "Bundles");
-        if (await table.FindAsync(partnerId, id, cancellationToken) is not { } row)
+        if (!Ids.Has(id, "bun") || await table.FindAsync(partnerId, id, cancellationToken) is not { } row)
         {
             return null;
         }

@@ -28,19 +28,28 @@ public sealed record DomainFilter(string? Category, string? UserId, string? Usab
 /// </summary>
 public sealed class DomainStore(PeekerTables tables)
 {
-    /// <summary>Adds domain rows (batched per partition, at most 100 per transaction).</summary>
-    public async Task AddAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<DomainRecord> domains, CancellationToken cancellationToken)
+    /// <summary>Writes domain rows, replacing rows with the same id (batched per partition, at most 100 per transaction).</summary>
+    public async Task SaveAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<DomainRecord> domains, CancellationToken cancellationToken)
     {
         foreach (var chunk in domains.Chunk(100))
         {
-            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(partnerId, d))).ToList();
+            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partnerId, d))).ToList();
             await tables.For(env, "Domains").SubmitTransactionAsync(actions, cancellationToken);
         }
     }
 
     /// <summary>The domain, or null.</summary>
     public async Task<DomainRecord?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        await tables.For(env, "Domains").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+        Ids.Has(id, "dom") && await tables.For(env, "Domains").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+
+    /// <summary>Deletes domain rows (missing rows are ignored).</summary>
+    public async Task DeleteAsync(PeekerEnvironment env, string partnerId, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            await tables.For(env, "Domains").DeleteEntityAsync(partnerId, id, ETag.All, cancellationToken);
+        }
+    }
 
     /// <summary>The partner's rows for a name (newest last).</summary>
     public async Task<IReadOnlyList<DomainRecord>> FindByNameAsync(PeekerEnvironment env, string partnerId, string domain, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Orders;
@@ -10,7 +11,7 @@ public sealed record CancellationReceipt(string OrderId, DateTimeOffset Schedule
 /// Schedules a whole-order or per-domain cancellation for the end of the current renewal period and hands it to
 /// the cancellation orchestration (<see cref="IOrderWorkflows.ScheduleCancellationAsync"/>).
 /// </summary>
-public sealed class OrderCancellation(OrderStore orders, IOrderWorkflows workflows, TimeProvider time)
+public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore, IOrderWorkflows workflows, TimeProvider time)
 {
     private static readonly string[] Cancellable = [OrderStatus.InProgress, OrderStatus.Completed, OrderStatus.ActionRequired];
 
@@ -63,6 +64,11 @@ public sealed class OrderCancellation(OrderStore orders, IOrderWorkflows workflo
             var whole = domains.All(d => d.Status is OrderStatus.CancelScheduled or OrderStatus.Cancelled);
             return o with { Domains = domains, Status = whole ? OrderStatus.CancelScheduled : o.Status, CancelsAt = whole ? cancelsAt : o.CancelsAt };
         }, cancellationToken);
+        foreach (var id in ids)
+        {
+            await domainStore.SetStatusAsync(scope.Environment, scope.PartnerId, id, OrderStatus.CancelScheduled, cancellationToken);
+        }
+
         await workflows.ScheduleCancellationAsync(scope.Environment, orderId, domainRefs is null ? null : [.. ids], cancelsAt, cancellationToken);
         return new CancellationReceipt(orderId, now, cancelsAt, chosen);
     }

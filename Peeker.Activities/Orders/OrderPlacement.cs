@@ -67,7 +67,7 @@ public sealed class OrderPlacement(
             var order = new Order(orderId, partnerId, user.Id, user.Email, bundleId, OrderStatus.InProgress, googleLicenses, microsoftLicenses,
                 inboxesPerDomain, request.Sequencer.ClientId, request.ForwardingUrl, planner.Costs(plan, googleLicenses, microsoftLicenses),
                 plan.Domains, request.Personas, now.AddMonths(1), now, null);
-            await domains.AddAsync(env, partnerId, plan.Domains.Select(d => new DomainRecord(
+            await domains.SaveAsync(env, partnerId, plan.Domains.Select(d => new DomainRecord(
                 d.Id, d.Domain, "connected", d.Status, d.Provider, user.Id, orderId, planner.UsableFor(d.Domain), d.ForwardingUrl, now)).ToList(), cancellationToken);
             await orders.CreateAsync(env, order, cancellationToken);
             if (bundleId is not null)
@@ -78,13 +78,44 @@ public sealed class OrderPlacement(
             await workflows.StartProvisioningAsync(env, orderId, cancellationToken);
             return new PlaceOrderResult(order, false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            logger.LogError(ex, "Placing order {OrderId} failed; rolling back its claims", orderId);
-            await orders.SetStatusAsync(env, orderId, OrderStatus.Failed, CancellationToken.None);
-            await domains.ReleaseAsync(env, orderId, names, CancellationToken.None);
-            await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, CancellationToken.None);
+            logger.LogError(ex, "Placing order {OrderId} failed; rolling it back", orderId);
+            await RollBackAsync(env, partnerId, orderId, request, plan.Domains);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new ApiException(500, ErrorCodes.InternalError, "The order could not be placed; nothing was charged. Retry with backoff.");
+        }
+    }
+
+    /// <summary>Best effort, each step on its own: the order is marked failed, its secrets and domain rows go, claims and the idempotency binding are released.</summary>
+    private async Task RollBackAsync(PeekerEnvironment env, string partnerId, string orderId, PlaceOrderRequest request, IReadOnlyList<OrderDomain> planned)
+    {
+        var none = CancellationToken.None;
+        var now = time.GetUtcNow();
+        var steps = new Func<Task>[]
+        {
+            () => orders.SetStatusAsync(env, orderId, OrderStatus.Failed, none),
+            () => credentials.DeleteAsync(env, orderId, none),
+            () => domains.DeleteAsync(env, partnerId, planned.Where(d => d.Source == "registered").Select(d => d.Id), none),
+            () => domains.SaveAsync(env, partnerId, planned.Where(d => d.Source == "imported").Select(d => new DomainRecord(
+                d.Id, d.Domain, "inventory", "available", null, null, null, planner.UsableFor(d.Domain), null, now)).ToList(), none),
+            () => domains.ReleaseAsync(env, orderId, planned.Select(d => d.Domain), none),
+            () => idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, none),
+        };
+        foreach (var step in steps)
+        {
+            try
+            {
+                await step();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Rolling back order {OrderId}: a step failed", orderId);
+            }
         }
     }
 

@@ -56,17 +56,18 @@ public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService 
             throw OrderPlacement.ActiveOrderConflict(busy);
         }
 
-        var imported = new HashSet<string>(StringComparer.Ordinal);
+        // Names in the partner's inventory (imported) are used as they are: their row becomes the order's domain.
+        var imported = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in names)
         {
             var rows = await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken);
-            if (rows.Any(r => r.Category == "inventory"))
+            if (rows.FirstOrDefault(r => r.Category == "inventory") is { } inventory)
             {
-                imported.Add(name);
+                imported[name] = inventory.Id;
             }
         }
 
-        var toBuy = names.Where(n => !imported.Contains(n)).ToList();
+        var toBuy = names.Where(n => !imported.ContainsKey(n)).ToList();
         var rowsByName = toBuy.Count == 0
             ? []
             : (await availability.CheckAsync(scope, toBuy, cancellationToken)).ToDictionary(r => r.Domain, StringComparer.Ordinal);
@@ -90,7 +91,8 @@ public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService 
 
         var forMicrosoft = microsoftUsable.Take(microsoftLicenses).ToHashSet(StringComparer.Ordinal);
         var planned = names.Select((name, i) => new OrderDomain(
-            Ids.New("dom", time), name, forMicrosoft.Contains(name) ? "microsoft" : "google", imported.Contains(name) ? "imported" : "registered",
+            imported.GetValueOrDefault(name) ?? Ids.New("dom", time), name, forMicrosoft.Contains(name) ? "microsoft" : "google",
+            imported.ContainsKey(name) ? "imported" : "registered",
             requested[i].ForwardingUrl, Provisioning)).ToList();
         var currency = rowsByName.Values.Select(r => r.Currency).FirstOrDefault(c => c is not null) ?? "usd";
         return new OrderPlan(planned, rowsByName.Values.Sum(r => r.PriceCents ?? 0), toBuy.Count, currency);

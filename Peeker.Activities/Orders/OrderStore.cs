@@ -27,11 +27,11 @@ public sealed class OrderStore(PeekerTables tables)
 
     /// <summary>The partner's order, or null.</summary>
     public async Task<Order?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        partnerId == IndexPartition ? null : await tables.For(env, "Orders").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+        partnerId == IndexPartition || !Ids.Has(id, "ord") ? null : await tables.For(env, "Orders").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>Any partner's order by id (for activities and orchestrations).</summary>
     public async Task<Order?> GetByIdAsync(PeekerEnvironment env, string id, CancellationToken cancellationToken) =>
-        await tables.For(env, "Orders").FindAsync(IndexPartition, id, cancellationToken) is { } index
+        Ids.Has(id, "ord") && await tables.For(env, "Orders").FindAsync(IndexPartition, id, cancellationToken) is { } index
             ? await GetAsync(env, index.Str("PartnerId"), id, cancellationToken)
             : null;
 
@@ -55,7 +55,7 @@ public sealed class OrderStore(PeekerTables tables)
     public async Task<Order?> UpdateAsync(PeekerEnvironment env, string orderId, Func<Order, Order> change, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "Orders");
-        if (await table.FindAsync(IndexPartition, orderId, cancellationToken) is not { } index)
+        if (!Ids.Has(orderId, "ord") || await table.FindAsync(IndexPartition, orderId, cancellationToken) is not { } index)
         {
             return null;
         }

@@ -23,6 +23,9 @@ public interface ISequencerCredentialStore
 
     /// <summary>The decrypted credentials, or null.</summary>
     Task<SequencerCredentials?> GetAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the credentials of an order (rolled back or finished with).</summary>
+    Task DeleteAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -49,6 +52,10 @@ public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<Peeke
             new TableEntity(orderId, "sequencer") { ["Sealed"] = Convert.ToBase64String([.. nonce, .. tag, .. cipher]) },
             TableUpdateMode.Replace, cancellationToken);
     }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken) =>
+        await tables.For(env, "SequencerCredentials").DeleteEntityAsync(orderId, "sequencer", Azure.ETag.All, cancellationToken);
 
     /// <inheritdoc />
     public async Task<SequencerCredentials?> GetAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken)

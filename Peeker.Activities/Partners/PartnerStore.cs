@@ -28,7 +28,7 @@ public sealed class PartnerStore(PeekerTables tables, TimeProvider time)
     /// <summary>The partner, or null.</summary>
     public async Task<Partner?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var row = await Table.FindAsync(Partition, id, cancellationToken);
+        var row = Ids.Has(id, "org") ? await Table.FindAsync(Partition, id, cancellationToken) : null;
         return row is null ? null : new Partner(row.RowKey, row.Str("Name"), row.Time("CreatedAt"));
     }
 }

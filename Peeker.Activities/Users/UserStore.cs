@@ -45,7 +45,7 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
 
     /// <summary>The user, or null when it does not exist for this partner.</summary>
     public async Task<User?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        await tables.For(env, "Users").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
+        Ids.Has(id, "usr") && await tables.For(env, "Users").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>The active user with this email, or null.</summary>
     public async Task<User?> GetByEmailAsync(PeekerEnvironment env, string partnerId, string email, CancellationToken cancellationToken)
@@ -76,7 +76,7 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
     public async Task<(User? User, bool Conflict)> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<UserSpec, UserSpec> change, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "Users");
-        if (await table.FindAsync(partnerId, id, cancellationToken) is not { } row || row.Str("Status") == "deleted")
+        if (!Ids.Has(id, "usr") || await table.FindAsync(partnerId, id, cancellationToken) is not { } row || row.Str("Status") == "deleted")
         {
             return (null, false);
         }
@@ -103,7 +103,7 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
     public async Task<User?> DeleteAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "Users");
-        if (await table.FindAsync(partnerId, id, cancellationToken) is not { } row)
+        if (!Ids.Has(id, "usr") || await table.FindAsync(partnerId, id, cancellationToken) is not { } row)
         {
             return null;
         }

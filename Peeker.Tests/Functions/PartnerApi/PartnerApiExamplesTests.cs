@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.Json;
+using Peeker.Tests.Support;
+
+namespace Peeker.Tests.Functions.PartnerApi;
+
+/// <summary>Runs the README's seed flow with the example files it points at, as the demo partner.</summary>
+[Collection(PartnerApiGroup.Name)]
+public sealed class PartnerApiExamplesTests(PartnerApiFixture fixture)
+{
+    private static string Example(string name) => File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", name));
+
+    [Fact]
+    public async Task SeedFlow_WithTheReadmeExamplesAndDemoKey_Works()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var demoKey = sample.RootElement.GetProperty("Values").GetProperty("Peeker__DemoApiKey").GetString();
+        Assert.Equal(PartnerApiFixture.DemoKey, demoKey);
+        Assert.Contains(demoKey!, File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")), StringComparison.Ordinal);
+        var demo = fixture.Client(demoKey);
+
+        var bundle = await demo.PostRawAsync("/partner/v1/bundles", Example("create-bundle.json"));
+        var availability = await demo.PostRawAsync("/partner/v1/domains/availability", Example("check-availability.json"));
+        var order = await demo.PostRawAsync("/partner/v1/orders", Example("create-order.json"));
+        var read = await demo.GetAsync($"/partner/v1/orders/{order.Data.GetProperty("id").GetString()}");
+
+        Assert.Equal(HttpStatusCode.Created, bundle.Status);
+        Assert.Equal(19, bundle.Data.GetProperty("required_domains").GetProperty("total").GetInt32());
+        Assert.Equal(["acme-mail.com", "taken-acme.com", "team-acme.com"],
+            availability.Data.GetProperty("domains").EnumerateArray().Select(r => r.GetProperty("domain").GetString()));
+        Assert.Equal(HttpStatusCode.OK, order.Status);
+        Assert.Equal("in_progress", read.Data.GetProperty("status").GetString());
+        Assert.Equal("https://shop.acme.com", read.Data.GetProperty("domain_details").EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
+    }
+
+    [Fact]
+    public async Task CreatePartnerExample_IsAcceptedByTheAdminApi()
+    {
+        var response = await fixture.Admin().PostRawAsync("/admin/v1/partners", Example("create-partner.json"));
+
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal("Acme Agency", response.Data.GetProperty("name").GetString());
+    }
+}
