@@ -1,6 +1,8 @@
+using Peeker.Activities.Providers;
 using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
 using Peeker.Functions.PartnerApi;
+using Peeker.Sandbox;
 
 namespace Peeker.Functions.Hosting;
 
@@ -19,6 +21,8 @@ public static class HostComposition
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeekerHealth();
         builder.Services.AddPeekerEngine(builder.Configuration);
+        builder.Services.AddPeekerProviders(builder.Configuration);
+        builder.Services.AddPeekerSandbox(builder.Configuration);
         builder.AddPartnerApi();
         return builder;
     }
@@ -29,6 +33,7 @@ public static class HostComposition
         app.MapPeekerHealth();
         app.MapPeekerOps();
         app.MapPartnerApi();
+        app.MapPeekerSandbox();
         return app;
     }
 }
