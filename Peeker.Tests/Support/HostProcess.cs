@@ -10,13 +10,12 @@ namespace Peeker.Tests.Support;
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
-    private readonly Dictionary<string, string> _environment;
     private Process? _process;
 
     public HostProcess(IDictionary<string, string> environment)
     {
         Port = FreePort();
-        _environment = new Dictionary<string, string>(environment)
+        Environment = new Dictionary<string, string>(environment)
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -25,6 +24,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The process's environment; change it before <see cref="StartAsync"/>.</summary>
+    public Dictionary<string, string> Environment { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
@@ -37,7 +39,7 @@ public sealed class HostProcess : IAsyncDisposable
         var dll = Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(dll);
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in Environment)
         {
             info.Environment[key] = value;
         }

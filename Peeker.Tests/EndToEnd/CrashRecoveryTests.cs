@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Peeker.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Peeker.Tests.EndToEnd;
+
+/// <summary>
+/// Exactly-once where money is involved: the host process is killed (SIGKILL) twice while ten sandbox orders
+/// provision, then restarted over the same storage. Every order must complete, every domain must be bought once,
+/// every inbox must exist once at its provider and once in Smartlead, and the partner must see each order.completed
+/// once after deduplicating by event id.
+/// </summary>
+public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper output) : IClassFixture<AzuriteFixture>
+{
+    private const string AdminKey = "adm_crash_0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task KillHostTwiceDuringTenOrders_EveryOrderCompletesAndNothingIsBoughtTwice()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Crash Test Agency");
+        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var orders = new List<(string Id, string[] Domains)>();
+        for (var i = 0; i < 10; i++)
+        {
+            string[] domains = [$"crash{run}-{i}-one.com", $"crash{run}-{i}-two.com"];
+            using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
+            {
+                user = $"client{i}@example.com",
+                google_licenses = 4,
+                microsoft_licenses = 0,
+                google_inboxes_per_domain = 2,
+                sequencer = new { provider = "smartlead", client_id = 1000 + i, login_email = $"ops{i}@example.com", login_password = $"secret-{run}-{i}" },
+                forwarding_url = "https://example.com",
+                domains,
+                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
+            });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            orders.Add((JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!, domains));
+        }
+
+        await receiver.WaitForAsync("domain.connected", TimeSpan.FromMinutes(2));
+        await host.KillAsync();
+        await host.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await host.KillAsync();
+        await host.StartAsync();
+
+        foreach (var order in orders)
+        {
+            await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(5), d => d.Data.ToString().Contains(order.Id, StringComparison.Ordinal));
+        }
+
+        using var inspect = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));
+        var seen = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement;
+        var purchases = Rows(seen, "registrar.purchase");
+        var users = Rows(seen, "google.user");
+        var accounts = Rows(seen, "smartlead.account");
+        var completed = receiver.Events.Where(e => e.Type == "order.completed").ToList();
+        output.WriteLine($"deliveries {receiver.Deliveries.Count}, distinct events {receiver.Events.Count}, purchases {purchases.Count}, users {users.Count}, smartlead {accounts.Count}");
+
+        foreach (var (id, domains) in orders)
+        {
+            foreach (var domain in domains)
+            {
+                Assert.Equal(1, purchases.Count(p => p.Contains(domain, StringComparison.OrdinalIgnoreCase)));
+                Assert.Equal(2, users.Count(u => u.Contains("@" + domain, StringComparison.OrdinalIgnoreCase)));
+                Assert.Equal(2, accounts.Count(a => a.Contains("@" + domain, StringComparison.OrdinalIgnoreCase)));
+            }
+
+            Assert.Single(completed, e => e.Data.ToString().Contains(id, StringComparison.Ordinal));
+        }
+    }
+
+    private static List<string> Rows(JsonElement seen, string kind) =>
+        seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.ToString())] : [];
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Peeker.Tests.Support;
+
+namespace Peeker.Tests.EndToEnd;
+
+/// <summary>
+/// The README's seed flow against the real host process on Azurite with the sandbox providers: create a partner, set
+/// its webhook, create a bundle, check availability, place an order, receive the webhooks, read the order.
+/// </summary>
+public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string AdminKey = "adm_e2e_0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task SeedFlow_SandboxOrder_WebhooksArriveInOrderSignedAndOrderCompletes()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Seed Flow Agency");
+        var secret = await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        using var bundle = await http.PostAsync(new Uri("/partner/v1/bundles", UriKind.Relative), Example("create-bundle.json"));
+        using var availability = await http.PostAsync(new Uri("/partner/v1/domains/availability", UriKind.Relative), Example("check-availability.json"));
+        using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), Example("create-order.json"));
+        var orderBody = await order.Content.ReadAsStringAsync();
+        Assert.True(order.StatusCode == HttpStatusCode.OK, orderBody);
+        var orderId = JsonDocument.Parse(orderBody).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+
+        await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
+        var events = receiver.Events.Where(e => e.Data.ToString().Contains(orderId, StringComparison.Ordinal)).ToList();
+        using var final = await http.GetAsync(new Uri($"/partner/v1/orders/{orderId}", UriKind.Relative));
+        var finalOrder = JsonDocument.Parse(await final.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+
+        Assert.Equal(HttpStatusCode.Created, bundle.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, availability.StatusCode);
+        Assert.Equal("order.in_progress", events.First().Type);
+        Assert.Equal("order.completed", events.Last().Type);
+        Assert.Equal(3, events.Count(e => e.Type == "domain.connected"));
+        Assert.Equal(3, events.Where(e => e.Type == "domain.connected").Select(e => e.Data.GetProperty("domain").GetString()).Distinct().Count());
+        Assert.All(events, e => Assert.True(e.IsSignedWith(secret), $"{e.Type} is not signed with the endpoint secret"));
+        Assert.Equal("completed", finalOrder.GetProperty("status").GetString());
+        Assert.DoesNotContain("replace-with-the-smartlead-password", host.Output.ToString(), StringComparison.Ordinal);
+    }
+
+    private static StringContent Example(string name) =>
+        new(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", name)), Encoding.UTF8, "application/json");
+}
+
+/// <summary>Settings and admin calls shared by the end-to-end tests.</summary>
+internal static class EndToEndSettings
+{
+    public static Dictionary<string, string> For(AzuriteFixture azurite, string adminKey) => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["Peeker__AdminKey"] = adminKey,
+        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public static async Task<(string PartnerId, string TestKey)> CreatePartnerAsync(HttpClient http, string adminKey, string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var data = JsonDocument.Parse(body).RootElement.GetProperty("data");
+        return (data.GetProperty("id").GetString()!, data.GetProperty("api_keys").GetProperty("test").GetString()!);
+    }
+
+    public static async Task<string> SetWebhookAsync(HttpClient http, string adminKey, string partnerId, string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{partnerId}/webhook")
+        {
+            Content = JsonContent.Create(new { environment = "test", url }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("secret").GetString()!;
+    }
+}
