@@ -63,6 +63,21 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Create_SameBodyAfter24Hours_IsNotAReplay()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var body = CustomOrder("window@example.com", 2, 1, 2, Domains(2)).ToJsonString();
+        var first = await partner.Test.PostAsync("/partner/v1/orders", body);
+        fixture.Time.Advance(TimeSpan.FromHours(25));
+
+        var later = await partner.Test.PostAsync("/partner/v1/orders", body);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal("domain_already_in_active_order", later.ErrorCode);
+        Assert.Single((await partner.Test.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
+    }
+
+    [Fact]
     public async Task Cancel_MarksTheDomainRowsCancelScheduled()
     {
         var partner = await fixture.NewPartnerAsync();
