@@ -20,8 +20,8 @@ public sealed record AvailabilityRow(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
 
 /// <summary>
-/// Availability through the registrar client of the caller's environment, cached per name for 5 minutes in
-/// <c>Peeker{Env}Availability</c>. An expired entry is refreshed synchronously; when the refresh fails the old
+/// Availability through the registrar client of the caller's environment, cached per partner and name for 5 minutes
+/// in <c>Peeker{Env}Availability</c> (PartitionKey = partner id, since the sandbox registrar keeps state per partner). An expired entry is refreshed synchronously; when the refresh fails the old
 /// entry is returned as <c>stale</c>, and a name never seen comes back <c>errored</c>.
 /// </summary>
 public sealed class DomainAvailabilityService(
@@ -39,7 +39,7 @@ public sealed class DomainAvailabilityService(
         var cached = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         foreach (var name in normalized.OfType<string>().Distinct())
         {
-            if (await table.FindAsync("domain", name, cancellationToken) is { } row)
+            if (await table.FindAsync(scope.PartnerId, name, cancellationToken) is { } row)
             {
                 cached[name] = row;
             }
@@ -55,7 +55,7 @@ public sealed class DomainAvailabilityService(
                 var answers = await registrars.Create(scope).CheckAvailabilityAsync(toQuery, cancellationToken);
                 foreach (var answer in answers)
                 {
-                    var row = new TableEntity("domain", answer.Domain)
+                    var row = new TableEntity(scope.PartnerId, answer.Domain)
                     {
                         ["Available"] = answer.Available,
                         ["Premium"] = answer.Premium,

@@ -22,8 +22,14 @@ public sealed class OrderIdempotencyStore(PeekerTables tables, TimeProvider time
         return row is not null && time.GetUtcNow() - row.Time("CreatedAt") < Window ? row.Str("OrderId") : null;
     }
 
-    /// <summary>Binds the body to <paramref name="orderId"/>; returns the order id that won (ours, or a concurrent request's).</summary>
-    public async Task<string> ReserveAsync(PeekerEnvironment env, string keyId, string bodyHash, string orderId, Func<string, Task<bool>> isReusable, CancellationToken cancellationToken)
+    /// <summary>How long a binding whose order is not stored yet counts as an identical request still in flight.</summary>
+    public static readonly TimeSpan InFlight = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Binds the body to <paramref name="orderId"/>; returns the order id that won (ours, or a concurrent request's).
+    /// <paramref name="isReusable"/> says whether a bound order still answers replays (null: the order is not stored).
+    /// </summary>
+    public async Task<string> ReserveAsync(PeekerEnvironment env, string keyId, string bodyHash, string orderId, Func<string, Task<bool?>> isReusable, CancellationToken cancellationToken)
     {
         var table = tables.For(env, "OrderIdempotency");
         var entity = new TableEntity(keyId, bodyHash) { ["OrderId"] = orderId, ["CreatedAt"] = time.GetUtcNow() };
@@ -39,8 +45,8 @@ public sealed class OrderIdempotencyStore(PeekerTables tables, TimeProvider time
                 continue;
             }
 
-            var expired = time.GetUtcNow() - existing.Time("CreatedAt") >= Window;
-            if (!expired && await isReusable(existing.Str("OrderId")))
+            var age = time.GetUtcNow() - existing.Time("CreatedAt");
+            if (age < Window && (await isReusable(existing.Str("OrderId")) ?? age < InFlight))
             {
                 return existing.Str("OrderId");
             }

@@ -42,7 +42,7 @@ public sealed class OrderPlacement(
         var now = time.GetUtcNow();
         var orderId = Ids.New("ord", time);
         var winner = await idempotency.ReserveAsync(env, request.ApiKeyId, request.BodyHash, orderId,
-            async id => await orders.GetAsync(env, partnerId, id, cancellationToken) is { } o ? o.Status != OrderStatus.Failed : true,
+            async id => await orders.GetAsync(env, partnerId, id, cancellationToken) is { } o ? o.Status != OrderStatus.Failed : null,
             cancellationToken);
         if (winner != orderId)
         {

@@ -95,7 +95,22 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
         }
 
         Write(row, next);
-        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // A concurrent update won; undo our email index change and report a conflict.
+            if (next.Email != current.Email)
+            {
+                await table.DeleteEntityAsync(EmailPartition(partnerId), next.Email, ETag.All, cancellationToken);
+                await table.UpsertEntityAsync(new TableEntity(EmailPartition(partnerId), current.Email) { ["UserId"] = id }, cancellationToken: cancellationToken);
+            }
+
+            return (null, true);
+        }
+
         return (Read(row), false);
     }
 

@@ -1,13 +1,6 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Peeker.Activities.ApiKeys;
-using Peeker.Activities.Bundles;
 using Peeker.Activities.Common;
-using Peeker.Activities.Domains;
-using Peeker.Activities.Orders;
-using Peeker.Activities.Partners;
 using Peeker.Activities.Registrar;
-using Peeker.Activities.Users;
 using Peeker.Functions.Admin;
 
 namespace Peeker.Functions.PartnerApi;
@@ -28,25 +21,7 @@ public static class PartnerApiComposition
     public static WebApplicationBuilder AddPartnerApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PeekerOptions>().BindConfiguration(PeekerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]
-            ?? throw new InvalidOperationException("AzureWebJobsStorage is not configured.")));
-        services.AddSingleton<PeekerTables>();
-        services.AddSingleton<PartnerStore>();
-        services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<BundleStore>();
-        services.AddSingleton<UserStore>();
-        services.AddSingleton<DomainStore>();
-        services.AddSingleton<DomainAvailabilityService>();
-        services.AddSingleton<OrderStore>();
-        services.AddSingleton<OrderIdempotencyStore>();
-        services.AddSingleton<PendingActionStore>();
-        services.AddSingleton<OrderPlanner>();
-        services.AddSingleton<OrderPlacement>();
-        services.AddSingleton<OrderCancellation>();
-        services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
-        // Replaced by the engine-backed implementation when Peeker.Durable is wired (see README, Partner API).
-        services.TryAddSingleton<IOrderWorkflows, RecordingOrderWorkflows>();
+        services.AddPartnerStores();
         // The providers work registers the real factory; until then availability answers "errored".
         services.TryAddSingleton<IRegistrarClientFactory, UnwiredRegistrarClientFactory>();
         services.AddSingleton<RateLimiter>();

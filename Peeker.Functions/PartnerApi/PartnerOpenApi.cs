@@ -13,7 +13,21 @@ public static class PartnerOpenApi
         options.ShouldInclude = d => d.RelativePath?.StartsWith(PartnerApiComposition.BasePath.TrimStart('/'), StringComparison.Ordinal) == true;
         options.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info = new OpenApiInfo { Title = "Peeker Partner API", Version = "1.0.0" };
+            document.Info = new OpenApiInfo
+            {
+                Title = "Peeker Partner API",
+                Version = "1.0.0",
+                Description = "Authenticate with Authorization: Bearer pk_live_… or pk_test_…. Errors: {\"error\":{\"code\",\"message\",\"field\",\"details\"}}.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A pk_live_ or pk_test_ API key.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer((schema, _, _) =>

@@ -94,7 +94,7 @@ public static class UserFunctions
         return PartnerResults.Ok(await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user"));
     }
 
-    private static ApiException EmailTaken(string? userId) => new(409, ErrorCodes.InvalidRequest, "Another user in this account has that email.", "email",
+    private static ApiException EmailTaken(string? userId) => new(409, ErrorCodes.InvalidRequest, userId is null ? "Another user in this account has that email, or the user changed at the same moment (retry)." : "Another user in this account has that email.", "email",
         userId is null ? null : new Dictionary<string, object?> { ["user_id"] = userId });
 }
 

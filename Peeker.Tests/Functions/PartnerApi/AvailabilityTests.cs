@@ -78,6 +78,21 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Check_ExpiredEntryAndRegistrarDown_ReportsStale()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "stale-acme.com" } });
+        fixture.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var response = await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "stale-acme.com", "boom-stale.com" } });
+
+        var rows = response.Data.GetProperty("domains");
+        Assert.Equal("stale", rows[0].GetProperty("reason").GetString());
+        Assert.False(rows[0].GetProperty("available").GetBoolean());
+        Assert.Equal("errored", rows[1].GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Check_UsesTheKeysEnvironment()
     {
         var partner = await fixture.NewPartnerAsync();

@@ -25,6 +25,7 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("post /partner/v1/orders", documented);
         Assert.Contains("get /partner/v1/orders/pending", documented);
         Assert.Equal(18, documented.Count);
+        Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
     [Fact]

@@ -46,6 +46,22 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Create_IdenticalBodiesInParallel_CreateOneOrder()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var body = CustomOrder("parallel@example.com", 2, 1, 2, Domains(2)).ToJsonString();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => partner.Test.PostAsync("/partner/v1/orders", body)));
+
+        var ok = responses.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Data.GetProperty("id").GetString()).Distinct().ToList();
+        var id = Assert.Single(ok);
+        Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.Status));
+        Assert.Single((await partner.Test.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
+        Assert.Single(fixture.Workflows.Provisioned, p => p.OrderId == id);
+        Assert.Equal(id, (await partner.Test.PostAsync("/partner/v1/orders", body)).Data.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Create_EngineFails_LeavesNoDomainsClaimsOrSecretsBehind()
     {
         var partner = await fixture.NewPartnerAsync();
@@ -60,6 +76,21 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
         Assert.Null(await fixture.Service<ISequencerCredentialStore>().GetAsync(PeekerEnvironment.Test, order.GetProperty("id").GetString()!, default));
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/domains")).Data.EnumerateArray());
         Assert.Null(await fixture.Service<DomainStore>().ActiveOrderOfAsync(PeekerEnvironment.Test, domains[0], default));
+    }
+
+    [Fact]
+    public async Task Create_SameBodyAfter24Hours_IsNotAReplay()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var body = CustomOrder("window@example.com", 2, 1, 2, Domains(2)).ToJsonString();
+        var first = await partner.Test.PostAsync("/partner/v1/orders", body);
+        fixture.Time.Advance(TimeSpan.FromHours(25));
+
+        var later = await partner.Test.PostAsync("/partner/v1/orders", body);
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal("domain_already_in_active_order", later.ErrorCode);
+        Assert.Single((await partner.Test.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
     }
 
     [Fact]

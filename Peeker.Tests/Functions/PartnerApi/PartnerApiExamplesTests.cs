@@ -41,5 +41,10 @@ public sealed class PartnerApiExamplesTests(PartnerApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, response.Status);
         Assert.Equal("Acme Agency", response.Data.GetProperty("name").GetString());
+        var key = await fixture.Admin().PostRawAsync($"/admin/v1/partners/{response.Data.GetProperty("id").GetString()}/api_keys", Example("create-api-key.json"));
+        Assert.Equal(HttpStatusCode.Created, key.Status);
+        var me = await fixture.Client(key.Data.GetProperty("key").GetString()).GetAsync("/partner/v1/me");
+        Assert.Equal("read", me.Data.GetProperty("api_key").GetProperty("permission_preset").GetString());
+        Assert.Equal("OK", (await fixture.Admin().DeleteAsync($"/admin/v1/api_keys/{key.Data.GetProperty("id").GetString()}")).Status.ToString());
     }
 }

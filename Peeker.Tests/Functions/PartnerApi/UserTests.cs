@@ -86,4 +86,40 @@ public sealed class UserTests(PartnerApiFixture fixture)
         Assert.Equal("not_found", (await other.Test.DeleteAsync($"/partner/v1/users/{id}")).ErrorCode);
         Assert.Empty((await other.Test.GetAsync("/partner/v1/users?email=mine@acme.com")).Data.EnumerateArray());
     }
+
+    [Fact]
+    public async Task Patch_EmailOfAnotherUser_Returns409AndChangesNothing()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        await partner.Test.PostAsync("/partner/v1/users", NewUser("first@acme.com"));
+        var id = (await partner.Test.PostAsync("/partner/v1/users", NewUser("second@acme.com"))).Data.GetProperty("id").GetString();
+
+        var response = await partner.Test.PatchAsync($"/partner/v1/users/{id}", new { email = "first@acme.com" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.Status);
+        Assert.Equal("second@acme.com", (await partner.Test.GetAsync($"/partner/v1/users/{id}")).Data.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task List_PagesWithPerPageOneOnTheAliasPath()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await partner.Test.PostAsync("/api/partner/v1/users", NewUser($"p{i}@acme.com"));
+        }
+
+        var emails = new List<string>();
+        string? path = "/api/partner/v1/users?per_page=1";
+        while (path is not null)
+        {
+            var page = await partner.Test.GetAsync(path);
+            emails.AddRange(page.Data.EnumerateArray().Select(u => u.GetProperty("email").GetString()!));
+            var next = page.Body.GetProperty("links").GetProperty("next");
+            path = next.ValueKind == System.Text.Json.JsonValueKind.Null ? null : new Uri(next.GetString()!).PathAndQuery;
+            Assert.Contains("/api/partner/v1/users", page.Body.GetProperty("meta").GetProperty("path").GetString());
+        }
+
+        Assert.Equal(["p0@acme.com", "p1@acme.com", "p2@acme.com"], emails);
+    }
 }
