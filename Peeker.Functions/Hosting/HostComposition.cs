@@ -1,4 +1,6 @@
+using Peeker.Activities.Providers;
 using Peeker.Functions.Health;
+using Peeker.Sandbox;
 
 namespace Peeker.Functions.Hosting;
 
@@ -16,6 +18,7 @@ public static class HostComposition
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeekerHealth();
+        builder.Services.AddPeekerProviders(builder.Configuration).AddPeekerSandbox(builder.Configuration);
         return builder;
     }
 
@@ -23,6 +26,7 @@ public static class HostComposition
     public static WebApplication MapPeekerHost(this WebApplication app)
     {
         app.MapPeekerHealth();
+        app.MapPeekerSandbox();
         return app;
     }
 }
