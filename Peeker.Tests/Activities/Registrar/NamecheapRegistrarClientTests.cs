@@ -140,6 +140,31 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     }
 
     [Fact]
+    public async Task CheckAvailabilityAsync_SameNameTwice_AnswersBothRows()
+    {
+        var rows = await Client(SandboxServerFixture.NewPartner()).CheckAvailabilityAsync(["twice-name.com", "twice-name.com"], default);
+
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.True(r.Available));
+    }
+
+    [Fact]
+    public async Task Calls_IncludingFailures_NeverLogTheApiKey()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var apiKey = "sbx_" + scope.PartnerId;
+        var client = Client(scope);
+
+        await client.RegisterAsync(new RegisterDomainRequest("log-check.com", 1, CloudflareNs, Contact), default);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.SetNameserversAsync("log-check.com", ["only-one.example"], default));
+
+        Assert.Equal("2011168", error.Code);
+        Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(sandbox.Logs.Lines, line => line.Contains("/xml.response", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains(apiKey, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task GetDomainInfoAsync_NotOurs_ReturnsNull()
     {
         Assert.Null(await Client(SandboxServerFixture.NewPartner()).GetDomainInfoAsync("nobody-owns.com", default));
