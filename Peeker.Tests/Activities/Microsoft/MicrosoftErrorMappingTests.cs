@@ -38,4 +38,12 @@ public sealed class MicrosoftErrorMappingTests
         Assert.Equal("600", error.Code);
         Assert.False(error.IsRetryable);
     }
+
+    [Fact]
+    public void IsAlreadyExists_DuplicateUpn_IsRecognised()
+    {
+        const string Body = """{"error":{"code":"Request_BadRequest","message":"Another object with the same value for property userPrincipalName already exists."}}""";
+
+        Assert.True(MicrosoftClient.IsAlreadyExists(MicrosoftClient.ToException(HttpStatusCode.BadRequest, Body, null)));
+    }
 }

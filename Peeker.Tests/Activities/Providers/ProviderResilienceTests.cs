@@ -116,6 +116,22 @@ public sealed class ProviderResilienceTests
         Assert.Equal(2, calls);
     }
 
+    [Fact]
+    public async Task Execute_SlowAttempts_TimeOutPerAttemptAndStopAfterTheRetries()
+    {
+        var options = new ProviderRetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1), AttemptTimeout = TimeSpan.FromMilliseconds(100) };
+        var calls = 0;
+
+        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(async () => await Pipeline(options).ExecuteAsync(async token =>
+        {
+            calls++;
+            await Task.Delay(TimeSpan.FromSeconds(10), token);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }));
+
+        Assert.Equal(2, calls);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
