@@ -42,7 +42,8 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
         using var http = new HttpClient();
         var url = new Uri($"{sandbox.BaseUrl}/sandbox/smartlead/api/v1/email-accounts/?api_key=sbx_{partner}&offset=0&limit=10");
         HttpResponseMessage? limited = null;
-        for (var i = 0; i < 70 && limited is null; i++)
+        // Up to 130 calls: even if a minute boundary splits them, one window sees more than 60.
+        for (var i = 0; i < 130 && limited is null; i++)
         {
             var response = await http.GetAsync(url);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
