@@ -49,13 +49,16 @@ public sealed record GoogleCustomerInput(
     string CountryCode,
     string? PhoneNumber = null);
 
+/// <summary>A reseller customer; <see cref="AlreadyExisted"/> when it was created by an earlier attempt.</summary>
 public sealed record GoogleCustomer(string CustomerId, string Domain, bool AlreadyExisted = false);
 
+/// <summary>A Workspace subscription and its seats (number or maximum, by plan).</summary>
 public sealed record GoogleSubscription(string SubscriptionId, string SkuId, string PlanName, int Seats, string Status, bool AlreadyExisted = false);
 
 /// <summary>A user to create. The password never appears in logs or results.</summary>
 public sealed record GoogleUserInput(string PrimaryEmail, string GivenName, string FamilyName, string Password, bool ChangePasswordAtNextLogin = false);
 
+/// <summary>A created (or already existing) Workspace user.</summary>
 public sealed record GoogleUserResult(string? Id, string PrimaryEmail, bool AlreadyExisted);
 
 /// <summary>SKU ids of the Google-Apps product (Reseller API).</summary>

@@ -64,18 +64,23 @@ public sealed record MicrosoftCustomerInput(
     string Culture = "en-US",
     string Language = "en");
 
+/// <summary>A customer tenant: <see cref="TenantId"/> is what Graph calls act in.</summary>
 public sealed record MicrosoftCustomer(string CustomerId, string TenantId, string InitialDomain);
 
+/// <summary>A completed licence purchase.</summary>
 public sealed record MicrosoftOrder(string OrderId, string CatalogItemId, int Quantity, string Status);
 
+/// <summary>A tenant domain and whether it is verified.</summary>
 public sealed record MicrosoftDomain(string Id, bool IsVerified, IReadOnlyList<string> SupportedServices, bool AlreadyExisted);
 
 /// <summary>One Graph <c>domainDnsRecord</c>: <see cref="RecordType"/> Txt (Text), Mx (MailExchange, Preference) or CName (CanonicalName).</summary>
 public sealed record MicrosoftDnsRecord(string RecordType, string Label, int Ttl, string? Text, string? MailExchange, int? Preference, string? CanonicalName, string? SupportedService);
 
+/// <summary>Licences bought (<see cref="Enabled"/>) and assigned (<see cref="Consumed"/>) for one SKU.</summary>
 public sealed record MicrosoftSku(Guid SkuId, string SkuPartNumber, int Enabled, int Consumed);
 
 /// <summary>A user to create. The password never appears in logs or results.</summary>
 public sealed record MicrosoftUserInput(string UserPrincipalName, string DisplayName, string GivenName, string Surname, string Password, string UsageLocation);
 
+/// <summary>A created (or already existing) Microsoft 365 user.</summary>
 public sealed record MicrosoftUserResult(string? Id, string UserPrincipalName, bool AlreadyExisted);

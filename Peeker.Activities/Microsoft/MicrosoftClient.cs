@@ -50,8 +50,17 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
             return Map(existing, alreadyExisted: true);
         }
 
-        var (created, _) = await CallAsync<GraphDomain>(HttpMethod.Post, settings.GraphBaseUrl + "/domains", new GraphNewDomain(domain), token, null, cancellationToken);
-        return Map(created!, alreadyExisted: false);
+        try
+        {
+            var (created, _) = await CallAsync<GraphDomain>(HttpMethod.Post, settings.GraphBaseUrl + "/domains", new GraphNewDomain(domain), token, null, cancellationToken);
+            return Map(created!, alreadyExisted: false);
+        }
+        catch (ProviderException ex) when (IsAlreadyExists(ex))
+        {
+            // A retried POST whose first answer was lost: the domain is there now.
+            var (again, _) = await CallAsync<GraphDomain>(HttpMethod.Get, DomainUrl(domain), null, token, null, cancellationToken);
+            return Map(again!, alreadyExisted: true);
+        }
     }
 
     public async Task<IReadOnlyList<MicrosoftDnsRecord>> GetVerificationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
@@ -88,8 +97,16 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
 
         var body = new GraphNewUser(true, u.DisplayName, u.UserPrincipalName.Split('@')[0], u.UserPrincipalName,
             new GraphPasswordProfile(u.Password, ForceChangePasswordNextSignIn: false), u.GivenName, u.Surname, u.UsageLocation);
-        var (created, _) = await CallAsync<GraphUser>(HttpMethod.Post, settings.GraphBaseUrl + "/users", body, token, null, cancellationToken);
-        return new MicrosoftUserResult(created!.Id, created.UserPrincipalName, AlreadyExisted: false);
+        try
+        {
+            var (created, _) = await CallAsync<GraphUser>(HttpMethod.Post, settings.GraphBaseUrl + "/users", body, token, null, cancellationToken);
+            return new MicrosoftUserResult(created!.Id, created.UserPrincipalName, AlreadyExisted: false);
+        }
+        catch (ProviderException ex) when (IsAlreadyExists(ex))
+        {
+            var (again, _) = await CallAsync<GraphUser>(HttpMethod.Get, userUrl, null, token, null, cancellationToken);
+            return new MicrosoftUserResult(again!.Id, again.UserPrincipalName, AlreadyExisted: true);
+        }
     }
 
     public async Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken) =>
@@ -125,6 +142,10 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
         return new ProviderException(ProviderNames.Microsoft, code ?? "http_" + ((int)status).ToString(CultureInfo.InvariantCulture),
             message ?? status.ToString(), ProviderResilience.IsTransient(status), retryAfter, (int)status);
     }
+
+    /// <summary>Graph's duplicate answer ("Another object with the same value for property … already exists.").</summary>
+    internal static bool IsAlreadyExists(ProviderException ex) =>
+        ex.StatusCode == 400 && ex.Code == "Request_BadRequest" && ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 
     private string DomainUrl(string domain) => settings.GraphBaseUrl + "/domains/" + Uri.EscapeDataString(domain);
 

@@ -31,7 +31,7 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
             logger.LogWarning("{Provider} {Method} {Path} failed: {Error}", provider, request.Method, path, ex.HttpRequestError);
             throw new ProviderException(provider, "network_error", $"{request.Method} {path} failed ({ex.HttpRequestError}).", isRetryable: true, innerException: ex);
         }
-        catch (TimeoutRejectedException ex)
+        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning("{Provider} {Method} {Path} timed out", provider, request.Method, path);
             throw new ProviderException(provider, "timeout", $"{request.Method} {path} timed out.", isRetryable: true, innerException: ex);

@@ -30,7 +30,9 @@ public static class ProvidersServiceCollectionExtensions
 
         foreach (var name in new[] { ProviderNames.Registrar, ProviderNames.Cloudflare, ProviderNames.Google, ProviderNames.Microsoft, ProviderNames.Smartlead })
         {
-            services.AddHttpClient(name).AddProviderResilience();
+            // The pipeline bounds each attempt (AttemptTimeout) and the number of attempts; HttpClient's own 100 s
+            // overall timeout would cut a legitimate Retry-After wait short with an unmapped cancellation.
+            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
         }
 
         services.TryAddSingleton<IRegistrarClientFactory, NamecheapRegistrarClientFactory>();

@@ -14,6 +14,7 @@ public static class ProvisioningServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<InboxPasswords>();
+        services.AddSingleton<MailboxOAuth>();
         services.AddHttpClient("profile-pictures").ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
         return services;
     }

@@ -9,14 +9,16 @@ public sealed record RegisterSequencerAccountInput(OrderRef Order, MailProvider 
 public sealed record RegisterSequencerAccountResult(string Email, long AccountId);
 
 /// <summary>
-/// Connects one inbox to the customer's Smartlead (SMTP/IMAP with the derived inbox password, warmup on), under the
+/// Connects one inbox to the customer's Smartlead (Google: SMTP/IMAP with the derived inbox password; Microsoft: OAuth),
+/// warmup on, under the
 /// order's Smartlead client id. The sequencer login given on the order is loaded here from the encrypted store.
 /// </summary>
 /// <remarks>Idempotent: an account already listed for the address is reused instead of saved again.</remarks>
 public sealed class RegisterSequencerAccount(
     ISmartleadClientFactory smartlead,
     ISequencerCredentialStore credentials,
-    InboxPasswords passwords) : TaskActivity<RegisterSequencerAccountInput, RegisterSequencerAccountResult>
+    InboxPasswords passwords,
+    MailboxOAuth oauth) : TaskActivity<RegisterSequencerAccountInput, RegisterSequencerAccountResult>
 {
     public override async Task<RegisterSequencerAccountResult> RunAsync(TaskActivityContext context, RegisterSequencerAccountInput input)
     {
@@ -33,7 +35,7 @@ public sealed class RegisterSequencerAccount(
         var password = passwords.For(input.Email);
         var account = input.Provider == MailProvider.Google
             ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, password, warmup, login?.ClientId)
-            : new SmartleadEmailAccount(input.DisplayName, input.Email, input.Email, "SMTP", password, "smtp.office365.com", 587, "outlook.office365.com", 993, null, warmup, ClientId: login?.ClientId);
+            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, oauth.RefreshTokenFor(input.Order.Scope, input.Email), warmup, login?.ClientId);
         var saved = await client.SaveEmailAccountAsync(account, ct);
         return new RegisterSequencerAccountResult(input.Email, saved.Id);
     }

@@ -28,8 +28,13 @@ internal sealed class NamecheapRegistrarClient(
         }
 
         var response = await CommandAsync("namecheap.domains.check", new() { ["DomainList"] = string.Join(',', domains) }, idempotent: true, cancellationToken);
-        var rows = response.CommandResponse?.Elements(_ns + "DomainCheckResult")
-            .ToDictionary(e => ((string?)e.Attribute("Domain") ?? "").ToLowerInvariant()) ?? [];
+        var rows = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var row in response.CommandResponse?.Elements(_ns + "DomainCheckResult") ?? [])
+        {
+            // A name listed twice comes back twice: keep the first.
+            rows.TryAdd(((string?)row.Attribute("Domain") ?? "").ToLowerInvariant(), row);
+        }
+
         var prices = new Dictionary<string, (decimal? Register, decimal? Renew)>(StringComparer.Ordinal);
         var result = new List<DomainAvailability>(domains.Count);
         foreach (var domain in domains)

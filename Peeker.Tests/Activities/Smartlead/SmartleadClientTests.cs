@@ -1,0 +1,81 @@
+using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Smartlead;
+using Peeker.Sandbox.State;
+using Peeker.Tests.Sandbox;
+
+namespace Peeker.Tests.Activities.Smartlead;
+
+[Collection(SandboxServerGroup.Name)]
+public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
+{
+    private ISmartleadClient Client(ProviderScope scope) => sandbox.Providers.GetRequiredService<ISmartleadClientFactory>().Create(scope);
+
+    [Fact]
+    public async Task SaveEmailAccountAsync_GoogleTwice_KeepsOneAccountWithWarmup()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var account = SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-google.com", "app-password-1234", new SmartleadWarmup(TotalPerDay: 15));
+
+        var first = await Client(scope).SaveEmailAccountAsync(account, default);
+        var second = await Client(scope).SaveEmailAccountAsync(account, default);
+        var listed = await Client(scope).ListEmailAccountsAsync(default);
+
+        Assert.Equal(first.Id, second.Id);
+        Assert.True(first.SmtpOk);
+        Assert.Equal("ACTIVE", first.WarmupStatus);
+        var only = Assert.Single(listed);
+        Assert.Equal("ada@sl-google.com", only.FromEmail);
+    }
+
+    [Fact]
+    public async Task SaveEmailAccountAsync_MicrosoftOverSmtpBasicAuth_FailsNonRetryable()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var smtp = SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-ms.com", "refresh", new SmartleadWarmup()) with { Type = "SMTP", Password = "pw", OAuthRefreshToken = null };
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).SaveEmailAccountAsync(smtp, default));
+
+        Assert.Equal("connection_failed", error.Code);
+        Assert.False(error.IsRetryable);
+        Assert.Equal(0, await sandbox.CountAsync(scope, SandboxKinds.SmartleadAccount));
+    }
+
+    [Fact]
+    public async Task SaveEmailAccountAsync_MicrosoftOAuth_IsSaved()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+
+        var saved = await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-oauth.com", "refresh-token", new SmartleadWarmup()), default);
+
+        Assert.Equal("OUTLOOK", saved.Type);
+    }
+
+    [Fact]
+    public async Task SaveEmailAccountAsync_RateLimitedOnce_RetriesAndSavesOnce()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+
+        await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Cat", "ratelimited@sl-429.com", "app-password-1234", new SmartleadWarmup()), default);
+
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.SmartleadAccount));
+    }
+
+    [Fact]
+    public async Task Calls_SuccessAndFailure_NeverLogOrThrowTheApiKey()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var apiKey = "sbx_" + scope.PartnerId;
+        var client = Client(scope);
+
+        await client.SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()), default);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => client.SaveEmailAccountAsync(
+            SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()) with { Password = null }, default));
+
+        Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);
+        // The HTTP logs do name the call (so the check below is not vacuous), just never its api_key.
+        Assert.Contains(sandbox.Logs.Lines, line => line.Contains("/email-accounts/save", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains(apiKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains("app-password-secret", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,48 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Cloudflare;
+using Peeker.Sandbox.Cloudflare;
+using Peeker.Sandbox.State;
+
+namespace Peeker.Tests.Sandbox;
+
+[Collection(SandboxServerGroup.Name)]
+public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
+{
+    [Fact]
+    public async Task State_WrittenThroughTheSimulator_IsReadByAFreshStoreOnTheSameStorage()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var zone = await sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope).CreateZoneAsync("restart-safe.com", default);
+
+        // A new store over the same account is what a restarted host sees.
+        var fresh = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString));
+        var stored = await fresh.GetAsync<CloudflareZoneState>(scope.PartnerId, SandboxKinds.CloudflareZone, zone.Id);
+
+        Assert.Equal("restart-safe.com", stored!.Name);
+        Assert.Equal(zone.NameServers, stored.NameServers);
+    }
+
+    [Fact]
+    public async Task State_OfOnePartner_IsInvisibleToAnother()
+    {
+        var owner = SandboxServerFixture.NewPartner();
+        var other = SandboxServerFixture.NewPartner();
+        var factory = sandbox.Providers.GetRequiredService<ICloudflareClientFactory>();
+        var zone = await factory.Create(owner).CreateZoneAsync("partner-isolated.com", default);
+
+        Assert.Null(await factory.Create(other).GetZoneAsync(zone.Id, default));
+        Assert.Empty(await sandbox.Inspector.ReadAsync(other.PartnerId, SandboxKinds.CloudflareZone));
+    }
+
+    [Fact]
+    public async Task IncrementAsync_Concurrent_CountsEveryCall()
+    {
+        var store = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString));
+        var partner = SandboxServerFixture.NewPartner().PartnerId;
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.IncrementAsync(partner, "c")));
+
+        Assert.Equal(Enumerable.Range(1, 8), counts.Order());
+    }
+}
