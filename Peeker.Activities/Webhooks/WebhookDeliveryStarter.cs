@@ -13,6 +13,9 @@ public sealed class WebhookDeliveryStarter(IServiceProvider services)
     private DurableTaskClient Client => services.GetService<DurableTaskClient>()
         ?? throw new InvalidOperationException("Webhook delivery needs the durable engine: call AddPeekerDurable(registry => registry.AddWebhookTasks()).");
 
+    /// <summary>True when the host runs the durable engine (its client is registered).</summary>
+    public bool IsAvailable => services.GetService<DurableTaskClient>() is not null;
+
     /// <summary>
     /// Starts delivery of <paramref name="input"/>'s event. With <paramref name="onlyIfNew"/>, does nothing when an
     /// instance with that id exists in any state (publishing twice delivers once).

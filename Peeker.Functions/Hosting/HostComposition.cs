@@ -1,4 +1,5 @@
 using Peeker.Functions.Health;
+using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.Hosting;
 
@@ -16,6 +17,7 @@ public static class HostComposition
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeekerHealth();
+        builder.Services.AddPeekerWebhooks(builder.Configuration);
         return builder;
     }
 
@@ -23,6 +25,7 @@ public static class HostComposition
     public static WebApplication MapPeekerHost(this WebApplication app)
     {
         app.MapPeekerHealth();
+        app.MapPeekerWebhooks();
         return app;
     }
 }
