@@ -2,6 +2,7 @@ using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
 using Peeker.Durable.Hosting;
 using Peeker.Functions.Orchestrations;
+using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.Hosting;
 
@@ -42,5 +43,6 @@ public static class EngineComposition
         .AddActivity<SetForwarding>()
         .AddActivity<MarkDomainConnected>()
         .AddActivity<DeleteZone>()
-        .AddActivity<ReleaseDomains>();
+        .AddActivity<ReleaseDomains>()
+        .AddWebhookTasks();
 }

@@ -3,6 +3,7 @@ using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
 using Peeker.Functions.PartnerApi;
 using Peeker.Sandbox;
+using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.Hosting;
 
@@ -24,6 +25,7 @@ public static class HostComposition
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
         builder.AddPartnerApi();
+        builder.Services.AddPeekerWebhooks(builder.Configuration);
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class HostComposition
         app.MapPeekerOps();
         app.MapPartnerApi();
         app.MapPeekerSandbox();
+        app.MapPeekerWebhooks();
         return app;
     }
 }

@@ -17,12 +17,12 @@ public sealed class RegisteredNamesTests
         EngineComposition.RegisterTasks(registry);
 
         Assert.Equal(
-            ["CancelOrderOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
+            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
             registry.OrchestratorNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
                 "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
-                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains",
+                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             registry.ActivityNames.Order(StringComparer.Ordinal));

@@ -37,7 +37,8 @@ public sealed class DurableTestHost : IAsyncDisposable
     public IServiceProvider Services => _services;
 
     /// <summary>Starts a host on a fresh in-memory backend with an auto-advancing fake clock.</summary>
-    public static Task<DurableTestHost> StartInMemoryAsync(Action<DurableTaskRegistry> register, Action<DurableTaskOptions>? configure = null)
+    public static Task<DurableTestHost> StartInMemoryAsync(
+        Action<DurableTaskRegistry> register, Action<DurableTaskOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         InMemoryOrchestrationBackend? backend = null;
@@ -46,7 +47,8 @@ public sealed class DurableTestHost : IAsyncDisposable
             register,
             clock,
             configure,
-            () => backend?.NextDueTimeWhenIdle());
+            () => backend?.NextDueTimeWhenIdle(),
+            configureServices);
     }
 
     /// <summary>Starts a host on the backend <paramref name="createBackend"/> makes.</summary>
@@ -55,11 +57,13 @@ public sealed class DurableTestHost : IAsyncDisposable
         Action<DurableTaskRegistry> register,
         TimeProvider time,
         Action<DurableTaskOptions>? configure = null,
-        Func<DateTime?>? nextDue = null)
+        Func<DateTime?>? nextDue = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(time);
+        configureServices?.Invoke(services);
         services.Configure<DurableTaskOptions>(options =>
         {
             options.HubName = "TestHub";

@@ -1,0 +1,20 @@
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Webhooks;
+
+/// <summary>
+/// Input of the <c>DeliverWebhookOrchestrator</c> (in Peeker.Functions), whose instance id is the event id. It names
+/// the event, never its body or the endpoint secret: the delivery activity loads both itself, so no secret reaches
+/// the orchestration history. <c>Run</c> counts redeliveries (1 = the original delivery).
+/// </summary>
+public sealed record DeliverWebhookInput(string EventId, PeekerEnvironment Environment, string PartnerId, int Run = 1);
+
+/// <summary>Persisted names shared by the publisher (here) and the orchestrator (in Peeker.Functions).</summary>
+public static class WebhookTaskNames
+{
+    /// <summary>Registered name of the delivery orchestrator; a test pins it to <c>nameof(DeliverWebhookOrchestrator)</c>.</summary>
+    public const string DeliverWebhook = "DeliverWebhookOrchestrator";
+
+    /// <summary>External event that wakes a delivery waiting for an endpoint (raised when one is saved, or on redeliver).</summary>
+    public const string EndpointConfiguredEvent = "endpoint_configured";
+}

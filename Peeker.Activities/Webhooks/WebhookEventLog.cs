@@ -1,0 +1,72 @@
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Webhooks;
+
+/// <summary>An event with its delivery attempts, as the event log shows it.</summary>
+public sealed record WebhookEventDetails(WebhookEvent Event, IReadOnlyList<WebhookAttempt> Attempts);
+
+/// <summary>
+/// The partner-facing event log (<c>GET /partner/v1/events</c>, <c>GET /partner/v1/events/{id}</c>,
+/// <c>POST /partner/v1/events/{id}/redeliver</c>): queries scoped to one partner and environment, and redelivery.
+/// The HTTP wiring under partner authentication belongs to the Partner API.
+/// </summary>
+public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time)
+{
+    /// <summary>A page of events (oldest first), 1..100 per page.</summary>
+    public Task<WebhookEventPage> ListAsync(
+        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, int perPage, string? pageToken,
+        CancellationToken cancellationToken) =>
+        events.ListAsync(environment, partnerId, filter, Math.Clamp(perPage, 1, 100), pageToken, cancellationToken);
+
+    /// <summary>The event with its attempts, or null when this partner has no such event.</summary>
+    public async Task<WebhookEventDetails?> GetAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
+    {
+        var webhookEvent = await events.GetAsync(environment, partnerId, eventId, cancellationToken);
+        return webhookEvent is null ? null : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
+    }
+
+    /// <summary>
+    /// Sends the event again with the same id and body (signed afresh): a finished delivery starts a new run of up to
+    /// five attempts; a delivery waiting for an endpoint is woken; one in its retry schedule is left alone. Returns
+    /// null when this partner has no such event.
+    /// </summary>
+    public async Task<WebhookEvent?> RedeliverAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
+    {
+        var webhookEvent = await events.GetAsync(environment, partnerId, eventId, cancellationToken);
+        if (webhookEvent is null)
+        {
+            return null;
+        }
+
+        if (await starter.WakeAsync(eventId, cancellationToken))
+        {
+            return webhookEvent;
+        }
+
+        var run = webhookEvent.Run + 1;
+        await events.UpdateStatusAsync(environment, partnerId, eventId, WebhookEventStatus.Pending, run: run, cancellationToken: cancellationToken);
+        await starter.StartIfAbsentAsync(new DeliverWebhookInput(eventId, environment, partnerId, run), onlyIfNew: false, cancellationToken);
+        return await events.GetAsync(environment, partnerId, eventId, cancellationToken);
+    }
+
+    /// <summary>Wakes every delivery of the last 24 h that waits for an endpoint (called after an endpoint is saved).</summary>
+    public async Task<int> WakeAwaitingAsync(PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
+    {
+        var woken = 0;
+        if (!starter.IsAvailable)
+        {
+            return woken; // No engine in this host: nothing is delivering, so nothing waits.
+        }
+
+        var since = time.GetUtcNow() - TimeSpan.FromHours(24);
+        foreach (var id in await events.ListAwaitingEndpointAsync(environment, partnerId, since, cancellationToken))
+        {
+            if (await starter.WakeAsync(id, cancellationToken))
+            {
+                woken++;
+            }
+        }
+
+        return woken;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Webhooks;
+
+/// <summary>Publishes partner-facing events. Call it from activities, never from orchestrator code.</summary>
+public interface IWebhookPublisher
+{
+    /// <summary>
+    /// Stores the event in the outbox and starts its <c>DeliverWebhook</c> orchestration (instance id = event id).
+    /// With an <paramref name="idempotencyKey"/> (for example <see cref="Peeker.Durable.TaskActivityContext.IdempotencyKey"/>)
+    /// publishing again returns the same event id and delivers once. <paramref name="data"/> is the resource itself
+    /// and is serialized in snake_case.
+    /// </summary>
+    Task<string> PublishAsync(
+        PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
+        CancellationToken cancellationToken);
+}
+
+/// <inheritdoc />
+public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time) : IWebhookPublisher
+{
+    /// <summary>How resources are written into <c>data</c>: the Partner API's snake_case.</summary>
+    public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <inheritdoc />
+    public async Task<string> PublishAsync(
+        PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(partnerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(type);
+        ArgumentNullException.ThrowIfNull(data);
+        var now = time.GetUtcNow();
+        var id = "evt_" + Ulid.NewUlid(now);
+        if (idempotencyKey is not null)
+        {
+            id = await events.ReserveIdAsync(environment, partnerId, idempotencyKey, id, cancellationToken);
+        }
+
+        var created = false;
+        if (await events.GetAsync(environment, partnerId, id, cancellationToken) is null)
+        {
+            var body = JsonSerializer.SerializeToUtf8Bytes(new Envelope(id, type, FormatTime(now), JsonSerializer.SerializeToElement(data, PayloadJson)), PayloadJson);
+            created = await events.TryCreateAsync(
+                new WebhookEvent(id, environment, partnerId, type, orderId, now, WebhookEventStatus.Pending, 0, null, 1, body),
+                cancellationToken);
+        }
+
+        // A crash between storing and starting leaves a stored event without an instance: a retry of the same publish starts it.
+        await starter.StartIfAbsentAsync(new DeliverWebhookInput(id, environment, partnerId), onlyIfNew: !created, cancellationToken);
+        return id;
+    }
+
+    /// <summary>The envelope's time format, <c>2026-05-08T12:00:00Z</c>.</summary>
+    public static string FormatTime(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private sealed record Envelope(string Id, string Type, string CreatedAt, JsonElement Data);
+}

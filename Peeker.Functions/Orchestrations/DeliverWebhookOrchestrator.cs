@@ -1,0 +1,123 @@
+using Peeker.Activities.Webhooks;
+using Peeker.Durable;
+
+namespace Peeker.Functions.Orchestrations;
+
+/// <summary>How a delivery ended.</summary>
+public enum DeliverWebhookOutcome
+{
+    /// <summary>An attempt got a 2xx.</summary>
+    Delivered,
+
+    /// <summary>All five attempts failed.</summary>
+    Failed,
+
+    /// <summary>The endpoint answered 410 Gone and was disabled.</summary>
+    EndpointGone,
+
+    /// <summary>No endpoint was configured within 24 h of the event.</summary>
+    NoEndpoint,
+
+    /// <summary>The event is no longer stored.</summary>
+    EventNotFound,
+}
+
+/// <summary>The delivery's result: outcome and the number of attempts made in this run.</summary>
+public sealed record DeliverWebhookResult(DeliverWebhookOutcome Outcome, int Attempts);
+
+/// <summary>
+/// Delivers one event (instance id = event id): up to five <see cref="PostWebhook"/> attempts at t = 0, +5 min,
+/// +30 min, +3 h and +24 h after the first attempt, each wait a durable timer. A <c>Retry-After</c> pushes the next
+/// attempt later (never past +24 h). 2xx ends it; 410 ends it (the endpoint is disabled); with no endpoint it waits
+/// up to 24 h for <see cref="WebhookTaskNames.EndpointConfiguredEvent"/> and then starts the schedule.
+/// </summary>
+/// <remarks>
+/// Side effects: none itself (deterministic); the activity POSTs, records attempts and updates the event. The input
+/// names the event only: the body and secret never enter the history. Idempotency: one instance per event id.
+/// Compensation: none.
+/// </remarks>
+public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhookInput, DeliverWebhookResult>
+{
+    /// <summary>Offsets of attempts 1..5 from the first attempt (peeker-api.md 7.5, our choice).</summary>
+    public static readonly IReadOnlyList<TimeSpan> Schedule =
+    [
+        TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3), TimeSpan.FromHours(24),
+    ];
+
+    /// <summary>How long an event waits for an endpoint to be configured.</summary>
+    public static readonly TimeSpan EndpointWindow = TimeSpan.FromHours(24);
+
+    /// <summary>Storage faults inside the activity (not HTTP failures, which are outcomes) are retried briefly.</summary>
+    private static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(10), 2.0));
+
+    /// <inheritdoc />
+    public override async Task<DeliverWebhookResult> RunAsync(TaskOrchestrationContext context, DeliverWebhookInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var windowEnds = context.CurrentUtcDateTime + EndpointWindow;
+        var first = context.CurrentUtcDateTime;
+        DateTime? notBefore = null;
+        var attempt = 1;
+        while (attempt <= Schedule.Count)
+        {
+            if (attempt > 1)
+            {
+                var due = first + Schedule[attempt - 1];
+                if (notBefore > due)
+                {
+                    due = notBefore.Value < first + Schedule[^1] ? notBefore.Value : first + Schedule[^1];
+                }
+
+                context.SetCustomStatus(new { status = WebhookEventStatus.Retrying, next_attempt = attempt, due });
+                await context.CreateTimer(due, CancellationToken.None);
+            }
+
+            var result = await context.CallActivityAsync<PostWebhookResult>(
+                nameof(PostWebhook),
+                new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, attempt, attempt == Schedule.Count),
+                ActivityRetry);
+            switch (result.Outcome)
+            {
+                case PostWebhookOutcome.Delivered:
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, attempt);
+                case PostWebhookOutcome.EndpointGone:
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.EndpointGone, attempt);
+                case PostWebhookOutcome.EventNotFound:
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.EventNotFound, attempt - 1);
+                case PostWebhookOutcome.NoEndpoint:
+                    var remaining = windowEnds - context.CurrentUtcDateTime;
+                    if (remaining <= TimeSpan.Zero || !await WaitForEndpointAsync(context, remaining))
+                    {
+                        return new DeliverWebhookResult(DeliverWebhookOutcome.NoEndpoint, attempt - 1);
+                    }
+
+                    // The schedule restarts from the moment the endpoint appeared: the partner gets all five attempts.
+                    first = context.CurrentUtcDateTime;
+                    notBefore = null;
+                    attempt = 1;
+                    continue;
+                default:
+                    notBefore = result.RetryAfterSeconds is { } seconds ? context.CurrentUtcDateTime.AddSeconds(seconds) : null;
+                    attempt++;
+                    break;
+            }
+        }
+
+        return new DeliverWebhookResult(DeliverWebhookOutcome.Failed, Schedule.Count);
+    }
+
+    private static async Task<bool> WaitForEndpointAsync(TaskOrchestrationContext context, TimeSpan remaining)
+    {
+        context.SetCustomStatus(new { status = WebhookEventStatus.AwaitingEndpoint });
+        try
+        {
+            await context.WaitForExternalEvent<bool>(WebhookTaskNames.EndpointConfiguredEvent, remaining);
+            return true;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Peeker.Activities.Webhooks;
+using Peeker.Durable.Hosting;
+using Peeker.Functions.Orchestrations;
+
+namespace Peeker.Functions.Webhooks;
+
+/// <summary>Registers the webhook area: stores, secrets, publisher, event log, delivery HttpClient, and its durable tasks.</summary>
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the webhook services. Reads <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c> (base64 of 32 bytes),
+    /// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>);
+    /// a missing or malformed key stops the host at startup with a message naming it.
+    /// </summary>
+    public static IServiceCollection AddPeekerWebhooks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<WebhookOptions>()
+            .Configure(options =>
+            {
+                options.StorageConnectionString = configuration["AzureWebJobsStorage"] ?? string.Empty;
+                options.EncryptionKey = configuration["Peeker:EncryptionKey"] ?? string.Empty;
+                options.AdminKey = configuration["Peeker:AdminKey"];
+            })
+            .Bind(configuration.GetSection(WebhookOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(options => IsKey(options.EncryptionKey), "Peeker:EncryptionKey must be base64 of 32 bytes.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WebhookTables>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton<WebhookEventStore>();
+        services.AddSingleton<WebhookDeliveryStarter>();
+        services.AddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.AddSingleton<WebhookEventLog>();
+        services.AddHttpClient(WebhookHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(WebhookHttp.CreateHandler)
+            .RemoveAllLoggers();
+        return services;
+    }
+
+    /// <summary>Registers <see cref="DeliverWebhookOrchestrator"/> and the <see cref="PostWebhook"/> activity.</summary>
+    public static DurableTaskRegistry AddWebhookTasks(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry.AddOrchestrator<DeliverWebhookOrchestrator>().AddActivity<PostWebhook>();
+    }
+
+    private static bool IsKey(string value)
+    {
+        var buffer = new byte[48];
+        return Convert.TryFromBase64String(value, buffer, out var written) && written == 32;
+    }
+}
