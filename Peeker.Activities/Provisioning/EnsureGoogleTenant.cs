@@ -3,11 +3,11 @@ using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
-public sealed record EnsureTenantInput(OrderRef Order, string PrimaryDomain, int Licenses);
+public sealed record EnsureTenantInput(OrderRef Order, string PrimaryDomain, string CustomerEmail, int Licenses);
 
 public sealed record EnsureTenantResult(string CustomerId, string? TenantId, string? InitialDomain);
 
-/// <summary>Creates (or finds) the order's Google Workspace reseller customer and its subscription with the order's seats.</summary>
+/// <summary>Creates (or finds) a domain's Google Workspace reseller customer and its subscription with one seat per inbox (one customer per sending domain keeps reputations apart).</summary>
 /// <remarks>Spends money (seats). Idempotent: the client treats Google's 409 "entity exists" as done, and a subscription for the customer is reused.</remarks>
 public sealed class EnsureGoogleTenant(IGoogleWorkspaceClientFactory google) : TaskActivity<EnsureTenantInput, EnsureTenantResult>
 {
@@ -15,7 +15,7 @@ public sealed class EnsureGoogleTenant(IGoogleWorkspaceClientFactory google) : T
     {
         var client = google.Create(input.Order.Scope);
         var customer = await client.CreateCustomerAsync(
-            new GoogleCustomerInput(input.PrimaryDomain, $"admin@{input.PrimaryDomain}", "Peeker Provisioning", input.Order.OrderId, "1 Main Street", "Austin", "TX", "78701", "US"),
+            new GoogleCustomerInput(input.PrimaryDomain, input.CustomerEmail, "Peeker Provisioning", input.Order.OrderId, "1 Main Street", "Austin", "TX", "78701", "US"),
             context.CancellationToken);
         await client.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", Math.Max(1, input.Licenses), context.CancellationToken);
         return new EnsureTenantResult(customer.CustomerId, null, null);

@@ -15,7 +15,7 @@ public sealed class EnsureMicrosoftTenant(IMicrosoftClientFactory microsoft) : T
         var client = microsoft.Create(input.Order.Scope);
         var prefix = "pk" + new string(input.Order.OrderId.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray())[..Math.Min(20, input.Order.OrderId.Length)];
         var customer = await client.CreateCustomerAsync(
-            new MicrosoftCustomerInput(prefix, input.Order.OrderId, $"admin@{input.PrimaryDomain}", "Peeker", "Provisioning", "1 Main Street", "Austin", "TX", "78701", "US", "+15125550100"),
+            new MicrosoftCustomerInput(prefix, input.Order.OrderId, input.CustomerEmail, "Peeker", "Provisioning", "1 Main Street", "Austin", "TX", "78701", "US", "+15125550100"),
             context.IdempotencyKey + ":customer",
             context.CancellationToken);
         await client.PurchaseLicensesAsync(customer.CustomerId, CatalogItemId, Math.Max(1, input.Licenses), context.IdempotencyKey + ":licenses", context.CancellationToken);

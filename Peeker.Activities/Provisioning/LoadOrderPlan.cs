@@ -7,7 +7,7 @@ namespace Peeker.Activities.Provisioning;
 
 public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment);
 
-public sealed record LoadOrderPlanResult(string PartnerId, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains);
+public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains);
 
 /// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
 /// <remarks>Read-only; idempotent. The plan lands in history, so replays see the same plan.</remarks>
@@ -23,11 +23,13 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
             var provider = string.Equals(d.Provider, "microsoft", StringComparison.OrdinalIgnoreCase) ? MailProvider.Microsoft : MailProvider.Google;
             var count = provider == MailProvider.Google ? order.GoogleInboxesPerDomain : options.Value.MicrosoftInboxesPerDomain;
             var inboxes = InboxNaming.Plan(personas, count)
-                .Select(p => new PlannedInbox(p.LocalPart, order.Personas[p.Persona].FirstName, order.Personas[p.Persona].LastName, order.Personas[p.Persona].ProfilePictureUrl))
+                .Select(p => new PlannedInbox(p.LocalPart, order.Personas[p.Persona].FirstName, order.Personas[p.Persona].LastName, NullIfBlank(order.Personas[p.Persona].ProfilePictureUrl)))
                 .ToList();
             var owned = !string.Equals(d.Source, "registered", StringComparison.OrdinalIgnoreCase) && !string.Equals(d.Source, "purchase", StringComparison.OrdinalIgnoreCase);
             return new PlannedDomain(d.Id, d.Domain, provider, owned, d.ForwardingUrl ?? order.ForwardingUrl, inboxes);
         }).ToList();
-        return new LoadOrderPlanResult(order.PartnerId, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains);
+        return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains);
     }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -4,13 +4,13 @@ using Peeker.Durable;
 namespace Peeker.Functions.Orchestrations;
 
 /// <summary>Input of <see cref="ProvisionDomainOrchestrator"/>: the order and the planned domain.</summary>
-public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants);
+public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants, string CustomerEmail);
 
 /// <summary>How one domain ended; failures are data so the order can report the step.</summary>
 public sealed record ProvisionDomainResult(string Domain, bool Connected, string? FailedStep, string? Reason, IReadOnlyList<string> Inboxes);
 
 /// <summary>
-/// Provisions one domain: buy at the registrar → Cloudflare zone → registrar nameservers → wait for the zone to
+/// Provisions one domain: buy at the registrar → (Google) the domain's Workspace customer and seats → Cloudflare zone → registrar nameservers → wait for the zone to
 /// activate → provider DNS records → wait for verification → inboxes → Smartlead → forwarding →
 /// <c>domain.connected</c>.
 /// </summary>
@@ -36,6 +36,15 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
                 return Failed(domain, step, bought.Reason ?? "the registrar would not sell the domain");
             }
 
+            var tenants = input.Tenants;
+            if (domain.Provider == MailProvider.Google)
+            {
+                step = "tenant";
+                var customer = await context.CallActivityAsync<EnsureTenantResult>(
+                    nameof(EnsureGoogleTenant), new EnsureTenantInput(order, domain.Domain, input.CustomerEmail, domain.Inboxes.Count), ProvisioningRetries.Provider);
+                tenants = tenants with { GoogleCustomerId = customer.CustomerId };
+            }
+
             step = "zone";
             var zone = await context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), new CreateZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
 
@@ -46,14 +55,14 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
             await context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation);
 
             step = "dns";
-            await context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, input.Tenants), ProvisioningRetries.Provider);
+            await context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Provider);
 
             step = "verify";
-            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, input.Tenants), ProvisioningRetries.Propagation);
+            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation);
 
             step = "inboxes";
             var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CallActivityAsync<CreateInboxResult>(
-                nameof(CreateInbox), new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, input.Tenants), ProvisioningRetries.Provider)));
+                nameof(CreateInbox), new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, tenants), ProvisioningRetries.Provider)));
             foreach (var inbox in created.Where(c => c.PictureProblem is not null))
             {
                 await context.CallActivityAsync<OpenPendingActionResult>(

@@ -11,8 +11,8 @@ public sealed record ProvisionOrderInput(string OrderId, PeekerEnvironment Envir
 public sealed record ProvisionOrderResult(string OrderId, string Status, int DomainsConnected, int DomainsFailed, string? FailedDomain, string? FailedStep, string? Reason);
 
 /// <summary>
-/// Provisions one order (instance id = order id): publishes <c>order.in_progress</c>, ensures the Google Workspace
-/// customer and Microsoft tenant with the order's licence counts, fans out one <see cref="ProvisionDomainOrchestrator"/>
+/// Provisions one order (instance id = order id): publishes <c>order.in_progress</c>, ensures the order's Microsoft
+/// 365 tenant with its licences (Google Workspace customers are per domain, in the child), fans out one <see cref="ProvisionDomainOrchestrator"/>
 /// per domain with bounded parallelism, and ends with <c>order.completed</c> (full order) or <c>order.failed</c>.
 /// </summary>
 /// <remarks>
@@ -34,17 +34,10 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         var tenants = new TenantIds(null, null, null);
         try
         {
-            if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Google) is { } firstGoogle)
-            {
-                var google = await context.CallActivityAsync<EnsureTenantResult>(
-                    nameof(EnsureGoogleTenant), new EnsureTenantInput(order, firstGoogle.Domain, plan.GoogleLicenses), ProvisioningRetries.Provider);
-                tenants = tenants with { GoogleCustomerId = google.CustomerId };
-            }
-
             if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Microsoft) is { } firstMicrosoft)
             {
                 var microsoft = await context.CallActivityAsync<EnsureTenantResult>(
-                    nameof(EnsureMicrosoftTenant), new EnsureTenantInput(order, firstMicrosoft.Domain, plan.MicrosoftLicenses), ProvisioningRetries.Provider);
+                    nameof(EnsureMicrosoftTenant), new EnsureTenantInput(order, firstMicrosoft.Domain, plan.CustomerEmail, MicrosoftMailboxes(plan)), ProvisioningRetries.Provider);
                 tenants = tenants with { MicrosoftTenantId = microsoft.TenantId, MicrosoftInitialDomain = microsoft.InitialDomain };
             }
         }
@@ -68,7 +61,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
 
             running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
                 nameof(ProvisionDomainOrchestrator),
-                new ProvisionDomainInput(order, domain, tenants),
+                new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail),
                 new SubOrchestrationOptions($"{input.OrderId}:{domain.Domain}")));
         }
 
@@ -86,6 +79,10 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.completed", null, null), ProvisioningRetries.Storage);
         return new ProvisionOrderResult(input.OrderId, "completed", progress.Connected, 0, null, null, null);
     }
+
+    /// <summary>Microsoft bills the partner per domain, but every mailbox needs a licence in the tenant.</summary>
+    private static int MicrosoftMailboxes(LoadOrderPlanResult plan) =>
+        plan.Domains.Where(d => d.Provider == MailProvider.Microsoft).Sum(d => d.Inboxes.Count);
 
     private static async Task<ProvisionOrderResult> FailAsync(
         TaskOrchestrationContext context, OrderRef order, Progress progress, string? domain, string? step, string? reason)

@@ -49,7 +49,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Distinct events (deduplicated by event id, as the docs tell partners to), in arrival order.</summary>
     public IReadOnlyList<Delivery> Events => [.. Deliveries.DistinctBy(d => d.EventId)];
 
-    /// <summary>Waits until an event of <paramref name="type"/> arrives.</summary>
+    /// <summary>Waits until an event of <paramref name="type"/> arrives; fails at once with its body when order.failed arrives instead.</summary>
     public async Task<Delivery> WaitForAsync(string type, TimeSpan timeout, Func<Delivery, bool>? match = null)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -58,6 +58,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             if (Deliveries.FirstOrDefault(d => d.Type == type && (match is null || match(d))) is { } found)
             {
                 return found;
+            }
+
+            if (type != "order.failed" && Deliveries.FirstOrDefault(d => d.Type == "order.failed" && (match is null || match(d))) is { } failed)
+            {
+                throw new InvalidOperationException($"Expected {type} but the order failed: {failed.Body}");
             }
 
             try

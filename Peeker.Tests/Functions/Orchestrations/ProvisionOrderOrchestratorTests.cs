@@ -27,7 +27,7 @@ public sealed class ProvisionOrderOrchestratorTests
         Assert.Equal("order.completed", fakes.Events.Last());
         Assert.Equal(3, fakes.Events.Count(e => e.StartsWith("domain.connected", StringComparison.Ordinal)));
         Assert.Equal(["a.com", "b.com", "c.com"], fakes.Bought.Order(StringComparer.Ordinal));
-        Assert.Equal(["google:3", "microsoft:1"], fakes.Tenants.Order(StringComparer.Ordinal));
+        Assert.Equal(["google:2", "google:2", "microsoft:2"], fakes.Tenants.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -159,6 +159,7 @@ public sealed class ProvisionOrderOrchestratorTests
 
     private static LoadOrderPlanResult Plan(params (string Domain, MailProvider Provider)[] domains) => new(
         "org_test",
+        "client@example.com",
         domains.Count(d => d.Provider == MailProvider.Google) * 2 - 1,
         domains.Count(d => d.Provider == MailProvider.Microsoft),
         10,
