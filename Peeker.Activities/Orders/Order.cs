@@ -35,7 +35,7 @@ public sealed record LineItem(string Type, int Quantity, long AmountCents);
 public sealed record OrderCosts(long TotalCents, string Currency, IReadOnlyList<LineItem> LineItems);
 
 /// <summary>A domain on an order. <see cref="Source"/> is <c>registered</c> (bought by Peeker) or <c>imported</c> (from inventory).</summary>
-public sealed record OrderDomain(string Id, string Domain, string Provider, string Source, string? ForwardingUrl, string Status);
+public sealed record OrderDomain(string Id, string Domain, string Provider, string Source, string? ForwardingUrl, string Status, IReadOnlyList<string>? Inboxes = null);
 
 /// <summary>A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).</summary>
 public sealed record Order(

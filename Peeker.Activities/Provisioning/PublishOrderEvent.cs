@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
 using Peeker.Durable;
@@ -28,9 +30,13 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
             : await orders.SetStatusAsync(input.Order.Environment, input.Order.OrderId, status, ct))
             ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
-        object data = input.Type == "order.failed"
-            ? new { order, failure = new { step = input.FailedStep, reason = input.Reason } }
-            : order;
+        // data = the order itself (as GET /orders/{id} shows it); a failure adds what failed and where.
+        var data = JsonSerializer.SerializeToNode(OrderView.Of(order), WebhookPublisher.PayloadJson)!.AsObject();
+        if (input.Type == "order.failed")
+        {
+            data["failure"] = new JsonObject { ["step"] = input.FailedStep, ["reason"] = input.Reason };
+        }
+
         var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, context.IdempotencyKey, ct);
         return new PublishOrderEventResult(eventId, order.Status);
     }

@@ -35,7 +35,7 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.True(order.StatusCode == HttpStatusCode.OK, orderBody);
         var orderId = JsonDocument.Parse(orderBody).RootElement.GetProperty("data").GetProperty("id").GetString()!;
 
-        await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
+        var completed = await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
         var events = receiver.Events.Where(e => e.Data.ToString().Contains(orderId, StringComparison.Ordinal)).ToList();
         using var final = await http.GetAsync(new Uri($"/partner/v1/orders/{orderId}", UriKind.Relative));
         var finalOrder = JsonDocument.Parse(await final.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
@@ -48,6 +48,14 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(3, events.Where(e => e.Type == "domain.connected").Select(e => e.Data.GetProperty("domain").GetString()).Distinct().Count());
         Assert.All(events, e => Assert.True(e.IsSignedWith(secret), $"{e.Type} is not signed with the endpoint secret"));
         Assert.Equal("completed", finalOrder.GetProperty("status").GetString());
+        Assert.Equal("completed", completed.Data.GetProperty("status").GetString());
+        var details = completed.Data.GetProperty("domain_details").EnumerateArray().ToList();
+        Assert.Equal(3, details.Count);
+        Assert.All(details, d => Assert.StartsWith("dom_", d.GetProperty("id").GetString(), StringComparison.Ordinal));
+        Assert.Equal(
+            [("acme-mail.com", 3), ("shop-acme.com", 2), ("team-acme.com", 2)],
+            details.Select(d => (d.GetProperty("domain").GetString()!, d.GetProperty("inboxes").GetArrayLength())).OrderBy(d => d.Item1, StringComparer.Ordinal));
+        Assert.Equal("https://shop.acme.com", details.Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
         Assert.DoesNotContain("replace-with-the-smartlead-password", host.Output.ToString(), StringComparison.Ordinal);
     }
 
