@@ -59,8 +59,33 @@ public sealed partial class DurableTaskWorker : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _backend.CreateIfNotExistsAsync(stoppingToken);
-        await _backend.StartAsync(stoppingToken);
+        // Storage may come up after the host (Azurite starting, a transient outage): keep trying instead of stopping the host.
+        for (var delay = TimeSpan.FromSeconds(1); ; delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30)))
+        {
+            try
+            {
+                await _backend.CreateIfNotExistsAsync(stoppingToken);
+                await _backend.StartAsync(stoppingToken);
+                break;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogStartFailed(delay.TotalSeconds, ex);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
         await Task.WhenAll(
             PollAsync(_options.MaxConcurrentOrchestratorFunctions, _backend.LockNextOrchestrationWorkItemAsync, RunEpisodeAsync, stoppingToken),
             PollAsync(_options.MaxConcurrentActivityFunctions, _backend.LockNextActivityWorkItemAsync, RunActivityAsync, stoppingToken));
@@ -204,6 +229,9 @@ public sealed partial class DurableTaskWorker : BackgroundService
             LogPollFailed(ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The durable backend could not start (storage unreachable?); retrying in {Seconds} s.")]
+    private partial void LogStartFailed(double seconds, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling the backend failed; retrying in 1 s.")]
     private partial void LogPollFailed(Exception exception);
