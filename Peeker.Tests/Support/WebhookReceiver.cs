@@ -93,7 +93,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         public bool IsSignedWith(string secret)
         {
             var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{Timestamp}.{Body}")));
-            return Signature.Split(',', StringSplitOptions.TrimEntries).Any(part => part == $"v1={expected}");
+            return Signature.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Any(part => part == $"v1={expected}");
         }
     }
 }
