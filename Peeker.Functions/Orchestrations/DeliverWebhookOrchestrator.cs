@@ -29,7 +29,8 @@ public sealed record DeliverWebhookResult(DeliverWebhookOutcome Outcome, int Att
 /// Delivers one event (instance id = event id): up to five <see cref="PostWebhook"/> attempts at t = 0, +5 min,
 /// +30 min, +3 h and +24 h after the first attempt, each wait a durable timer. A <c>Retry-After</c> pushes the next
 /// attempt later (never past +24 h). 2xx ends it; 410 ends it (the endpoint is disabled); with no endpoint it waits
-/// up to 24 h for <see cref="WebhookTaskNames.EndpointConfiguredEvent"/> and then starts the schedule.
+/// up to 24 h for <see cref="WebhookTaskNames.DeliverNowEvent"/> and then starts the schedule. The same event cuts a
+/// retry wait short (redeliver while retrying).
 /// </summary>
 /// <remarks>
 /// Side effects: none itself (deterministic); the activity POSTs, records attempts and updates the event. The input
@@ -70,7 +71,7 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
                 }
 
                 context.SetCustomStatus(new { status = WebhookEventStatus.Retrying, next_attempt = attempt, due });
-                await context.CreateTimer(due, CancellationToken.None);
+                await WaitUntilDueOrNudgedAsync(context, due);
             }
 
             var result = await context.CallActivityAsync<PostWebhookResult>(
@@ -107,12 +108,30 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
         return new DeliverWebhookResult(DeliverWebhookOutcome.Failed, Schedule.Count);
     }
 
+    /// <summary>A durable timer that a redeliver request (<see cref="WebhookTaskNames.DeliverNowEvent"/>) cuts short.</summary>
+    private static async Task WaitUntilDueOrNudgedAsync(TaskOrchestrationContext context, DateTime due)
+    {
+        if (due <= context.CurrentUtcDateTime)
+        {
+            return;
+        }
+
+        try
+        {
+            await context.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, due - context.CurrentUtcDateTime);
+        }
+        catch (TaskCanceledException)
+        {
+            // The timer fired: the scheduled attempt is due.
+        }
+    }
+
     private static async Task<bool> WaitForEndpointAsync(TaskOrchestrationContext context, TimeSpan remaining)
     {
         context.SetCustomStatus(new { status = WebhookEventStatus.AwaitingEndpoint });
         try
         {
-            await context.WaitForExternalEvent<bool>(WebhookTaskNames.EndpointConfiguredEvent, remaining);
+            await context.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, remaining);
             return true;
         }
         catch (TaskCanceledException)

@@ -70,6 +70,26 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
     }
 
     [Fact]
+    public async Task Redeliver_WhileWaitingForRetry_AttemptsNowWithoutWaitingForTheTimer()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 8, 12, 0, 0, TimeSpan.Zero));
+        await using var receiver = await WebhookReceiver.StartAsync((n, c) => WebhookReceiver.Status(c, n == 1 ? 500 : 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), manualClock: clock);
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        var eventId = await host.PublishAsync();
+        await WaitForStatusAsync(host, eventId, WebhookEventStatus.Retrying);
+
+        await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None);
+        var result = await host.WaitForDeliveryAsync(eventId);
+
+        Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 2), result);
+        var details = (await host.EventLog.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!;
+        Assert.Equal([500, 200], details.Attempts.Select(a => a.StatusCode));
+        Assert.Equal(details.Attempts[0].AttemptedAt, details.Attempts[1].AttemptedAt); // the clock never moved
+        Assert.Equal(2, details.Event.AttemptCount);
+    }
+
+    [Fact]
     public async Task Redeliver_UnknownOrOtherPartnersEvent_ReturnsNull()
     {
         await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
