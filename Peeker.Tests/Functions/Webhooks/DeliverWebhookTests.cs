@@ -153,6 +153,27 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task Deliver_RetryAfterBeyond24Hours_MakesTheNextAttemptTheLastAt24Hours()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
+        {
+            c.Response.StatusCode = 429;
+            c.Response.Headers.RetryAfter = "200000";
+            return Task.CompletedTask;
+        });
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+
+        var eventId = await host.PublishAsync();
+        var result = await host.WaitForDeliveryAsync(eventId);
+
+        Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Failed, 2), result);
+        var details = (await host.EventLog.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!;
+        Assert.Equal(TimeSpan.FromHours(24), details.Attempts[1].AttemptedAt - details.Attempts[0].AttemptedAt);
+        Assert.Equal(WebhookEventStatus.Failed, details.Event.Status);
+    }
+
+    [Fact]
     public async Task Publish_TwiceWithSameIdempotencyKey_SameEventDeliveredOnce()
     {
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
