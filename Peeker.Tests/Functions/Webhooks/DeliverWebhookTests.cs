@@ -36,6 +36,23 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task Deliver_DuringSecretRotation_SignsWithBothSecretsAndEitherVerifies()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        var (_, oldSecret) = await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        var (_, newSecret) = (await host.Endpoints.RotateAsync(PeekerEnvironment.Test, Partner, CancellationToken.None))!.Value;
+
+        var eventId = await host.PublishAsync();
+        await host.WaitForDeliveryAsync(eventId);
+
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(2, request.Headers["Peeker-Signature"].Split(' ').Length);
+        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(oldSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock));
+        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(newSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock));
+    }
+
+    [Fact]
     public async Task Deliver_ReceiverFailsThreeTimesThenSucceeds_FourAttemptsOnScheduleWithOneEventId()
     {
         await using var receiver = await WebhookReceiver.StartAsync((n, c) => WebhookReceiver.Status(c, n <= 3 ? 500 : 204));
