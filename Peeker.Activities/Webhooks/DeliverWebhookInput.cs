@@ -15,6 +15,9 @@ public static class WebhookTaskNames
     /// <summary>Registered name of the delivery orchestrator; a test pins it to <c>nameof(DeliverWebhookOrchestrator)</c>.</summary>
     public const string DeliverWebhook = "DeliverWebhookOrchestrator";
 
-    /// <summary>External event that wakes a delivery waiting for an endpoint (raised when one is saved, or on redeliver).</summary>
-    public const string EndpointConfiguredEvent = "endpoint_configured";
+    /// <summary>
+    /// External event that makes a running delivery attempt now: raised when an endpoint is saved (waking deliveries
+    /// that wait for one) and on redeliver (cutting a retry wait short).
+    /// </summary>
+    public const string DeliverNowEvent = "deliver_now";
 }

@@ -107,7 +107,9 @@ public sealed class PostWebhook(
             _ when input.IsLastAttempt => WebhookEventStatus.Failed,
             _ => WebhookEventStatus.Retrying,
         };
-        await events.UpdateStatusAsync(input.Environment, input.PartnerId, input.EventId, eventStatus, webhookEvent.AttemptCount + 1, input.Run, ct);
+        // Counted from the rows, not incremented, so a re-run of this invocation does not count twice.
+        var attemptCount = (await events.ListAttemptsAsync(input.EventId, ct)).Count;
+        await events.UpdateStatusAsync(input.Environment, input.PartnerId, input.EventId, eventStatus, attemptCount, input.Run, ct);
         logger.LogInformation("Webhook {EventId} attempt {Run}.{Attempt}: {Outcome} {Status} in {Latency} ms {Error}",
             input.EventId, input.Run, input.Attempt, outcome, status, latency, error);
         return new PostWebhookResult(outcome, status, retryAfter);

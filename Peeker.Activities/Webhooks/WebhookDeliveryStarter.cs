@@ -51,7 +51,7 @@ public sealed class WebhookDeliveryStarter(IServiceProvider services)
             return false;
         }
 
-        await Client.RaiseEventAsync(eventId, WebhookTaskNames.EndpointConfiguredEvent, true, cancellationToken);
+        await Client.RaiseEventAsync(eventId, WebhookTaskNames.DeliverNowEvent, true, cancellationToken);
         return true;
     }
 }

@@ -27,7 +27,7 @@ public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliverySta
 
     /// <summary>
     /// Sends the event again with the same id and body (signed afresh): a finished delivery starts a new run of up to
-    /// five attempts; a delivery waiting for an endpoint is woken; one in its retry schedule is left alone. Returns
+    /// five attempts; a running one attempts now (a retry wait is cut short, a wait for an endpoint is woken). Returns
     /// null when this partner has no such event.
     /// </summary>
     public async Task<WebhookEvent?> RedeliverAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)

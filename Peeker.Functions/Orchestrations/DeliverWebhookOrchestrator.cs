@@ -27,9 +27,10 @@ public sealed record DeliverWebhookResult(DeliverWebhookOutcome Outcome, int Att
 
 /// <summary>
 /// Delivers one event (instance id = event id): up to five <see cref="PostWebhook"/> attempts at t = 0, +5 min,
-/// +30 min, +3 h and +24 h after the first attempt, each wait a durable timer. A <c>Retry-After</c> pushes the next
-/// attempt later (never past +24 h). 2xx ends it; 410 ends it (the endpoint is disabled); with no endpoint it waits
-/// up to 24 h for <see cref="WebhookTaskNames.EndpointConfiguredEvent"/> and then starts the schedule.
+/// +30 min, +3 h and +24 h after the first attempt, each wait a durable timer. A longer <c>Retry-After</c> replaces the
+/// gap before the next attempt; an attempt pushed to +24 h or beyond happens at +24 h and is the last. 2xx ends it; 410 ends it (the endpoint is disabled); with no endpoint it waits
+/// up to 24 h for <see cref="WebhookTaskNames.DeliverNowEvent"/> and then starts the schedule. The same event cuts a
+/// retry wait short (redeliver while retrying).
 /// </summary>
 /// <remarks>
 /// Side effects: none itself (deterministic); the activity POSTs, records attempts and updates the event. The input
@@ -57,54 +58,81 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
         ArgumentNullException.ThrowIfNull(input);
         var windowEnds = context.CurrentUtcDateTime + EndpointWindow;
         var first = context.CurrentUtcDateTime;
-        DateTime? notBefore = null;
-        var attempt = 1;
-        while (attempt <= Schedule.Count)
+        var slot = 1; // position in Schedule
+        var made = 0; // attempts made in this run (the attempt rows' numbers)
+        TimeSpan? retryAfter = null;
+        while (slot <= Schedule.Count)
         {
-            if (attempt > 1)
+            if (made > 0)
             {
-                var due = first + Schedule[attempt - 1];
-                if (notBefore > due)
+                // The gap before this slot, or the receiver's Retry-After when longer; never past the last slot, and
+                // an attempt pushed to the last slot is the last one (no burst of overdue attempts at +24 h).
+                var gap = Schedule[slot - 1] - Schedule[slot - 2];
+                var due = context.CurrentUtcDateTime + (retryAfter > gap ? retryAfter.Value : gap);
+                var deadline = first + Schedule[^1];
+                if (due >= deadline)
                 {
-                    due = notBefore.Value < first + Schedule[^1] ? notBefore.Value : first + Schedule[^1];
+                    due = deadline;
+                    slot = Schedule.Count;
                 }
 
-                context.SetCustomStatus(new { status = WebhookEventStatus.Retrying, next_attempt = attempt, due });
-                await context.CreateTimer(due, CancellationToken.None);
+                context.SetCustomStatus(new { status = WebhookEventStatus.Retrying, next_attempt = made + 1, due });
+                await WaitUntilDueOrNudgedAsync(context, due);
             }
 
+            made++;
             var result = await context.CallActivityAsync<PostWebhookResult>(
                 nameof(PostWebhook),
-                new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, attempt, attempt == Schedule.Count),
+                new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, made, slot == Schedule.Count),
                 ActivityRetry);
             switch (result.Outcome)
             {
                 case PostWebhookOutcome.Delivered:
-                    return new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, attempt);
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, made);
                 case PostWebhookOutcome.EndpointGone:
-                    return new DeliverWebhookResult(DeliverWebhookOutcome.EndpointGone, attempt);
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.EndpointGone, made);
                 case PostWebhookOutcome.EventNotFound:
-                    return new DeliverWebhookResult(DeliverWebhookOutcome.EventNotFound, attempt - 1);
+                    return new DeliverWebhookResult(DeliverWebhookOutcome.EventNotFound, made - 1);
                 case PostWebhookOutcome.NoEndpoint:
+                    made--; // nothing was sent
                     var remaining = windowEnds - context.CurrentUtcDateTime;
                     if (remaining <= TimeSpan.Zero || !await WaitForEndpointAsync(context, remaining))
                     {
-                        return new DeliverWebhookResult(DeliverWebhookOutcome.NoEndpoint, attempt - 1);
+                        return new DeliverWebhookResult(DeliverWebhookOutcome.NoEndpoint, made);
                     }
 
                     // The schedule restarts from the moment the endpoint appeared: the partner gets all five attempts.
                     first = context.CurrentUtcDateTime;
-                    notBefore = null;
-                    attempt = 1;
+                    slot = 1;
+                    made = 0;
+                    retryAfter = null;
                     continue;
                 default:
-                    notBefore = result.RetryAfterSeconds is { } seconds ? context.CurrentUtcDateTime.AddSeconds(seconds) : null;
-                    attempt++;
+                    retryAfter = result.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+                    slot++;
                     break;
             }
         }
 
-        return new DeliverWebhookResult(DeliverWebhookOutcome.Failed, Schedule.Count);
+        return new DeliverWebhookResult(DeliverWebhookOutcome.Failed, made);
+    }
+
+    /// <summary>A durable timer that a redeliver request (<see cref="WebhookTaskNames.DeliverNowEvent"/>) cuts short.</summary>
+    private static async Task WaitUntilDueOrNudgedAsync(TaskOrchestrationContext context, DateTime due)
+    {
+        if (due <= context.CurrentUtcDateTime)
+        {
+            return;
+        }
+
+        try
+        {
+            await context.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, due - context.CurrentUtcDateTime);
+        }
+        catch (TaskCanceledException)
+        {
+            // The timer fired: the scheduled attempt is due.
+        }
     }
 
     private static async Task<bool> WaitForEndpointAsync(TaskOrchestrationContext context, TimeSpan remaining)
@@ -112,7 +140,7 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
         context.SetCustomStatus(new { status = WebhookEventStatus.AwaitingEndpoint });
         try
         {
-            await context.WaitForExternalEvent<bool>(WebhookTaskNames.EndpointConfiguredEvent, remaining);
+            await context.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, remaining);
             return true;
         }
         catch (TaskCanceledException)

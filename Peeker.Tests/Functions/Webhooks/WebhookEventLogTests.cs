@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Time.Testing;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Webhooks;
+using Peeker.Durable;
+using Peeker.Functions.Orchestrations;
+using Peeker.Tests.Support;
+
+namespace Peeker.Tests.Functions.Webhooks;
+
+public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string Partner = WebhookTestHost.Partner;
+
+    [Fact]
+    public async Task Publish_NoEndpoint_StoredAwaitingThenDeliveredWhenEndpointSetWithin24Hours()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 8, 12, 0, 0, TimeSpan.Zero));
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), manualClock: clock);
+
+        var eventId = await host.PublishAsync();
+        await WaitForStatusAsync(host, eventId, WebhookEventStatus.AwaitingEndpoint);
+        var undelivered = await host.EventLog.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), 25, null, CancellationToken.None);
+        Assert.Equal([eventId], undelivered.Events.Select(e => e.Id));
+        clock.Advance(TimeSpan.FromHours(23));
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        var woken = await host.EventLog.WakeAwaitingAsync(PeekerEnvironment.Test, Partner, CancellationToken.None);
+        var result = await host.WaitForDeliveryAsync(eventId);
+
+        Assert.Equal(1, woken);
+        Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 1), result);
+        Assert.Equal(eventId, Assert.Single(receiver.Requests).Headers["Peeker-Event-Id"]);
+    }
+
+    [Fact]
+    public async Task Publish_NoEndpointFor24Hours_EndsUndelivered()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 8, 12, 0, 0, TimeSpan.Zero));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), manualClock: clock);
+
+        var eventId = await host.PublishAsync();
+        await WaitForStatusAsync(host, eventId, WebhookEventStatus.AwaitingEndpoint);
+        clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromSeconds(1));
+        var result = await host.WaitForDeliveryAsync(eventId);
+
+        Assert.Equal(DeliverWebhookOutcome.NoEndpoint, result.Outcome);
+        Assert.False((await host.Events.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!.Delivered);
+    }
+
+    [Fact]
+    public async Task Redeliver_DeliveredEvent_SendsSameIdAndBodyAsASecondRun()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        var eventId = await host.PublishAsync();
+        await host.WaitForDeliveryAsync(eventId);
+
+        var redelivered = await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None);
+        await host.Durable.WaitForStatusAsync(eventId, OrchestrationRuntimeStatus.Completed);
+        await WaitForStatusAsync(host, eventId, WebhookEventStatus.Delivered);
+
+        Assert.NotNull(redelivered);
+        var requests = receiver.Requests.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal(requests[0].Headers["Peeker-Event-Id"], requests[1].Headers["Peeker-Event-Id"]);
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        var details = (await host.EventLog.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!;
+        Assert.Equal([(1, 1), (2, 1)], details.Attempts.Select(a => (a.Run, a.Number)));
+    }
+
+    [Fact]
+    public async Task Redeliver_WhileWaitingForRetry_AttemptsNowWithoutWaitingForTheTimer()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 8, 12, 0, 0, TimeSpan.Zero));
+        await using var receiver = await WebhookReceiver.StartAsync((n, c) => WebhookReceiver.Status(c, n == 1 ? 500 : 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), manualClock: clock);
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        var eventId = await host.PublishAsync();
+        await WaitForStatusAsync(host, eventId, WebhookEventStatus.Retrying);
+
+        await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None);
+        var result = await host.WaitForDeliveryAsync(eventId);
+
+        Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 2), result);
+        var details = (await host.EventLog.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!;
+        Assert.Equal([500, 200], details.Attempts.Select(a => a.StatusCode));
+        Assert.Equal(details.Attempts[0].AttemptedAt, details.Attempts[1].AttemptedAt); // the clock never moved
+        Assert.Equal(2, details.Event.AttemptCount);
+    }
+
+    [Fact]
+    public async Task Redeliver_UnknownOrOtherPartnersEvent_ReturnsNull()
+    {
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        var eventId = await host.PublishAsync();
+
+        Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, "evt_01JTRX5Q8M3K7V2N9C4B6D1F0H", CancellationToken.None));
+        Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, "org_other", eventId, CancellationToken.None));
+        Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Live, Partner, eventId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task HostRestartMidSchedule_NewHostOverSameTables_KeepsEventAndAttemptsAndRedelivers()
+    {
+        var prefix = WebhookTestHost.NewPrefix();
+        var healthy = false;
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, Volatile.Read(ref healthy) ? 200 : 503));
+        string eventId;
+        await using (var first = await WebhookTestHost.StartAsync(azurite.ConnectionString, prefix))
+        {
+            await first.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+            eventId = await first.PublishAsync();
+            await WaitForStatusAsync(first, eventId, WebhookEventStatus.Retrying);
+        }
+
+        Volatile.Write(ref healthy, true);
+        await using var second = await WebhookTestHost.StartAsync(azurite.ConnectionString, prefix);
+        var before = (await second.EventLog.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!;
+        await second.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None);
+        var result = await second.WaitForDeliveryAsync(eventId);
+
+        Assert.NotEmpty(before.Attempts);
+        Assert.False(before.Event.Delivered);
+        Assert.Equal(DeliverWebhookOutcome.Delivered, result.Outcome);
+        Assert.All(receiver.Requests, r => Assert.Equal(eventId, r.Headers["Peeker-Event-Id"]));
+        Assert.Single(receiver.Requests.Select(r => Convert.ToBase64String(r.Body)).Distinct());
+        Assert.True((await second.Events.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!.Delivered);
+    }
+
+    [Fact]
+    public async Task List_FiltersByTypeOrderAndDelivered_AndPages()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
+        // Event ids are ULIDs: ordered by their millisecond, so the test lets a millisecond pass between publishes.
+        var clock = (FakeTimeProvider)host.Clock;
+        var a = await host.PublishAsync("order.in_progress", orderId: "ord_A");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var b = await host.PublishAsync("domain.connected", orderId: "ord_A");
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var c = await host.PublishAsync("order.in_progress", orderId: "ord_B");
+        foreach (var id in new[] { a, b, c })
+        {
+            await host.WaitForDeliveryAsync(id);
+        }
+
+        var log = host.EventLog;
+        var ct = CancellationToken.None;
+        Assert.Equal([a, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Type: "order.in_progress"), 25, null, ct)).Events.Select(e => e.Id));
+        Assert.Equal([a, b], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(OrderId: "ord_A"), 25, null, ct)).Events.Select(e => e.Id));
+        Assert.Equal([a, b, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: true), 25, null, ct)).Events.Select(e => e.Id));
+        Assert.Empty((await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), 25, null, ct)).Events);
+        Assert.Empty((await log.ListAsync(PeekerEnvironment.Live, Partner, new WebhookEventFilter(), 25, null, ct)).Events);
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(), 2, token, ct);
+            Assert.True(page.Events.Count <= 2);
+            seen.AddRange(page.Events.Select(e => e.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        Assert.Equal([a, b, c], seen);
+    }
+
+    private static async Task WaitForStatusAsync(WebhookTestHost host, string eventId, string status)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await host.Events.GetAsync(PeekerEnvironment.Test, Partner, eventId, timeout.Token))?.Status != status)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
