@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Peeker.Activities.Common;
 using Peeker.Activities.Registrar;
 using Peeker.Functions.Admin;
+using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.PartnerApi;
 
@@ -49,6 +50,9 @@ public static class PartnerApiComposition
             UserFunctions.Map(group);
             DomainFunctions.Map(group);
             OrderFunctions.Map(group);
+            group.MapPartnerWebhookRoutes(http => http.Items[typeof(PartnerContext)] is PartnerContext caller
+                ? new WebhookCaller(caller.Env, caller.Partner.Id)
+                : null);
         }
 
         app.MapAdmin();

@@ -57,6 +57,10 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
             details.Select(d => (d.GetProperty("domain").GetString()!, d.GetProperty("inboxes").GetArrayLength())).OrderBy(d => d.Item1, StringComparer.Ordinal));
         Assert.Equal("https://shop.acme.com", details.Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
         Assert.DoesNotContain("replace-with-the-smartlead-password", host.Output.ToString(), StringComparison.Ordinal);
+
+        using var log = await http.GetAsync(new Uri($"/partner/v1/events?order_id={orderId}&per_page=100", UriKind.Relative));
+        var logged = JsonDocument.Parse(await log.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), logged.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
     }
 
     private static StringContent Example(string name) =>

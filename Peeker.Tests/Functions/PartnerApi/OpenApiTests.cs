@@ -24,7 +24,9 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Equal(routes, documented);
         Assert.Contains("post /partner/v1/orders", documented);
         Assert.Contains("get /partner/v1/orders/pending", documented);
-        Assert.Equal(18, documented.Count);
+        Assert.Contains("get /partner/v1/events", documented);
+        Assert.Contains("post /partner/v1/events/{id}/redeliver", documented);
+        Assert.Equal(24, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
