@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Storage.Queues.Models;
+using Peeker.Durable.Backend;
+using Peeker.Durable.History;
+using Peeker.Durable.Runtime;
+
+namespace Peeker.Durable.AzureStorage;
+
+/// <summary>The work-item queue: activities are competed for by every worker.</summary>
+public sealed partial class AzureStorageOrchestrationBackend
+{
+    private const int ActivityBatchSize = 16;
+    private readonly AsyncSignal _activitySignal = new();
+    private readonly Queue<ActivityWorkItem> _activityBuffer = new();
+    private TimeSpan _activityDelay = MinPollDelay;
+
+    public async Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_activityBuffer)
+            {
+                if (_activityBuffer.TryDequeue(out var buffered))
+                {
+                    return buffered;
+                }
+            }
+
+            var received = (await _workItems.ReceiveMessagesAsync(ActivityBatchSize, _options.WorkItemQueueVisibilityTimeout, cancellationToken)).Value;
+            if (received.Length > 0)
+            {
+                _activityDelay = MinPollDelay;
+                var items = await Task.WhenAll(received.Select(m => AcceptActivityAsync(m, cancellationToken)));
+                lock (_activityBuffer)
+                {
+                    foreach (var item in items.OfType<ActivityWorkItem>())
+                    {
+                        _activityBuffer.Enqueue(item);
+                    }
+                }
+
+                continue;
+            }
+
+            var remaining = wait - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            await _activitySignal.WaitAsync(remaining < _activityDelay ? remaining : _activityDelay, cancellationToken);
+            _activityDelay = TimeSpan.FromTicks(Math.Min(_activityDelay.Ticks * 2, _options.MaxQueuePollingInterval.Ticks));
+        }
+    }
+
+    public async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, TaskMessage response, CancellationToken cancellationToken)
+    {
+        var token = (ActivityLock)workItem.LockToken!;
+        await SendOrchestratorMessageAsync(response, 0, cancellationToken);
+        try
+        {
+            await _workItems.DeleteMessageAsync(token.QueueMessageId, token.PopReceipt, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
+        {
+            // The visibility timeout ran out and another worker took it: the duplicate result is dropped by the instance.
+        }
+    }
+
+    public async Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken)
+    {
+        var token = (ActivityLock)workItem.LockToken!;
+        await TryAsync(() => _workItems.UpdateMessageAsync(token.QueueMessageId, token.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken));
+        _activitySignal.Pulse();
+    }
+
+    private async Task SendActivityMessageAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        var text = await _codec.EncodeAsync(message, 0, cancellationToken);
+        await _workItems.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
+        _activitySignal.Pulse();
+    }
+
+    private async Task<ActivityWorkItem?> AcceptActivityAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        MessageEnvelope? envelope = null;
+        TaskMessage? task = null;
+        string? problem = null;
+        try
+        {
+            envelope = _codec.Peek(message.MessageText);
+            task = await _codec.DecodeAsync(envelope, cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException or RequestFailedException)
+        {
+            problem = $"Unreadable activity message: {ex.Message}";
+        }
+
+        if (problem is null && message.DequeueCount <= _options.MaxDequeueCount)
+        {
+            return new ActivityWorkItem
+            {
+                Message = task! with { DequeueCount = (int)message.DequeueCount - 1 },
+                LockToken = new ActivityLock(message.MessageId, message.PopReceipt),
+            };
+        }
+
+        var reason = problem ?? $"Activity message dequeued {message.DequeueCount} times (maxDequeueCount {_options.MaxDequeueCount}).";
+        await WritePoisonRowAsync(StorageNames.WorkItemQueue(_options.HubName), message, envelope?.InstanceId ?? task?.InstanceId, reason);
+        if (task is not null)
+        {
+            // The instance sees a failed activity (it may retry or fail); nothing disappears silently.
+            await SendOrchestratorMessageAsync(
+                new TaskMessage
+                {
+                    MessageId = Guid.NewGuid().ToString("N"),
+                    InstanceId = task.InstanceId,
+                    ExecutionId = task.ExecutionId,
+                    Event = new HistoryEvent
+                    {
+                        EventType = EventType.TaskFailed,
+                        TaskScheduledId = task.Event.EventId,
+                        Timestamp = _time.GetUtcNow().UtcDateTime,
+                        FailureDetails = new TaskFailureDetails("PoisonMessage", reason, IsNonRetriable: true),
+                    },
+                },
+                0,
+                cancellationToken);
+        }
+
+        await TryAsync(() => _workItems.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken));
+        return null;
+    }
+
+    private async Task ReturnBufferedActivitiesAsync()
+    {
+        List<ActivityWorkItem> items;
+        lock (_activityBuffer)
+        {
+            items = [.. _activityBuffer];
+            _activityBuffer.Clear();
+        }
+
+        await Task.WhenAll(items.Select(i => AbandonActivityWorkItemAsync(i, CancellationToken.None)));
+    }
+
+    private sealed record ActivityLock(string QueueMessageId, string PopReceipt);
+}
