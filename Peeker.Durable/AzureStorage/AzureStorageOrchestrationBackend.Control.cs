@@ -357,20 +357,21 @@ public sealed partial class AzureStorageOrchestrationBackend
             return null;
         }
 
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (envelope.DueAt is { } due && due - now > MinPollDelay)
+        {
+            // Not due yet (a timer longer than the queue's visibility limit): re-arm it.
+            var delay = due - now < _options.MaximumVisibilityDelay ? due - now : _options.MaximumVisibilityDelay;
+            await TryAsync(() => _control[partition].UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: WholeSeconds(delay), cancellationToken: cancellationToken));
+            return null;
+        }
+
         if (message.DequeueCount > _options.MaxDequeueCount)
         {
             await PoisonControlMessageAsync(_control[partition], message, envelope, $"Dequeued {message.DequeueCount} times (maxDequeueCount {_options.MaxDequeueCount}).");
             return null;
         }
 
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (envelope.DueAt is { } due && due - now > MinPollDelay)
-        {
-            // Not due yet (a timer longer than the queue's visibility limit): re-arm it.
-            var delay = due - now < _options.MaximumVisibilityDelay ? due - now : _options.MaximumVisibilityDelay;
-            await TryAsync(() => _control[partition].UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: delay, cancellationToken: cancellationToken));
-            return null;
-        }
 
         try
         {
@@ -425,7 +426,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         var text = await _codec.EncodeAsync(message, deferrals, cancellationToken);
         var delay = message.VisibleAt is { } at ? at - _time.GetUtcNow().UtcDateTime : TimeSpan.Zero;
         delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay < _options.MaximumVisibilityDelay ? delay : _options.MaximumVisibilityDelay;
-        await _control[partition].SendMessageAsync(text, delay, TimeSpan.FromSeconds(-1), cancellationToken);
+        await _control[partition].SendMessageAsync(text, WholeSeconds(delay), TimeSpan.FromSeconds(-1), cancellationToken);
         if (delay == TimeSpan.Zero)
         {
             _controlSignals[partition].Pulse();
@@ -456,6 +457,9 @@ public sealed partial class AzureStorageOrchestrationBackend
 
     private async Task UpdateVisibilityAsync(Received message, TimeSpan visibility) =>
         await TryAsync(() => _control[message.Partition].UpdateMessageAsync(message.QueueMessageId, message.PopReceipt, visibilityTimeout: visibility, cancellationToken: CancellationToken.None));
+
+    /// <summary>Queue visibility has whole-second resolution: round up so a timer never surfaces early.</summary>
+    private static TimeSpan WholeSeconds(TimeSpan delay) => TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
 
     private static TimeSpan Backoff(long dequeueCount) => TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Max(0, dequeueCount - 1)), 30));
 

@@ -87,7 +87,23 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     /// <summary>The control queue (partition) of an instance.</summary>
     public int PartitionOf(string instanceId) => StorageNames.PartitionOf(instanceId, _options.PartitionCount);
 
-    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken)
+    {
+        lock (_createGate)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = CreateCoreAsync(cancellationToken);
+            }
+
+            return _created;
+        }
+    }
+
+    private readonly Lock _createGate = new();
+    private Task? _created;
+
+    private async Task CreateCoreAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(
             _history.CreateIfNotExistsAsync(cancellationToken),
@@ -136,6 +152,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
 
     public async Task CreateInstanceAsync(OrchestrationState state, TaskMessage startMessage, CancellationToken cancellationToken)
     {
+        await CreateIfNotExistsAsync(cancellationToken);
         var key = StorageNames.EscapeKey(state.InstanceId);
         var entity = await _instanceEntities.ToEntityAsync(state, includeInput: true, cancellationToken);
         var existing = await _instances.GetEntityIfExistsAsync<TableEntity>(key, string.Empty, cancellationToken: cancellationToken);
@@ -171,7 +188,11 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         await SendOrchestratorMessageAsync(startMessage, 0, cancellationToken);
     }
 
-    public Task SendMessageAsync(TaskMessage message, CancellationToken cancellationToken) => SendOrchestratorMessageAsync(message, 0, cancellationToken);
+    public async Task SendMessageAsync(TaskMessage message, CancellationToken cancellationToken)
+    {
+        await CreateIfNotExistsAsync(cancellationToken);
+        await SendOrchestratorMessageAsync(message, 0, cancellationToken);
+    }
 
     public async Task<OrchestrationState?> GetStateAsync(string instanceId, bool fetchPayloads, CancellationToken cancellationToken)
     {

@@ -11,6 +11,8 @@ public sealed class AzureStorageEngineConformanceTests(AzuriteFixture azurite) :
 {
     protected override TimeSpan LongDelay => TimeSpan.FromSeconds(2);
 
+    protected override TimeSpan ShortDelay => TimeSpan.FromSeconds(1);
+
     protected override Task<DurableTestHost> StartHostAsync(Action<DurableTaskRegistry> register, Action<DurableTaskOptions>? configure = null)
     {
         var hub = AzureStorageTestHubs.NewHubName();
