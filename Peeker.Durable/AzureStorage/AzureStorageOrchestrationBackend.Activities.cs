@@ -58,6 +58,11 @@ public sealed partial class AzureStorageOrchestrationBackend
     public async Task CompleteActivityWorkItemAsync(ActivityWorkItem workItem, TaskMessage response, CancellationToken cancellationToken)
     {
         var token = (ActivityLock)workItem.LockToken!;
+        if (response.Event.Timestamp == default)
+        {
+            response = response with { Event = response.Event with { Timestamp = _time.GetUtcNow().UtcDateTime } };
+        }
+
         await SendOrchestratorMessageAsync(response, 0, cancellationToken);
         try
         {

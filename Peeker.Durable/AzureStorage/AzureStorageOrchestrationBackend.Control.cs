@@ -51,12 +51,19 @@ public sealed partial class AzureStorageOrchestrationBackend
             {
                 try
                 {
-                    return await BuildWorkItemAsync(session, messages!, cancellationToken);
+                    var workItem = await BuildWorkItemAsync(session, messages!, cancellationToken);
+                    if (!workItem.NewMessages.Any(IsPoisonMarker))
+                    {
+                        return workItem;
+                    }
+
+                    await FailPoisonedAsync(workItem, cancellationToken);
+                    continue;
                 }
-                catch (Exception ex) when (ex is RequestFailedException or InvalidDataException or IOException)
+                catch (Exception ex) when (ex is RequestFailedException or InvalidDataException or IOException or InvalidOperationException)
                 {
                     LogLoadFailed(session.InstanceId, ex);
-                    Unlock(session, messages!, dropCache: true);
+                    Unlock(session, [], dropCache: true);
                     await AbandonMessagesAsync(messages!);
                     continue;
                 }

@@ -68,7 +68,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             var actions = new List<TableTransactionAction>(chunk.Count + 1);
             for (var i = 0; i < chunk.Count; i++)
             {
-                var entity = await _historyEntities.ToEntityAsync(session.InstanceId, executionId, start + offset + i, chunk[i], cancellationToken);
+                var entity = await _historyEntities.ToEntityAsync(session.InstanceId, executionId, start + offset + i, chunk[i], _time.GetUtcNow().UtcDateTime, cancellationToken);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
             }
 

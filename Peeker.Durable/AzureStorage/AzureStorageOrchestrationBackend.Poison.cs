@@ -16,18 +16,13 @@ public sealed partial class AzureStorageOrchestrationBackend
         await WritePoisonRowAsync(queue.Name, message, instanceId, reason);
         if (instanceId is not null)
         {
+            // A marker the owner of the instance turns into a failed execution (see FailPoisonedAsync).
             await SendOrchestratorMessageAsync(
                 new TaskMessage
                 {
                     MessageId = Guid.NewGuid().ToString("N"),
                     InstanceId = instanceId,
-                    Event = new HistoryEvent
-                    {
-                        EventType = EventType.ExecutionTerminated,
-                        Timestamp = _time.GetUtcNow().UtcDateTime,
-                        Input = _converter.Serialize(PoisonPrefix + reason),
-                        Reason = PoisonPrefix + reason,
-                    },
+                    Event = new HistoryEvent { EventType = EventType.GenericEvent, Name = PoisonMarker, Reason = reason, Timestamp = _time.GetUtcNow().UtcDateTime },
                 },
                 0,
                 CancellationToken.None);
@@ -59,7 +54,72 @@ public sealed partial class AzureStorageOrchestrationBackend
         LogPoison(instanceId, queueName, reason);
     }
 
-    private const string PoisonPrefix = "Poison message: ";
+    private const string PoisonMarker = "Peeker.PoisonMessage";
+
+    private static bool IsPoisonMarker(TaskMessage message) => message.Event is { EventType: EventType.GenericEvent, Name: PoisonMarker };
+
+    /// <summary>Fails the instance with the poison reason in one checkpoint, without running the orchestrator.</summary>
+    private async Task FailPoisonedAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        var marker = workItem.NewMessages.First(IsPoisonMarker);
+        var now = _time.GetUtcNow().UtcDateTime;
+        var start = workItem.History.FirstOrDefault(e => e.EventType == EventType.ExecutionStarted);
+        var terminal = workItem.History.Any(e => e.EventType is EventType.ExecutionCompleted or EventType.ExecutionTerminated);
+        var failure = new TaskFailureDetails("PoisonMessage", "Poison message: " + marker.Event.Reason, IsNonRetriable: true);
+        OrchestrationCheckpoint checkpoint;
+        if (start is null || terminal)
+        {
+            checkpoint = new OrchestrationCheckpoint { HistoryEvents = [], ActivityMessages = [], OrchestratorMessages = [] };
+        }
+        else
+        {
+            var toParent = start.ParentInstance is { } parent
+                ? new[]
+                {
+                    new TaskMessage
+                    {
+                        MessageId = Guid.NewGuid().ToString("N"),
+                        InstanceId = parent.InstanceId,
+                        ExecutionId = parent.ExecutionId,
+                        Event = new HistoryEvent { EventType = EventType.SubOrchestrationInstanceFailed, Timestamp = now, TaskScheduledId = parent.TaskScheduledId, FailureDetails = failure },
+                    },
+                }
+                : [];
+            checkpoint = new OrchestrationCheckpoint
+            {
+                HistoryEvents =
+                [
+                    new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now },
+                    new HistoryEvent { EventType = EventType.ExecutionCompleted, Timestamp = now, OrchestrationStatus = OrchestrationRuntimeStatus.Failed, FailureDetails = failure },
+                    new HistoryEvent { EventType = EventType.OrchestratorCompleted, Timestamp = now },
+                ],
+                ActivityMessages = [],
+                OrchestratorMessages = toParent,
+                State = new OrchestrationState
+                {
+                    InstanceId = workItem.InstanceId,
+                    Name = start.Name ?? string.Empty,
+                    Version = start.Version,
+                    ExecutionId = start.ExecutionId ?? string.Empty,
+                    RuntimeStatus = OrchestrationRuntimeStatus.Failed,
+                    FailureDetails = failure,
+                    CustomStatus = workItem.State?.CustomStatus,
+                    CreatedTime = workItem.State?.CreatedTime ?? start.Timestamp,
+                    LastUpdatedTime = now,
+                    CompletedTime = now,
+                    ParentInstance = start.ParentInstance,
+                    Generation = start.Generation ?? 0,
+                    Tags = start.Tags,
+                },
+            };
+        }
+
+        LogPoisonFailed(workItem.InstanceId, marker.Event.Reason);
+        await CompleteOrchestrationWorkItemAsync(workItem, checkpoint, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceId} failed because of a poison message: {Reason}")]
+    private partial void LogPoisonFailed(string instanceId, string? reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Poison message for instance {InstanceId} on {Queue} moved to the poison table: {Reason}")]
     private partial void LogPoison(string? instanceId, string queue, string reason);

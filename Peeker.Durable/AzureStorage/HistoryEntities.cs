@@ -11,7 +11,7 @@ internal sealed class HistoryEntities(DataConverter converter, LargePayloadStore
     private static readonly DateTime MinTableDate = new(1601, 1, 2, 0, 0, 0, DateTimeKind.Utc);
 
     /// <summary>Builds the row of one event; oversized columns are uploaded to blobs first.</summary>
-    public async Task<TableEntity> ToEntityAsync(string instanceId, string executionId, long sequence, HistoryEvent e, CancellationToken cancellationToken)
+    public async Task<TableEntity> ToEntityAsync(string instanceId, string executionId, long sequence, HistoryEvent e, DateTime now, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(StorageNames.EscapeKey(instanceId), StorageNames.SequenceKey(sequence))
         {
@@ -20,7 +20,7 @@ internal sealed class HistoryEntities(DataConverter converter, LargePayloadStore
             ["IsPlayed"] = e.IsPlayed,
             ["ExecutionId"] = executionId,
         };
-        SetDate(entity, "_Timestamp", e.Timestamp);
+        SetDate(entity, "_Timestamp", e.Timestamp >= MinTableDate ? e.Timestamp : now);
         SetDate(entity, "FireAt", e.FireAt);
         SetDate(entity, "ScheduledStartTime", e.ScheduledStartTime);
         Set(entity, "TaskScheduledId", e.TaskScheduledId);
