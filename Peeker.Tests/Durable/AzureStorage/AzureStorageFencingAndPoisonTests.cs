@@ -42,6 +42,7 @@ public sealed class AzureStorageFencingAndPoisonTests(AzuriteFixture azurite) : 
 
         var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => a.CompleteOrchestrationWorkItemAsync(stale, Checkpoint(id, "e1"), CancellationToken.None));
 
+        await a.AbandonOrchestrationWorkItemAsync(stale, CancellationToken.None);
         Assert.True(error is SplitBrainException or PartitionLeaseLostException, error.GetType().Name);
         var history = await b.GetHistoryAsync(id, CancellationToken.None);
         Assert.Equal("e2", history.Single(e => e.EventType == EventType.ExecutionStarted).ExecutionId);
