@@ -11,6 +11,7 @@ namespace Peeker.Durable.AzureStorage;
 public sealed partial class AzureStorageOrchestrationBackend
 {
     private const int ActivityBatchSize = 16;
+    private const int LocalActivityLimit = 64;
     private readonly AsyncSignal _activitySignal = new();
     private readonly Queue<ActivityWorkItem> _activityBuffer = new();
     private TimeSpan _activityDelay = MinPollDelay;
@@ -84,7 +85,27 @@ public sealed partial class AzureStorageOrchestrationBackend
     private async Task SendActivityMessageAsync(TaskMessage message, CancellationToken cancellationToken)
     {
         var text = await _codec.EncodeAsync(message, 0, cancellationToken);
-        await _workItems.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
+        int buffered;
+        lock (_activityBuffer)
+        {
+            buffered = _activityBuffer.Count;
+        }
+
+        if (buffered < LocalActivityLimit && _stopping is { IsCancellationRequested: false })
+        {
+            // Local hand-off: sent already locked for this worker, run here without a receive. A crash makes it visible
+            // to every worker after the visibility timeout.
+            var receipt = (await _workItems.SendMessageAsync(text, _options.WorkItemQueueVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken)).Value;
+            lock (_activityBuffer)
+            {
+                _activityBuffer.Enqueue(new ActivityWorkItem { Message = message with { DequeueCount = 0 }, LockToken = new ActivityLock(receipt.MessageId, receipt.PopReceipt) });
+            }
+        }
+        else
+        {
+            await _workItems.SendMessageAsync(text, TimeSpan.Zero, TimeSpan.FromSeconds(-1), cancellationToken);
+        }
+
         _activitySignal.Pulse();
     }
 

@@ -109,7 +109,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         // 3. The instance row (a read model: the reconciler repairs it from history if we die before this).
-        if (checkpoint.State is { } state)
+        if (checkpoint.State is { } state && RowChanged(session.State ?? workItem.State, state))
         {
             var includeInput = workItem.State is null || workItem.State.ExecutionId != state.ExecutionId;
             var entity = await _instanceEntities.ToEntityAsync(state, includeInput, cancellationToken);
@@ -210,6 +210,18 @@ public sealed partial class AzureStorageOrchestrationBackend
             }
         }
     }
+
+    /// <summary>
+    /// The row is rewritten when status, execution, output, failure or custom status change; an episode that changes
+    /// none of them (a fan-in step) skips the write, so LastUpdatedTime moves on status changes only.
+    /// </summary>
+    private static bool RowChanged(OrchestrationState? stored, OrchestrationState next) =>
+        stored is null
+        || stored.RuntimeStatus != next.RuntimeStatus
+        || stored.ExecutionId != next.ExecutionId
+        || next.Output is not null
+        || next.FailureDetails is not null
+        || !string.Equals(stored.CustomStatus, next.CustomStatus, StringComparison.Ordinal);
 
     private async Task StopFetchingAsync(int partition)
     {
@@ -433,6 +445,20 @@ public sealed partial class AzureStorageOrchestrationBackend
         var text = await _codec.EncodeAsync(message, deferrals, cancellationToken);
         var delay = message.VisibleAt is { } at ? at - _time.GetUtcNow().UtcDateTime : TimeSpan.Zero;
         delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay < _options.MaximumVisibilityDelay ? delay : _options.MaximumVisibilityDelay;
+        if (delay == TimeSpan.Zero && _partitions.TryGetEpoch(partition, out _) && BufferedCount(partition) < 1000)
+        {
+            // Local delivery: the partition is ours, so send the message already locked (invisible) and put it straight
+            // into the session buffer. It is durable in the queue like any received message, but costs no receive.
+            var receipt = (await _control[partition].SendMessageAsync(text, _options.ControlQueueVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken)).Value;
+            lock (_gate)
+            {
+                AddToSession(new Received(message with { DequeueCount = 0 }, receipt.MessageId, receipt.PopReceipt, partition, deferrals));
+            }
+
+            _orchestrationSignal.Pulse();
+            return;
+        }
+
         await _control[partition].SendMessageAsync(text, WholeSeconds(delay), TimeSpan.FromSeconds(-1), cancellationToken);
         if (delay == TimeSpan.Zero)
         {
