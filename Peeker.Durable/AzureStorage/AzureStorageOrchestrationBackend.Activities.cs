@@ -14,6 +14,7 @@ public sealed partial class AzureStorageOrchestrationBackend
     private const int LocalActivityLimit = 64;
     private readonly AsyncSignal _activitySignal = new();
     private readonly Queue<ActivityWorkItem> _activityBuffer = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ActivityLock, byte> _runningActivities = new();
     private TimeSpan _activityDelay = MinPollDelay;
 
     public async Task<ActivityWorkItem?> LockNextActivityWorkItemAsync(TimeSpan wait, CancellationToken cancellationToken)
@@ -25,6 +26,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             {
                 if (_activityBuffer.TryDequeue(out var buffered))
                 {
+                    _runningActivities[(ActivityLock)buffered.LockToken!] = 0;
                     return buffered;
                 }
             }
@@ -65,20 +67,38 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         await SendOrchestratorMessageAsync(response, 0, cancellationToken);
+        await token.Gate.WaitAsync(CancellationToken.None);
         try
         {
+            token.Done = true;
+            _runningActivities.TryRemove(token, out _);
             await _workItems.DeleteMessageAsync(token.QueueMessageId, token.PopReceipt, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {
             // The visibility timeout ran out and another worker took it: the duplicate result is dropped by the instance.
         }
+        finally
+        {
+            token.Gate.Release();
+        }
     }
 
     public async Task AbandonActivityWorkItemAsync(ActivityWorkItem workItem, CancellationToken cancellationToken)
     {
         var token = (ActivityLock)workItem.LockToken!;
-        await TryAsync(() => _workItems.UpdateMessageAsync(token.QueueMessageId, token.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken));
+        await token.Gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            token.Done = true;
+            _runningActivities.TryRemove(token, out _);
+            await TryAsync(() => _workItems.UpdateMessageAsync(token.QueueMessageId, token.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken));
+        }
+        finally
+        {
+            token.Gate.Release();
+        }
+
         _activitySignal.Pulse();
     }
 
@@ -98,7 +118,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             var receipt = (await _workItems.SendMessageAsync(text, _options.WorkItemQueueVisibilityTimeout, TimeSpan.FromSeconds(-1), cancellationToken)).Value;
             lock (_activityBuffer)
             {
-                _activityBuffer.Enqueue(new ActivityWorkItem { Message = message with { DequeueCount = 0 }, LockToken = new ActivityLock(receipt.MessageId, receipt.PopReceipt) });
+                _activityBuffer.Enqueue(new ActivityWorkItem { Message = message with { DequeueCount = 0 }, LockToken = new ActivityLock(receipt.MessageId, receipt.PopReceipt, _time.GetUtcNow()) });
             }
         }
         else
@@ -129,7 +149,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             return new ActivityWorkItem
             {
                 Message = task! with { DequeueCount = (int)message.DequeueCount - 1 },
-                LockToken = new ActivityLock(message.MessageId, message.PopReceipt),
+                LockToken = new ActivityLock(message.MessageId, message.PopReceipt, _time.GetUtcNow()),
             };
         }
 
@@ -172,5 +192,63 @@ public sealed partial class AzureStorageOrchestrationBackend
         await Task.WhenAll(items.Select(i => AbandonActivityWorkItemAsync(i, CancellationToken.None)));
     }
 
-    private sealed record ActivityLock(string QueueMessageId, string PopReceipt);
+    /// <summary>
+    /// Keeps running activities invisible: every in-flight activity message's visibility is extended when half of it
+    /// is used up (DTFx renews activity locks the same way), and idle instance sessions are dropped from memory.
+    /// </summary>
+    private async Task MaintenanceLoopAsync(CancellationToken stop)
+    {
+        var visibility = _options.WorkItemQueueVisibilityTimeout;
+        var tick = TimeSpan.FromTicks(Math.Clamp(visibility.Ticks / 4, TimeSpan.FromMilliseconds(500).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(tick, _time, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            foreach (var token in _runningActivities.Keys.Where(t => now - t.RenewedAt > visibility / 2).ToList())
+            {
+                await token.Gate.WaitAsync(CancellationToken.None);
+                try
+                {
+                    if (!token.Done)
+                    {
+                        var receipt = await _workItems.UpdateMessageAsync(token.QueueMessageId, token.PopReceipt, visibilityTimeout: visibility, cancellationToken: CancellationToken.None);
+                        token.PopReceipt = receipt.Value.PopReceipt;
+                        token.RenewedAt = now;
+                    }
+                }
+                catch (RequestFailedException ex)
+                {
+                    LogStorageCallFailed(ex.Status, ex.ErrorCode);
+                    _runningActivities.TryRemove(token, out _);
+                }
+                finally
+                {
+                    token.Gate.Release();
+                }
+            }
+
+            EvictIdleSessions(now);
+        }
+    }
+
+    private sealed class ActivityLock(string queueMessageId, string popReceipt, DateTimeOffset renewedAt)
+    {
+        public string QueueMessageId { get; } = queueMessageId;
+
+        public string PopReceipt { get; set; } = popReceipt;
+
+        public DateTimeOffset RenewedAt { get; set; } = renewedAt;
+
+        public bool Done { get; set; }
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+    }
 }

@@ -12,6 +12,7 @@ namespace Peeker.Durable.AzureStorage;
 public sealed partial class AzureStorageOrchestrationBackend
 {
     private static readonly TimeSpan MinPollDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan SessionIdleTimeout = TimeSpan.FromMinutes(2);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Queue<Session> _ready = new();
@@ -281,6 +282,7 @@ public sealed partial class AzureStorageOrchestrationBackend
         lock (_gate)
         {
             session.Locked = false;
+            session.LastUsed = _time.GetUtcNow();
             if (dropCache)
             {
                 session.History = null;
@@ -302,6 +304,17 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         _orchestrationSignal.Pulse();
+    }
+
+    private void EvictIdleSessions(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            foreach (var session in _sessions.Values.Where(s => !s.Locked && !s.Queued && s.Pending.Count == 0 && now - s.LastUsed > SessionIdleTimeout).ToList())
+            {
+                _sessions.Remove(session.InstanceId);
+            }
+        }
     }
 
     private void ForgetSession(string instanceId)
@@ -533,6 +546,8 @@ public sealed partial class AzureStorageOrchestrationBackend
         public OrchestrationState? State { get; set; }
 
         public bool StateLoaded { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
     }
 
     private sealed record Received(TaskMessage Message, string QueueMessageId, string PopReceipt, int Partition, int Deferrals);

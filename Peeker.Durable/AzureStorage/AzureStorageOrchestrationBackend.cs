@@ -101,6 +101,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     }
 
     private readonly Lock _createGate = new();
+    private Task _maintenance = Task.CompletedTask;
     private Task? _created;
 
     private async Task CreateCoreAsync(CancellationToken cancellationToken)
@@ -120,6 +121,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = new CancellationTokenSource();
+        _maintenance = MaintenanceLoopAsync(_stopping.Token);
         await _partitions.StartAsync(cancellationToken);
     }
 
@@ -133,6 +135,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         await _partitions.StopAsync(cancellationToken);
         await _stopping.CancelAsync();
         await Task.WhenAll(_fetchLoops.Values);
+        await _maintenance;
         await ReturnBufferedActivitiesAsync();
         _stopping.Dispose();
         _stopping = null;

@@ -178,8 +178,14 @@ internal sealed partial class PartitionManager(
             .Where(b => b.Properties.LeaseState == LeaseState.Leased && b.Metadata.TryGetValue("owner", out _))
             .GroupBy(b => b.Metadata["owner"], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var starving = live.Any(w => w != workerId && owners.GetValueOrDefault(w) < options.PartitionCount / live.Count);
-        if (_owned.Count > target && starving)
+        // Hand one partition over when another live worker has fewer than its fair share and this worker is the
+        // most loaded one (ties go to the smallest id, so two workers never both give one up in the same round).
+        owners[workerId] = _owned.Count;
+        var fair = options.PartitionCount / live.Count;
+        var starving = live.Any(w => w != workerId && owners.GetValueOrDefault(w) < fair);
+        var most = owners.Where(o => live.Contains(o.Key)).Max(o => o.Value);
+        var first = owners.Where(o => live.Contains(o.Key) && o.Value == most).Select(o => o.Key).Min(StringComparer.Ordinal);
+        if (starving && _owned.Count > fair && _owned.Count == most && first == workerId && _owned.Count > 1)
         {
             var give = _owned.Keys.Max();
             LogHandingOver(give, workerId);
