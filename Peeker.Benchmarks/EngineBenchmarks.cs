@@ -31,11 +31,9 @@ public static class EngineBenchmarks
 
         foreach (var count in quick ? new[] { 100 } : [100, 1000])
         {
-            var (seconds, requests) = await ScenarioAsync(async client =>
-            {
-                var id = await client.ScheduleNewOrchestrationInstanceAsync("FanOutNoop", count);
-                await WaitAsync(client, id);
-            });
+            var (seconds, requests) = await ScenarioAsync(
+                async client => [await client.ScheduleNewOrchestrationInstanceAsync("FanOutNoop", count)],
+                args.Contains("--trace") ? Trace : null);
             var perSecond = count / seconds;
             var perActivity = requests / (double)count;
             var ceiling = requestRate16 / perActivity;
@@ -45,14 +43,14 @@ public static class EngineBenchmarks
 
         {
             List<double> steps = [];
-            var (seconds, requests) = await ScenarioAsync(async client =>
-            {
-                var id = await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 50);
-                await WaitAsync(client, id);
-                var history = await client.GetOrchestrationHistoryAsync(id);
-                var starts = history.Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => e.Timestamp).ToList();
-                steps = [.. starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).Order()];
-            });
+            var (seconds, requests) = await ScenarioAsync(
+                async client => [await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 50)],
+                async (client, id) =>
+                {
+                    var history = await client.GetOrchestrationHistoryAsync(id);
+                    var starts = history.Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => e.Timestamp).ToList();
+                    steps = [.. starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).Order()];
+                });
             var p50 = steps[steps.Count / 2];
             var p95 = steps[(int)(steps.Count * 0.95)];
             Add("chain of 50 sequential activities", $"{50 / seconds:F0} activities/s; step p50 {p50:F1} ms, p95 {p95:F1} ms", $"{requests / 50.0:F1} req/activity",
@@ -62,13 +60,7 @@ public static class EngineBenchmarks
         {
             var instances = quick ? 50 : 200;
             var (seconds, requests) = await ScenarioAsync(async client =>
-            {
-                var ids = await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 5)));
-                foreach (var id in ids)
-                {
-                    await WaitAsync(client, id);
-                }
-            });
+                await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 5))));
             Add($"{instances} instances x 5 chained activities", $"{seconds:F2} s, {instances / seconds:F1} instances/s", $"{requests / (instances * 5.0):F1} req/activity",
                 $"DTFx 16.3/s => x{instances / seconds / 16.3:F1}");
         }
@@ -77,7 +69,12 @@ public static class EngineBenchmarks
         return 0;
     }
 
-    private static async Task<(double Seconds, long Requests)> ScenarioAsync(Func<DurableTaskClient, Task> run)
+    /// <summary>
+    /// Runs <paramref name="run"/> (which starts instances and returns their ids) against a fresh Azurite. Time is
+    /// measured from the Instances rows (first CreatedTime to last CompletedTime), requests from the worker's backend;
+    /// completion is watched through a second backend so the watcher's polling is not counted.
+    /// </summary>
+    private static async Task<(double Seconds, long Requests)> ScenarioAsync(Func<DurableTaskClient, Task<string[]>> run, Func<DurableTaskClient, string, Task>? after = null)
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         var services = new ServiceCollection();
@@ -99,23 +96,64 @@ public static class EngineBenchmarks
         await WaitAsync(client, await client.ScheduleNewOrchestrationInstanceAsync("FanOutNoop", 10)); // warm-up (JIT), not measured
         await WaitAsync(client, await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 3));
         await Task.Delay(300);
+        await using var watcher = new AzureStorageOrchestrationBackend(
+            new AzureStorageOptions { ConnectionString = azurite.ConnectionString, HubName = "BenchHub" }, TimeProvider.System);
         var before = backend.RequestCounter.Count;
-        var clock = Stopwatch.StartNew();
-        await run(client);
-        var seconds = clock.Elapsed.TotalSeconds;
+        var ids = await run(client);
+        var states = new List<OrchestrationState>();
+        foreach (var id in ids)
+        {
+            states.Add(await WaitAsync(watcher, id));
+        }
+
         var requests = backend.RequestCounter.Count - before;
+        var seconds = (states.Max(s => s.CompletedTime!.Value) - states.Min(s => s.CreatedTime)).TotalSeconds;
+        if (after is not null)
+        {
+            await after(client, ids[0]);
+        }
+
         await worker.StopAsync(CancellationToken.None);
         return (seconds, requests);
+    }
+
+    private static async Task<OrchestrationState> WaitAsync(AzureStorageOrchestrationBackend watcher, string id)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            var state = await watcher.GetStateAsync(id, false, CancellationToken.None);
+            if (state is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
+            {
+                return state;
+            }
+
+            if (state is not null && state.RuntimeStatus.IsTerminal())
+            {
+                throw new InvalidOperationException($"{id} ended {state.RuntimeStatus}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException(id);
     }
 
     private static async Task WaitAsync(DurableTaskClient client, string id)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var result = await client.WaitForInstanceCompletionAsync(id, false, cts.Token);
-        if (result.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
-        {
-            throw new InvalidOperationException($"{id} ended {result.RuntimeStatus}");
-        }
+        await client.WaitForInstanceCompletionAsync(id, false, cts.Token);
+    }
+
+    private static async Task Trace(DurableTaskClient client, string id)
+    {
+        var state = await client.GetInstanceAsync(id);
+        var history = await client.GetOrchestrationHistoryAsync(id);
+        var t0 = state!.CreatedAt.UtcDateTime;
+        string Ms(DateTime t) => $"{(t - t0).TotalMilliseconds:F0}";
+        var episodes = history.Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => Ms(e.Timestamp));
+        var done = history.Where(e => e.EventType == EventType.TaskCompleted).Select(e => e.Timestamp).Order().ToList();
+        Console.WriteLine($"  trace {id}: episodes at {string.Join(",", episodes)} ms; activities completed {Ms(done[0])}..{Ms(done[^1])} ms (p50 {Ms(done[done.Count / 2])})");
     }
 
     private static async Task<(double, double, double, double)> RawCeilingAsync(bool quick)

@@ -27,6 +27,7 @@ public sealed partial class AzureStorageOrchestrationBackend
                 if (_activityBuffer.TryDequeue(out var buffered))
                 {
                     _runningActivities[(ActivityLock)buffered.LockToken!] = 0;
+                    _activityDelay = MinPollDelay;
                     return buffered;
                 }
             }
@@ -45,6 +46,15 @@ public sealed partial class AzureStorageOrchestrationBackend
                 }
 
                 continue;
+            }
+
+            lock (_activityBuffer)
+            {
+                if (_activityBuffer.Count > 0)
+                {
+                    // A local hand-off arrived during the receive: its pulse may have come before the wait below.
+                    continue;
+                }
             }
 
             var remaining = wait - clock.Elapsed;
