@@ -77,12 +77,17 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         await SendOrchestratorMessageAsync(response, 0, cancellationToken);
+        Track(DeleteActivityMessageAsync(token));
+    }
+
+    private async Task DeleteActivityMessageAsync(ActivityLock token)
+    {
         await token.Gate.WaitAsync(CancellationToken.None);
         try
         {
             token.Done = true;
             _runningActivities.TryRemove(token, out _);
-            await _workItems.DeleteMessageAsync(token.QueueMessageId, token.PopReceipt, cancellationToken);
+            await _workItems.DeleteMessageAsync(token.QueueMessageId, token.PopReceipt, CancellationToken.None);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 400)
         {

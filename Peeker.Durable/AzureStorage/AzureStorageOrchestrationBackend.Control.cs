@@ -16,6 +16,7 @@ public sealed partial class AzureStorageOrchestrationBackend
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Queue<Session> _ready = new();
+    private readonly List<Task> _background = [];
     private readonly ConcurrentDictionary<int, Task> _fetchLoops = new();
     private readonly ConcurrentDictionary<int, CancellationTokenSource> _fetchStops = new();
     private readonly AsyncSignal _orchestrationSignal = new();
@@ -121,7 +122,9 @@ public sealed partial class AzureStorageOrchestrationBackend
         var deferred = checkpoint.DeferredMessages.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
         var consumed = token.Messages.Where(m => !deferred.Contains(m.Message.MessageId)).ToList();
         var returned = token.Messages.Where(m => deferred.Contains(m.Message.MessageId)).ToList();
-        await Task.WhenAll(consumed.Select(DeleteAsync).Concat(returned.Select(DeferAsync)));
+        // The deletes run after history and row are durable but are not awaited: the next episode need not wait for
+        // them. A delete that never happens only makes a message reappear, which the instance drops as a duplicate.
+        Track(Task.WhenAll(consumed.Select(DeleteAsync).Concat(returned.Select(DeferAsync))));
 
         var storedRows = session.StoredRows;
         lock (_gate)
@@ -245,6 +248,8 @@ public sealed partial class AzureStorageOrchestrationBackend
             throw new IOException($"Partition {session.Partition} is not owned.");
         }
 
+        var needState = !session.StateLoaded || messages.Any(m => m.Message.Event.EventType == EventType.ExecutionStarted);
+        var stateTask = needState ? GetStateAsync(session.InstanceId, fetchPayloads: false, cancellationToken) : null;
         if (session.History is null)
         {
             var loaded = await LoadHistoryAsync(session.InstanceId, cancellationToken);
@@ -261,9 +266,9 @@ public sealed partial class AzureStorageOrchestrationBackend
             session.StateLoaded = false;
         }
 
-        if (!session.StateLoaded || messages.Any(m => m.Message.Event.EventType == EventType.ExecutionStarted))
+        if (stateTask is not null)
         {
-            session.State = await GetStateAsync(session.InstanceId, fetchPayloads: false, cancellationToken);
+            session.State = await stateTask;
             session.StateLoaded = true;
         }
 
@@ -304,6 +309,34 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         _orchestrationSignal.Pulse();
+    }
+
+    /// <summary>Keeps a background storage call so that <see cref="StopAsync"/> can wait for it.</summary>
+    private void Track(Task task)
+    {
+        lock (_background)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
+    }
+
+    private async Task DrainBackgroundAsync()
+    {
+        Task[] pending;
+        lock (_background)
+        {
+            pending = [.. _background];
+        }
+
+        try
+        {
+            await Task.WhenAll(pending);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogStorageCallFailed(ex.Status, ex.ErrorCode);
+        }
     }
 
     private void EvictIdleSessions(DateTimeOffset now)

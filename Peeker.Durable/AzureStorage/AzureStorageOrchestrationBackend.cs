@@ -137,6 +137,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         await Task.WhenAll(_fetchLoops.Values);
         await _maintenance;
         await ReturnBufferedActivitiesAsync();
+        await DrainBackgroundAsync();
         _stopping.Dispose();
         _stopping = null;
     }
