@@ -65,6 +65,14 @@ public static class EngineBenchmarks
                 $"DTFx 16.3/s => x{instances / seconds / 16.3:F1}");
         }
 
+        {
+            double idle = 0;
+            await ScenarioAsync(
+                async client => [await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 1)],
+                async (_, _) => idle = await IdleRateAsync());
+            Add("idle hub (one worker, 4 partitions)", $"{idle:F1} storage requests/s", "", "DTFx 6.25/s");
+        }
+
         Print();
         return 0;
     }
@@ -89,6 +97,7 @@ public static class EngineBenchmarks
         services.AddPeekerDurable(r => TestOrchestrations.Register(r), AzureStorageServiceCollectionExtensions.Backend(azurite.ConnectionString));
         await using var provider = services.BuildServiceProvider();
         var backend = (AzureStorageOrchestrationBackend)provider.GetRequiredService<IOrchestrationBackend>();
+        _current = backend;
         var worker = provider.GetRequiredService<DurableTaskWorker>();
         await backend.CreateIfNotExistsAsync(CancellationToken.None);
         await worker.StartAsync(CancellationToken.None);
@@ -143,6 +152,16 @@ public static class EngineBenchmarks
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await client.WaitForInstanceCompletionAsync(id, false, cts.Token);
+    }
+
+    private static AzureStorageOrchestrationBackend? _current;
+
+    private static async Task<double> IdleRateAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var before = _current!.RequestCounter.Count;
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        return (_current.RequestCounter.Count - before) / 10.0;
     }
 
     private static async Task Trace(DurableTaskClient client, string id)

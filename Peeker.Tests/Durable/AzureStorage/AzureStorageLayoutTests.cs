@@ -129,6 +129,39 @@ public sealed class AzureStorageLayoutTests(AzuriteFixture azurite) : IClassFixt
         Assert.Contains("4 partitions", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Timer_LongerThanTheQueueVisibilityLimit_IsReArmedAndFiresOnTime()
+    {
+        // MaximumVisibilityDelay stands in for the queue's 7-day cap: a 4 s timer must surface and be re-armed.
+        var hub = AzureStorageTestHubs.NewHubName();
+        var options = AzureStorageTestHubs.Options(azurite.ConnectionString, hub);
+        await using var host = await DurableTestHost.StartAsync(
+            time => new AzureStorageOrchestrationBackend(
+                new AzureStorageOptions
+                {
+                    ConnectionString = options.ConnectionString,
+                    HubName = hub,
+                    MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+                    MaximumVisibilityDelay = TimeSpan.FromSeconds(1),
+                },
+                time,
+                loggerFactory: NullLoggerFactory.Instance),
+            r => r.AddOrchestratorFunc<int, double>("Sleeper", async (ctx, _) =>
+            {
+                var before = ctx.CurrentUtcDateTime;
+                await ctx.CreateTimer(TimeSpan.FromSeconds(4), CancellationToken.None);
+                return (ctx.CurrentUtcDateTime - before).TotalSeconds;
+            }),
+            TimeProvider.System,
+            o => o.HubName = hub);
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Sleeper", 0);
+        var result = await host.WaitAsync(id, 60);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.True(result.ReadOutputAs<double>() >= 4, $"slept {result.ReadOutputAs<double>()} s");
+    }
+
     private Task<DurableTestHost> StartAsync(string hub) => DurableTestHost.StartAsync(
         time => new AzureStorageOrchestrationBackend(AzureStorageTestHubs.Options(azurite.ConnectionString, hub), time, loggerFactory: NullLoggerFactory.Instance),
         r => r
