@@ -252,7 +252,18 @@ public sealed partial class AzureStorageOrchestrationBackend
         var stateTask = needState ? GetStateAsync(session.InstanceId, fetchPayloads: false, cancellationToken) : null;
         if (session.History is null)
         {
-            var loaded = await LoadHistoryAsync(session.InstanceId, cancellationToken);
+            var prefetch = session.Prefetch;
+            session.Prefetch = null;
+            LoadedHistory loaded;
+            try
+            {
+                loaded = prefetch is null ? await LoadHistoryAsync(session.InstanceId, cancellationToken) : await prefetch;
+            }
+            catch (RequestFailedException) when (prefetch is not null)
+            {
+                loaded = await LoadHistoryAsync(session.InstanceId, cancellationToken);
+            }
+
             if (loaded.Epoch > epoch)
             {
                 throw new IOException($"Instance '{session.InstanceId}' was checkpointed with epoch {loaded.Epoch} > ours ({epoch}).");
@@ -291,6 +302,7 @@ public sealed partial class AzureStorageOrchestrationBackend
             if (dropCache)
             {
                 session.History = null;
+                session.Prefetch = null;
                 session.StateLoaded = false;
             }
 
@@ -475,6 +487,13 @@ public sealed partial class AzureStorageOrchestrationBackend
             session.Queued = true;
             _ready.Enqueue(session);
         }
+
+        if (session.History is null && session.Prefetch is null && !session.Locked)
+        {
+            // Load the history now, off the poll loop, so new instances are loaded in parallel. A stale prefetch
+            // cannot do harm: the sentinel ETag rejects a checkpoint built on it.
+            session.Prefetch = LoadHistoryAsync(id, CancellationToken.None);
+        }
     }
 
     private int BufferedCount(int partition)
@@ -581,6 +600,8 @@ public sealed partial class AzureStorageOrchestrationBackend
         public bool StateLoaded { get; set; }
 
         public DateTimeOffset LastUsed { get; set; }
+
+        public Task<LoadedHistory>? Prefetch { get; set; }
     }
 
     private sealed record Received(TaskMessage Message, string QueueMessageId, string PopReceipt, int Partition, int Deferrals);

@@ -159,10 +159,15 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         await CreateIfNotExistsAsync(cancellationToken);
         var key = StorageNames.EscapeKey(state.InstanceId);
         var entity = await _instanceEntities.ToEntityAsync(state, includeInput: true, cancellationToken);
-        var existing = await _instances.GetEntityIfExistsAsync<TableEntity>(key, string.Empty, cancellationToken: cancellationToken);
-        if (existing.HasValue)
+        try
         {
-            var status = Enum.Parse<OrchestrationRuntimeStatus>(existing.Value!.GetString("RuntimeStatus") ?? nameof(OrchestrationRuntimeStatus.Pending));
+            // The common case (a new id) costs one request; an existing row is read and replaced only if terminal.
+            await _instances.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await _instances.GetEntityAsync<TableEntity>(key, string.Empty, cancellationToken: cancellationToken);
+            var status = Enum.Parse<OrchestrationRuntimeStatus>(existing.Value.GetString("RuntimeStatus") ?? nameof(OrchestrationRuntimeStatus.Pending));
             if (!status.IsTerminal())
             {
                 throw new OrchestrationAlreadyExistsException(state.InstanceId, status);
@@ -172,18 +177,7 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
             {
                 await _instances.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
             }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                throw new OrchestrationAlreadyExistsException(state.InstanceId, OrchestrationRuntimeStatus.Pending);
-            }
-        }
-        else
-        {
-            try
-            {
-                await _instances.AddEntityAsync(entity, cancellationToken);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
             {
                 throw new OrchestrationAlreadyExistsException(state.InstanceId, OrchestrationRuntimeStatus.Pending);
             }
