@@ -48,12 +48,16 @@ public sealed partial class DurableTaskWorker : BackgroundService
     public long EpisodesCompleted => Interlocked.Read(ref _episodes);
 
     private long _episodes;
+    private volatile bool _backendStarted;
 
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await _backend.StopAsync(cancellationToken);
+        if (_backendStarted)
+        {
+            await _backend.StopAsync(cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -66,6 +70,7 @@ public sealed partial class DurableTaskWorker : BackgroundService
             {
                 await _backend.CreateIfNotExistsAsync(stoppingToken);
                 await _backend.StartAsync(stoppingToken);
+                _backendStarted = true;
                 break;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,6 +1,10 @@
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
+using Peeker.Durable.AzureStorage;
+using Peeker.Durable.Backend;
 using Peeker.Durable.Hosting;
+using Peeker.Durable.InMemory;
+using Peeker.Durable.Runtime;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
 
@@ -9,6 +13,9 @@ namespace Peeker.Functions.Hosting;
 /// <summary>Registers the durable engine with every orchestrator and activity of the host.</summary>
 public static class EngineComposition
 {
+    /// <summary>Configuration key choosing the backend: <c>AzureStorage</c> (default, on <c>AzureWebJobsStorage</c>) or <c>InMemory</c>.</summary>
+    public const string BackendKey = "Peeker:Durable:Backend";
+
     /// <summary>Adds the engine, bound to host.json <c>extensions.durableTask</c> and validated at startup.</summary>
     public static IServiceCollection AddPeekerEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -16,10 +23,24 @@ public static class EngineComposition
             .Bind(configuration.GetSection(DurableTaskOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddPeekerDurable(RegisterTasks);
+        services.AddPeekerDurable(RegisterTasks, CreateBackend);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
         return services;
+    }
+
+    // Chosen when first resolved, so configuration added late (tests, environment) is honoured.
+    private static IOrchestrationBackend CreateBackend(IServiceProvider services)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var backend = configuration[BackendKey] ?? "AzureStorage";
+        return backend.ToUpperInvariant() switch
+        {
+            "INMEMORY" => new InMemoryOrchestrationBackend(services.GetRequiredService<TimeProvider>(), services.GetRequiredService<DataConverter>()),
+            "AZURESTORAGE" => AzureStorageServiceCollectionExtensions.Backend(configuration["AzureWebJobsStorage"]
+                ?? throw new InvalidOperationException("AzureWebJobsStorage is not configured: the durable engine keeps its hub there."))(services),
+            _ => throw new InvalidOperationException($"{BackendKey} must be AzureStorage or InMemory, not '{backend}'."),
+        };
     }
 
     /// <summary>Every orchestrator and activity the host runs (names are persisted contracts).</summary>

@@ -72,6 +72,7 @@ public abstract partial class EngineConformanceTests
     public async Task CustomRetryHandler_DecidesFromFailureDetails()
     {
         var attempts = 0;
+        var step = ShortDelay;
         await using var host = await StartHostAsync(r => r
             .AddActivityFunc<int, string>("Flaky", (_, _) => Interlocked.Increment(ref attempts) < 4
                 ? throw new TimeoutException("slow")
@@ -79,7 +80,7 @@ public abstract partial class EngineConformanceTests
             .AddOrchestratorFunc<int, string>("Retrying", (ctx, _) => ctx.CallActivityAsync<string>(
                 "Flaky", 0, TaskOptions.FromRetryHandler(async retry =>
                 {
-                    await retry.OrchestrationContext.CreateTimer(TimeSpan.FromMinutes(retry.LastAttemptNumber), CancellationToken.None);
+                    await retry.OrchestrationContext.CreateTimer(step * retry.LastAttemptNumber, CancellationToken.None);
                     return retry.LastFailure.IsCausedBy<TimeoutException>() && retry.LastAttemptNumber < 5;
                 }))));
 

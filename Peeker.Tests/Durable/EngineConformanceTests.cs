@@ -16,6 +16,9 @@ public abstract partial class EngineConformanceTests
     /// <summary>A delay that is long in orchestration time; backends on a real clock shorten it.</summary>
     protected virtual TimeSpan LongDelay => TimeSpan.FromHours(1);
 
+    /// <summary>A short orchestration delay (retry-handler back-off steps); backends on a real clock shorten it.</summary>
+    protected virtual TimeSpan ShortDelay => TimeSpan.FromMinutes(1);
+
     [Fact]
     public async Task ActivityChain_ThreeSteps_PassesEachResultToTheNext()
     {

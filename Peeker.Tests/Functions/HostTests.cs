@@ -12,7 +12,7 @@ public sealed class HostTests
     [Fact]
     public async Task Health_OverHttp_ReportsHubFromHostJson()
     {
-        await using var factory = new WebApplicationFactory<Program>();
+        await using var factory = InMemoryHost();
         using var client = factory.CreateClient();
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
@@ -26,7 +26,7 @@ public sealed class HostTests
     [Fact]
     public async Task ManagementApi_WithoutAdminKey_Is401_WithAdminKey_Answers()
     {
-        await using var factory = new WebApplicationFactory<Program>();
+        await using var factory = InMemoryHost();
         using var client = factory.CreateClient();
         var adminKey = factory.Services.GetRequiredService<IConfiguration>()["Peeker:AdminKey"];
 
@@ -56,6 +56,10 @@ public sealed class HostTests
 
         Assert.Contains("hubName", error.ToString(), StringComparison.Ordinal);
     }
+
+    /// <summary>The real host with the in-memory engine: these tests need no storage.</summary>
+    private static WebApplicationFactory<Program> InMemoryHost() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Peeker:Durable:Backend"] = "InMemory" })));
 
     [Fact]
     public void AddFunctionsConfiguration_LayersHostJsonLocalSettingsAndEnvironment()
