@@ -76,6 +76,10 @@ internal static class EndToEndSettings
         ["Peeker__AdminKey"] = adminKey,
         ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
         ["Logging__LogLevel__Default"] = "Warning",
+
+        // A killed host's dequeued messages come back after the visibility timeout (5 minutes by default).
+        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:15",
+        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:15",
     };
 
     public static async Task<(string PartnerId, string TestKey)> CreatePartnerAsync(HttpClient http, string adminKey, string name)
