@@ -91,9 +91,10 @@ public sealed partial class AzureStorageOrchestrationBackend
         }
 
         // 1. Outbound messages first: a crash later only duplicates them, and receivers dedupe.
-        var sends = checkpoint.ActivityMessages.Select(m => SendActivityMessageAsync(m, cancellationToken))
-            .Concat(checkpoint.OrchestratorMessages.Select(m => SendOrchestratorMessageAsync(m, 0, cancellationToken)));
-        await Task.WhenAll(sends);
+        // At most 32 sends at once: a 1,000-task fan-out must not open 1,000 connections to the storage endpoint.
+        var sends = checkpoint.ActivityMessages.Select(m => (Func<CancellationToken, Task>)(ct => SendActivityMessageAsync(m, ct)))
+            .Concat(checkpoint.OrchestratorMessages.Select(m => (Func<CancellationToken, Task>)(ct => SendOrchestratorMessageAsync(m, 0, ct))));
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (send, ct) => await send(ct));
 
         // 2. History, guarded by the sentinel ETag and stamped with the partition epoch.
         var executionId = checkpoint.ReplacesHistory
