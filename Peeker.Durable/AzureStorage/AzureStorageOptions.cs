@@ -36,7 +36,7 @@ public sealed class AzureStorageOptions
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often leases are renewed, balanced and acquired.</summary>
-    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest single queue visibility delay; longer timers are re-armed when they surface.</summary>
     public TimeSpan MaximumVisibilityDelay { get; init; } = TimeSpan.FromDays(6);

@@ -149,6 +149,9 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
+    /// <summary>Test hook: a stalled worker that stops renewing its leases but still believes it owns them.</summary>
+    internal Task PauseLeaseManagementAsync() => _partitions.PauseAsync();
+
     /// <summary>Test hook: behave like a killed process (stop renewing leases, keep nothing, release nothing).</summary>
     internal async Task SimulateCrashAsync()
     {

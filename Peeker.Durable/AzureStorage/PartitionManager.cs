@@ -114,6 +114,16 @@ internal sealed partial class PartitionManager(
         _stop = null;
     }
 
+    /// <summary>Test hook: stop the lease loop but keep believing in the leases (a stalled worker).</summary>
+    internal async Task PauseAsync()
+    {
+        if (_stop is not null)
+        {
+            await _stop.CancelAsync();
+            await _loop;
+        }
+    }
+
     /// <summary>Simulates a crash for tests: stop renewing and forget the leases without releasing them.</summary>
     internal async Task AbandonAsync()
     {

@@ -27,7 +27,9 @@ public sealed class AzureStorageFencingAndPoisonTests(AzuriteFixture azurite) : 
         var stale = await a.LockNextOrchestrationWorkItemAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.NotNull(stale);
 
-        // Another worker breaks A's lease on the instance's partition, takes it over and commits first.
+        // A stalls (its lease loop stops, it still believes it owns everything); another worker breaks A's lease on
+        // the instance's partition, takes it over and commits first.
+        await a.PauseLeaseManagementAsync();
         var partition = a.PartitionOf(id);
         var leaseBlob = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(hub.ToLowerInvariant() + "-leases")
             .GetBlobClient($"ownership/{hub.ToLowerInvariant()}-control-{partition:00}");
@@ -43,7 +45,7 @@ public sealed class AzureStorageFencingAndPoisonTests(AzuriteFixture azurite) : 
         var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => a.CompleteOrchestrationWorkItemAsync(stale, Checkpoint(id, "e1"), CancellationToken.None));
 
         await a.AbandonOrchestrationWorkItemAsync(stale, CancellationToken.None);
-        Assert.True(error is SplitBrainException or PartitionLeaseLostException, error.GetType().Name);
+        Assert.IsType<SplitBrainException>(error);
         var history = await b.GetHistoryAsync(id, CancellationToken.None);
         Assert.Equal("e2", history.Single(e => e.EventType == EventType.ExecutionStarted).ExecutionId);
         var sentinel = (await new TableServiceClient(azurite.ConnectionString).GetTableClient(hub + "History").GetEntityAsync<TableEntity>(id, "sentinel")).Value;
@@ -88,6 +90,53 @@ public sealed class AzureStorageFencingAndPoisonTests(AzuriteFixture azurite) : 
         Assert.Contains("Dequeued 3 times", row.GetString("Reason"), StringComparison.Ordinal);
         Assert.Contains("Dequeued 3 times", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CleanShutdown_TwoWorkers_HandsPartitionsOverAndInstancesComplete()
+    {
+        var hub = AzureStorageTestHubs.NewHubName();
+        var first = await StartWorkerAsync(hub, "worker-1");
+        await using var second = await StartWorkerAsync(hub, "worker-2");
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await first.Client.ScheduleNewOrchestrationInstanceAsync("Chain", 10, new StartOrchestrationOptions($"handover-{i}")));
+        }
+
+        await Task.Delay(300);
+        await first.DisposeAsync();
+
+        foreach (var id in ids)
+        {
+            var result = await second.WaitAsync(id, 120);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+            Assert.Equal(10, result.ReadOutputAs<int>());
+        }
+
+        var backend = (AzureStorageOrchestrationBackend)second.Backend;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (backend.OwnedPartitions.Count < 4)
+        {
+            await Task.Delay(200, cts.Token);
+        }
+    }
+
+    private Task<DurableTestHost> StartWorkerAsync(string hub, string workerId) => DurableTestHost.StartAsync(
+        time => new AzureStorageOrchestrationBackend(AzureStorageTestHubs.Options(azurite.ConnectionString, hub, workerId), time, loggerFactory: NullLoggerFactory.Instance),
+        r => r
+            .AddActivityFunc<int, int>("Inc", (_, n) => Task.FromResult(n + 1))
+            .AddOrchestratorFunc<int, int>("Chain", async (ctx, steps) =>
+            {
+                var value = 0;
+                for (var i = 0; i < steps; i++)
+                {
+                    value = await ctx.CallActivityAsync<int>("Inc", value);
+                }
+
+                return value;
+            }),
+        TimeProvider.System,
+        o => o.HubName = hub);
 
     private static OrchestrationState Pending(string id, string executionId) => new()
     {

@@ -28,7 +28,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public static WorkerProcess Start(string connectionString, string hub, int visibilitySeconds = 5)
+    public static WorkerProcess Start(string connectionString, string hub, int visibilitySeconds = 15)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(RepoPaths.Root, "Peeker.Benchmarks", "bin", configuration, "net10.0", "Peeker.Benchmarks.dll");
