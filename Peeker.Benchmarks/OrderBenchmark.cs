@@ -22,6 +22,8 @@ public static partial class OrderBenchmark
 {
     private const string AdminKey = "adm_bench_0123456789abcdef0123456789";
 
+    private static readonly ConcurrentQueue<string> HostLog = new();
+
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.Contains("--quick") ? 1 : 3;
@@ -68,7 +70,7 @@ public static partial class OrderBenchmark
             });
             if (order.StatusCode != HttpStatusCode.OK)
             {
-                throw new InvalidOperationException($"order refused: {await order.Content.ReadAsStringAsync()}");
+                throw new InvalidOperationException($"order refused: {await order.Content.ReadAsStringAsync()}\n{string.Join('\n', HostLog.TakeLast(60))}");
             }
 
             await completed.Task.WaitAsync(TimeSpan.FromMinutes(10));
@@ -95,8 +97,8 @@ public static partial class OrderBenchmark
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["PEEKER_APP_ROOT"] = FindRoot();
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -230,7 +232,9 @@ public static partial class OrderBenchmark
             app.Run(async context =>
             {
                 Interlocked.Increment(ref _counts[service]);
-                using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://{target}{context.Request.Path}{context.Request.QueryString}");
+                // The raw target, exactly as the client encoded it: the SharedKey signature covers the encoded path.
+                var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+                using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://{target}{raw}");
                 if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
                 {
                     using var buffer = new MemoryStream();

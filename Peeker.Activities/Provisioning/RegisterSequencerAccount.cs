@@ -1,4 +1,5 @@
 using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
 using Peeker.Activities.Smartlead;
 using Peeker.Durable;
 
@@ -13,7 +14,7 @@ public sealed record RegisterSequencerAccountResult(string Email, long AccountId
 /// warmup on, under the
 /// order's Smartlead client id. The sequencer login given on the order is loaded here from the encrypted store.
 /// </summary>
-/// <remarks>Idempotent: an account already listed for the address is reused instead of saved again.</remarks>
+/// <remarks>Idempotent: saving the same address again updates it; if Smartlead refuses the save, an account already listed for the address is taken as done.</remarks>
 public sealed class RegisterSequencerAccount(
     ISmartleadClientFactory smartlead,
     ISequencerCredentialStore credentials,
@@ -25,18 +26,28 @@ public sealed class RegisterSequencerAccount(
         var ct = context.CancellationToken;
         var login = await credentials.GetAsync(input.Order.Environment, input.Order.OrderId, ct);
         var client = smartlead.Create(input.Order.Scope);
-        var existing = (await client.ListEmailAccountsAsync(ct)).FirstOrDefault(a => string.Equals(a.FromEmail, input.Email, StringComparison.OrdinalIgnoreCase));
-        if (existing is not null)
+        var warmup = new SmartleadWarmup();
+        var account = input.Provider == MailProvider.Google
+            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, passwords.For(input.Email), warmup, login?.ClientId)
+            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, oauth.RefreshTokenFor(input.Order.Scope, input.Email), warmup, login?.ClientId);
+        SmartleadAccount saved;
+        try
         {
-            return new RegisterSequencerAccountResult(input.Email, existing.Id);
+            // Save first and look only when Smartlead refuses: Smartlead allows 60 requests a minute per key, and a
+            // list before every save would double what an order spends of that budget.
+            saved = await client.SaveEmailAccountAsync(account, ct);
+        }
+        catch (ProviderException ex) when (!ex.IsRetryable)
+        {
+            var existing = (await client.ListEmailAccountsAsync(ct)).FirstOrDefault(a => string.Equals(a.FromEmail, input.Email, StringComparison.OrdinalIgnoreCase));
+            if (existing is null)
+            {
+                throw;
+            }
+
+            saved = existing;
         }
 
-        var warmup = new SmartleadWarmup();
-        var password = passwords.For(input.Email);
-        var account = input.Provider == MailProvider.Google
-            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, password, warmup, login?.ClientId)
-            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, oauth.RefreshTokenFor(input.Order.Scope, input.Email), warmup, login?.ClientId);
-        var saved = await client.SaveEmailAccountAsync(account, ct);
         return new RegisterSequencerAccountResult(input.Email, saved.Id);
     }
 }
