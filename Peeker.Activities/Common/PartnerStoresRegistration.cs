@@ -17,7 +17,7 @@ public static class PartnerStoresRegistration
     /// <summary>
     /// Registers <see cref="PeekerOptions"/> (section <c>Peeker</c>, validated at start), the tables, every store,
     /// <see cref="OrderPlacement"/>/<see cref="OrderCancellation"/>, the encrypted <see cref="ISequencerCredentialStore"/>
-    /// and, unless one is registered already, the recording <see cref="IOrderWorkflows"/> placeholder.
+    /// (the <see cref="IOrderWorkflows"/> seam is registered by the host's engine area).
     /// <see cref="Registrar.IRegistrarClientFactory"/> must come from the host.
     /// </summary>
     public static IServiceCollection AddPartnerStores(this IServiceCollection services)
@@ -39,8 +39,6 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<OrderCancellation>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
-        // Replaced by the engine-backed implementation when Peeker.Durable is wired.
-        services.TryAddSingleton<IOrderWorkflows, RecordingOrderWorkflows>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ public sealed class PeekerTables(TableServiceClient service)
     public static readonly IReadOnlyList<string> EnvironmentTables =
     [
         "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
-        "PendingActions", "Availability", "WorkflowRequests",
+        "PendingActions", "Availability",
     ];
 
     /// <summary>Shared table names.</summary>

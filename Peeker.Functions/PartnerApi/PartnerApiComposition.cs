@@ -18,13 +18,11 @@ public static class PartnerApiComposition
     /// <summary>OpenAPI document name (served at <c>/openapi/partner.json</c>).</summary>
     public const string DocumentName = "partner";
 
-    /// <summary>Registers stores, services, the default workflow seam and the startup task.</summary>
+    /// <summary>Registers stores, services and the startup task (the workflow seam and registrar come from the engine and providers areas).</summary>
     public static WebApplicationBuilder AddPartnerApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddPartnerStores();
-        // The providers work registers the real factory; until then availability answers "errored".
-        services.TryAddSingleton<IRegistrarClientFactory, UnwiredRegistrarClientFactory>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<PartnerAuth>();
         services.AddSingleton<PartnerApiStartup>();
@@ -58,11 +56,5 @@ public static class PartnerApiComposition
         app.MapAdmin();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;
-    }
-
-    private sealed class UnwiredRegistrarClientFactory : IRegistrarClientFactory
-    {
-        public IRegistrarClient Create(Peeker.Activities.Providers.ProviderScope scope) =>
-            throw new InvalidOperationException("No IRegistrarClientFactory is registered in this host.");
     }
 }
