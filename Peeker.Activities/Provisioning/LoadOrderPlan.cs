@@ -7,7 +7,11 @@ namespace Peeker.Activities.Provisioning;
 
 public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment);
 
-public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains);
+public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains)
+{
+    /// <summary>The propagation budget in force when the order started (recorded in history, so replays see it).</summary>
+    public TimeSpan PropagationTimeout { get; init; }
+}
 
 /// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
 /// <remarks>Read-only; idempotent. The plan lands in history, so replays see the same plan.</remarks>
@@ -28,7 +32,10 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
             var owned = !string.Equals(d.Source, "registered", StringComparison.OrdinalIgnoreCase) && !string.Equals(d.Source, "purchase", StringComparison.OrdinalIgnoreCase);
             return new PlannedDomain(d.Id, d.Domain, provider, owned, d.ForwardingUrl ?? order.ForwardingUrl, inboxes);
         }).ToList();
-        return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains);
+        return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains)
+        {
+            PropagationTimeout = options.Value.PropagationTimeout,
+        };
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

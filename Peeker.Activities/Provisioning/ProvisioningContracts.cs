@@ -38,8 +38,9 @@ public static class ProvisioningRetries
     /// <summary>Provider calls: six tries over about five minutes; permanent provider errors are not retried.</summary>
     public static TaskOptions Provider { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(6, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2)));
 
-    /// <summary>Waiting for DNS and verification: polls for up to a day, backing off to every 15 minutes.</summary>
-    public static TaskOptions Propagation { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)));
+    /// <summary>Waiting for DNS and verification: polls within <paramref name="timeout"/> (a day by default), backing off to every 15 minutes.</summary>
+    public static TaskOptions Propagation(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
+        new RetryPolicy(60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(24)));
 
     /// <summary>Smartlead (60 requests/minute): waits long enough for its window to pass.</summary>
     public static TaskOptions Sequencer { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5)));

@@ -19,6 +19,9 @@ public sealed class ProvisioningOptions
     [Required]
     public string MicrosoftUsageLocation { get; set; } = "US";
 
+    /// <summary>How long a domain may wait for its zone to activate and for verification before the order fails.</summary>
+    public TimeSpan PropagationTimeout { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Secret (base64, 32 bytes) from which inbox passwords are derived; never logged or stored in history.</summary>
     [Required]
     public string InboxPasswordKey { get; set; } = string.Empty;

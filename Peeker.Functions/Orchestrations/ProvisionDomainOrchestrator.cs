@@ -4,7 +4,7 @@ using Peeker.Durable;
 namespace Peeker.Functions.Orchestrations;
 
 /// <summary>Input of <see cref="ProvisionDomainOrchestrator"/>: the order and the planned domain.</summary>
-public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants, string CustomerEmail);
+public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants, string CustomerEmail, TimeSpan PropagationTimeout = default);
 
 /// <summary>How one domain ended; failures are data so the order can report the step.</summary>
 public sealed record ProvisionDomainResult(string Domain, bool Connected, string? FailedStep, string? Reason, IReadOnlyList<string> Inboxes);
@@ -52,13 +52,13 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
             await context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), new SetNameserversInput(order, domain.Domain, zone.Nameservers), ProvisioningRetries.Provider);
 
             step = "zone_active";
-            await context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation);
+            await context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation(input.PropagationTimeout));
 
             step = "dns";
             await context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Provider);
 
             step = "verify";
-            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation);
+            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation(input.PropagationTimeout));
 
             step = "inboxes";
             var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CallActivityAsync<CreateInboxResult>(

@@ -61,7 +61,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
 
             running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
                 nameof(ProvisionDomainOrchestrator),
-                new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail),
+                new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail, plan.PropagationTimeout),
                 new SubOrchestrationOptions($"{input.OrderId}:{domain.Domain}")));
         }
 

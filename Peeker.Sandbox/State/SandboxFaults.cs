@@ -35,8 +35,10 @@ public static class SandboxFaults
             return false;
         }
 
-        var label = name.Split('@', '.')[0];
-        return label.Contains(fault, StringComparison.OrdinalIgnoreCase);
+        // A domain's first label, or for an address its local part or its domain's first label.
+        var at = name.IndexOf('@', StringComparison.Ordinal);
+        var labels = at < 0 ? [name.Split('.')[0]] : new[] { name[..at], name[(at + 1)..].Split('.')[0] };
+        return labels.Any(label => label.Contains(fault, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>True for the first <paramref name="times"/> calls of <paramref name="fault"/> on <paramref name="subject"/> (counted in storage).</summary>

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Peeker.Tests.Support;
+
+namespace Peeker.Tests.EndToEnd;
+
+/// <summary>
+/// The sandbox fault words through a whole order, as a partner rehearses them: <c>flaky</c> (registrar 503s),
+/// <c>ratelimited</c> (Cloudflare 429 with Retry-After) and <c>badpic</c> (Google rejects the photo) still complete,
+/// the last with pending actions; <c>nsfail</c> (zone never activates) fails the order at <c>zone_active</c>.
+/// </summary>
+public sealed class SandboxFaultsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string AdminKey = "adm_faults_0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task FaultWords_TransientFaultsRecover_BadPictureOpensActions_NsfailFailsAtZoneActive()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        host.Environment["Provisioning__PropagationTimeout"] = "00:00:08";
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Faults Agency");
+        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var run = Guid.NewGuid().ToString("N")[..6];
+
+        var recovering = await PlaceAsync(http, [$"flaky{run}.com", $"ratelimited{run}.com", $"badpic{run}.com"]);
+        var stuck = await PlaceAsync(http, [$"nsfail{run}.com"]);
+        await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3), d => d.Data.ToString().Contains(recovering, StringComparison.Ordinal));
+        var failed = await receiver.WaitForAsync("order.failed", TimeSpan.FromMinutes(3), d => d.Data.ToString().Contains(stuck, StringComparison.Ordinal));
+        using var pending = await http.GetAsync(new Uri($"/partner/v1/orders/pending?order_id={recovering}&status=open", UriKind.Relative));
+        var actions = JsonDocument.Parse(await pending.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
+        using var inspect = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));
+        var purchases = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement.GetProperty("registrar.purchase").EnumerateArray()
+            .Select(p => p.ToString()).ToList();
+
+        Assert.Equal("zone_active", failed.Data.GetProperty("failure").GetProperty("step").GetString());
+        Assert.Contains($"nsfail{run}.com", failed.Data.GetProperty("failure").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.NotEmpty(actions);
+        Assert.All(actions, a => Assert.Equal("profile_picture_not_accessible", a.GetProperty("reason").GetString()));
+        Assert.Contains(receiver.Events, e => e.Type == "order.action_required" && e.Data.ToString().Contains(recovering, StringComparison.Ordinal));
+        Assert.Single(purchases, p => p.Contains($"flaky{run}.com", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> PlaceAsync(HttpClient http, string[] domains)
+    {
+        using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
+        {
+            user = $"{domains[0]}@example.com".Replace(".com@", "@", StringComparison.Ordinal),
+            google_licenses = domains.Length * 2,
+            microsoft_licenses = 0,
+            google_inboxes_per_domain = 2,
+            sequencer = new { provider = "smartlead", client_id = 7, login_email = "ops@example.com", login_password = "faults-password" },
+            forwarding_url = "https://example.com",
+            domains,
+            personas = new[] { new { first_name = "Ana", last_name = "Ruiz", profile_picture_url = "https://pics.example.com/ana.png" } },
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+    }
+}
