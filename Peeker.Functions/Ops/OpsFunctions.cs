@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Peeker.Durable.Management;
+using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.Ops;
 
@@ -14,21 +13,7 @@ public static class OpsFunctions
     /// <summary>Maps the management API behind the admin key.</summary>
     public static IEndpointRouteBuilder MapPeekerOps(this IEndpointRouteBuilder routes)
     {
-        routes.MapDurableManagement().AddEndpointFilter(async (context, next) =>
-        {
-            var configured = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>()["Peeker:AdminKey"];
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
-            if (string.IsNullOrEmpty(configured)
-                || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(configured)))
-            {
-                return Results.Json(
-                    new { error = new { code = "unauthorized", message = "A valid admin key is required.", field = (string?)null, details = (object?)null } },
-                    statusCode: StatusCodes.Status401Unauthorized);
-            }
-
-            return await next(context);
-        });
+        routes.MapDurableManagement().AddEndpointFilter<AdminKeyFilter>();
         return routes;
     }
 }
