@@ -23,6 +23,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url { get; private set; } = string.Empty;
 
+    private int _failNext;
+
+    /// <summary>How many of the next deliveries to answer 500 (then 200 again).</summary>
+    public int FailNext
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, value);
+    }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -39,7 +48,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 http.Request.Headers["Peeker-Timestamp"].ToString(),
                 http.Request.Headers["Peeker-Signature"].ToString(),
                 body));
-            return Results.Ok();
+            return Interlocked.Decrement(ref receiver._failNext) >= 0 ? Results.StatusCode(500) : Results.Ok();
         });
         await app.StartAsync();
         receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks";

@@ -1,0 +1,52 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Peeker.Tests.Support;
+
+namespace Peeker.Tests.EndToEnd;
+
+/// <summary>
+/// A delivery waiting on its durable retry timer survives the host dying: the first attempt fails, the host is killed
+/// during the 5-minute wait, a new host process starts over the same Azurite, and the second attempt arrives on
+/// schedule with the same event id. (Slow by nature: the schedule's first gap is 5 minutes.)
+/// </summary>
+public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private const string AdminKey = "adm_restart_0123456789abcdef0123456789";
+
+    [Fact]
+    public async Task HostKilledDuringRetryWait_SecondAttemptArrivesWithSameEventId()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Restart Agency");
+        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        receiver.FailNext = 1;
+
+        var body = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", "create-order.json"))
+            .Replace("acme", "restart" + Guid.NewGuid().ToString("N")[..6], StringComparison.Ordinal);
+        using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
+        var first = await receiver.WaitForAsync("order.in_progress", TimeSpan.FromMinutes(2));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await host.KillAsync();
+        await host.StartAsync();
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        while (receiver.Deliveries.Count(d => d.EventId == first.EventId) < 2)
+        {
+            await Task.Delay(1000, cts.Token);
+        }
+
+        using var details = await http.GetAsync(new Uri($"/partner/v1/events/{first.EventId}", UriKind.Relative));
+        var data = JsonDocument.Parse(await details.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+
+        Assert.True(data.GetProperty("delivered").GetBoolean());
+        Assert.Equal(2, data.GetProperty("attempts").GetArrayLength());
+        Assert.Equal(2, receiver.Deliveries.Count(d => d.EventId == first.EventId));
+    }
+}
