@@ -51,13 +51,13 @@ public static partial class OrderBenchmark
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             await WaitHealthyAsync(http);
-            var (partner, key) = await AdminAsync(http, receiver.Url);
+            var key = await AdminAsync(http, receiver.Url);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             using var bundleResponse = await http.PostAsJsonAsync("/partner/v1/bundles", new { name = "bench", monthly_sending_volume = 25000 });
             var bundle = JsonDocument.Parse(await bundleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString();
             var tag = Guid.NewGuid().ToString("N")[..6];
             var domains = Enumerable.Range(1, 19).Select(i => $"bench{tag}-{i:D2}.com").ToArray();
-            var before = proxy.Total;
+            var before = proxy.ByService;
             var clock = Stopwatch.StartNew();
             using var order = await http.PostAsJsonAsync("/partner/v1/orders", new
             {
@@ -75,7 +75,6 @@ public static partial class OrderBenchmark
 
             await completed.Task.WaitAsync(TimeSpan.FromMinutes(10));
             var seconds = clock.Elapsed.TotalSeconds;
-            _ = partner;
             return (seconds, proxy.ByService, before.Sum());
         }
         finally
@@ -104,7 +103,7 @@ public static partial class OrderBenchmark
         return process;
     }
 
-    private static async Task<(string Partner, string Key)> AdminAsync(HttpClient http, string hookUrl)
+    private static async Task<string> AdminAsync(HttpClient http, string hookUrl)
     {
         using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = "Bench Agency" }) };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
@@ -114,7 +113,7 @@ public static partial class OrderBenchmark
         using var hook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{partner}/webhook") { Content = JsonContent.Create(new { environment = "test", url = hookUrl }) };
         hook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var _ = await http.SendAsync(hook);
-        return (partner, data.GetProperty("api_keys").GetProperty("test").GetString()!);
+        return data.GetProperty("api_keys").GetProperty("test").GetString()!;
     }
 
     private static async Task<Receiver> StartReceiverAsync(TaskCompletionSource<DateTimeOffset> completed)
@@ -194,9 +193,7 @@ public static partial class OrderBenchmark
 
         public string ConnectionString { get; private set; } = string.Empty;
 
-        public long[] ByService => [.. _counts.Select(c => Interlocked.Read(ref c))];
-
-        public long[] Total => ByService;
+        public long[] ByService => [.. _counts.Select((_, i) => Interlocked.Read(ref _counts[i]))];
 
         public static async Task<CountingProxy> StartAsync(string azurite)
         {

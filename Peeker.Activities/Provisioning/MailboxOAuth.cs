@@ -12,6 +12,6 @@ public sealed class MailboxOAuth(InboxPasswords passwords)
 {
     /// <summary>A refresh token for <paramref name="email"/>.</summary>
     public string RefreshTokenFor(ProviderScope scope, string email) => scope.Environment == PeekerEnvironment.Test
-        ? "sbx_rt_" + passwords.For("oauth:" + email).TrimEnd('#', '7', 'a')
+        ? "sbx_rt_" + passwords.For("oauth:" + email)
         : throw new ProviderException(ProviderNames.Microsoft, "not_configured", "Microsoft mailbox OAuth for Smartlead is not configured for live orders.", isRetryable: false);
 }

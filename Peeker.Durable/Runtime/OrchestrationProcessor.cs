@@ -139,17 +139,9 @@ internal sealed partial class OrchestrationProcessor(
             }
         }
 
-        var checkpoint = Finish(workItem, start, baseHistory, replacesHistory, newEvents, activities, outbound, now, outcome, executor);
+        var checkpoint = Finish(workItem, start, baseHistory, replacesHistory, newEvents, activities, outbound, now, outcome, executor, deferred);
         var cacheable = outcome.Status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended;
-        return (new OrchestrationCheckpoint
-        {
-            HistoryEvents = checkpoint.HistoryEvents,
-            ReplacesHistory = checkpoint.ReplacesHistory,
-            ActivityMessages = checkpoint.ActivityMessages,
-            OrchestratorMessages = checkpoint.OrchestratorMessages,
-            State = checkpoint.State,
-            DeferredMessages = deferred,
-        }, cacheable ? executor : null);
+        return (checkpoint, cacheable ? executor : null);
     }
 
     private OrchestrationCheckpoint Finish(
@@ -162,7 +154,8 @@ internal sealed partial class OrchestrationProcessor(
         List<TaskMessage> outbound,
         DateTime now,
         ExecutionOutcome outcome,
-        OrchestrationExecutor? executor)
+        OrchestrationExecutor? executor,
+        IReadOnlyList<TaskMessage>? deferred = null)
     {
         var status = outcome.Status;
         if (status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed)
@@ -225,6 +218,7 @@ internal sealed partial class OrchestrationProcessor(
                 ActivityMessages = activities,
                 OrchestratorMessages = outbound,
                 State = state with { Output = null },
+                DeferredMessages = deferred ?? [],
             };
         }
 
@@ -235,6 +229,7 @@ internal sealed partial class OrchestrationProcessor(
             ActivityMessages = activities,
             OrchestratorMessages = outbound,
             State = state,
+            DeferredMessages = deferred ?? [],
         };
     }
 

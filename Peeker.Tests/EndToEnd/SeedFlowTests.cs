@@ -58,6 +58,15 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal("https://shop.acme.com", details.Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
         Assert.DoesNotContain("replace-with-the-smartlead-password", host.Output.ToString(), StringComparison.Ordinal);
 
+        // Ops see the order's progress as the orchestration's custom status (README, Provisioning).
+        using var ops = new HttpRequestMessage(HttpMethod.Get, $"/runtime/webhooks/durabletask/instances/{orderId}");
+        ops.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var opsClient = new HttpClient { BaseAddress = host.BaseAddress };
+        using var status = await opsClient.SendAsync(ops);
+        var custom = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("customStatus");
+        Assert.Equal("completed", custom.GetProperty("stage").GetString());
+        Assert.Equal(3, custom.GetProperty("domainsConnected").GetInt32());
+
         using var log = await http.GetAsync(new Uri($"/partner/v1/events?order_id={orderId}&per_page=100", UriKind.Relative));
         var logged = JsonDocument.Parse(await log.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), logged.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));

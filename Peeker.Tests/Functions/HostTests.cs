@@ -66,7 +66,7 @@ public sealed class HostTests
     {
         var dir = Directory.CreateTempSubdirectory("peeker-config-");
         File.WriteAllText(Path.Combine(dir.FullName, "host.json"),
-            """{"extensions":{"durableTask":{"hubName":"FromHostJson","maxConcurrentActivityFunctions":7,"storageProvider":{"partitionCount":3}}}}""");
+            """{"logging":{"logLevel":{"default":"Warning"}},"extensions":{"durableTask":{"hubName":"FromHostJson","maxConcurrentActivityFunctions":7,"storageProvider":{"partitionCount":3}}}}""");
         File.WriteAllText(Path.Combine(dir.FullName, "local.settings.sample.json"),
             """{"Values":{"Peeker__AdminKey":"sample","AzureFunctionsJobHost__extensions__durableTask__hubName":"FromSample"}}""");
         File.WriteAllText(Path.Combine(dir.FullName, "local.settings.json"),
@@ -81,6 +81,7 @@ public sealed class HostTests
             Assert.Equal("7", config["AzureFunctionsJobHost:extensions:durableTask:maxConcurrentActivityFunctions"]);
             Assert.Equal("local", config["Peeker:AdminKey"]);
             Assert.Equal("9", config["AzureFunctionsJobHost:extensions:durableTask:storageProvider:partitionCount"]);
+            Assert.Equal("Warning", config["Logging:LogLevel:Default"]);
         }
         finally
         {
