@@ -86,6 +86,31 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
             new GPhoto(data, mimeType), cancellationToken);
     }
 
+    public async Task<bool> DeleteUserAsync(string userKey, CancellationToken cancellationToken)
+    {
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, $"{settings.DirectoryBaseUrl}/users/{Uri.EscapeDataString(userKey)}", null, cancellationToken, HttpStatusCode.NotFound);
+        return status != HttpStatusCode.NotFound;
+    }
+
+    public async Task<GoogleCustomer?> FindCustomerAsync(string domain, CancellationToken cancellationToken)
+    {
+        var (customer, status) = await CallAsync<GCustomer>(HttpMethod.Get, settings.ResellerBaseUrl + "/customers/" + Uri.EscapeDataString(domain), null, cancellationToken, HttpStatusCode.NotFound);
+        return status == HttpStatusCode.NotFound || customer?.CustomerId is null ? null : new GoogleCustomer(customer.CustomerId, customer.CustomerDomain, AlreadyExisted: true);
+    }
+
+    public async Task<IReadOnlyList<GoogleSubscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var (list, _) = await CallAsync<GSubscriptionList>(HttpMethod.Get, $"{settings.ResellerBaseUrl}/subscriptions?customerId={Uri.EscapeDataString(customerId)}", null, cancellationToken);
+        return list?.Subscriptions?.Select(s => Map(s, alreadyExisted: true)).ToList() ?? [];
+    }
+
+    public async Task<bool> CancelSubscriptionAsync(string customerId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        var url = $"{settings.ResellerBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions/{Uri.EscapeDataString(subscriptionId)}?deletionType=cancel";
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, url, null, cancellationToken, HttpStatusCode.NotFound);
+        return status != HttpStatusCode.NotFound;
+    }
+
     /// <summary>Maps Google's <c>error{code,message,errors[{reason}]}</c>: quota reasons, 408, 429 and 5xx are retryable.</summary>
     internal static ProviderException ToException(HttpStatusCode status, string body, TimeSpan? retryAfter)
     {
@@ -123,6 +148,11 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
         if (!response.IsSuccessStatusCode)
         {
             throw ToException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
+        }
+
+        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
+        {
+            return (default, response.StatusCode);
         }
 
         return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);

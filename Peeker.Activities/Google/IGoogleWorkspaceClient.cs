@@ -28,6 +28,21 @@ public interface IGoogleWorkspaceClient
 
     /// <summary>Directory <c>PUT /users/{userKey}/photos/thumbnail</c> (JPEG/PNG bytes).</summary>
     Task SetProfilePhotoAsync(string userKey, ReadOnlyMemory<byte> photo, string mimeType, CancellationToken cancellationToken);
+
+    /// <summary>Directory <c>DELETE /users/{userKey}</c>: false when the user was already gone (404), so a retry is harmless.</summary>
+    Task<bool> DeleteUserAsync(string userKey, CancellationToken cancellationToken);
+
+    /// <summary>Reseller <c>GET /customers/{domain}</c>: the domain's customer, or null when it has none (404).</summary>
+    Task<GoogleCustomer?> FindCustomerAsync(string domain, CancellationToken cancellationToken);
+
+    /// <summary>Reseller <c>GET /subscriptions?customerId=</c>: the customer's subscriptions.</summary>
+    Task<IReadOnlyList<GoogleSubscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reseller <c>DELETE /customers/{customerId}/subscriptions/{subscriptionId}?deletionType=cancel</c>: the seats stop
+    /// being billed at once. False when the subscription was already gone (404).
+    /// </summary>
+    Task<bool> CancelSubscriptionAsync(string customerId, string subscriptionId, CancellationToken cancellationToken);
 }
 
 /// <summary>Creates the Google Workspace client for a caller's environment and partner.</summary>

@@ -40,6 +40,21 @@ public interface IMicrosoftClient
 
     /// <summary>Graph <c>POST /users/{upn}/assignLicense</c>. No seat left is a non-retryable <c>CountViolation</c>.</summary>
     Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>DELETE /users/{upn}</c>; the user's licence is freed. False when the user was already gone (404).</summary>
+    Task<bool> DeleteUserAsync(string tenantId, string userPrincipalName, CancellationToken cancellationToken);
+
+    /// <summary>Graph <c>DELETE /domains/{id}</c> (only once no user is left on it). False when the tenant no longer had it (404).</summary>
+    Task<bool> RemoveDomainAsync(string tenantId, string domain, CancellationToken cancellationToken);
+
+    /// <summary>Partner Center <c>GET /customers/{id}/subscriptions</c>.</summary>
+    Task<IReadOnlyList<MicrosoftSubscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Partner Center <c>PATCH /customers/{id}/subscriptions/{subscriptionId}</c>: sets the licence quantity, or, at zero,
+    /// the status <c>suspended</c> (a subscription cannot hold zero licences). Absolute, so a retry is harmless.
+    /// </summary>
+    Task<MicrosoftSubscription> SetSubscriptionQuantityAsync(string customerId, MicrosoftSubscription subscription, int quantity, CancellationToken cancellationToken);
 }
 
 /// <summary>Creates the Microsoft client for a caller's environment and partner.</summary>
@@ -69,6 +84,9 @@ public sealed record MicrosoftCustomer(string CustomerId, string TenantId, strin
 
 /// <summary>A completed licence purchase.</summary>
 public sealed record MicrosoftOrder(string OrderId, string CatalogItemId, int Quantity, string Status);
+
+/// <summary>A Partner Center subscription: <see cref="OfferId"/> is the catalog item, <see cref="Status"/> <c>active</c> or <c>suspended</c>.</summary>
+public sealed record MicrosoftSubscription(string Id, string OfferId, int Quantity, string Status);
 
 /// <summary>A tenant domain and whether it is verified.</summary>
 public sealed record MicrosoftDomain(string Id, bool IsVerified, IReadOnlyList<string> SupportedServices, bool AlreadyExisted);

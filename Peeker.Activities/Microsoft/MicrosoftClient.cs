@@ -113,6 +113,38 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
         await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.GraphBaseUrl}/users/{Uri.EscapeDataString(userPrincipalName)}/assignLicense",
             new GraphAssignLicense([new GraphAddLicense(skuId, [])], []), settings.GraphTokenFor(tenantId), null, cancellationToken);
 
+    public async Task<bool> DeleteUserAsync(string tenantId, string userPrincipalName, CancellationToken cancellationToken)
+    {
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, settings.GraphBaseUrl + "/users/" + Uri.EscapeDataString(userPrincipalName), null,
+            settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
+        return status != HttpStatusCode.NotFound;
+    }
+
+    public async Task<bool> RemoveDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
+    {
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, DomainUrl(domain), null, settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
+        return status != HttpStatusCode.NotFound;
+    }
+
+    public async Task<IReadOnlyList<MicrosoftSubscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var (list, _) = await CallAsync<PcCollection<PcSubscription>>(HttpMethod.Get, $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions",
+            null, settings.PartnerCenterToken, null, cancellationToken);
+        return list?.Items?.Select(Map).ToList() ?? [];
+    }
+
+    public async Task<MicrosoftSubscription> SetSubscriptionQuantityAsync(string customerId, MicrosoftSubscription subscription, int quantity, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        var body = quantity == 0
+            ? new PcSubscription(subscription.Id, subscription.OfferId, subscription.Quantity, "suspended")
+            : new PcSubscription(subscription.Id, subscription.OfferId, quantity, subscription.Status);
+        var (updated, _) = await CallAsync<PcSubscription>(HttpMethod.Patch,
+            $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions/{Uri.EscapeDataString(subscription.Id)}",
+            body, settings.PartnerCenterToken, null, cancellationToken);
+        return Map(updated!);
+    }
+
     /// <summary>
     /// Maps Graph's <c>error{code,message}</c> and Partner Center's <c>{code,description}</c>: 408, 429 and 5xx are
     /// retryable, everything else (Request_BadRequest, CountViolation, invalid usage location…) fails at once.
@@ -188,6 +220,8 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
 
         return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
     }
+
+    private static MicrosoftSubscription Map(PcSubscription s) => new(s.Id, s.OfferId, s.Quantity, s.Status ?? "");
 
     private static MicrosoftDomain Map(GraphDomain d, bool alreadyExisted) =>
         new(d.Id, d.IsVerified ?? false, d.SupportedServices ?? [], alreadyExisted);

@@ -22,6 +22,10 @@ internal sealed record PcOrderLineItem(int LineItemNumber, string OfferId, int Q
 
 internal sealed record PcOrderError(int? OrderGroupId, int? Code, string? Description);
 
+internal sealed record PcCollection<T>(int TotalCount, List<T>? Items);
+
+internal sealed record PcSubscription(string Id, string OfferId, int Quantity, string? Status);
+
 internal sealed record PcError(int? Code, string? Description);
 
 internal sealed record GraphDomain(string Id, bool? IsVerified, List<string>? SupportedServices);

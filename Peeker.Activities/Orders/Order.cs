@@ -37,7 +37,11 @@ public sealed record OrderCosts(long TotalCents, string Currency, IReadOnlyList<
 /// <summary>A domain on an order. <see cref="Source"/> is <c>registered</c> (bought by Peeker) or <c>imported</c> (from inventory).</summary>
 public sealed record OrderDomain(string Id, string Domain, string Provider, string Source, string? ForwardingUrl, string Status, IReadOnlyList<string>? Inboxes = null);
 
-/// <summary>A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).</summary>
+/// <summary>
+/// A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).
+/// <see cref="MicrosoftTenantId"/> is the order's Microsoft 365 customer (Partner Center customer id = tenant id) once
+/// provisioning created it; cancellation removes mailboxes and licences there.
+/// </summary>
 public sealed record Order(
     string Id,
     string PartnerId,
@@ -55,7 +59,8 @@ public sealed record Order(
     IReadOnlyList<Persona> Personas,
     DateTimeOffset RenewsAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CancelsAt);
+    DateTimeOffset? CancelsAt,
+    string? MicrosoftTenantId = null);
 
 /// <summary>A row of <c>GET /orders/pending</c>.</summary>
 public sealed record PendingAction(

@@ -11,6 +11,9 @@ public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail,
 {
     /// <summary>The propagation budget in force when the order started (recorded in history, so replays see it).</summary>
     public TimeSpan PropagationTimeout { get; init; }
+
+    /// <summary>The order's Microsoft 365 customer (tenant), once provisioning created it.</summary>
+    public string? MicrosoftTenantId { get; init; }
 }
 
 /// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
@@ -35,6 +38,7 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
         return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains)
         {
             PropagationTimeout = options.Value.PropagationTimeout,
+            MicrosoftTenantId = order.MicrosoftTenantId,
         };
     }
 

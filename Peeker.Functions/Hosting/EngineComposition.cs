@@ -63,6 +63,8 @@ public static class EngineComposition
         .AddActivity<RegisterSequencerAccount>()
         .AddActivity<SetForwarding>()
         .AddActivity<MarkDomainConnected>()
+        .AddActivity<DeleteInboxes>()
+        .AddActivity<RevokeLicenses>()
         .AddActivity<DeleteZone>()
         .AddActivity<ReleaseDomains>()
         .AddWebhookTasks();

@@ -12,13 +12,16 @@ public sealed record CancelOrderResult(string OrderId, IReadOnlyList<string> Can
 
 /// <summary>
 /// Cancels an order or some of its domains: publishes <c>order.cancel_scheduled</c> at once, waits on a durable timer
-/// until <c>cancels_at</c> (the end of the paid period), then removes the domains' Cloudflare zones, releases the
-/// domains back to the partner's inventory and publishes <c>order.cancelled</c>.
+/// until <c>cancels_at</c> (the end of the paid period), then, per domain, deletes the mailboxes and the Cloudflare
+/// zone; then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
+/// licences still in use), releases the domains back to the partner's inventory and publishes <c>order.cancelled</c>.
 /// </summary>
 /// <remarks>
-/// The wait is a durable timer, so a restart during the month changes nothing. Every step is idempotent (zones are
-/// looked up by name before deletion; statuses are written absolutely). Mailbox and licence removal at the mail
-/// providers is not automated yet: the inboxes stop being billed to the partner when the order is cancelled.
+/// The wait is a durable timer, so a restart during the month changes nothing. Domains are undone in batches of the
+/// order's domain parallelism. Every step is idempotent (things already gone count as done; quantities and statuses
+/// are written absolutely). Mailboxes go before licences: a Microsoft licence is only free once its user is deleted.
+/// A step that fails after its retries fails the orchestration with the order left <c>cancel_scheduled</c>; ops can
+/// rewind it once the cause is fixed.
 /// </remarks>
 public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput, CancelOrderResult>
 {
@@ -34,10 +37,30 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
             await context.CreateTimer(input.CancelsAt, CancellationToken.None);
         }
 
-        await Task.WhenAll(domains.Select(d => context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), new DeleteZoneInput(order, d.Domain), ProvisioningRetries.Provider)));
+        // The tenant is read again after the wait: provisioning may have created it after the cancellation was accepted.
+        var tenant = (await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage))
+            .MicrosoftTenantId;
+        foreach (var batch in domains.Chunk(Math.Max(1, plan.MaxParallelDomains)))
+        {
+            await Task.WhenAll(batch.Select(d => UndoDomainAsync(context, order, d, tenant)));
+        }
+
+        var googleDomains = domains.Where(d => d.Provider == MailProvider.Google).Select(d => d.Domain).ToList();
+        var microsoftTenant = domains.Any(d => d.Provider == MailProvider.Microsoft) ? tenant : null;
+        if (googleDomains.Count > 0 || microsoftTenant is not null)
+        {
+            await context.CallActivityAsync<RevokeLicensesResult>(nameof(RevokeLicenses), new RevokeLicensesInput(order, googleDomains, microsoftTenant), ProvisioningRetries.Provider);
+        }
+
         var released = await context.CallActivityAsync<ReleaseDomainsResult>(
             nameof(ReleaseDomains), new ReleaseDomainsInput(order, [.. domains.Select(d => d.DomainId)]), ProvisioningRetries.Storage);
         await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.cancelled", null, null), ProvisioningRetries.Storage);
         return new CancelOrderResult(input.OrderId, [.. domains.Select(d => d.Domain)], released.WholeOrder);
+    }
+
+    private static async Task UndoDomainAsync(TaskOrchestrationContext context, OrderRef order, PlannedDomain domain, string? microsoftTenant)
+    {
+        await context.CallActivityAsync<DeleteInboxesResult>(nameof(DeleteInboxes), new DeleteInboxesInput(order, domain, microsoftTenant), ProvisioningRetries.Provider);
+        await context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), new DeleteZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
     }
 }

@@ -67,6 +67,12 @@ internal static class GoogleDirectory
         });
     }
 
+    /// <summary>Deletes a user by primary address (its seat becomes free).</summary>
+    public static async Task<IResult> DeleteUserAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct) =>
+        await store.DeleteAsync(GoogleSimulator.Partner(http), SandboxKinds.GoogleUser, userKey.ToLowerInvariant(), ct)
+            ? Results.NoContent()
+            : GoogleSimulator.Error(404, "notFound", "Resource Not Found: userKey");
+
     public static async Task<IResult> AddAliasAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct)
     {
         var partner = GoogleSimulator.Partner(http);

@@ -95,6 +95,25 @@ internal static class GoogleReseller
         });
     }
 
+    /// <summary>Cancels (deletes) a subscription; <c>deletionType</c> must be <c>cancel</c> or <c>transfer_to_direct</c>.</summary>
+    public static async Task<IResult> DeleteSubscriptionAsync(HttpContext http, SandboxStore store, string customerId, string subscriptionId, string? deletionType, CancellationToken ct)
+    {
+        if (deletionType is not ("cancel" or "transfer_to_direct"))
+        {
+            return GoogleSimulator.Error(400, "invalid", "Invalid deletionType: expected cancel or transfer_to_direct.");
+        }
+
+        var partner = GoogleSimulator.Partner(http);
+        var subscription = (await store.ListAsync<GoogleSubscriptionState>(partner, SandboxKinds.GoogleSubscription, ct))
+            .FirstOrDefault(s => s.CustomerId == customerId && s.SubscriptionId == subscriptionId);
+        if (subscription is null || !await store.DeleteAsync(partner, SandboxKinds.GoogleSubscription, subscription.CustomerId + "|" + subscription.SkuId, ct))
+        {
+            return GoogleSimulator.Error(404, "notFound", "Resource Not Found: subscriptionId");
+        }
+
+        return Results.NoContent();
+    }
+
     /// <summary>Seats bought for the customer of <paramref name="domain"/> (null when the domain has no customer).</summary>
     public static async Task<(GoogleCustomerState Customer, int Seats)?> SeatsForDomainAsync(SandboxStore store, string partner, string domain, CancellationToken ct)
     {

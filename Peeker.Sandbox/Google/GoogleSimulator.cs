@@ -31,10 +31,12 @@ internal static class GoogleSimulator
         group.MapGet("/apps/reseller/v1/customers/{customerKey}", GoogleReseller.GetCustomerAsync);
         group.MapPost("/apps/reseller/v1/customers/{customerId}/subscriptions", GoogleReseller.CreateSubscriptionAsync);
         group.MapGet("/apps/reseller/v1/subscriptions", GoogleReseller.ListSubscriptionsAsync);
+        group.MapDelete("/apps/reseller/v1/customers/{customerId}/subscriptions/{subscriptionId}", GoogleReseller.DeleteSubscriptionAsync);
         group.MapPost("/siteVerification/v1/token", GoogleVerification.TokenAsync);
         group.MapPost("/siteVerification/v1/webResource", GoogleVerification.VerifyAsync);
         group.MapPost("/admin/directory/v1/users", GoogleDirectory.CreateUserAsync);
         group.MapGet("/admin/directory/v1/users", GoogleDirectory.ListUsersAsync);
+        group.MapDelete("/admin/directory/v1/users/{userKey}", GoogleDirectory.DeleteUserAsync);
         group.MapPost("/admin/directory/v1/users/{userKey}/aliases", GoogleDirectory.AddAliasAsync);
         group.MapPut("/admin/directory/v1/users/{userKey}/photos/thumbnail", GoogleDirectory.SetPhotoAsync);
     }

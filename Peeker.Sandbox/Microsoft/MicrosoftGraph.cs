@@ -32,6 +32,25 @@ internal static class MicrosoftGraph
     public static async Task<IResult> GetDomainAsync(HttpContext http, SandboxStore store, string domainId, CancellationToken ct) =>
         await FindAsync(http, store, domainId, ct) is { } d ? MicrosoftSimulator.Json(Wire(d)) : NotFound(domainId);
 
+    /// <summary>Removes a domain from the tenant; refused while users still have addresses on it.</summary>
+    public static async Task<IResult> DeleteDomainAsync(HttpContext http, SandboxStore store, string domainId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await FindAsync(http, store, domainId, ct) is not { } domain)
+        {
+            return NotFound(domainId);
+        }
+
+        var users = await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct);
+        if (users.Any(u => u.UserPrincipalName.EndsWith("@" + domain.Id, StringComparison.Ordinal)))
+        {
+            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", $"Domain {domain.Id} cannot be deleted: users still reference it.");
+        }
+
+        await store.DeleteAsync(partner, SandboxKinds.MicrosoftDomain, domain.Id, ct);
+        return Results.NoContent();
+    }
+
     public static async Task<IResult> UpdateDomainAsync(HttpContext http, SandboxStore store, string domainId, CancellationToken ct)
     {
         if (await FindAsync(http, store, domainId, ct) is not { } domain)
@@ -122,7 +141,7 @@ internal static class MicrosoftGraph
             {
                 skuId = l.SkuId,
                 skuPartNumber = l.SkuPartNumber,
-                capabilityStatus = "Enabled",
+                capabilityStatus = l.Status == "active" ? "Enabled" : "Suspended",
                 consumedUnits = l.Consumed,
                 prepaidUnits = new { enabled = l.Enabled, suspended = 0, warning = 0 },
             }).ToList(),
@@ -161,6 +180,28 @@ internal static class MicrosoftGraph
 
     public static async Task<IResult> GetUserAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct) =>
         await FindUserAsync(http, store, userId, ct) is { } u ? MicrosoftSimulator.Json(Wire(u)) : UserNotFound(userId);
+
+    /// <summary>Deletes a user; each licence it held goes back to its subscription.</summary>
+    public static async Task<IResult> DeleteUserAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await FindUserAsync(http, store, userId, ct) is not { } user)
+        {
+            return UserNotFound(userId);
+        }
+
+        foreach (var sku in user.Licenses)
+        {
+            var key = user.TenantId + "|" + sku;
+            if (await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) is { } license)
+            {
+                await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Consumed = Math.Max(0, license.Consumed - 1) }, ct);
+            }
+        }
+
+        await store.DeleteAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, ct);
+        return Results.NoContent();
+    }
 
     public static async Task<IResult> AssignLicenseAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct)
     {

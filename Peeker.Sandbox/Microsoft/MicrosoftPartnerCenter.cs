@@ -101,7 +101,8 @@ internal static class MicrosoftPartnerCenter
         var (sku, part) = MicrosoftSimulator.Catalog[cart.CatalogItemId];
         var key = customerId + "|" + sku;
         var license = await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) ?? new MicrosoftLicenseState(customerId, sku, part, 0, 0);
-        await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Enabled = license.Enabled + cart.Quantity }, ct);
+        var enabled = license.Status == "active" ? license.Enabled + cart.Quantity : cart.Quantity;
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Enabled = enabled, Status = "active", CatalogItemId = cart.CatalogItemId }, ct);
         var orderId = SandboxFaults.HexId(partner + "|order|" + cartId, 20);
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftOrder, orderId, new { id = orderId, customerId, cart.CatalogItemId, cart.Quantity }, ct);
         return await RememberAsync(http, store, partner, 201, new
@@ -119,6 +120,67 @@ internal static class MicrosoftPartnerCenter
             orderErrors = Array.Empty<object>(),
         }, ct);
     }
+
+    /// <summary>The customer's subscriptions: one per SKU bought, with its quantity and status.</summary>
+    public static async Task<IResult> ListSubscriptionsAsync(HttpContext http, SandboxStore store, string customerId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        if (await store.GetAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, customerId, ct) is null)
+        {
+            return MicrosoftSimulator.PcError(404, 600, "Customer not found.");
+        }
+
+        var items = (await store.ListAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, ct)).Where(l => l.TenantId == customerId).Select(l => Wire(partner, l)).ToList();
+        return MicrosoftSimulator.Json(new { totalCount = items.Count, items, attributes = new { objectType = "Collection" } });
+    }
+
+    /// <summary>
+    /// Changes a subscription's quantity or suspends it. The quantity cannot fall below the licences assigned to users
+    /// (a simulator rule that makes callers delete mailboxes first); a suspended subscription frees its licences.
+    /// </summary>
+    public static async Task<IResult> UpdateSubscriptionAsync(HttpContext http, SandboxStore store, string customerId, string subscriptionId, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        var license = (await store.ListAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, ct))
+            .FirstOrDefault(l => l.TenantId == customerId && SubscriptionId(partner, l) == subscriptionId);
+        if (license is null)
+        {
+            return MicrosoftSimulator.PcError(404, 800001, "Subscription not found.");
+        }
+
+        var body = await MicrosoftSimulator.BodyAsync(http.Request, ct);
+        var status = body?["status"]?.GetValue<string>()?.ToLowerInvariant() ?? license.Status;
+        var quantity = body?["quantity"]?.GetValue<int>() ?? license.Enabled;
+        if (status is not ("active" or "suspended"))
+        {
+            return MicrosoftSimulator.PcError(400, 800002, "Invalid status: expected active or suspended.");
+        }
+
+        if (status == "active" && quantity < Math.Max(1, license.Consumed))
+        {
+            return MicrosoftSimulator.PcError(400, 800002, $"Quantity {quantity} is below the {license.Consumed} licences assigned to users (minimum 1).");
+        }
+
+        var updated = status == "suspended" ? license with { Status = status } : license with { Status = status, Enabled = quantity };
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, license.TenantId + "|" + license.SkuId, updated, ct);
+        return MicrosoftSimulator.Json(Wire(partner, updated));
+    }
+
+    private static string SubscriptionId(string partner, MicrosoftLicenseState l) => Guid.Parse(SandboxFaults.HexId(partner + "|subscription|" + l.TenantId + "|" + l.SkuId)).ToString();
+
+    private static object Wire(string partner, MicrosoftLicenseState l) => new
+    {
+        id = SubscriptionId(partner, l),
+        offerId = l.CatalogItemId ?? MicrosoftSimulator.Catalog.First(c => c.Value.SkuId == l.SkuId).Key,
+        offerName = l.SkuPartNumber,
+        quantity = l.Enabled,
+        unitType = "Licenses",
+        status = l.Status,
+        billingCycle = "monthly",
+        termDuration = "P1M",
+        autoRenewEnabled = l.Status == "active",
+        attributes = new { objectType = "Subscription" },
+    };
 
     private static async Task<IResult?> ReplayAsync(HttpContext http, SandboxStore store, string partner, CancellationToken ct)
     {

@@ -40,6 +40,8 @@ internal static class MicrosoftSimulator
         pc.MapPost("/customers", MicrosoftPartnerCenter.CreateCustomerAsync);
         pc.MapPost("/customers/{customerId}/carts", MicrosoftPartnerCenter.CreateCartAsync);
         pc.MapPost("/customers/{customerId}/carts/{cartId}/checkout", MicrosoftPartnerCenter.CheckoutAsync);
+        pc.MapGet("/customers/{customerId}/subscriptions", MicrosoftPartnerCenter.ListSubscriptionsAsync);
+        pc.MapPatch("/customers/{customerId}/subscriptions/{subscriptionId}", MicrosoftPartnerCenter.UpdateSubscriptionAsync);
 
         var graph = group.MapGroup("/graph/v1.0");
         graph.AddEndpointFilter(async (context, next) =>
@@ -58,6 +60,7 @@ internal static class MicrosoftSimulator
         });
         graph.MapPost("/domains", MicrosoftGraph.AddDomainAsync);
         graph.MapGet("/domains/{domainId}", MicrosoftGraph.GetDomainAsync);
+        graph.MapDelete("/domains/{domainId}", MicrosoftGraph.DeleteDomainAsync);
         graph.MapPatch("/domains/{domainId}", MicrosoftGraph.UpdateDomainAsync);
         graph.MapGet("/domains/{domainId}/verificationDnsRecords", MicrosoftGraph.VerificationRecordsAsync);
         graph.MapPost("/domains/{domainId}/verify", MicrosoftGraph.VerifyAsync);
@@ -65,6 +68,7 @@ internal static class MicrosoftSimulator
         graph.MapGet("/subscribedSkus", MicrosoftGraph.SubscribedSkusAsync);
         graph.MapPost("/users", MicrosoftGraph.CreateUserAsync);
         graph.MapGet("/users/{userId}", MicrosoftGraph.GetUserAsync);
+        graph.MapDelete("/users/{userId}", MicrosoftGraph.DeleteUserAsync);
         graph.MapPost("/users/{userId}/assignLicense", MicrosoftGraph.AssignLicenseAsync);
     }
 

@@ -7,7 +7,7 @@ public sealed record MicrosoftCustomerState(string Id, string Domain, string Com
 public sealed record MicrosoftCartState(string Id, string CustomerId, string CatalogItemId, int Quantity, bool CheckedOut);
 
 /// <summary>Licences of one SKU in one tenant: bought and consumed.</summary>
-public sealed record MicrosoftLicenseState(string TenantId, Guid SkuId, string SkuPartNumber, int Enabled, int Consumed);
+public sealed record MicrosoftLicenseState(string TenantId, Guid SkuId, string SkuPartNumber, int Enabled, int Consumed, string Status = "active", string? CatalogItemId = null);
 
 /// <summary>A simulated Graph domain with its MS=ms verification code.</summary>
 public sealed record MicrosoftDomainState(string Id, string TenantId, bool IsVerified, List<string> SupportedServices, string VerificationCode);

@@ -21,8 +21,8 @@ public sealed class RegisteredNamesTests
             registry.OrchestratorNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
-                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains",
+                "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
+                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             registry.ActivityNames.Order(StringComparer.Ordinal));

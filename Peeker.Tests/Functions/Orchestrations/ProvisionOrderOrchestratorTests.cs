@@ -121,6 +121,43 @@ public sealed class ProvisionOrderOrchestratorTests
         Assert.True(timerFired >= 0 && timerFired < deleteScheduled, "zones must be deleted only after cancels_at");
     }
 
+    [Fact]
+    public async Task CancelOrder_WholeOrder_DeletesMailboxesBeforeZonesThenRevokesLicencesOnceBeforeReleasing()
+    {
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" });
+        await using var host = await fakes.StartAsync();
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, null, new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc)),
+            new StartOrchestrationOptions("ord_test:cancel"));
+        var done = await host.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        var undo = fakes.UndoQueue.ToList();
+        Assert.Equal(5, undo.Count);
+        Assert.True(undo.IndexOf("inboxes:a.com:tenant-1") < undo.IndexOf("zone:a.com"), string.Join(" ", undo));
+        Assert.True(undo.IndexOf("inboxes:c.com:tenant-1") < undo.IndexOf("zone:c.com"), string.Join(" ", undo));
+        Assert.Equal("licences:a.com:tenant-1", undo[^1]);
+        Assert.Equal(["dom_0", "dom_1"], fakes.Released.Order(StringComparer.Ordinal));
+        Assert.Equal(["order.cancel_scheduled", "order.cancelled"], fakes.Events);
+    }
+
+    [Fact]
+    public async Task CancelOrder_GoogleDomainOnly_LeavesTheMicrosoftTenantAlone()
+    {
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" });
+        await using var host = await fakes.StartAsync();
+
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, ["dom_0"], new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc)),
+            new StartOrchestrationOptions("ord_test:cancel"));
+        var done = await host.WaitAsync(id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(["inboxes:a.com:tenant-1", "zone:a.com", "licences:a.com:-"], fakes.UndoQueue);
+        Assert.Equal(["dom_0"], fakes.Released);
+    }
+
     [Theory]
     [InlineData("ProvisionOrder.completed.json", typeof(ProvisionOrderOrchestrator), "ord_test")]
     [InlineData("ProvisionDomain.completed.json", typeof(ProvisionDomainOrchestrator), "ord_test:a.com")]
@@ -196,6 +233,9 @@ public sealed class ProvisionOrderOrchestratorTests
         public IReadOnlyList<string> DeletedZones => [.. DeletedZoneQueue];
 
         public ConcurrentQueue<string> Released { get; } = new();
+
+        /// <summary>Every undo step in the order it ran: <c>inboxes:{domain}:{tenant}</c>, <c>zone:{domain}</c>, <c>licences:{google domains}:{tenant}</c>.</summary>
+        public ConcurrentQueue<string> UndoQueue { get; } = new();
 
         public HashSet<string> BadPictureDomains { get; } = [];
 
@@ -274,8 +314,19 @@ public sealed class ProvisionOrderOrchestratorTests
             })
             .AddActivityFunc<RegisterSequencerAccountInput, RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), (_, i) => Task.FromResult(new RegisterSequencerAccountResult(i.Email, 1)))
             .AddActivityFunc<SetForwardingInput, SetForwardingResult>(nameof(SetForwarding), (_, i) => Task.FromResult(new SetForwardingResult(i.Domain, i.Url)))
+            .AddActivityFunc<DeleteInboxesInput, DeleteInboxesResult>(nameof(DeleteInboxes), (_, i) =>
+            {
+                UndoQueue.Enqueue($"inboxes:{i.Domain.Domain}:{i.MicrosoftTenantId ?? "-"}");
+                return Task.FromResult(new DeleteInboxesResult(i.Domain.Domain, i.Domain.Inboxes.Count));
+            })
+            .AddActivityFunc<RevokeLicensesInput, RevokeLicensesResult>(nameof(RevokeLicenses), (_, i) =>
+            {
+                UndoQueue.Enqueue($"licences:{string.Join(',', i.GoogleDomains)}:{i.MicrosoftTenantId ?? "-"}");
+                return Task.FromResult(new RevokeLicensesResult(i.GoogleDomains.Count, i.MicrosoftTenantId is null ? null : 0));
+            })
             .AddActivityFunc<DeleteZoneInput, DeleteZoneResult>(nameof(DeleteZone), (_, i) =>
             {
+                UndoQueue.Enqueue($"zone:{i.Domain}");
                 DeletedZoneQueue.Enqueue(i.Domain);
                 return Task.FromResult(new DeleteZoneResult(i.Domain, true));
             })

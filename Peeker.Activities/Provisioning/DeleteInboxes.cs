@@ -1,0 +1,54 @@
+using Peeker.Activities.Google;
+using Peeker.Activities.Microsoft;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record DeleteInboxesInput(OrderRef Order, PlannedDomain Domain, string? MicrosoftTenantId);
+
+/// <summary>How many of the domain's mailboxes this call deleted (the rest were already gone).</summary>
+public sealed record DeleteInboxesResult(string Domain, int Deleted);
+
+/// <summary>
+/// Deletes a cancelled domain's mailboxes (the undo of <see cref="CreateInbox"/>): its Google Workspace users, or its
+/// Microsoft 365 users and then the domain itself from the order's tenant, so the domain can be used elsewhere.
+/// </summary>
+/// <remarks>
+/// Idempotent: a mailbox or domain that is already gone (404) counts as deleted. Deleting a Microsoft user frees its
+/// licence; <see cref="RevokeLicenses"/> then gives the freed licences back.
+/// </remarks>
+public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft) : TaskActivity<DeleteInboxesInput, DeleteInboxesResult>
+{
+    public override async Task<DeleteInboxesResult> RunAsync(TaskActivityContext context, DeleteInboxesInput input)
+    {
+        var ct = context.CancellationToken;
+        var domain = input.Domain;
+        var addresses = domain.Inboxes.Select(i => $"{i.LocalPart}@{domain.Domain}").ToList();
+        var deleted = 0;
+        if (domain.Provider == MailProvider.Google)
+        {
+            var workspace = google.Create(input.Order.Scope);
+            foreach (var address in addresses)
+            {
+                deleted += await workspace.DeleteUserAsync(address, ct) ? 1 : 0;
+            }
+
+            return new DeleteInboxesResult(domain.Domain, deleted);
+        }
+
+        if (input.MicrosoftTenantId is not { } tenant)
+        {
+            // Provisioning never reached the tenant: there is nothing to delete.
+            return new DeleteInboxesResult(domain.Domain, 0);
+        }
+
+        var client = microsoft.Create(input.Order.Scope);
+        foreach (var address in addresses)
+        {
+            deleted += await client.DeleteUserAsync(tenant, address, ct) ? 1 : 0;
+        }
+
+        await client.RemoveDomainAsync(tenant, domain.Domain, ct);
+        return new DeleteInboxesResult(domain.Domain, deleted);
+    }
+}
