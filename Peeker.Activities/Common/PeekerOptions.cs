@@ -38,6 +38,13 @@ public sealed class PeekerOptions
     /// <summary>TLDs Microsoft 365 cannot run (such domains are <c>usable_for: ["google"]</c>).</summary>
     public List<string> GoogleOnlyTlds { get; set; } = ["app", "dev"];
 
+    /// <summary>
+    /// Sandbox only (<c>pk_test_</c> keys): when set, a cancellation finishes this long after it is accepted instead of
+    /// at the end of the renewal period, so partners can rehearse <c>order.cancelled</c>. Unset (the default), sandbox
+    /// cancellations follow the live rule. Live orders always cancel at the end of the period.
+    /// </summary>
+    public TimeSpan? SandboxCancellationDelay { get; set; }
+
     /// <summary>The 32-byte key, validated.</summary>
     public byte[] EncryptionKeyBytes()
     {

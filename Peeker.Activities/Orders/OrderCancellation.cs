@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Providers;
@@ -9,9 +10,10 @@ public sealed record CancellationReceipt(string OrderId, DateTimeOffset Schedule
 
 /// <summary>
 /// Schedules a whole-order or per-domain cancellation for the end of the current renewal period and hands it to
-/// the cancellation orchestration (<see cref="IOrderWorkflows.ScheduleCancellationAsync"/>).
+/// the cancellation orchestration (<see cref="IOrderWorkflows.ScheduleCancellationAsync"/>). In the sandbox,
+/// <see cref="PeekerOptions.SandboxCancellationDelay"/> can bring <c>cancels_at</c> forward so the whole cycle can be rehearsed.
 /// </summary>
-public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore, IOrderWorkflows workflows, TimeProvider time)
+public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore, IOrderWorkflows workflows, TimeProvider time, IOptions<PeekerOptions> options)
 {
     private static readonly string[] Cancellable = [OrderStatus.InProgress, OrderStatus.Completed, OrderStatus.ActionRequired];
 
@@ -55,6 +57,11 @@ public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore
         while (cancelsAt <= now)
         {
             cancelsAt = cancelsAt.AddMonths(1);
+        }
+
+        if (scope.Environment == PeekerEnvironment.Test && options.Value.SandboxCancellationDelay is { } delay && now + delay < cancelsAt)
+        {
+            cancelsAt = now + delay;
         }
 
         var ids = chosen.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
