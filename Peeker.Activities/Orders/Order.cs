@@ -21,6 +21,9 @@ public static class OrderStatus
     /// <summary>Cancelled; domains released.</summary>
     public const string Cancelled = "cancelled";
 
+    /// <summary>True for <c>cancel_scheduled</c> and <c>cancelled</c>: provisioning news no longer changes such a status.</summary>
+    public static bool IsCancelling(string status) => status is CancelScheduled or Cancelled;
+
     /// <summary>All values, for filter validation.</summary>
     public static readonly IReadOnlyList<string> All = [InProgress, Completed, Failed, ActionRequired, CancelScheduled, Cancelled];
 }

@@ -42,6 +42,9 @@ public static class ProvisioningRetries
     public static TaskOptions Propagation(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
         new RetryPolicy(60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(24)));
 
+    /// <summary>A cancellation waiting for provisioning to stop running: polls back off to every 15 minutes, for up to two days.</summary>
+    public static TaskOptions ProvisioningSettled { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2)));
+
     /// <summary>Smartlead (60 requests/minute): waits long enough for its window to pass.</summary>
     public static TaskOptions Sequencer { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5)));
 }

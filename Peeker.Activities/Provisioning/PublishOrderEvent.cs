@@ -14,7 +14,10 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 /// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
 /// failed) and publishes the event with the full order as data.
 /// </summary>
-/// <remarks>Idempotent: the status write is absolute and the event id derives from this invocation.</remarks>
+/// <remarks>
+/// Idempotent: the status write is absolute and the event id derives from this invocation. An order whose
+/// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
+/// </remarks>
 public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
 {
     public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
@@ -28,7 +31,7 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
         };
         var order = (status == OrderStatus.InProgress
             ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
-            : await orders.SetStatusAsync(input.Order.Environment, input.Order.OrderId, status, ct))
+            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o with { Status = status }, ct))
             ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         // data = the order itself (as GET /orders/{id} shows it); a failure adds what failed and where.
         var data = JsonSerializer.SerializeToNode(OrderView.Of(order), WebhookPublisher.PayloadJson)!.AsObject();

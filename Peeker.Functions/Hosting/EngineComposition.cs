@@ -63,6 +63,7 @@ public static class EngineComposition
         .AddActivity<RegisterSequencerAccount>()
         .AddActivity<SetForwarding>()
         .AddActivity<MarkDomainConnected>()
+        .AddActivity<AwaitProvisioning>()
         .AddActivity<DeleteInboxes>()
         .AddActivity<RevokeLicenses>()
         .AddActivity<DeleteZone>()

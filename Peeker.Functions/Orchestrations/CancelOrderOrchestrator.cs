@@ -12,7 +12,7 @@ public sealed record CancelOrderResult(string OrderId, IReadOnlyList<string> Can
 
 /// <summary>
 /// Cancels an order or some of its domains: publishes <c>order.cancel_scheduled</c> at once, waits on a durable timer
-/// until <c>cancels_at</c> (the end of the paid period), then, per domain, deletes the mailboxes and the Cloudflare
+/// until <c>cancels_at</c> (the end of the paid period) and until provisioning is no longer running, then, per domain, deletes the mailboxes and the Cloudflare
 /// zone; then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
 /// licences still in use), releases the domains back to the partner's inventory and publishes <c>order.cancelled</c>.
 /// </summary>
@@ -36,6 +36,9 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         {
             await context.CreateTimer(input.CancelsAt, CancellationToken.None);
         }
+
+        // Undo never races provisioning: wait until the order's ProvisionOrder is no longer running.
+        await context.CallActivityAsync<AwaitProvisioningResult>(nameof(AwaitProvisioning), new AwaitProvisioningInput(order), ProvisioningRetries.ProvisioningSettled);
 
         // The tenant is read again after the wait: provisioning may have created it after the cancellation was accepted.
         var tenant = (await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage))

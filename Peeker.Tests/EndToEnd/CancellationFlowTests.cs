@@ -80,6 +80,40 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(2, receiver.Events.Count(e => e.Type == "order.cancel_scheduled"));
     }
 
+    [Fact]
+    public async Task CancelWhileProvisioning_UndoWaitsForProvisioningToEnd_NothingIsLeftBehind()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        host.Environment["Peeker__SandboxCancellationDelay"] = "00:00:00.200";
+        await host.StartAsync();
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Hasty Agency");
+        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        // The flaky domain makes the registrar answer 503 first, so provisioning is still running when cancels_at comes.
+        var body = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", "create-order.json")).Replace("team-acme.com", "flaky-acme.com", StringComparison.Ordinal);
+        using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        var orderId = JsonDocument.Parse(await order.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+        using var cancel = await http.PostAsync(new Uri($"/partner/v1/orders/{orderId}/cancel", UriKind.Relative), null);
+        await receiver.WaitForAsync("order.cancelled", TimeSpan.FromMinutes(3));
+        await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(1));
+        var after = await InspectAsync(http, partnerId);
+        var final = await GetDataAsync(http, $"/partner/v1/orders/{orderId}");
+        var types = receiver.Events.Select(e => e.Type).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.InRange(types.IndexOf("order.completed"), 0, types.IndexOf("order.cancelled") - 1);
+        Assert.Equal("cancel_scheduled", receiver.Events.Single(e => e.Type == "order.completed").Data.GetProperty("status").GetString());
+        Assert.Equal(0, Count(after, "google.user"));
+        Assert.Equal(0, Count(after, "google.subscription"));
+        Assert.Equal(0, Count(after, "microsoft.user"));
+        Assert.Equal(0, Count(after, "cloudflare.zone"));
+        Assert.Equal("cancelled", final.GetProperty("status").GetString());
+    }
+
     private static async Task<JsonElement> InspectAsync(HttpClient http, string partnerId)
     {
         using var response = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));

@@ -21,7 +21,7 @@ public sealed class RegisteredNamesTests
             registry.OrchestratorNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
+                "AwaitProvisioning", "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
                 "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],

@@ -122,9 +122,9 @@ public sealed class ProvisionOrderOrchestratorTests
     }
 
     [Fact]
-    public async Task CancelOrder_WholeOrder_DeletesMailboxesBeforeZonesThenRevokesLicencesOnceBeforeReleasing()
+    public async Task CancelOrder_WholeOrder_WaitsForProvisioningThenDeletesMailboxesBeforeZonesThenRevokesLicencesOnce()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" });
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" }) { ProvisioningPolls = 2 };
         await using var host = await fakes.StartAsync();
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
@@ -134,7 +134,8 @@ public sealed class ProvisionOrderOrchestratorTests
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         var undo = fakes.UndoQueue.ToList();
-        Assert.Equal(5, undo.Count);
+        Assert.Equal(6, undo.Count);
+        Assert.Equal("settled", undo[0]);
         Assert.True(undo.IndexOf("inboxes:a.com:tenant-1") < undo.IndexOf("zone:a.com"), string.Join(" ", undo));
         Assert.True(undo.IndexOf("inboxes:c.com:tenant-1") < undo.IndexOf("zone:c.com"), string.Join(" ", undo));
         Assert.Equal("licences:a.com:tenant-1", undo[^1]);
@@ -154,7 +155,7 @@ public sealed class ProvisionOrderOrchestratorTests
         var done = await host.WaitAsync(id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(["inboxes:a.com:tenant-1", "zone:a.com", "licences:a.com:-"], fakes.UndoQueue);
+        Assert.Equal(["settled", "inboxes:a.com:tenant-1", "zone:a.com", "licences:a.com:-"], fakes.UndoQueue);
         Assert.Equal(["dom_0"], fakes.Released);
     }
 
@@ -215,6 +216,7 @@ public sealed class ProvisionOrderOrchestratorTests
         private int _zoneChecks;
         private int _zoneAttempts;
         private int _maxInFlight;
+        private int _provisioningPolls;
 
         public ConcurrentQueue<string> EventQueue { get; } = new();
 
@@ -242,6 +244,13 @@ public sealed class ProvisionOrderOrchestratorTests
         public Exception? ZoneError { get; init; }
 
         public int ZonePendingPolls { get; init; }
+
+        /// <summary>How many times <c>AwaitProvisioning</c> answers "still running" before provisioning counts as settled.</summary>
+        public int ProvisioningPolls
+        {
+            get => _provisioningPolls;
+            init => _provisioningPolls = value;
+        }
 
         public int ZoneChecks => _zoneChecks;
 
@@ -314,6 +323,16 @@ public sealed class ProvisionOrderOrchestratorTests
             })
             .AddActivityFunc<RegisterSequencerAccountInput, RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), (_, i) => Task.FromResult(new RegisterSequencerAccountResult(i.Email, 1)))
             .AddActivityFunc<SetForwardingInput, SetForwardingResult>(nameof(SetForwarding), (_, i) => Task.FromResult(new SetForwardingResult(i.Domain, i.Url)))
+            .AddActivityFunc<AwaitProvisioningInput, AwaitProvisioningResult>(nameof(AwaitProvisioning), (_, _) =>
+            {
+                if (Interlocked.Decrement(ref _provisioningPolls) >= 0)
+                {
+                    throw new NotReadyYetException("still provisioning");
+                }
+
+                UndoQueue.Enqueue("settled");
+                return Task.FromResult(new AwaitProvisioningResult("Completed"));
+            })
             .AddActivityFunc<DeleteInboxesInput, DeleteInboxesResult>(nameof(DeleteInboxes), (_, i) =>
             {
                 UndoQueue.Enqueue($"inboxes:{i.Domain.Domain}:{i.MicrosoftTenantId ?? "-"}");

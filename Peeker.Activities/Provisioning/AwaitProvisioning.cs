@@ -1,0 +1,28 @@
+using Peeker.Durable;
+using Peeker.Durable.Client;
+
+namespace Peeker.Activities.Provisioning;
+
+public sealed record AwaitProvisioningInput(OrderRef Order);
+
+/// <summary>How the order's provisioning ended (null when it never started).</summary>
+public sealed record AwaitProvisioningResult(string? ProvisioningStatus);
+
+/// <summary>
+/// Lets a cancellation wait until the order's <c>ProvisionOrder</c> orchestration (instance id = order id) is no longer
+/// running, so undo steps never race the steps they undo (a mailbox created after it was deleted).
+/// </summary>
+/// <remarks>Read-only. Throws <see cref="NotReadyYetException"/> while provisioning runs, pends or is suspended; the caller polls through its retry policy.</remarks>
+public sealed class AwaitProvisioning(DurableTaskClient client) : TaskActivity<AwaitProvisioningInput, AwaitProvisioningResult>
+{
+    public override async Task<AwaitProvisioningResult> RunAsync(TaskActivityContext context, AwaitProvisioningInput input)
+    {
+        var instance = await client.GetInstanceAsync(input.Order.OrderId, cancellationToken: context.CancellationToken);
+        if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+        {
+            throw new NotReadyYetException($"Provisioning of {input.Order.OrderId} is still {instance.RuntimeStatus}.");
+        }
+
+        return new AwaitProvisioningResult(instance?.RuntimeStatus.ToString());
+    }
+}
