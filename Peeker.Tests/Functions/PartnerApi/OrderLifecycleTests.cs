@@ -32,6 +32,22 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Cancel_SandboxWithCancellationDelay_CancelsAtThatLongAfterAcceptance()
+    {
+        await using var factory = fixture.CreateFactory(new Dictionary<string, string> { ["Peeker:SandboxCancellationDelay"] = "00:00:30" });
+        var partner = await fixture.NewPartnerAsync();
+        var client = fixture.Client(partner.TestKey, factory);
+        var id = (await client.PostAsync("/partner/v1/orders", CustomOrder("soon@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+
+        var response = await client.PostRawAsync($"/partner/v1/orders/{id}/cancel", "");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var accepted = response.Data.GetProperty("cancellation_scheduled_at").GetDateTimeOffset();
+        Assert.Equal(accepted.AddSeconds(30), response.Data.GetProperty("cancels_at").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Contains(fixture.Workflows.Cancellations, c => c.OrderId == id && c.CancelsAt - accepted < TimeSpan.FromSeconds(31));
+    }
+
+    [Fact]
     public async Task Cancel_SomeDomains_ByNameOrId()
     {
         var partner = await fixture.NewPartnerAsync();

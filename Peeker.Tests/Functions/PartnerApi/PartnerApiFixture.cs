@@ -64,6 +64,9 @@ public sealed class PartnerApiFixture : IAsyncLifetime
             ["AzureWebJobsStorage"] = ConnectionString,
             ["Peeker:AdminKey"] = AdminKey,
             ["Peeker:DemoApiKey"] = DemoKey,
+
+            // The live cancellation rule (end of the renewal period), not the sample settings' sandbox shortcut.
+            ["Peeker:SandboxCancellationDelay"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
