@@ -38,6 +38,8 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderPlanner>();
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<OrderCancellation>();
+        services.TryAddSingleton<Forwarding.ForwardingJobStore>();
+        services.TryAddSingleton<Forwarding.ForwardingJobs>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;
     }

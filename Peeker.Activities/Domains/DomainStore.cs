@@ -97,6 +97,10 @@ public sealed class DomainStore(PeekerTables tables)
         await tables.For(env, "Domains").UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>Sets a domain's forwarding URL.</summary>
+    public async Task SetForwardingUrlAsync(PeekerEnvironment env, string partnerId, string id, string url, CancellationToken cancellationToken) =>
+        await tables.For(env, "Domains").UpdateEntityAsync(new TableEntity(partnerId, id) { ["ForwardingUrl"] = url }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
     /// <summary>The order holding an active claim on <paramref name="domain"/>, or null.</summary>
     public async Task<string?> ActiveOrderOfAsync(PeekerEnvironment env, string domain, CancellationToken cancellationToken) =>
         (await tables.For(env, "OrderClaims").FindAsync("domain", domain, cancellationToken))?.GetString("OrderId");

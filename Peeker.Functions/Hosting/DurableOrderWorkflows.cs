@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Peeker.Activities.Forwarding;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Durable;
@@ -25,6 +26,10 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWork
         return StartOnceAsync(
             nameof(CancelOrderOrchestrator), new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime), $"{orderId}:cancel:{scope}", cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(ForwardingJobOrchestrator), new ForwardingJobRef(jobId, env, partnerId), jobId, cancellationToken);
 
     private async Task StartOnceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Peeker.Activities.Forwarding;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
 using Peeker.Durable.AzureStorage;
@@ -48,6 +49,7 @@ public static class EngineComposition
         .AddOrchestrator<ProvisionOrderOrchestrator>()
         .AddOrchestrator<ProvisionDomainOrchestrator>()
         .AddOrchestrator<CancelOrderOrchestrator>()
+        .AddOrchestrator<ForwardingJobOrchestrator>()
         .AddActivity<LoadOrderPlan>()
         .AddActivity<PublishOrderEvent>()
         .AddActivity<EnsureGoogleTenant>()
@@ -68,5 +70,10 @@ public static class EngineComposition
         .AddActivity<RevokeLicenses>()
         .AddActivity<DeleteZone>()
         .AddActivity<ReleaseDomains>()
+        .AddActivity<LoadForwardingJob>()
+        .AddActivity<CheckForwardingTarget>()
+        .AddActivity<ApplyForwarding>()
+        .AddActivity<RecordForwardingResult>()
+        .AddActivity<FinishForwardingJob>()
         .AddWebhookTasks();
 }

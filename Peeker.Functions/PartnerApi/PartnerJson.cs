@@ -57,4 +57,7 @@ public static class PartnerResults
 
     /// <summary>201 <c>{"data": value}</c>.</summary>
     public static IResult Created<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options, statusCode: 201);
+
+    /// <summary>202 with <c>{"data": value}</c>: an accepted job.</summary>
+    public static IResult Accepted<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options, statusCode: 202);
 }

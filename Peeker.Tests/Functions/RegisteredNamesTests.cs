@@ -17,12 +17,12 @@ public sealed class RegisteredNamesTests
         EngineComposition.RegisterTasks(registry);
 
         Assert.Equal(
-            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
+            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
             registry.OrchestratorNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "AwaitProvisioning", "BuyDomain", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
-                "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
+                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes",
+                "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishForwardingJob", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             registry.ActivityNames.Order(StringComparer.Ordinal));

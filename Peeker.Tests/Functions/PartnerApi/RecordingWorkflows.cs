@@ -27,6 +27,14 @@ public sealed class RecordingWorkflows : IOrderWorkflows
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string JobId)> ForwardingJobs { get; } = new();
+
+    public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken)
+    {
+        ForwardingJobs.Enqueue((env, partnerId, jobId));
+        return Task.CompletedTask;
+    }
+
     public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
     {
         Cancellations.Enqueue((env, orderId, domains, cancelsAt));
