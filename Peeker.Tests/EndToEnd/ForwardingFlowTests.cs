@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Peeker.Tests.Support;
 
@@ -20,16 +18,9 @@ public sealed class ForwardingFlowTests(AzuriteFixture azurite) : IClassFixture<
     public async Task ForwardingJobs_LiveDomainsMove_BadTargetsFailEveryDomainWithTheirReason()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
-        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
-        await host.StartAsync();
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Forwarding Agency");
-        var secret = await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative),
-            new StringContent(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", "create-order.json")), Encoding.UTF8, "application/json"));
-        var orderId = JsonDocument.Parse(await order.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+        await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Forwarding Agency", receiver);
+        var http = session.Http;
+        var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
         var completed = await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
         var acmeMailId = completed.Data.GetProperty("domain_details").EnumerateArray().Single(d => d.GetProperty("domain").GetString() == "acme-mail.com").GetProperty("id").GetString()!;
 
@@ -38,13 +29,10 @@ public sealed class ForwardingFlowTests(AzuriteFixture azurite) : IClassFixture<
         var malformed = await RunJobAsync(http, new { domains = new[] { "shop-acme.com", "team-acme.com" }, forwarding_url = "ftp://files.acme.com" });
         var loop = await RunJobAsync(http, new { domains = new[] { "shop-acme.com" }, forwarding_url = "https://www.shop-acme.com/" });
         await WaitForEventsAsync(receiver, 6);
-        using var inspect = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));
-        var rulesets = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement.GetProperty("cloudflare.ruleset").EnumerateArray().Select(r => r.ToString()).ToList();
-        using var domainsResponse = await http.GetAsync(new Uri("/partner/v1/domains?per_page=100", UriKind.Relative));
-        var domains = JsonDocument.Parse(await domainsResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray()
+        var rulesets = (await session.InspectAsync()).Rows("cloudflare.ruleset");
+        var domains = (await session.GetDataAsync("/partner/v1/domains?per_page=100")).EnumerateArray()
             .ToDictionary(d => d.GetProperty("domain").GetString()!, d => d.TryGetProperty("forwarding_url", out var u) ? u.GetString() : null);
-        using var orderResponse = await http.GetAsync(new Uri($"/partner/v1/orders/{orderId}", UriKind.Relative));
-        var details = JsonDocument.Parse(await orderResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("domain_details").EnumerateArray()
+        var details = (await session.GetDataAsync($"/partner/v1/orders/{orderId}")).GetProperty("domain_details").EnumerateArray()
             .ToDictionary(d => d.GetProperty("domain").GetString()!, d => d.GetProperty("forwarding_url").GetString());
         var events = receiver.Events.Where(e => e.Type.StartsWith("domain.forwarding_", StringComparison.Ordinal)).ToList();
 
@@ -67,7 +55,7 @@ public sealed class ForwardingFlowTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.Equal(2, events.Count(e => e.Type == "domain.forwarding_updated"));
         Assert.Equal(4, events.Count(e => e.Type == "domain.forwarding_failed"));
-        Assert.All(events, e => Assert.True(e.IsSignedWith(secret), $"{e.Type} is not signed with the endpoint secret"));
+        Assert.All(events, e => Assert.True(e.IsSignedWith(session.Secret), $"{e.Type} is not signed with the endpoint secret"));
         var updated = events.First(e => e.Type == "domain.forwarding_updated").Data;
         Assert.Equal(moved.GetProperty("id").GetString(), updated.GetProperty("job_id").GetString());
         Assert.Equal("https://new.acme.com/hello", updated.GetProperty("forwarding_url").GetString());

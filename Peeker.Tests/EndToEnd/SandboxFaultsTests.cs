@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Peeker.Tests.Support;
@@ -19,25 +18,17 @@ public sealed class SandboxFaultsTests(AzuriteFixture azurite) : IClassFixture<A
     public async Task FaultWords_TransientFaultsRecover_BadPictureOpensActions_NsfailFailsAtZoneActive()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
-        host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
-        host.Environment["Provisioning__PropagationTimeout"] = "00:00:08";
-        await host.StartAsync();
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Faults Agency");
-        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Faults Agency", receiver,
+            new Dictionary<string, string> { ["Provisioning__PropagationTimeout"] = "00:00:08" });
+        var http = session.Http;
         var run = Guid.NewGuid().ToString("N")[..6];
 
         var recovering = await PlaceAsync(http, [$"flaky{run}.com", $"ratelimited{run}.com", $"badpic{run}.com"]);
         var stuck = await PlaceAsync(http, [$"nsfail{run}.com"]);
         await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3), d => d.Data.ToString().Contains(recovering, StringComparison.Ordinal));
         var failed = await receiver.WaitForAsync("order.failed", TimeSpan.FromMinutes(3), d => d.Data.ToString().Contains(stuck, StringComparison.Ordinal));
-        using var pending = await http.GetAsync(new Uri($"/partner/v1/orders/pending?order_id={recovering}&status=open", UriKind.Relative));
-        var actions = JsonDocument.Parse(await pending.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
-        using var inspect = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));
-        var purchases = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement.GetProperty("registrar.purchase").EnumerateArray()
-            .Select(p => p.ToString()).ToList();
+        var actions = (await session.GetDataAsync($"/partner/v1/orders/pending?order_id={recovering}&status=open")).EnumerateArray().ToList();
+        var purchases = (await session.InspectAsync()).Rows("registrar.purchase");
 
         Assert.Equal("zone_active", failed.Data.GetProperty("failure").GetProperty("step").GetString());
         Assert.Contains($"nsfail{run}.com", failed.Data.GetProperty("failure").GetProperty("reason").GetString(), StringComparison.Ordinal);
