@@ -40,6 +40,8 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderCancellation>();
         services.TryAddSingleton<Forwarding.ForwardingJobStore>();
         services.TryAddSingleton<Forwarding.ForwardingJobs>();
+        services.TryAddSingleton<Imports.DomainImportStore>();
+        services.TryAddSingleton<Imports.DomainImports>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;
     }

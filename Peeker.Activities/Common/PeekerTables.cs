@@ -15,7 +15,7 @@ public sealed class PeekerTables(TableServiceClient service)
     public static readonly IReadOnlyList<string> EnvironmentTables =
     [
         "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
-        "PendingActions", "Availability", "ForwardingJobs",
+        "PendingActions", "Availability", "ForwardingJobs", "DomainImports",
     ];
 
     /// <summary>Shared table names.</summary>

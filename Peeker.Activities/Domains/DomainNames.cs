@@ -43,6 +43,23 @@ public static class DomainNames
         return tld.Length >= 2 && (tld.All(char.IsAsciiLetter) || tld.StartsWith("xn--", StringComparison.Ordinal)) ? name : null;
     }
 
+    /// <summary>Two-label public suffixes under which the registrable name has three labels (<c>acme.co.uk</c>).</summary>
+    private static readonly HashSet<string> SecondLevelSuffixes =
+    [
+        "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "com.au", "net.au", "org.au", "co.nz", "org.nz", "co.za", "com.br",
+        "com.mx", "co.jp", "co.in", "co.il", "com.sg", "com.tr", "com.cn", "com.hk", "co.kr",
+    ];
+
+    /// <summary>
+    /// True when <paramref name="normalized"/> is a root (registrable) domain: one label under its public suffix
+    /// (<c>acme.com</c>, <c>acme.co.uk</c>), not a subdomain (<c>mail.acme.com</c>). Covers the common two-level suffixes.
+    /// </summary>
+    public static bool IsRoot(string normalized)
+    {
+        var labels = normalized.Split('.');
+        return labels.Length == 2 || (labels.Length == 3 && SecondLevelSuffixes.Contains(labels[1] + "." + labels[2]));
+    }
+
     /// <summary>The top-level label.</summary>
     public static string Tld(string normalized) => normalized[(normalized.LastIndexOf('.') + 1)..];
 }

@@ -16,6 +16,9 @@ public interface IOrderWorkflows
     /// <summary>Schedules the cancellation orchestration for the whole order (<paramref name="domains"/> null) or some domain ids, due at <paramref name="cancelsAt"/>.</summary>
     Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken);
 
+    /// <summary>Starts the domain import <paramref name="importId"/> (idempotent).</summary>
+    Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken);
+
     /// <summary>Starts the forwarding job <paramref name="jobId"/> (idempotent: starting it twice runs it once).</summary>
     Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken);
 }

@@ -42,6 +42,10 @@ public static class ProvisioningRetries
     public static TaskOptions Propagation(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
         new RetryPolicy(60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(24)));
 
+    /// <summary>An import waiting for the customer's nameserver switch: polls back off to every 15 minutes, within <paramref name="timeout"/>.</summary>
+    public static TaskOptions Nameservers(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
+        new RetryPolicy(1000, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(72)));
+
     /// <summary>A cancellation waiting for provisioning to stop running: polls back off to every 15 minutes, for up to two days.</summary>
     public static TaskOptions ProvisioningSettled { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2)));
 

@@ -22,6 +22,12 @@ public sealed class ProvisioningOptions
     /// <summary>How long a domain may wait for its zone to activate and for verification before the order fails.</summary>
     public TimeSpan PropagationTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long an import waits for the customer to switch a domain's nameservers before that domain fails.</summary>
+    public TimeSpan ImportNameserverTimeout { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>How long <c>POST /domains/import</c> waits for the zones (and so the nameservers to show) before it answers.</summary>
+    public TimeSpan ImportResponseWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Secret (base64, 32 bytes) from which inbox passwords are derived; never logged or stored in history.</summary>
     [Required]
     public string InboxPasswordKey { get; set; } = string.Empty;

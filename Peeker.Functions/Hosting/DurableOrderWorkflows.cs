@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Peeker.Activities.Forwarding;
+using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Durable;
@@ -26,6 +27,10 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWork
         return StartOnceAsync(
             nameof(CancelOrderOrchestrator), new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime), $"{orderId}:cancel:{scope}", cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(ImportDomainsOrchestrator), new ImportRef(importId, env, partnerId), importId, cancellationToken);
 
     /// <inheritdoc />
     public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Peeker.Activities.Imports;
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
@@ -50,6 +51,7 @@ public static class EngineComposition
         .AddOrchestrator<ProvisionDomainOrchestrator>()
         .AddOrchestrator<CancelOrderOrchestrator>()
         .AddOrchestrator<ForwardingJobOrchestrator>()
+        .AddOrchestrator<ImportDomainsOrchestrator>()
         .AddActivity<LoadOrderPlan>()
         .AddActivity<PublishOrderEvent>()
         .AddActivity<EnsureGoogleTenant>()
@@ -75,5 +77,10 @@ public static class EngineComposition
         .AddActivity<ApplyForwarding>()
         .AddActivity<RecordForwardingResult>()
         .AddActivity<FinishForwardingJob>()
+        .AddActivity<LoadDomainImport>()
+        .AddActivity<CreateImportZone>()
+        .AddActivity<CheckImportZones>()
+        .AddActivity<FinishDomainImport>()
+        .AddActivity<PublishImportEvent>()
         .AddWebhookTasks();
 }

@@ -1,6 +1,7 @@
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Forwarding;
+using Peeker.Activities.Imports;
 using Peeker.Activities.Users;
 
 namespace Peeker.Functions.PartnerApi;
@@ -24,6 +25,47 @@ public static class DomainFunctions
         group.MapPost("/domains/forwarding", ForwardAsync).Accepts<ForwardingRequest>("application/json")
             .Produces<DataEnvelope<ForwardingJob>>(StatusCodes.Status202Accepted).WithSummary("Set domain forwarding");
         group.MapGet("/domains/forwarding/{id}", GetForwardingJobAsync).Produces<DataEnvelope<ForwardingJob>>().WithSummary("Retrieve a forwarding job");
+        group.MapPost("/domains/import", (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxNames, wait: true))
+            .Accepts<ImportRequest>("application/json").Produces<DataEnvelope<DomainImport>>().WithSummary("Import customer-owned domains (answers with the nameservers)");
+        group.MapPost("/domains/import/jobs", (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxJobNames, wait: false))
+            .Accepts<ImportRequest>("application/json").Produces<DataEnvelope<DomainImport>>(StatusCodes.Status202Accepted).WithSummary("Import up to 500 domains as a job");
+        group.MapGet("/domains/import", LookupImportsAsync).Produces<DataEnvelope<IReadOnlyList<ImportLookupRow>>>().WithSummary("Look up imports by domain names");
+        group.MapGet("/domains/import/{id}", GetImportAsync).Produces<DataEnvelope<DomainImport>>().WithSummary("Retrieve an import");
+        group.MapGet("/domains/import/jobs/{id}", GetImportAsync).Produces<DataEnvelope<DomainImport>>().WithSummary("Retrieve an import job");
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext http, DomainImports imports, int max, bool wait)
+    {
+        var caller = PartnerContext.From(http);
+        var body = await JsonBody.ReadAsync(http);
+        var names = body.Array("domains", 1, max, required: true)!.Select(i => i.Item.ValueKind == System.Text.Json.JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(i.Item.GetString())
+            ? i.Item.GetString()!
+            : throw ApiException.Invalid(i.Path, $"{i.Path} must be a domain name.")).ToList();
+        var import = await imports.CreateAsync(caller.Scope, names, wait, http.RequestAborted);
+        return wait ? PartnerResults.Ok(import) : PartnerResults.Accepted(import);
+    }
+
+    private static async Task<IResult> GetImportAsync(HttpContext http, string id, DomainImportStore store)
+    {
+        var caller = PartnerContext.From(http);
+        var import = await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("import");
+        return PartnerResults.Ok(import);
+    }
+
+    private static async Task<IResult> LookupImportsAsync(HttpContext http, DomainImportStore store)
+    {
+        var caller = PartnerContext.From(http);
+        var names = (Paging.Filter(http.Request, "domains") ?? throw ApiException.Invalid("domains", "domains is required: a comma-separated list of names."))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => DomainNames.Normalize(n) ?? n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        if (names.Count is 0 or > MaxAvailabilityNames)
+        {
+            throw ApiException.Invalid("domains", $"domains takes 1 to {MaxAvailabilityNames} names.");
+        }
+
+        var rows = await store.LookupAsync(caller.Env, caller.Partner.Id, names, http.RequestAborted);
+        return PartnerResults.Ok<IReadOnlyList<ImportLookupRow>>([.. rows.Select(r => new ImportLookupRow(r.Row.Domain, r.ImportId, r.Row.Status, r.Row.Reason, r.Row.Nameservers))]);
     }
 
     private static async Task<IResult> ForwardAsync(HttpContext http, ForwardingJobs jobs)
@@ -78,6 +120,17 @@ public static class DomainFunctions
 
 /// <summary><c>{"domains": [...]}</c>: up to 50 names.</summary>
 public sealed record AvailabilityRequest(IReadOnlyList<string> Domains);
+
+/// <summary><c>{"domains": [...]}</c>: root domains the customer owns.</summary>
+public sealed record ImportRequest(IReadOnlyList<string> Domains);
+
+/// <summary>One name's newest import.</summary>
+public sealed record ImportLookupRow(
+    string Domain,
+    string ImportId,
+    string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nameservers);
 
 /// <summary><c>{"domains": [...], "forwarding_url": "https://…"}</c>: up to 25 domain ids or names.</summary>
 public sealed record ForwardingRequest(IReadOnlyList<string> Domains, string ForwardingUrl);

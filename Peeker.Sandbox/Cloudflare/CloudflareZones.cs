@@ -95,7 +95,16 @@ internal static class CloudflareZones
             return CfResults.NotFound(http.Request.Path);
         }
 
-        await RefreshAsync(store, partner, zone, time, ct);
+        zone = await RefreshAsync(store, partner, zone, time, ct);
+
+        // A domain the partner's sandbox registrar does not hold belongs to a customer (an import): the simulated
+        // customer switches its nameservers by the first activation check, except for nsfail names.
+        if (zone.Status == "pending" && !SandboxFaults.Has(zone.Name, SandboxFaults.NsFail)
+            && await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, zone.Name, ct) is null)
+        {
+            await store.UpsertAsync(partner, SandboxKinds.CloudflareZone, zone.Id, zone with { Status = "active", ActivatedOn = time.GetUtcNow() }, ct);
+        }
+
         return CfResults.Ok(new { id = zoneId });
     }
 

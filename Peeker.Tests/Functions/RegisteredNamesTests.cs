@@ -17,12 +17,14 @@ public sealed class RegisteredNamesTests
         EngineComposition.RegisterTasks(registry);
 
         Assert.Equal(
-            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
+            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "ImportDomainsOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
             registry.OrchestratorNames.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckZoneActive", "CreateInbox", "CreateZone", "DeleteInboxes",
-                "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishForwardingJob", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishOrderEvent", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
+                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
+                "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
+                "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
+                "PublishImportEvent", "PublishOrderEvent", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             registry.ActivityNames.Order(StringComparer.Ordinal));

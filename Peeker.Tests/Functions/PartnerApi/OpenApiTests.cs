@@ -28,7 +28,8 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("post /partner/v1/events/{id}/redeliver", documented);
         Assert.Contains("post /partner/v1/domains/forwarding", documented);
         Assert.Contains("get /partner/v1/domains/forwarding/{id}", documented);
-        Assert.Equal(26, documented.Count);
+        Assert.Contains("post /partner/v1/domains/import/jobs", documented);
+        Assert.Equal(31, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 

@@ -67,6 +67,9 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
             // The live cancellation rule (end of the renewal period), not the sample settings' sandbox shortcut.
             ["Peeker:SandboxCancellationDelay"] = "",
+
+            // No engine runs imports here, so the synchronous import answers at once instead of waiting for zones.
+            ["Provisioning:ImportResponseWait"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

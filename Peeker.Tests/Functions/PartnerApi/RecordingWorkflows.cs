@@ -29,6 +29,14 @@ public sealed class RecordingWorkflows : IOrderWorkflows
 
     public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string JobId)> ForwardingJobs { get; } = new();
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string ImportId)> Imports { get; } = new();
+
+    public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken)
+    {
+        Imports.Enqueue((env, partnerId, importId));
+        return Task.CompletedTask;
+    }
+
     public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken)
     {
         ForwardingJobs.Enqueue((env, partnerId, jobId));

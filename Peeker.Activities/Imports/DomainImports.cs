@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Provisioning;
+
+namespace Peeker.Activities.Imports;
+
+/// <summary>
+/// Accepts <c>POST /domains/import</c> and <c>POST /domains/import/jobs</c>: normalises the names, fails the ones that
+/// cannot be imported (not a root domain, already the partner's, on someone's active order) as rows, stores an
+/// <c>in_progress</c> import and starts its orchestration, which creates the zones and waits for the nameservers.
+/// </summary>
+public sealed class DomainImports(DomainStore domains, DomainImportStore imports, IOrderWorkflows workflows, TimeProvider time, IOptions<ProvisioningOptions> options)
+{
+    /// <summary>Most names per synchronous import.</summary>
+    public const int MaxNames = 25;
+
+    /// <summary>Most names per import job.</summary>
+    public const int MaxJobNames = 500;
+
+    /// <summary>
+    /// Creates and starts an import. With <paramref name="waitForNameservers"/> (the synchronous endpoint) it waits up to
+    /// <see cref="ProvisioningOptions.ImportResponseWait"/> for the zones, so the answer shows the nameservers.
+    /// </summary>
+    public async Task<DomainImport> CreateAsync(ProviderScope scope, IReadOnlyList<string> names, bool waitForNameservers, CancellationToken cancellationToken)
+    {
+        var rows = new List<ImportDomainRow>();
+        foreach (var raw in names)
+        {
+            var name = DomainNames.Normalize(raw) ?? raw.Trim().ToLowerInvariant();
+            if (rows.Any(r => r.Domain == name))
+            {
+                continue;
+            }
+
+            rows.Add(new ImportDomainRow(name, ImportDomainStatus.Pending, null, null) switch
+            {
+                var row when DomainNames.Normalize(raw) is null || !DomainNames.IsRoot(name) => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.NotRootDomain },
+                var row when (await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken)).Count > 0
+                    => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.AlreadyInAccount },
+                var row when await domains.ActiveOrderOfAsync(scope.Environment, name, cancellationToken) is not null
+                    => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.InUse },
+                var row => row,
+            });
+        }
+
+        var import = new DomainImport(Ids.New("imp", time), ImportStatus.InProgress, [], rows, time.GetUtcNow(), null);
+        await imports.CreateAsync(scope.Environment, scope.PartnerId, import, cancellationToken);
+        try
+        {
+            await workflows.StartImportAsync(scope.Environment, scope.PartnerId, import.Id, cancellationToken);
+        }
+        catch
+        {
+            // Never leave an import "in_progress" that nothing runs.
+            await imports.UpdateAsync(scope.Environment, scope.PartnerId, import.Id, i => i with { Status = ImportStatus.Failed, CompletedAt = time.GetUtcNow() }, CancellationToken.None);
+            throw;
+        }
+
+        return waitForNameservers ? await WaitForZonesAsync(scope, import, cancellationToken) : import;
+    }
+
+    private async Task<DomainImport> WaitForZonesAsync(ProviderScope scope, DomainImport import, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + options.Value.ImportResponseWait;
+        var current = import;
+        while (current.Domains.Any(r => r.Status == ImportDomainStatus.Pending && r.Nameservers is null) && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            current = await imports.GetAsync(scope.Environment, scope.PartnerId, import.Id, cancellationToken) ?? current;
+        }
+
+        return current;
+    }
+}

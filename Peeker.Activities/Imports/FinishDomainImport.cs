@@ -1,0 +1,25 @@
+using Peeker.Durable;
+
+namespace Peeker.Activities.Imports;
+
+/// <summary><see cref="Errored"/>: domains whose zone could not be created; every other row still pending fails with <see cref="PendingReason"/>.</summary>
+public sealed record FinishDomainImportInput(ImportRef Import, IReadOnlyList<string> Errored, string PendingReason);
+
+public sealed record FinishDomainImportResult(string Status, int Completed, int Failed);
+
+/// <summary>Closes the import: leftover rows fail with their reason; <c>completed</c> when at least one domain was imported, else <c>failed</c>.</summary>
+/// <remarks>Idempotent: only pending rows change; <c>completed_at</c> is written once.</remarks>
+public sealed class FinishDomainImport(DomainImportStore imports, TimeProvider time) : TaskActivity<FinishDomainImportInput, FinishDomainImportResult>
+{
+    public override async Task<FinishDomainImportResult> RunAsync(TaskActivityContext context, FinishDomainImportInput input)
+    {
+        var import = await imports.UpdateAsync(input.Import.Environment, input.Import.PartnerId, input.Import.ImportId, i =>
+        {
+            var rows = i.Domains.Select(r => r.Status != ImportDomainStatus.Pending ? r
+                : r with { Status = ImportDomainStatus.Failed, Reason = input.Errored.Contains(r.Domain) ? ImportFailureReason.InternalError : input.PendingReason }).ToList();
+            var status = rows.Any(r => r.Status == ImportDomainStatus.Completed) ? ImportStatus.Completed : ImportStatus.Failed;
+            return i with { Domains = rows, NameserverGroups = DomainImport.GroupsOf(rows), Status = status, CompletedAt = i.CompletedAt ?? time.GetUtcNow() };
+        }, context.CancellationToken) ?? throw new InvalidOperationException($"Import {input.Import.ImportId} does not exist.");
+        return new FinishDomainImportResult(import.Status, import.Domains.Count(r => r.Status == ImportDomainStatus.Completed), import.Domains.Count(r => r.Status == ImportDomainStatus.Failed));
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Provisioning;
+using Peeker.Durable;
+
+namespace Peeker.Activities.Imports;
+
+/// <summary>The names still to import, and the nameserver waiting time in force when the import started.</summary>
+public sealed record LoadDomainImportResult(IReadOnlyList<string> Pending, TimeSpan NameserverTimeout);
+
+/// <summary>Reads the import (it lands in history, so replays see the same names).</summary>
+/// <remarks>Read-only; idempotent.</remarks>
+public sealed class LoadDomainImport(DomainImportStore imports, IOptions<ProvisioningOptions> options) : TaskActivity<ImportRef, LoadDomainImportResult>
+{
+    public override async Task<LoadDomainImportResult> RunAsync(TaskActivityContext context, ImportRef input)
+    {
+        var import = await imports.GetAsync(input.Environment, input.PartnerId, input.ImportId, context.CancellationToken)
+            ?? throw new InvalidOperationException($"Import {input.ImportId} does not exist.");
+        return new LoadDomainImportResult([.. import.Domains.Where(r => r.Status == ImportDomainStatus.Pending).Select(r => r.Domain)], options.Value.ImportNameserverTimeout);
+    }
+}
