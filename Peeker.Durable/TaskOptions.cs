@@ -111,11 +111,10 @@ public sealed class RetryPolicy
             return null;
         }
 
-        var delay = FirstRetryInterval * Math.Pow(BackoffCoefficient, attempt - 1);
-        if (delay > MaxRetryInterval)
-        {
-            delay = MaxRetryInterval;
-        }
+        // Computed in ticks as a double and capped before it becomes a TimeSpan: a long policy (hundreds of attempts)
+        // would otherwise overflow TimeSpan long after the cap applies.
+        var ticks = FirstRetryInterval.Ticks * Math.Pow(BackoffCoefficient, attempt - 1);
+        var delay = double.IsFinite(ticks) && ticks < MaxRetryInterval.Ticks ? TimeSpan.FromTicks((long)ticks) : MaxRetryInterval;
 
         if (RetryTimeout != Timeout.InfiniteTimeSpan && elapsed + delay > RetryTimeout)
         {
