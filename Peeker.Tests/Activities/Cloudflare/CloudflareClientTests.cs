@@ -58,6 +58,34 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
     }
 
     [Fact]
+    public async Task ActivationCheck_CustomerOwnedDomain_TheSimulatedCustomerSwitchesNameservers_UnlessNsfail()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var owned = await Client(scope).CreateZoneAsync("customer-owned.com", default);
+        var stubborn = await Client(scope).CreateZoneAsync("nsfail-owned.com", default);
+        var before = await Client(scope).GetZoneAsync(owned.Id, default);
+
+        await Client(scope).TriggerActivationCheckAsync(owned.Id, default);
+        await Client(scope).TriggerActivationCheckAsync(stubborn.Id, default);
+
+        Assert.Equal("pending", before!.Status);
+        Assert.Equal("active", (await Client(scope).GetZoneAsync(owned.Id, default))!.Status);
+        Assert.Equal("pending", (await Client(scope).GetZoneAsync(stubborn.Id, default))!.Status);
+    }
+
+    [Fact]
+    public async Task ActivationCheck_DomainAtTheSandboxRegistrarWithOtherNameservers_StaysPending()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var zone = await Client(scope).CreateZoneAsync("elsewhere-ns.com", default);
+        await Registrar(scope).RegisterAsync(new RegisterDomainRequest("elsewhere-ns.com", 1, ["ns1.other.example", "ns2.other.example"], Contact), default);
+
+        await Client(scope).TriggerActivationCheckAsync(zone.Id, default);
+
+        Assert.Equal("pending", (await Client(scope).GetZoneAsync(zone.Id, default))!.Status);
+    }
+
+    [Fact]
     public async Task GetZoneAsync_NsfailDomain_StaysPendingAfterDelegation()
     {
         var scope = SandboxServerFixture.NewPartner();
