@@ -27,7 +27,7 @@ public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliverySt
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new Common.UtcSecondsJsonConverter() },
     };
 
     /// <inheritdoc />

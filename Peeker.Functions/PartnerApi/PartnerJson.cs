@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Peeker.Activities.Common;
 
 namespace Peeker.Functions.PartnerApi;
 
@@ -15,20 +15,12 @@ public static class PartnerJson
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new UtcSecondsConverter());
+        options.Converters.Add(new UtcSecondsJsonConverter());
         return options;
     }
 
     /// <summary>ISO-8601 UTC with a <c>Z</c>, second precision.</summary>
-    public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
-    {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(Format(value));
-    }
+    public static string Format(DateTimeOffset value) => UtcSecondsJsonConverter.Format(value);
 }
 
 /// <summary><c>{"data": …}</c>.</summary>

@@ -49,6 +49,8 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.All(events, e => Assert.True(e.IsSignedWith(secret), $"{e.Type} is not signed with the endpoint secret"));
         Assert.Equal("completed", finalOrder.GetProperty("status").GetString());
         Assert.Equal("completed", completed.Data.GetProperty("status").GetString());
+        Assert.Equal(finalOrder.GetProperty("renews_at").GetString(), completed.Data.GetProperty("renews_at").GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", completed.Data.GetProperty("created_at").GetString());
         var details = completed.Data.GetProperty("domain_details").EnumerateArray().ToList();
         Assert.Equal(3, details.Count);
         Assert.All(details, d => Assert.StartsWith("dom_", d.GetProperty("id").GetString(), StringComparison.Ordinal));
