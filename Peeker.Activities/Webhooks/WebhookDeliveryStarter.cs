@@ -22,7 +22,9 @@ public sealed class WebhookDeliveryStarter(IServiceProvider services)
     /// </summary>
     public async Task StartIfAbsentAsync(DeliverWebhookInput input, bool onlyIfNew, CancellationToken cancellationToken)
     {
-        if (onlyIfNew && await Client.GetInstanceAsync(input.EventId, false, cancellationToken) is not null)
+        // A Pending instance may be one whose start message was lost in a crash: scheduling it again lets the backend
+        // resend its start (dropped as a duplicate when the first one is still queued).
+        if (onlyIfNew && await Client.GetInstanceAsync(input.EventId, false, cancellationToken) is { RuntimeStatus: not OrchestrationRuntimeStatus.Pending })
         {
             return;
         }

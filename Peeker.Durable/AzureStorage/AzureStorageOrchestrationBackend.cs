@@ -176,6 +176,15 @@ public sealed partial class AzureStorageOrchestrationBackend : IOrchestrationBac
         {
             var existing = await _instances.GetEntityAsync<TableEntity>(key, string.Empty, cancellationToken: cancellationToken);
             var status = Enum.Parse<OrchestrationRuntimeStatus>(existing.Value.GetString("RuntimeStatus") ?? nameof(OrchestrationRuntimeStatus.Pending));
+            if (status == OrchestrationRuntimeStatus.Pending && existing.Value.GetString("ExecutionId") is { Length: > 0 } pendingExecution)
+            {
+                // A process killed between writing this row and sending its start message leaves an instance that
+                // never starts. Send the start again under the row's execution id: if the first message is still
+                // queued or already ran, the processor drops this one as a duplicate start of that execution.
+                await SendOrchestratorMessageAsync(
+                    startMessage with { ExecutionId = pendingExecution, Event = startMessage.Event with { ExecutionId = pendingExecution } }, 0, cancellationToken);
+            }
+
             if (!status.IsTerminal())
             {
                 throw new OrchestrationAlreadyExistsException(state.InstanceId, status);

@@ -54,6 +54,47 @@ public sealed class AzureStorageFencingAndPoisonTests(AzuriteFixture azurite) : 
     }
 
     [Fact]
+    public async Task StartMessageLostAfterTheInstanceRow_StartingAgainRescuesTheInstanceOnce()
+    {
+        var hub = AzureStorageTestHubs.NewHubName();
+        var options = AzureStorageTestHubs.Options(azurite.ConnectionString, hub);
+        const string id = "lost-start-1";
+        await using (var crashed = new AzureStorageOrchestrationBackend(options, TimeProvider.System))
+        {
+            await crashed.CreateIfNotExistsAsync(CancellationToken.None);
+            await crashed.CreateInstanceAsync(Pending(id, "e1"), Start(id, "e1"), CancellationToken.None);
+        }
+
+        // The process died between the instance row and its start message: the message never reached the queue.
+        for (var partition = 0; partition < options.PartitionCount; partition++)
+        {
+            await new QueueClient(azurite.ConnectionString, $"{hub.ToLowerInvariant()}-control-{partition:00}").ClearMessagesAsync();
+        }
+
+        var runs = 0;
+        await using var host = await DurableTestHost.StartAsync(
+            time => new AzureStorageOrchestrationBackend(options, time),
+            r => r.AddOrchestratorFunc<string?, string>("Fenced", (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                return Task.FromResult("done");
+            }),
+            TimeProvider.System);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var stuck = await host.Client.GetInstanceAsync(id);
+
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => host.Client.ScheduleNewOrchestrationInstanceAsync("Fenced", null, new StartOrchestrationOptions(id)));
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => host.Client.ScheduleNewOrchestrationInstanceAsync("Fenced", null, new StartOrchestrationOptions(id)));
+        var done = await host.WaitAsync(id);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, stuck!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal("e1", (await host.Client.GetOrchestrationHistoryAsync(id)).Single(e => e.EventType == EventType.ExecutionStarted).ExecutionId);
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
     public async Task PoisonMessage_AlwaysFailsToLoad_MovesToPoisonTableAndFailsTheInstance()
     {
         var hub = AzureStorageTestHubs.NewHubName();
