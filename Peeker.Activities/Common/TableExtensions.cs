@@ -14,6 +14,35 @@ public static class TableExtensions
         return response.HasValue ? response.Value : null;
     }
 
+    /// <summary>
+    /// Read-modify-write of one row with optimistic concurrency: reads it as <typeparamref name="T"/>, applies
+    /// <paramref name="change"/> and replaces it under the read ETag, re-reading and re-applying when another writer
+    /// came first. Null when the row does not exist.
+    /// </summary>
+    public static async Task<T?> UpdateWithRetryAsync<T>(
+        this TableClient table, string partitionKey, string rowKey, Func<TableEntity, T> read, Func<T, T> change, Func<T, TableEntity> write, CancellationToken cancellationToken)
+        where T : class
+    {
+        while (true)
+        {
+            if (await table.FindAsync(partitionKey, rowKey, cancellationToken) is not { } row)
+            {
+                return null;
+            }
+
+            var next = change(read(row));
+            try
+            {
+                await table.UpdateEntityAsync(write(next), row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return next;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed underneath us: re-read and re-apply.
+            }
+        }
+    }
+
     /// <summary>Insert-if-absent: false when a row with the same keys already exists.</summary>
     public static async Task<bool> TryAddAsync(this TableClient table, TableEntity entity, CancellationToken cancellationToken)
     {

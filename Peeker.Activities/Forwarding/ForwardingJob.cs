@@ -37,14 +37,18 @@ public sealed record ForwardingFailure(string Domain, string Reason);
 public sealed record ForwardingJob(
     string Id,
     string Status,
-    int CompletedCount,
-    int FailedCount,
     string ForwardingUrl,
     IReadOnlyList<string> Completed,
     IReadOnlyList<ForwardingFailure> Failed,
     DateTimeOffset CreatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt)
 {
+    /// <summary>How many domains now point at the target.</summary>
+    public int CompletedCount => Completed.Count;
+
+    /// <summary>How many domains failed.</summary>
+    public int FailedCount => Failed.Count;
+
     /// <summary>The domains the job changes (stored, not part of the API shape).</summary>
     [JsonIgnore]
     public IReadOnlyList<ForwardingJobDomain> Domains { get; init; } = [];

@@ -17,27 +17,8 @@ public sealed class ForwardingJobStore(PeekerTables tables)
         Ids.Has(id, "fwj") && await Table(env).FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency (re-read and re-applied on a conflict).</summary>
-    public async Task<ForwardingJob?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<ForwardingJob, ForwardingJob> change, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (await Table(env).FindAsync(partnerId, id, cancellationToken) is not { } row)
-            {
-                return null;
-            }
-
-            var next = change(Read(row));
-            try
-            {
-                await Table(env).UpdateEntityAsync(ToEntity(partnerId, next), row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return next;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Another domain's result landed first: re-read.
-            }
-        }
-    }
+    public Task<ForwardingJob?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<ForwardingJob, ForwardingJob> change, CancellationToken cancellationToken)
+        => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
 
     private TableClient Table(PeekerEnvironment env) => tables.For(env, "ForwardingJobs");
 
@@ -56,7 +37,7 @@ public sealed class ForwardingJobStore(PeekerTables tables)
     {
         var completed = e.Json<List<string>>("Completed") ?? [];
         var failed = e.Json<List<ForwardingFailure>>("Failed") ?? [];
-        return new ForwardingJob(e.RowKey, e.Str("Status"), completed.Count, failed.Count, e.Str("ForwardingUrl"), completed, failed,
+        return new ForwardingJob(e.RowKey, e.Str("Status"), e.Str("ForwardingUrl"), completed, failed,
             e.Time("CreatedAt"), e.GetDateTimeOffset("CompletedAt"))
         {
             Domains = e.Json<List<ForwardingJobDomain>>("Domains") ?? [],

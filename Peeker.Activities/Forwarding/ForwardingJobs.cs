@@ -36,7 +36,7 @@ public sealed class ForwardingJobs(DomainStore domains, ForwardingJobStore jobs,
             }
         }
 
-        var job = new ForwardingJob(Ids.New("fwj", time), ForwardingJobStatus.InProgress, 0, 0, forwardingUrl.Trim(), [], [], time.GetUtcNow(), null)
+        var job = new ForwardingJob(Ids.New("fwj", time), ForwardingJobStatus.InProgress, forwardingUrl.Trim(), [], [], time.GetUtcNow(), null)
         {
             Domains = resolved,
         };

@@ -26,8 +26,8 @@ public sealed class RecordForwardingResult(ForwardingJobStore jobs, IWebhookPubl
             }
 
             return input.Reason is null
-                ? job with { Completed = [.. job.Completed, name], CompletedCount = job.CompletedCount + 1 }
-                : job with { Failed = [.. job.Failed, new ForwardingFailure(name, input.Reason)], FailedCount = job.FailedCount + 1 };
+                ? job with { Completed = [.. job.Completed, name] }
+                : job with { Failed = [.. job.Failed, new ForwardingFailure(name, input.Reason)] };
         }, ct);
         var type = input.Reason is null ? "domain.forwarding_updated" : "domain.forwarding_failed";
         var data = new ForwardingEventData(input.Domain.Id, name, input.Url, input.Job.JobId, input.Reason is null ? "updated" : "failed", input.Reason);

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Peeker.Activities.Providers;
@@ -129,34 +127,9 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
             error?.Message ?? status.ToString(), retryable, retryAfter, (int)status);
     }
 
-    private async Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
-        HttpMethod method, string url, object? body, CancellationToken cancellationToken, HttpStatusCode? tolerated = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.AccessToken);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
-
-        using var response = await SendAsync(request, cancellationToken);
-        if (response.StatusCode == tolerated)
-        {
-            return (default, response.StatusCode);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw ToException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
-        }
-
-        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
-        {
-            return (default, response.StatusCode);
-        }
-
-        return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
-    }
+    private Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
+        HttpMethod method, string url, object? body, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
+        SendJsonAsync<T>(method, url, body, settings.AccessToken, null, tolerated, ToException, cancellationToken);
 
     private static GoogleSubscription Map(GSubscription s, bool alreadyExisted) =>
         new(s.SubscriptionId ?? "", s.SkuId, s.Plan.PlanName, s.Seats.NumberOfSeats ?? s.Seats.MaximumNumberOfSeats ?? 0, s.Status ?? "", alreadyExisted);

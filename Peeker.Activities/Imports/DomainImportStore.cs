@@ -55,27 +55,8 @@ public sealed class DomainImportStore(PeekerTables tables)
     }
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency (re-read and re-applied on a conflict).</summary>
-    public async Task<DomainImport?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<DomainImport, DomainImport> change, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (await Table(env).FindAsync(partnerId, id, cancellationToken) is not { } row)
-            {
-                return null;
-            }
-
-            var next = change(Read(row));
-            try
-            {
-                await Table(env).UpdateEntityAsync(ToEntity(partnerId, next), row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return next;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Another domain's progress landed first: re-read.
-            }
-        }
-    }
+    public Task<DomainImport?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<DomainImport, DomainImport> change, CancellationToken cancellationToken)
+        => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
 
     private TableClient Table(PeekerEnvironment env) => tables.For(env, "DomainImports");
 

@@ -29,21 +29,18 @@ public sealed class DomainImports(DomainStore domains, DomainImportStore imports
         var rows = new List<ImportDomainRow>();
         foreach (var raw in names)
         {
-            var name = DomainNames.Normalize(raw) ?? raw.Trim().ToLowerInvariant();
+            var normalized = DomainNames.Normalize(raw);
+            var name = normalized ?? raw.Trim().ToLowerInvariant();
             if (rows.Any(r => r.Domain == name))
             {
                 continue;
             }
 
-            rows.Add(new ImportDomainRow(name, ImportDomainStatus.Pending, null, null) switch
-            {
-                var row when DomainNames.Normalize(raw) is null || !DomainNames.IsRoot(name) => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.NotRootDomain },
-                var row when (await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken)).Count > 0
-                    => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.AlreadyInAccount },
-                var row when await domains.ActiveOrderOfAsync(scope.Environment, name, cancellationToken) is not null
-                    => row with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.InUse },
-                var row => row,
-            });
+            var reason = normalized is null || !DomainNames.IsRoot(normalized) ? ImportFailureReason.NotRootDomain
+                : (await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken)).Count > 0 ? ImportFailureReason.AlreadyInAccount
+                : await domains.ActiveOrderOfAsync(scope.Environment, name, cancellationToken) is not null ? ImportFailureReason.InUse
+                : null;
+            rows.Add(new ImportDomainRow(name, reason is null ? ImportDomainStatus.Pending : ImportDomainStatus.Failed, reason, null));
         }
 
         var import = new DomainImport(Ids.New("imp", time), ImportStatus.InProgress, [], rows, time.GetUtcNow(), null);

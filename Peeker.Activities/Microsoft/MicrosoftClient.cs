@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Peeker.Activities.Providers;
@@ -187,39 +185,10 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
         return list!.Value.Select(r => new MicrosoftDnsRecord(r.RecordType, r.Label, r.Ttl, r.Text, r.MailExchange, r.Preference, r.CanonicalName, r.SupportedService)).ToList();
     }
 
-    private async Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
-        HttpMethod method, string url, object? body, string token, string? requestId, CancellationToken cancellationToken, HttpStatusCode? tolerated = null)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (requestId is not null)
-        {
-            request.Headers.Add("MS-RequestId", requestId);
-        }
-
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
-
-        using var response = await SendAsync(request, cancellationToken);
-        if (response.StatusCode == tolerated)
-        {
-            return (default, response.StatusCode);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw ToException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
-        }
-
-        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
-        {
-            return (default, response.StatusCode);
-        }
-
-        return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
-    }
+    private Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
+        HttpMethod method, string url, object? body, string token, string? requestId, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
+        SendJsonAsync<T>(method, url, body, token, requestId is null ? null : new Dictionary<string, string> { ["MS-RequestId"] = requestId },
+            tolerated, ToException, cancellationToken);
 
     private static MicrosoftSubscription Map(PcSubscription s) => new(s.Id, s.OfferId, s.Quantity, s.Status ?? "");
 

@@ -60,24 +60,7 @@ public sealed class OrderStore(PeekerTables tables)
             return null;
         }
 
-        while (true)
-        {
-            if (await table.FindAsync(index.Str("PartnerId"), orderId, cancellationToken) is not { } row)
-            {
-                return null;
-            }
-
-            var next = change(Read(row));
-            try
-            {
-                await table.UpdateEntityAsync(ToEntity(next), row.ETag, TableUpdateMode.Replace, cancellationToken);
-                return next;
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Changed underneath us: re-read and re-apply.
-            }
-        }
+        return await table.UpdateWithRetryAsync(index.Str("PartnerId"), orderId, Read, change, ToEntity, cancellationToken);
     }
 
     /// <summary>Sets the order status.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,52 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
         {
             throw new ProviderException(provider, "bad_response", $"Unreadable response ({ex.Message}).", isRetryable: false, statusCode: (int)response.StatusCode, innerException: ex);
         }
+    }
+
+    /// <summary>
+    /// Sends a JSON request with a bearer token (plus <paramref name="headers"/>). A status equal to
+    /// <paramref name="tolerated"/> comes back without a body; any other failure is mapped by <paramref name="toException"/>
+    /// from status, body and Retry-After; a 204, or a <see cref="JsonElement"/> result (the caller ignores the body), is not read.
+    /// </summary>
+    protected async Task<(T? Result, HttpStatusCode Status)> SendJsonAsync<T>(
+        HttpMethod method,
+        string url,
+        object? body,
+        string token,
+        IReadOnlyDictionary<string, string>? headers,
+        HttpStatusCode? tolerated,
+        Func<HttpStatusCode, string, TimeSpan?, ProviderException> toException,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == tolerated)
+        {
+            return (default, response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw toException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
+        }
+
+        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
+        {
+            return (default, response.StatusCode);
+        }
+
+        return (await ReadJsonAsync<T>(response, cancellationToken), response.StatusCode);
     }
 
     /// <summary>The generic failure for a status with no provider-specific meaning.</summary>

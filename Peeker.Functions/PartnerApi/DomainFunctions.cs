@@ -38,10 +38,7 @@ public static class DomainFunctions
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
-        var names = body.Array("domains", 1, max, required: true)!.Select(i => i.Item.ValueKind == System.Text.Json.JsonValueKind.String
-            && !string.IsNullOrWhiteSpace(i.Item.GetString())
-            ? i.Item.GetString()!
-            : throw ApiException.Invalid(i.Path, $"{i.Path} must be a domain name.")).ToList();
+        var names = body.Strings("domains", 1, max, "a domain name", required: true)!;
         var import = await imports.CreateAsync(caller.Scope, names, wait, http.RequestAborted);
         return wait ? PartnerResults.Ok(import) : PartnerResults.Accepted(import);
     }
@@ -72,10 +69,7 @@ public static class DomainFunctions
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
-        var refs = body.Array("domains", 1, ForwardingJobs.MaxDomains, required: true)!.Select(i => i.Item.ValueKind == System.Text.Json.JsonValueKind.String
-            && !string.IsNullOrWhiteSpace(i.Item.GetString())
-            ? i.Item.GetString()!
-            : throw ApiException.Invalid(i.Path, $"{i.Path} must be a domain id or name.")).ToList();
+        var refs = body.Strings("domains", 1, ForwardingJobs.MaxDomains, "a domain id or name", required: true)!;
         var url = body.String("forwarding_url", required: true, maxLength: 2048)!;
         var job = await jobs.CreateAsync(caller.Scope, refs, url, http.RequestAborted);
         return PartnerResults.Accepted(job);
@@ -92,10 +86,7 @@ public static class DomainFunctions
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
-        var items = body.Array("domains", 1, MaxAvailabilityNames, required: true)!;
-        var names = items.Select(i => i.Item.ValueKind == System.Text.Json.JsonValueKind.String
-            ? i.Item.GetString()!
-            : throw ApiException.Invalid(i.Path, $"{i.Path} must be a string.")).ToList();
+        var names = body.Strings("domains", 1, MaxAvailabilityNames, "a string", required: true, allowBlank: true)!;
         var rows = await availability.CheckAsync(caller.Scope, names, http.RequestAborted);
         return PartnerResults.Ok(new AvailabilityResponse(rows));
     }

@@ -178,6 +178,15 @@ public sealed class JsonBody
         return v.EnumerateArray().Select((item, i) => (item, $"{Path(name)}[{i}]")).ToList();
     }
 
+    /// <summary>
+    /// An array of strings (non-blank unless <paramref name="allowBlank"/>); a wrong item fails as <c>{name}[i]</c>
+    /// "must be <paramref name="what"/>".
+    /// </summary>
+    public IReadOnlyList<string>? Strings(string name, int min, int max, string what, bool required = false, bool allowBlank = false) =>
+        Array(name, min, max, required)?.Select(i => i.Item.ValueKind == JsonValueKind.String && (allowBlank || !string.IsNullOrWhiteSpace(i.Item.GetString()))
+            ? i.Item.GetString()!
+            : throw ApiException.Invalid(i.Path, $"{i.Path} must be {what}.")).ToList();
+
     /// <summary>Wraps an array item that must be an object.</summary>
     public static JsonBody ItemObject(JsonElement item, string path) =>
         item.ValueKind == JsonValueKind.Object ? new JsonBody(item, path + ".") : throw ApiException.Invalid(path, $"{path} must be an object.");

@@ -72,9 +72,7 @@ public static class OrderFunctions
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http, optional: true);
         body.Enum("scope", Scopes);
-        var domains = body.Array("domains", 1, 500)?.Select(i => i.Item.ValueKind == System.Text.Json.JsonValueKind.String
-            ? i.Item.GetString()!
-            : throw ApiException.Invalid(i.Path, $"{i.Path} must be a domain id or name.")).ToList();
+        var domains = body.Strings("domains", 1, 500, "a domain id or name", allowBlank: true);
         var receipt = await cancellation.CancelAsync(caller.Scope, id, domains, http.RequestAborted);
         return PartnerResults.Ok(new CancelResponse(receipt.OrderId, OrderStatus.CancelScheduled, receipt.ScheduledAt, receipt.CancelsAt,
             receipt.Domains.Select(d => new CancelledDomain(d.Id, d.Domain)).ToList()));
