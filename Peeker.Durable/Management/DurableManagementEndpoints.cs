@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Peeker.Durable.Client;
-using Peeker.Durable.History;
+using DurableTask.Core.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Peeker.Durable.Management;
 
@@ -30,7 +31,7 @@ public static class DurableManagementEndpoints
         group.MapGet("/instances", ListAsync);
         group.MapPost("/instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync);
         group.MapPost("/instances/{instanceId}/terminate", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
-            ActAsync(c, instanceId, (id, t) => c.TerminateInstanceAsync(id, reason, t), ct));
+            ActAsync(c, instanceId, (id, t) => c.TerminateInstanceAsync(id, new TerminateInstanceOptions(reason), t), ct));
         group.MapPost("/instances/{instanceId}/suspend", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
             ActAsync(c, instanceId, (id, t) => c.SuspendInstanceAsync(id, reason, t), ct));
         group.MapPost("/instances/{instanceId}/resume", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
@@ -61,7 +62,7 @@ public static class DurableManagementEndpoints
             http.Response.Headers.RetryAfter = "10";
             return Results.Accepted(urls["statusQueryGetUri"]!.GetValue<string>(), urls);
         }
-        catch (OrchestrationAlreadyExistsException ex)
+        catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException ex)
         {
             return Results.Conflict(new { error = ex.Message });
         }
@@ -102,22 +103,28 @@ public static class DurableManagementEndpoints
             return Results.BadRequest(new { error = $"Unknown runtimeStatus in '{runtimeStatus}'." });
         }
 
-        var page = await client.QueryInstancesAsync(new OrchestrationQuery
+        var pageSize = Math.Clamp(top ?? 100, 1, 1000);
+        var query = new OrchestrationQuery
         {
             CreatedFrom = createdTimeFrom,
             CreatedTo = createdTimeTo,
             Statuses = statuses,
             InstanceIdPrefix = instanceIdPrefix,
-            PageSize = Math.Clamp(top ?? 100, 1, 1000),
+            PageSize = pageSize,
             FetchInputsAndOutputs = showInput ?? false,
-            ContinuationToken = http.Request.Headers["x-ms-continuation-token"].FirstOrDefault(),
-        }, ct);
-        if (page.ContinuationToken is not null)
+        };
+        var continuation = http.Request.Headers["x-ms-continuation-token"].FirstOrDefault();
+        await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuation, pageSize).WithCancellation(ct))
         {
-            http.Response.Headers["x-ms-continuation-token"] = page.ContinuationToken;
+            if (page.ContinuationToken is not null)
+            {
+                http.Response.Headers["x-ms-continuation-token"] = page.ContinuationToken;
+            }
+
+            return Results.Json(new JsonArray([.. page.Values.Select(i => (JsonNode)Status(i, showInput ?? false))]));
         }
 
-        return Results.Json(new JsonArray([.. page.Instances.Select(i => (JsonNode)Status(i, showInput ?? false))]));
+        return Results.Json(new JsonArray());
     }
 
     private static async Task<IResult> RaiseEventAsync(HttpContext http, DurableTaskClient client, string instanceId, string eventName, CancellationToken ct)
@@ -149,7 +156,7 @@ public static class DurableManagementEndpoints
             return Results.StatusCode((int)HttpStatusCode.Gone);
         }
 
-        await client.RewindInstanceAsync(instanceId, reason, ct);
+        await client.RewindInstanceAsync(instanceId, reason ?? "rewound by an operator", ct);
         return Results.Accepted();
     }
 
@@ -172,7 +179,13 @@ public static class DurableManagementEndpoints
 
     private static async Task<IResult> PurgeOneAsync(DurableTaskClient client, string instanceId, CancellationToken ct)
     {
-        var result = await client.PurgeInstanceAsync(instanceId, ct);
+        var instance = await client.GetInstanceAsync(instanceId, false, ct);
+        if (instance is { IsCompleted: false })
+        {
+            return Results.Conflict(new { error = $"Instance '{instanceId}' is {instance.RuntimeStatus}: only finished instances can be purged." });
+        }
+
+        var result = await client.PurgeInstanceAsync(instanceId, cancellation: ct);
         return result.PurgedInstanceCount == 0 ? Results.NotFound() : Results.Ok(new { instancesDeleted = result.PurgedInstanceCount });
     }
 
@@ -188,7 +201,7 @@ public static class DurableManagementEndpoints
             return Results.BadRequest(new { error = $"Unknown runtimeStatus in '{runtimeStatus}'." });
         }
 
-        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdTimeFrom, createdTimeTo, statuses), ct);
+        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdTimeFrom, createdTimeTo, statuses), cancellation: ct);
         return result.PurgedInstanceCount == 0 ? Results.NotFound() : Results.Ok(new { instancesDeleted = result.PurgedInstanceCount });
     }
 
@@ -211,10 +224,10 @@ public static class DurableManagementEndpoints
         for (var i = 0; i < history.Count; i++)
         {
             var e = history[i];
-            var detail = e.FailureDetails?.ToString() ?? e.Reason ?? (e.FireAt is { } fire ? $"fires {fire:u}" : e.InstanceId);
+            var facts = HistoryFacts.Of(e);
             html.Append("<tr><td>").Append(i).Append("</td><td>").Append(e.Timestamp.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(e.EventType).Append("</td><td>").Append(e.EventId >= 0 ? e.EventId : e.TaskScheduledId ?? e.TimerId)
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(e.Name ?? string.Empty)).Append("</td><td>").Append(WebUtility.HtmlEncode(detail ?? string.Empty))
+                .Append("</td><td>").Append(e.EventType).Append("</td><td>").Append(e.EventId >= 0 ? e.EventId : facts.TaskScheduledId)
+                .Append("</td><td>").Append(WebUtility.HtmlEncode(facts.Name ?? string.Empty)).Append("</td><td>").Append(WebUtility.HtmlEncode(facts.Detail ?? string.Empty))
                 .Append("</td></tr>");
         }
 
@@ -236,6 +249,7 @@ public static class DurableManagementEndpoints
 
     private static JsonObject HistoryJson(HistoryEvent e, bool showOutput)
     {
+        var facts = HistoryFacts.Of(e);
         var node = new JsonObject
         {
             ["EventType"] = e.EventType.ToString(),
@@ -246,29 +260,29 @@ public static class DurableManagementEndpoints
             node["EventId"] = e.EventId;
         }
 
-        if (e.Name is not null)
+        if (facts.Name is not null)
         {
-            node["Name"] = e.Name;
+            node["Name"] = facts.Name;
         }
 
-        if (e.TaskScheduledId is { } scheduled)
+        if (facts.TaskScheduledId is { } scheduled)
         {
             node["TaskScheduledId"] = scheduled;
         }
 
-        if (e.FireAt is { } fireAt)
+        if (facts.FireAt is { } fireAt)
         {
             node["FireAt"] = fireAt.ToString("o", CultureInfo.InvariantCulture);
         }
 
-        if (e.FailureDetails is { } failure)
+        if (facts.Failure is { } failure)
         {
-            node["FailureDetails"] = failure.ToString();
+            node["FailureDetails"] = failure;
         }
 
-        if (showOutput && e.Result is not null)
+        if (showOutput && facts.Result is not null)
         {
-            node["Result"] = Raw(e.Result);
+            node["Result"] = Raw(facts.Result);
         }
 
         return node;

@@ -1,0 +1,113 @@
+using DurableTask.AzureStorage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Peeker.Durable.Hosting;
+
+/// <summary>What the host knows about its task hub's storage.</summary>
+public enum TaskHubState
+{
+    /// <summary>Not reached yet.</summary>
+    Starting,
+
+    /// <summary>Queues, tables and leases exist; the worker runs.</summary>
+    Running,
+
+    /// <summary>Storage did not answer; the host keeps retrying.</summary>
+    StorageUnavailable,
+
+    /// <summary>The worker stopped.</summary>
+    Stopped,
+}
+
+/// <summary>
+/// The task hub on Azure Storage: one <see cref="AzureStorageOrchestrationService"/> per host, shared by the worker and
+/// the client, built from host.json <c>extensions.durableTask</c> and <c>AzureWebJobsStorage</c>.
+/// </summary>
+public sealed class DurableTaskHub : IDisposable
+{
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private volatile bool _created;
+
+    /// <summary>Builds the service; nothing is sent to storage until <see cref="EnsureCreatedAsync"/>.</summary>
+    public DurableTaskHub(IOptions<DurableTaskOptions> options, DurableTaskConnection connection, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(connection);
+        Options = options.Value;
+        Service = new AzureStorageOrchestrationService(CreateSettings(Options, connection.ConnectionString, loggerFactory));
+    }
+
+    /// <summary>The settings in force.</summary>
+    public DurableTaskOptions Options { get; }
+
+    /// <summary>DTFx's Azure Storage provider: orchestration service and client (queries, purge, rewind).</summary>
+    public AzureStorageOrchestrationService Service { get; }
+
+    /// <summary>Where the hub stands, for <c>/health</c>.</summary>
+    public TaskHubState State { get; internal set; } = TaskHubState.Starting;
+
+    /// <summary>The last storage error seen while starting (no secrets: the message of the SDK's exception).</summary>
+    public string? LastError { get; internal set; }
+
+    /// <summary>Creates the hub's queues, tables and containers once per process (idempotent at storage too).</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _createLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                await Service.CreateIfNotExistsAsync().WaitAsync(cancellationToken);
+                _created = true;
+            }
+        }
+        finally
+        {
+            _createLock.Release();
+        }
+    }
+
+    /// <summary>Maps our options to DTFx's settings (Durable Functions' names to DTFx's).</summary>
+    public static AzureStorageOrchestrationServiceSettings CreateSettings(DurableTaskOptions options, string connectionString, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var storage = options.StorageProvider;
+        return new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            TaskHubName = options.HubName,
+            PartitionCount = storage.PartitionCount,
+            ControlQueueBatchSize = storage.ControlQueueBatchSize,
+            ControlQueueBufferThreshold = storage.ControlQueueBufferThreshold,
+            ControlQueueVisibilityTimeout = storage.ControlQueueVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = storage.WorkItemQueueVisibilityTimeout,
+            MaxQueuePollingInterval = storage.MaxQueuePollingInterval,
+            LeaseInterval = storage.LeaseInterval,
+            LeaseRenewInterval = storage.LeaseRenewInterval,
+            LeaseAcquireInterval = storage.LeaseAcquireInterval,
+            UseTablePartitionManagement = storage.UseTablePartitionManagement,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityFunctions,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestratorFunctions,
+            ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(options.ExtendedSessionIdleTimeoutInSeconds),
+            LoggerFactory = loggerFactory,
+        };
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Service.Dispose();
+        _createLock.Dispose();
+    }
+}
+
+/// <summary>The storage connection string of the hub (<c>AzureWebJobsStorage</c>); never logged.</summary>
+/// <param name="ConnectionString">An Azure Storage connection string (Azurite's in development).</param>
+public sealed record DurableTaskConnection(string ConnectionString);
