@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Forwarding;
 
@@ -22,7 +22,7 @@ public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainS
 {
     public override async Task<ApplyForwardingResult> RunAsync(TaskActivityContext context, ApplyForwardingInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var (env, partner) = (input.Job.Environment, input.Job.PartnerId);
         var client = cloudflare.Create(input.Job.Scope);
         if (await client.FindZoneAsync(input.Domain.Domain, ct) is not { Status: "active" } zone)
@@ -43,4 +43,12 @@ public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainS
 
         return new ApplyForwardingResult(input.Domain.Domain, null);
     }
+}
+
+/// <summary>Typed call of <see cref="ApplyForwarding"/> from an orchestration.</summary>
+public static class ApplyForwardingExtensions
+{
+    /// <summary>Schedules <see cref="ApplyForwarding"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<ApplyForwardingResult> ApplyForwardingAsync(this TaskOrchestrationContext context, ApplyForwardingInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<ApplyForwardingResult>(nameof(ApplyForwarding), input, options);
 }

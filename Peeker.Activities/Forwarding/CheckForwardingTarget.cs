@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Forwarding;
 
@@ -42,7 +42,7 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
             return new(host.Split('.')[0].Contains(UnreachableWord, StringComparison.Ordinal) ? ForwardingFailureReason.TargetUnreachable : null);
         }
 
-        var addresses = await ResolveOrEmptyAsync(host, context.CancellationToken);
+        var addresses = await ResolveOrEmptyAsync(host, CancellationToken.None);
         if (!WebhookUrlPolicy.CheckAddresses(PeekerEnvironment.Live, host, addresses).IsAllowed)
         {
             return new(addresses.Length == 0 ? ForwardingFailureReason.TargetUnreachable : ForwardingFailureReason.InvalidTarget);
@@ -51,8 +51,7 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
         try
         {
             using var client = http.CreateClient(WebhookHttp.ClientName);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Options.Set(WebhookUrlPolicy.EnvironmentOption, PeekerEnvironment.Live);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
@@ -75,4 +74,12 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
             return [];
         }
     }
+}
+
+/// <summary>Typed call of <see cref="CheckForwardingTarget"/> from an orchestration.</summary>
+public static class CheckForwardingTargetExtensions
+{
+    /// <summary>Schedules <see cref="CheckForwardingTarget"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<CheckForwardingTargetResult> CheckForwardingTargetAsync(this TaskOrchestrationContext context, CheckForwardingTargetInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<CheckForwardingTargetResult>(nameof(CheckForwardingTarget), input, options);
 }

@@ -1,4 +1,4 @@
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Activities.Forwarding;
 
@@ -14,7 +14,15 @@ public sealed class FinishForwardingJob(ForwardingJobStore jobs, TimeProvider ti
         {
             Status = ForwardingJobStatus.Of(j.Completed.Count, j.Failed.Count),
             CompletedAt = j.CompletedAt ?? time.GetUtcNow(),
-        }, context.CancellationToken) ?? throw new InvalidOperationException($"Forwarding job {input.JobId} does not exist.");
+        }, CancellationToken.None) ?? throw new InvalidOperationException($"Forwarding job {input.JobId} does not exist.");
         return new FinishForwardingJobResult(job.Status, job.CompletedCount, job.FailedCount);
     }
+}
+
+/// <summary>Typed call of <see cref="FinishForwardingJob"/> from an orchestration.</summary>
+public static class FinishForwardingJobExtensions
+{
+    /// <summary>Schedules <see cref="FinishForwardingJob"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<FinishForwardingJobResult> FinishForwardingJobAsync(this TaskOrchestrationContext context, ForwardingJobRef input, TaskOptions? options = null) =>
+        context.CallActivityAsync<FinishForwardingJobResult>(nameof(FinishForwardingJob), input, options);
 }

@@ -1,4 +1,4 @@
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Activities.Forwarding;
 
@@ -10,8 +10,16 @@ public sealed class LoadForwardingJob(ForwardingJobStore jobs) : TaskActivity<Fo
 {
     public override async Task<LoadForwardingJobResult> RunAsync(TaskActivityContext context, ForwardingJobRef input)
     {
-        var job = await jobs.GetAsync(input.Environment, input.PartnerId, input.JobId, context.CancellationToken)
+        var job = await jobs.GetAsync(input.Environment, input.PartnerId, input.JobId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Forwarding job {input.JobId} does not exist.");
         return new LoadForwardingJobResult(job.ForwardingUrl, job.Domains);
     }
+}
+
+/// <summary>Typed call of <see cref="LoadForwardingJob"/> from an orchestration.</summary>
+public static class LoadForwardingJobExtensions
+{
+    /// <summary>Schedules <see cref="LoadForwardingJob"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<LoadForwardingJobResult> LoadForwardingJobAsync(this TaskOrchestrationContext context, ForwardingJobRef input, TaskOptions? options = null) =>
+        context.CallActivityAsync<LoadForwardingJobResult>(nameof(LoadForwardingJob), input, options);
 }

@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Forwarding;
 
@@ -11,12 +11,12 @@ public sealed record RecordForwardingResultResult(string Domain, string EventId)
 /// Adds one domain's outcome to the job (<c>completed</c> or <c>failed</c> with its reason) and publishes
 /// <c>domain.forwarding_updated</c> or <c>domain.forwarding_failed</c>.
 /// </summary>
-/// <remarks>Idempotent: a domain already in the job's lists is not added twice, and the event id derives from this invocation.</remarks>
+/// <remarks>Idempotent: a domain already in the job's lists is not added twice, and the event id derives from the job, the domain and the outcome.</remarks>
 public sealed class RecordForwardingResult(ForwardingJobStore jobs, IWebhookPublisher webhooks) : TaskActivity<RecordForwardingResultInput, RecordForwardingResultResult>
 {
     public override async Task<RecordForwardingResultResult> RunAsync(TaskActivityContext context, RecordForwardingResultInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var name = input.Domain.Domain;
         await jobs.UpdateAsync(input.Job.Environment, input.Job.PartnerId, input.Job.JobId, job =>
         {
@@ -31,9 +31,19 @@ public sealed class RecordForwardingResult(ForwardingJobStore jobs, IWebhookPubl
         }, ct);
         var type = input.Reason is null ? "domain.forwarding_updated" : "domain.forwarding_failed";
         var data = new ForwardingEventData(input.Domain.Id, name, input.Url, input.Job.JobId, input.Reason is null ? "updated" : "failed", input.Reason);
-        var eventId = await webhooks.PublishAsync(input.Job.Environment, input.Job.PartnerId, type, data, null, context.IdempotencyKey, ct);
+        // The business identity of the event: one outcome event per domain of the job.
+        var key = $"{input.Job.JobId}:{name}:{type}";
+        var eventId = await webhooks.PublishAsync(input.Job.Environment, input.Job.PartnerId, type, data, null, key, ct);
         return new RecordForwardingResultResult(name, eventId);
     }
+}
+
+/// <summary>Typed call of <see cref="RecordForwardingResult"/> from an orchestration.</summary>
+public static class RecordForwardingResultExtensions
+{
+    /// <summary>Schedules <see cref="RecordForwardingResult"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<RecordForwardingResultResult> RecordForwardingResultAsync(this TaskOrchestrationContext context, RecordForwardingResultInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<RecordForwardingResultResult>(nameof(RecordForwardingResult), input, options);
 }
 
 /// <summary>The payload of <c>domain.forwarding_updated</c> / <c>domain.forwarding_failed</c>.</summary>

@@ -1,8 +1,8 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Imports;
 
@@ -22,7 +22,7 @@ public sealed class CheckImportZones(ICloudflareClientFactory cloudflare, Domain
 {
     public override async Task<CheckImportZonesResult> RunAsync(TaskActivityContext context, CheckImportZonesInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var (env, partner) = (input.Import.Environment, input.Import.PartnerId);
         var client = cloudflare.Create(input.Import.Scope);
         var import = await imports.GetAsync(env, partner, input.Import.ImportId, ct) ?? throw new InvalidOperationException($"Import {input.Import.ImportId} does not exist.");
@@ -58,4 +58,12 @@ public sealed class CheckImportZones(ICloudflareClientFactory cloudflare, Domain
 
         return new CheckImportZonesResult(pending);
     }
+}
+
+/// <summary>Typed call of <see cref="CheckImportZones"/> from an orchestration.</summary>
+public static class CheckImportZonesExtensions
+{
+    /// <summary>Schedules <see cref="CheckImportZones"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<CheckImportZonesResult> CheckImportZonesAsync(this TaskOrchestrationContext context, CheckImportZonesInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<CheckImportZonesResult>(nameof(CheckImportZones), input, options);
 }

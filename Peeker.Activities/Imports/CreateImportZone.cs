@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Imports;
 
@@ -14,9 +14,17 @@ public sealed class CreateImportZone(ICloudflareClientFactory cloudflare, Domain
 {
     public override async Task<ImportZone> RunAsync(TaskActivityContext context, CreateImportZoneInput input)
     {
-        var zone = await cloudflare.Create(input.Import.Scope).CreateZoneAsync(input.Domain, context.CancellationToken);
+        var zone = await cloudflare.Create(input.Import.Scope).CreateZoneAsync(input.Domain, CancellationToken.None);
         await imports.UpdateAsync(input.Import.Environment, input.Import.PartnerId, input.Import.ImportId,
-            i => i.WithRow(input.Domain, r => r with { Nameservers = [.. zone.NameServers] }), context.CancellationToken);
+            i => i.WithRow(input.Domain, r => r with { Nameservers = [.. zone.NameServers] }), CancellationToken.None);
         return new ImportZone(input.Domain, zone.Id);
     }
+}
+
+/// <summary>Typed call of <see cref="CreateImportZone"/> from an orchestration.</summary>
+public static class CreateImportZoneExtensions
+{
+    /// <summary>Schedules <see cref="CreateImportZone"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<ImportZone> CreateImportZoneAsync(this TaskOrchestrationContext context, CreateImportZoneInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<ImportZone>(nameof(CreateImportZone), input, options);
 }

@@ -1,4 +1,4 @@
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Activities.Imports;
 
@@ -19,7 +19,15 @@ public sealed class FinishDomainImport(DomainImportStore imports, TimeProvider t
                 : r with { Status = ImportDomainStatus.Failed, Reason = input.Errored.Contains(r.Domain) ? ImportFailureReason.InternalError : input.PendingReason }).ToList();
             var status = rows.Any(r => r.Status == ImportDomainStatus.Completed) ? ImportStatus.Completed : ImportStatus.Failed;
             return i with { Domains = rows, NameserverGroups = DomainImport.GroupsOf(rows), Status = status, CompletedAt = i.CompletedAt ?? time.GetUtcNow() };
-        }, context.CancellationToken) ?? throw new InvalidOperationException($"Import {input.Import.ImportId} does not exist.");
+        }, CancellationToken.None) ?? throw new InvalidOperationException($"Import {input.Import.ImportId} does not exist.");
         return new FinishDomainImportResult(import.Status, import.Domains.Count(r => r.Status == ImportDomainStatus.Completed), import.Domains.Count(r => r.Status == ImportDomainStatus.Failed));
     }
+}
+
+/// <summary>Typed call of <see cref="FinishDomainImport"/> from an orchestration.</summary>
+public static class FinishDomainImportExtensions
+{
+    /// <summary>Schedules <see cref="FinishDomainImport"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<FinishDomainImportResult> FinishDomainImportAsync(this TaskOrchestrationContext context, FinishDomainImportInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<FinishDomainImportResult>(nameof(FinishDomainImport), input, options);
 }

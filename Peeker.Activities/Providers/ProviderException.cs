@@ -1,10 +1,12 @@
+using Peeker.Durable.Retries;
+
 namespace Peeker.Activities.Providers;
 
 /// <summary>
 /// A provider call that failed. <see cref="IsRetryable"/> tells the durable retry layer whether trying again later can
 /// help; <see cref="RetryAfter"/> carries the provider's own hint. Messages never contain credentials.
 /// </summary>
-public sealed class ProviderException : Exception, Peeker.Durable.IRetryClassified
+public sealed class ProviderException : Exception, IRetryClassified
 {
     public ProviderException()
         : this(ProviderNames.Unknown, "unknown", "Provider call failed.", isRetryable: false)

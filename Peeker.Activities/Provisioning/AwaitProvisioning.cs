@@ -1,5 +1,5 @@
-using Peeker.Durable;
-using Peeker.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -17,7 +17,7 @@ public sealed class AwaitProvisioning(DurableTaskClient client) : TaskActivity<A
 {
     public override async Task<AwaitProvisioningResult> RunAsync(TaskActivityContext context, AwaitProvisioningInput input)
     {
-        var instance = await client.GetInstanceAsync(input.Order.OrderId, cancellationToken: context.CancellationToken);
+        var instance = await client.GetInstanceAsync(input.Order.OrderId, getInputsAndOutputs: false, CancellationToken.None);
         if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
         {
             throw new NotReadyYetException($"Provisioning of {input.Order.OrderId} is still {instance.RuntimeStatus}.");
@@ -25,4 +25,12 @@ public sealed class AwaitProvisioning(DurableTaskClient client) : TaskActivity<A
 
         return new AwaitProvisioningResult(instance?.RuntimeStatus.ToString());
     }
+}
+
+/// <summary>Typed call of <see cref="AwaitProvisioning"/> from an orchestration.</summary>
+public static class AwaitProvisioningExtensions
+{
+    /// <summary>Schedules <see cref="AwaitProvisioning"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<AwaitProvisioningResult> AwaitProvisioningAsync(this TaskOrchestrationContext context, AwaitProvisioningInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<AwaitProvisioningResult>(nameof(AwaitProvisioning), input, options);
 }

@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Registrar;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -24,7 +24,15 @@ public sealed class BuyDomain(IRegistrarClientFactory registrars) : TaskActivity
 
         var registrar = registrars.Create(input.Order.Scope);
         var contact = new RegistrantContact("Domain", "Admin", "1 Main Street", "Austin", "TX", "78701", "US", "+1.5125550100", "domains@peeker.example");
-        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact), context.CancellationToken);
+        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact), CancellationToken.None);
         return new BuyDomainResult(input.Domain, result.Status != RegistrationStatus.Unavailable, result.Status.ToString(), result.Reason);
     }
+}
+
+/// <summary>Typed call of <see cref="BuyDomain"/> from an orchestration.</summary>
+public static class BuyDomainExtensions
+{
+    /// <summary>Schedules <see cref="BuyDomain"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<BuyDomainResult> BuyDomainAsync(this TaskOrchestrationContext context, BuyDomainInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<BuyDomainResult>(nameof(BuyDomain), input, options);
 }

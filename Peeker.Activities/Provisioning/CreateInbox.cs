@@ -1,8 +1,8 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -34,7 +34,7 @@ public sealed class CreateInbox(
 
     public override async Task<CreateInboxResult> RunAsync(TaskActivityContext context, CreateInboxInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var inbox = input.Inbox;
         var email = $"{inbox.LocalPart}@{input.Domain}";
         var display = $"{inbox.FirstName} {inbox.LastName}".Trim();
@@ -87,4 +87,12 @@ public sealed class CreateInbox(
 
         return (await response.Content.ReadAsByteArrayAsync(ct), mime);
     }
+}
+
+/// <summary>Typed call of <see cref="CreateInbox"/> from an orchestration.</summary>
+public static class CreateInboxExtensions
+{
+    /// <summary>Schedules <see cref="CreateInbox"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<CreateInboxResult> CreateInboxAsync(this TaskOrchestrationContext context, CreateInboxInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<CreateInboxResult>(nameof(CreateInbox), input, options);
 }

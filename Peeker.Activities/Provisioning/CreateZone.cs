@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -13,7 +13,15 @@ public sealed class CreateZone(ICloudflareClientFactory cloudflare) : TaskActivi
 {
     public override async Task<CreateZoneResult> RunAsync(TaskActivityContext context, CreateZoneInput input)
     {
-        var zone = await cloudflare.Create(input.Order.Scope).CreateZoneAsync(input.Domain, context.CancellationToken);
+        var zone = await cloudflare.Create(input.Order.Scope).CreateZoneAsync(input.Domain, CancellationToken.None);
         return new CreateZoneResult(zone.Id, zone.NameServers);
     }
+}
+
+/// <summary>Typed call of <see cref="CreateZone"/> from an orchestration.</summary>
+public static class CreateZoneExtensions
+{
+    /// <summary>Schedules <see cref="CreateZone"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<CreateZoneResult> CreateZoneAsync(this TaskOrchestrationContext context, CreateZoneInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), input, options);
 }

@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -21,7 +21,7 @@ public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicroso
 {
     public override async Task<DeleteInboxesResult> RunAsync(TaskActivityContext context, DeleteInboxesInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var domain = input.Domain;
         var addresses = domain.Inboxes.Select(i => $"{i.LocalPart}@{domain.Domain}").ToList();
         var deleted = 0;
@@ -51,4 +51,12 @@ public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicroso
         await client.RemoveDomainAsync(tenant, domain.Domain, ct);
         return new DeleteInboxesResult(domain.Domain, deleted);
     }
+}
+
+/// <summary>Typed call of <see cref="DeleteInboxes"/> from an orchestration.</summary>
+public static class DeleteInboxesExtensions
+{
+    /// <summary>Schedules <see cref="DeleteInboxes"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<DeleteInboxesResult> DeleteInboxesAsync(this TaskOrchestrationContext context, DeleteInboxesInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<DeleteInboxesResult>(nameof(DeleteInboxes), input, options);
 }

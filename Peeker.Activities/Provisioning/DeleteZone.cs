@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -14,12 +14,20 @@ public sealed class DeleteZone(ICloudflareClientFactory cloudflare) : TaskActivi
     public override async Task<DeleteZoneResult> RunAsync(TaskActivityContext context, DeleteZoneInput input)
     {
         var client = cloudflare.Create(input.Order.Scope);
-        if (await client.FindZoneAsync(input.Domain, context.CancellationToken) is not { } zone)
+        if (await client.FindZoneAsync(input.Domain, CancellationToken.None) is not { } zone)
         {
             return new DeleteZoneResult(input.Domain, false);
         }
 
-        await client.DeleteZoneAsync(zone.Id, context.CancellationToken);
+        await client.DeleteZoneAsync(zone.Id, CancellationToken.None);
         return new DeleteZoneResult(input.Domain, true);
     }
+}
+
+/// <summary>Typed call of <see cref="DeleteZone"/> from an orchestration.</summary>
+public static class DeleteZoneExtensions
+{
+    /// <summary>Schedules <see cref="DeleteZone"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<DeleteZoneResult> DeleteZoneAsync(this TaskOrchestrationContext context, DeleteZoneInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), input, options);
 }

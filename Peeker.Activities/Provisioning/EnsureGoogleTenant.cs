@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Google;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -16,8 +16,16 @@ public sealed class EnsureGoogleTenant(IGoogleWorkspaceClientFactory google) : T
         var client = google.Create(input.Order.Scope);
         var customer = await client.CreateCustomerAsync(
             new GoogleCustomerInput(input.PrimaryDomain, input.CustomerEmail, "Peeker Provisioning", input.Order.OrderId, "1 Main Street", "Austin", "TX", "78701", "US"),
-            context.CancellationToken);
-        await client.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", Math.Max(1, input.Licenses), context.CancellationToken);
+            CancellationToken.None);
+        await client.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", Math.Max(1, input.Licenses), CancellationToken.None);
         return new EnsureTenantResult(customer.CustomerId, null, null);
     }
+}
+
+/// <summary>Typed call of <see cref="EnsureGoogleTenant"/> from an orchestration.</summary>
+public static class EnsureGoogleTenantExtensions
+{
+    /// <summary>Schedules <see cref="EnsureGoogleTenant"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<EnsureTenantResult> EnsureGoogleTenantAsync(this TaskOrchestrationContext context, EnsureTenantInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<EnsureTenantResult>(nameof(EnsureGoogleTenant), input, options);
 }

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -22,7 +22,7 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
 {
     public override async Task<LoadOrderPlanResult> RunAsync(TaskActivityContext context, LoadOrderPlanInput input)
     {
-        var order = await orders.GetByIdAsync(input.Environment, input.OrderId, context.CancellationToken)
+        var order = await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
         var personas = order.Personas.Select(p => (p.FirstName, p.LastName)).ToList();
         var domains = order.Domains.Select(d =>
@@ -43,4 +43,12 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
     }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
+
+/// <summary>Typed call of <see cref="LoadOrderPlan"/> from an orchestration.</summary>
+public static class LoadOrderPlanExtensions
+{
+    /// <summary>Schedules <see cref="LoadOrderPlan"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<LoadOrderPlanResult> LoadOrderPlanAsync(this TaskOrchestrationContext context, LoadOrderPlanInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), input, options);
 }

@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -10,23 +10,34 @@ public sealed record MarkDomainConnectedResult(string Domain, string EventId);
 
 /// <summary>Marks the order's domain connected (with its inbox addresses) and publishes <c>domain.connected</c>.</summary>
 /// <remarks>
-/// Idempotent: the status write is absolute and the event id derives from this invocation, so a rerun publishes once.
+/// Idempotent: the status write is absolute and the event id derives from the order and the domain, so a retried or
+/// redelivered call publishes once.
 /// A domain whose cancellation was accepted meanwhile keeps its cancellation status.
 /// </remarks>
 public sealed class MarkDomainConnected(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
 {
     public override async Task<MarkDomainConnectedResult> RunAsync(TaskActivityContext context, MarkDomainConnectedInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => o with
         {
             Domains = [.. o.Domains.Select(d => d.Id != input.DomainId ? d
                 : d with { Status = OrderStatus.IsCancelling(d.Status) ? d.Status : "connected", Inboxes = input.Inboxes })],
         }, ct);
         var data = new DomainConnectedData(input.DomainId, input.Domain, input.Order.OrderId, input.Provider.ToString().ToLowerInvariant(), input.ForwardingUrl, "connected", input.Inboxes);
-        var eventId = await webhooks.PublishAsync(input.Order.Environment, input.Order.PartnerId, "domain.connected", data, input.Order.OrderId, context.IdempotencyKey, ct);
+        // The business identity of the event: one domain.connected per domain of the order.
+        var key = $"{input.Order.OrderId}:{input.Domain}:domain.connected";
+        var eventId = await webhooks.PublishAsync(input.Order.Environment, input.Order.PartnerId, "domain.connected", data, input.Order.OrderId, key, ct);
         return new MarkDomainConnectedResult(input.Domain, eventId);
     }
+}
+
+/// <summary>Typed call of <see cref="MarkDomainConnected"/> from an orchestration.</summary>
+public static class MarkDomainConnectedExtensions
+{
+    /// <summary>Schedules <see cref="MarkDomainConnected"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<MarkDomainConnectedResult> MarkDomainConnectedAsync(this TaskOrchestrationContext context, MarkDomainConnectedInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<MarkDomainConnectedResult>(nameof(MarkDomainConnected), input, options);
 }
 
 /// <summary>The <c>domain.connected</c> payload: the domain resource with its inboxes.</summary>

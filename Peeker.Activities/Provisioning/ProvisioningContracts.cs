@@ -1,5 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
+using Peeker.Durable.Retries;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -33,24 +34,24 @@ public sealed record PlannedDomain(
 public static class ProvisioningRetries
 {
     /// <summary>Our own tables: a few quick tries.</summary>
-    public static TaskOptions Storage { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(30)));
+    public static TaskOptions Storage { get; } = DurableRetry.Options(5, TimeSpan.FromSeconds(1), 2, TimeSpan.FromSeconds(30));
 
     /// <summary>Provider calls: six tries over about five minutes; permanent provider errors are not retried.</summary>
-    public static TaskOptions Provider { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(6, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2)));
+    public static TaskOptions Provider { get; } = DurableRetry.Options(6, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
 
     /// <summary>Waiting for DNS and verification: polls within <paramref name="timeout"/> (a day by default), backing off to every 15 minutes.</summary>
-    public static TaskOptions Propagation(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
-        new RetryPolicy(60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(24)));
+    public static TaskOptions Propagation(TimeSpan timeout) => DurableRetry.Options(
+        60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(24));
 
     /// <summary>An import waiting for the customer's nameserver switch: polls back off to every 15 minutes, within <paramref name="timeout"/>.</summary>
-    public static TaskOptions Nameservers(TimeSpan timeout) => TaskOptions.FromRetryPolicy(
-        new RetryPolicy(1000, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(72)));
+    public static TaskOptions Nameservers(TimeSpan timeout) => DurableRetry.Options(
+        1000, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(15), timeout > TimeSpan.Zero ? timeout : TimeSpan.FromHours(72));
 
     /// <summary>A cancellation waiting for provisioning to stop running: polls back off to every 15 minutes, for up to two days.</summary>
-    public static TaskOptions ProvisioningSettled { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2)));
+    public static TaskOptions ProvisioningSettled { get; } = DurableRetry.Options(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2));
 
     /// <summary>Smartlead (60 requests/minute): waits long enough for its window to pass.</summary>
-    public static TaskOptions Sequencer { get; } = TaskOptions.FromRetryPolicy(new RetryPolicy(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5)));
+    public static TaskOptions Sequencer { get; } = DurableRetry.Options(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
 }
 
 /// <summary>Thrown by polling activities while the awaited state is not reached yet; always retryable.</summary>

@@ -1,12 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.DurableTask;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
-public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason);
+/// <summary>
+/// The event to publish. <see cref="DomainIds"/> names the domains of a partial cancellation (null for events about
+/// the whole order): an order can have several partial cancellations, each with its own events.
+/// </summary>
+public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason, IReadOnlyList<string>? DomainIds = null);
 
 public sealed record PublishOrderEventResult(string EventId, string Status);
 
@@ -15,14 +19,15 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 /// failed) and publishes the event with the full order as data.
 /// </summary>
 /// <remarks>
-/// Idempotent: the status write is absolute and the event id derives from this invocation. An order whose
+/// Idempotent: the status write is absolute and the event id derives from the event's business identity (order, type
+/// and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
 /// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
 /// </remarks>
 public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
 {
     public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var status = input.Type switch
         {
             "order.completed" => OrderStatus.Completed,
@@ -40,7 +45,19 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             data["failure"] = new JsonObject { ["step"] = input.FailedStep, ["reason"] = input.Reason };
         }
 
-        var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, context.IdempotencyKey, ct);
+        // The business identity of the event: the order, the type and the domains a partial cancellation is about.
+        var key = input.DomainIds is { } ids
+            ? $"{input.Order.OrderId}:{input.Type}:{string.Join(',', ids.Order(StringComparer.Ordinal))}"
+            : $"{input.Order.OrderId}:{input.Type}";
+        var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, key, ct);
         return new PublishOrderEventResult(eventId, order.Status);
     }
+}
+
+/// <summary>Typed call of <see cref="PublishOrderEvent"/> from an orchestration.</summary>
+public static class PublishOrderEventExtensions
+{
+    /// <summary>Schedules <see cref="PublishOrderEvent"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<PublishOrderEventResult> PublishOrderEventAsync(this TaskOrchestrationContext context, PublishOrderEventInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), input, options);
 }

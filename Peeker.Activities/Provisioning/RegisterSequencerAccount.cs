@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Smartlead;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -23,7 +23,7 @@ public sealed class RegisterSequencerAccount(
 {
     public override async Task<RegisterSequencerAccountResult> RunAsync(TaskActivityContext context, RegisterSequencerAccountInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var login = await credentials.GetAsync(input.Order.Environment, input.Order.OrderId, ct);
         var client = smartlead.Create(input.Order.Scope);
         var warmup = new SmartleadWarmup();
@@ -50,4 +50,12 @@ public sealed class RegisterSequencerAccount(
 
         return new RegisterSequencerAccountResult(input.Email, saved.Id);
     }
+}
+
+/// <summary>Typed call of <see cref="RegisterSequencerAccount"/> from an orchestration.</summary>
+public static class RegisterSequencerAccountExtensions
+{
+    /// <summary>Schedules <see cref="RegisterSequencerAccount"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<RegisterSequencerAccountResult> RegisterSequencerAccountAsync(this TaskOrchestrationContext context, RegisterSequencerAccountInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), input, options);
 }

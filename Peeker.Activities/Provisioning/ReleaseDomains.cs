@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -17,7 +17,7 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
 {
     public override async Task<ReleaseDomainsResult> RunAsync(TaskActivityContext context, ReleaseDomainsInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var env = input.Order.Environment;
         var ids = input.DomainIds.ToHashSet(StringComparer.Ordinal);
         var updated = await orders.UpdateAsync(env, input.Order.OrderId, o =>
@@ -37,4 +37,12 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         await domains.ReleaseAsync(env, updated.Id, names, ct);
         return new ReleaseDomainsResult(names.Count, updated.Status == OrderStatus.Cancelled);
     }
+}
+
+/// <summary>Typed call of <see cref="ReleaseDomains"/> from an orchestration.</summary>
+public static class ReleaseDomainsExtensions
+{
+    /// <summary>Schedules <see cref="ReleaseDomains"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<ReleaseDomainsResult> ReleaseDomainsAsync(this TaskOrchestrationContext context, ReleaseDomainsInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<ReleaseDomainsResult>(nameof(ReleaseDomains), input, options);
 }

@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -26,7 +26,7 @@ public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicros
 {
     public override async Task<RevokeLicensesResult> RunAsync(TaskActivityContext context, RevokeLicensesInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var cancelled = 0;
         if (input.GoogleDomains.Count > 0)
         {
@@ -64,4 +64,12 @@ public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicros
 
         return new RevokeLicensesResult(cancelled, assigned);
     }
+}
+
+/// <summary>Typed call of <see cref="RevokeLicenses"/> from an orchestration.</summary>
+public static class RevokeLicensesExtensions
+{
+    /// <summary>Schedules <see cref="RevokeLicenses"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<RevokeLicensesResult> RevokeLicensesAsync(this TaskOrchestrationContext context, RevokeLicensesInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<RevokeLicensesResult>(nameof(RevokeLicenses), input, options);
 }

@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -13,7 +13,15 @@ public sealed class SetForwarding(ICloudflareClientFactory cloudflare) : TaskAct
 {
     public override async Task<SetForwardingResult> RunAsync(TaskActivityContext context, SetForwardingInput input)
     {
-        await cloudflare.Create(input.Order.Scope).SetForwardingAsync(input.ZoneId, input.Domain, input.Url, 301, context.CancellationToken);
+        await cloudflare.Create(input.Order.Scope).SetForwardingAsync(input.ZoneId, input.Domain, input.Url, 301, CancellationToken.None);
         return new SetForwardingResult(input.Domain, input.Url);
     }
+}
+
+/// <summary>Typed call of <see cref="SetForwarding"/> from an orchestration.</summary>
+public static class SetForwardingExtensions
+{
+    /// <summary>Schedules <see cref="SetForwarding"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<SetForwardingResult> SetForwardingAsync(this TaskOrchestrationContext context, SetForwardingInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<SetForwardingResult>(nameof(SetForwarding), input, options);
 }

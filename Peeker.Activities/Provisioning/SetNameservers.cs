@@ -1,5 +1,5 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Registrar;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -17,12 +17,20 @@ public sealed class SetNameservers(IRegistrarClientFactory registrars) : TaskAct
     public override async Task<SetNameserversResult> RunAsync(TaskActivityContext context, SetNameserversInput input)
     {
         var registrar = registrars.Create(input.Order.Scope);
-        if (await registrar.GetDomainInfoAsync(input.Domain, context.CancellationToken) is null)
+        if (await registrar.GetDomainInfoAsync(input.Domain, CancellationToken.None) is null)
         {
             return new SetNameserversResult(input.Domain, []);
         }
 
-        await registrar.SetNameserversAsync(input.Domain, input.Nameservers, context.CancellationToken);
+        await registrar.SetNameserversAsync(input.Domain, input.Nameservers, CancellationToken.None);
         return new SetNameserversResult(input.Domain, input.Nameservers);
     }
+}
+
+/// <summary>Typed call of <see cref="SetNameservers"/> from an orchestration.</summary>
+public static class SetNameserversExtensions
+{
+    /// <summary>Schedules <see cref="SetNameservers"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<SetNameserversResult> SetNameserversAsync(this TaskOrchestrationContext context, SetNameserversInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), input, options);
 }

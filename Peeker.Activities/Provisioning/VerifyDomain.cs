@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -22,7 +22,7 @@ public sealed class VerifyDomain(
 {
     public override async Task<VerifyDomainResult> RunAsync(TaskActivityContext context, VerifyDomainInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         if (input.Provider == MailProvider.Google)
         {
             if (!await google.Create(input.Order.Scope).VerifyDomainAsync(input.Domain, ct))
@@ -56,4 +56,12 @@ public sealed class VerifyDomain(
 
         return new VerifyDomainResult(input.Domain, true);
     }
+}
+
+/// <summary>Typed call of <see cref="VerifyDomain"/> from an orchestration.</summary>
+public static class VerifyDomainExtensions
+{
+    /// <summary>Schedules <see cref="VerifyDomain"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<VerifyDomainResult> VerifyDomainAsync(this TaskOrchestrationContext context, VerifyDomainInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), input, options);
 }

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -25,7 +25,7 @@ public sealed class WriteDnsRecords(
 {
     public override async Task<WriteDnsRecordsResult> RunAsync(TaskActivityContext context, WriteDnsRecordsInput input)
     {
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var records = new List<DnsRecordInput>();
         if (input.Provider == MailProvider.Google)
         {
@@ -66,4 +66,12 @@ public sealed class WriteDnsRecords(
             _ => new DnsRecordInput("TXT", name, r.Text ?? string.Empty),
         };
     }
+}
+
+/// <summary>Typed call of <see cref="WriteDnsRecords"/> from an orchestration.</summary>
+public static class WriteDnsRecordsExtensions
+{
+    /// <summary>Schedules <see cref="WriteDnsRecords"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<WriteDnsRecordsResult> WriteDnsRecordsAsync(this TaskOrchestrationContext context, WriteDnsRecordsInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), input, options);
 }

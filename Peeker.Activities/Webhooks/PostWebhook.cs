@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Globalization;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
 
 namespace Peeker.Activities.Webhooks;
 
@@ -57,7 +57,7 @@ public sealed class PostWebhook(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var webhookEvent = await events.GetAsync(input.Environment, input.PartnerId, input.EventId, ct);
         if (webhookEvent is null)
         {
@@ -158,4 +158,12 @@ public sealed class PostWebhook(
         var delay = header?.Delta ?? (header?.Date is { } date ? date - now : null);
         return delay is { } d && d > TimeSpan.Zero ? (int)Math.Ceiling(Math.Min(d.TotalSeconds, TimeSpan.FromDays(1).TotalSeconds)) : null;
     }
+}
+
+/// <summary>Typed call of <see cref="PostWebhook"/> from an orchestration.</summary>
+public static class PostWebhookExtensions
+{
+    /// <summary>Schedules <see cref="PostWebhook"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
+    public static Task<PostWebhookResult> PostWebhookAsync(this TaskOrchestrationContext context, PostWebhookInput input, TaskOptions? options = null) =>
+        context.CallActivityAsync<PostWebhookResult>(nameof(PostWebhook), input, options);
 }

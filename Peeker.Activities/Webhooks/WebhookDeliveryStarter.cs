@@ -1,6 +1,7 @@
+using DurableTask.Core.Exceptions;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Peeker.Durable;
-using Peeker.Durable.Client;
 
 namespace Peeker.Activities.Webhooks;
 
@@ -10,33 +11,30 @@ namespace Peeker.Activities.Webhooks;
 /// </summary>
 public sealed class WebhookDeliveryStarter(IServiceProvider services)
 {
+    // Every status: an instance of the event in any state, finished ones included, already carries its delivery.
+    private static readonly IReadOnlyList<string> AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
+
     private DurableTaskClient Client => services.GetService<DurableTaskClient>()
-        ?? throw new InvalidOperationException("Webhook delivery needs the durable engine: call AddPeekerDurable(registry => registry.AddWebhookTasks()).");
+        ?? throw new InvalidOperationException("Webhook delivery needs the durable engine: call AddPeekerDurable(configuration, registry => registry.AddWebhookTasks()).");
 
     /// <summary>True when the host runs the durable engine (its client is registered).</summary>
     public bool IsAvailable => services.GetService<DurableTaskClient>() is not null;
 
     /// <summary>
     /// Starts delivery of <paramref name="input"/>'s event. With <paramref name="onlyIfNew"/>, does nothing when an
-    /// instance with that id exists in any state (publishing twice delivers once).
+    /// instance with that id exists in any state (publishing twice delivers once); without it, only a pending, running
+    /// or suspended instance stops the start (a redelivery replaces a finished one).
     /// </summary>
     public async Task StartIfAbsentAsync(DeliverWebhookInput input, bool onlyIfNew, CancellationToken cancellationToken)
     {
-        // A Pending instance may be one whose start message was lost in a crash: scheduling it again lets the backend
-        // resend its start (dropped as a duplicate when the first one is still queued).
-        if (onlyIfNew && await Client.GetInstanceAsync(input.EventId, false, cancellationToken) is { RuntimeStatus: not OrchestrationRuntimeStatus.Pending })
-        {
-            return;
-        }
-
+        var options = new StartOrchestrationOptions(input.EventId) { DedupeStatuses = onlyIfNew ? AnyStatus : null };
         try
         {
-            await Client.ScheduleNewOrchestrationInstanceAsync(
-                WebhookTaskNames.DeliverWebhook, input, new StartOrchestrationOptions(input.EventId), cancellationToken);
+            await Client.ScheduleNewOrchestrationInstanceAsync(WebhookTaskNames.DeliverWebhook, input, options, cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {
-            // Already delivering: that instance carries the event.
+            // Already delivering (or delivered): that instance carries the event.
         }
     }
 

@@ -10,9 +10,10 @@ public interface IWebhookPublisher
 {
     /// <summary>
     /// Stores the event in the outbox and starts its <c>DeliverWebhook</c> orchestration (instance id = event id).
-    /// With an <paramref name="idempotencyKey"/> (for example <see cref="Peeker.Durable.TaskActivityContext.IdempotencyKey"/>)
-    /// publishing again returns the same event id and delivers once. <paramref name="data"/> is the resource itself
-    /// and is serialized in snake_case.
+    /// With an <paramref name="idempotencyKey"/> publishing again returns the same event id and delivers once. Build the
+    /// key from the event's business identity (for example <c>{orderId}:{eventType}</c>), never from engine ids: a
+    /// durable retry runs the activity as a new task. <paramref name="data"/> is the resource itself and is serialized
+    /// in snake_case.
     /// </summary>
     Task<string> PublishAsync(
         PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,

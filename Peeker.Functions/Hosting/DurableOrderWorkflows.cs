@@ -4,15 +4,16 @@ using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
-using Peeker.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Peeker.Functions.Orchestrations;
 
 namespace Peeker.Functions.Hosting;
 
 /// <summary>
 /// Starts the order orchestrations for the Partner API. Starting is idempotent: the instance id is the order id
-/// (or derived from the cancellation request), and a start of a running id is treated as already done.
+/// (or derived from the cancellation request), and a start of an id that exists in any state is treated as already
+/// done (a retried request never restarts a finished order).
 /// </summary>
 public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWorkflows
 {
@@ -36,13 +37,16 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWork
     public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) =>
         StartOnceAsync(nameof(ForwardingJobOrchestrator), new ForwardingJobRef(jobId, env, partnerId), jobId, cancellationToken);
 
+    private static readonly IReadOnlyList<string> AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
+
     private async Task StartOnceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
     {
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyStatus }, cancellationToken);
         }
-        catch (OrchestrationAlreadyExistsException)
+        catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {
             // A retried request: the orchestration already runs.
         }

@@ -1,6 +1,6 @@
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -27,10 +27,10 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
 {
     public override async Task<CancelOrderResult> RunAsync(TaskOrchestrationContext context, CancelOrderInput input)
     {
-        var plan = await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
+        var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
         var domains = plan.Domains.Where(d => input.DomainIds is null || input.DomainIds.Contains(d.DomainId)).ToList();
-        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.cancel_scheduled", null, null), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, input.DomainIds), ProvisioningRetries.Storage);
 
         if (input.CancelsAt > context.CurrentUtcDateTime)
         {
@@ -38,10 +38,10 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         }
 
         // Undo never races provisioning: wait until the order's ProvisionOrder is no longer running.
-        await context.CallActivityAsync<AwaitProvisioningResult>(nameof(AwaitProvisioning), new AwaitProvisioningInput(order), ProvisioningRetries.ProvisioningSettled);
+        await context.AwaitProvisioningAsync(new AwaitProvisioningInput(order), ProvisioningRetries.ProvisioningSettled);
 
         // The tenant is read again after the wait: provisioning may have created it after the cancellation was accepted.
-        var tenant = (await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage))
+        var tenant = (await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage))
             .MicrosoftTenantId;
         foreach (var batch in domains.Chunk(Math.Max(1, plan.MaxParallelDomains)))
         {
@@ -52,18 +52,17 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         var microsoftTenant = domains.Any(d => d.Provider == MailProvider.Microsoft) ? tenant : null;
         if (googleDomains.Count > 0 || microsoftTenant is not null)
         {
-            await context.CallActivityAsync<RevokeLicensesResult>(nameof(RevokeLicenses), new RevokeLicensesInput(order, googleDomains, microsoftTenant), ProvisioningRetries.Provider);
+            await context.RevokeLicensesAsync(new RevokeLicensesInput(order, googleDomains, microsoftTenant), ProvisioningRetries.Provider);
         }
 
-        var released = await context.CallActivityAsync<ReleaseDomainsResult>(
-            nameof(ReleaseDomains), new ReleaseDomainsInput(order, [.. domains.Select(d => d.DomainId)]), ProvisioningRetries.Storage);
-        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.cancelled", null, null), ProvisioningRetries.Storage);
+        var released = await context.ReleaseDomainsAsync(new ReleaseDomainsInput(order, [.. domains.Select(d => d.DomainId)]), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.cancelled", null, null, input.DomainIds), ProvisioningRetries.Storage);
         return new CancelOrderResult(input.OrderId, [.. domains.Select(d => d.Domain)], released.WholeOrder);
     }
 
     private static async Task UndoDomainAsync(TaskOrchestrationContext context, OrderRef order, PlannedDomain domain, string? microsoftTenant)
     {
-        await context.CallActivityAsync<DeleteInboxesResult>(nameof(DeleteInboxes), new DeleteInboxesInput(order, domain, microsoftTenant), ProvisioningRetries.Provider);
-        await context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), new DeleteZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
+        await context.DeleteInboxesAsync(new DeleteInboxesInput(order, domain, microsoftTenant), ProvisioningRetries.Provider);
+        await context.DeleteZoneAsync(new DeleteZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
     }
 }

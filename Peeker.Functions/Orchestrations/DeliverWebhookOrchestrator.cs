@@ -1,5 +1,6 @@
 using Peeker.Activities.Webhooks;
-using Peeker.Durable;
+using Microsoft.DurableTask;
+using Peeker.Durable.Retries;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -49,7 +50,7 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
     public static readonly TimeSpan EndpointWindow = TimeSpan.FromHours(24);
 
     /// <summary>Storage faults inside the activity (not HTTP failures, which are outcomes) are retried briefly.</summary>
-    private static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(10), 2.0));
+    private static readonly TaskOptions ActivityRetry = DurableRetry.Options(3, TimeSpan.FromSeconds(10), 2.0);
 
     /// <inheritdoc />
     public override async Task<DeliverWebhookResult> RunAsync(TaskOrchestrationContext context, DeliverWebhookInput input)
@@ -81,9 +82,7 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
             }
 
             made++;
-            var result = await context.CallActivityAsync<PostWebhookResult>(
-                nameof(PostWebhook),
-                new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, made, slot == Schedule.Count),
+            var result = await context.PostWebhookAsync(new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, made, slot == Schedule.Count),
                 ActivityRetry);
             switch (result.Outcome)
             {

@@ -1,6 +1,6 @@
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -26,15 +26,14 @@ public sealed class ForwardingJobOrchestrator : TaskOrchestrator<ForwardingJobRe
 
     public override async Task<ForwardingJobOutcome> RunAsync(TaskOrchestrationContext context, ForwardingJobRef input)
     {
-        var job = await context.CallActivityAsync<LoadForwardingJobResult>(nameof(LoadForwardingJob), input, ProvisioningRetries.Storage);
-        var target = await context.CallActivityAsync<CheckForwardingTargetResult>(
-            nameof(CheckForwardingTarget), new CheckForwardingTargetInput(input, job.ForwardingUrl, [.. job.Domains.Select(d => d.Domain)]), ProvisioningRetries.Provider);
+        var job = await context.LoadForwardingJobAsync(input, ProvisioningRetries.Storage);
+        var target = await context.CheckForwardingTargetAsync(new CheckForwardingTargetInput(input, job.ForwardingUrl, [.. job.Domains.Select(d => d.Domain)]), ProvisioningRetries.Provider);
         foreach (var batch in job.Domains.Chunk(Parallelism))
         {
             await Task.WhenAll(batch.Select(d => ChangeAsync(context, input, d, job.ForwardingUrl, target.Reason)));
         }
 
-        var done = await context.CallActivityAsync<FinishForwardingJobResult>(nameof(FinishForwardingJob), input, ProvisioningRetries.Storage);
+        var done = await context.FinishForwardingJobAsync(input, ProvisioningRetries.Storage);
         return new ForwardingJobOutcome(input.JobId, done.Status, done.CompletedCount, done.FailedCount);
     }
 
@@ -45,7 +44,7 @@ public sealed class ForwardingJobOrchestrator : TaskOrchestrator<ForwardingJobRe
         {
             try
             {
-                reason = (await context.CallActivityAsync<ApplyForwardingResult>(nameof(ApplyForwarding), new ApplyForwardingInput(job, domain, url), ProvisioningRetries.Provider)).Reason;
+                reason = (await context.ApplyForwardingAsync(new ApplyForwardingInput(job, domain, url), ProvisioningRetries.Provider)).Reason;
             }
             catch (TaskFailedException)
             {
@@ -53,7 +52,6 @@ public sealed class ForwardingJobOrchestrator : TaskOrchestrator<ForwardingJobRe
             }
         }
 
-        await context.CallActivityAsync<RecordForwardingResultResult>(
-            nameof(RecordForwardingResult), new RecordForwardingResultInput(job, domain, url, reason), ProvisioningRetries.Storage);
+        await context.RecordForwardingResultAsync(new RecordForwardingResultInput(job, domain, url, reason), ProvisioningRetries.Storage);
     }
 }

@@ -1,6 +1,6 @@
 using Peeker.Activities.Imports;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -21,7 +21,7 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
 
     public override async Task<ImportDomainsOutcome> RunAsync(TaskOrchestrationContext context, ImportRef input)
     {
-        var load = await context.CallActivityAsync<LoadDomainImportResult>(nameof(LoadDomainImport), input, ProvisioningRetries.Storage);
+        var load = await context.LoadDomainImportAsync(input, ProvisioningRetries.Storage);
         var zones = new List<ImportZone>();
         var errored = new List<string>();
         foreach (var batch in load.Pending.Chunk(Parallelism))
@@ -33,14 +33,13 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
 
         if (zones.Count > 0)
         {
-            var first = await context.CallActivityAsync<CheckImportZonesResult>(nameof(CheckImportZones), new CheckImportZonesInput(input, zones, false), ProvisioningRetries.Provider);
+            var first = await context.CheckImportZonesAsync(new CheckImportZonesInput(input, zones, false), ProvisioningRetries.Provider);
             if (first.Pending.Count > 0)
             {
-                await context.CallActivityAsync<PublishImportEventResult>(nameof(PublishImportEvent), new PublishImportEventInput(input, "domain_import.action_required"), ProvisioningRetries.Storage);
+                await context.PublishImportEventAsync(new PublishImportEventInput(input, "domain_import.action_required"), ProvisioningRetries.Storage);
                 try
                 {
-                    await context.CallActivityAsync<CheckImportZonesResult>(
-                        nameof(CheckImportZones), new CheckImportZonesInput(input, zones, true), ProvisioningRetries.Nameservers(load.NameserverTimeout));
+                    await context.CheckImportZonesAsync(new CheckImportZonesInput(input, zones, true), ProvisioningRetries.Nameservers(load.NameserverTimeout));
                 }
                 catch (TaskFailedException)
                 {
@@ -49,10 +48,9 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
             }
         }
 
-        var done = await context.CallActivityAsync<FinishDomainImportResult>(
-            nameof(FinishDomainImport), new FinishDomainImportInput(input, errored, ImportFailureReason.NameserversNotSwitched), ProvisioningRetries.Storage);
+        var done = await context.FinishDomainImportAsync(new FinishDomainImportInput(input, errored, ImportFailureReason.NameserversNotSwitched), ProvisioningRetries.Storage);
         var type = done.Status == ImportStatus.Completed ? "domain_import.completed" : "domain_import.failed";
-        await context.CallActivityAsync<PublishImportEventResult>(nameof(PublishImportEvent), new PublishImportEventInput(input, type), ProvisioningRetries.Storage);
+        await context.PublishImportEventAsync(new PublishImportEventInput(input, type), ProvisioningRetries.Storage);
         return new ImportDomainsOutcome(input.ImportId, done.Status, done.Completed, done.Failed);
     }
 
@@ -60,7 +58,7 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
     {
         try
         {
-            return await context.CallActivityAsync<ImportZone>(nameof(CreateImportZone), new CreateImportZoneInput(import, domain), ProvisioningRetries.Provider);
+            return await context.CreateImportZoneAsync(new CreateImportZoneInput(import, domain), ProvisioningRetries.Provider);
         }
         catch (TaskFailedException)
         {

@@ -1,5 +1,5 @@
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -16,8 +16,9 @@ public sealed record ProvisionDomainResult(string Domain, bool Connected, string
 /// </summary>
 /// <remarks>
 /// Every step is an idempotent activity with a named durable retry policy; waits are polling activities retried on
-/// durable timers (no sleeps). The purchase carries the idempotency key <c>{instanceId}:{taskId}</c> and checks before
-/// it buys, so a redelivered purchase never buys twice. A profile picture the provider cannot fetch opens a pending
+/// durable timers (no sleeps). The purchase is keyed by the order and the domain (never by
+/// engine task ids, which a durable retry changes) and checks before it buys, so a redelivered or retried purchase
+/// never buys twice. A profile picture the provider cannot fetch opens a pending
 /// action (<c>order.action_required</c>) and provisioning continues without it. No compensation here: cancellation is
 /// <see cref="CancelOrderOrchestrator"/>'s job.
 /// </remarks>
@@ -30,7 +31,7 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
         var step = "register";
         try
         {
-            var bought = await context.CallActivityAsync<BuyDomainResult>(nameof(BuyDomain), new BuyDomainInput(order, domain.Domain, domain.Owned), ProvisioningRetries.Provider);
+            var bought = await context.BuyDomainAsync(new BuyDomainInput(order, domain.Domain, domain.Owned), ProvisioningRetries.Provider);
             if (!bought.Owned)
             {
                 return Failed(domain, step, bought.Reason ?? "the registrar would not sell the domain");
@@ -40,51 +41,47 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
             if (domain.Provider == MailProvider.Google)
             {
                 step = "tenant";
-                var customer = await context.CallActivityAsync<EnsureTenantResult>(
-                    nameof(EnsureGoogleTenant), new EnsureTenantInput(order, domain.Domain, input.CustomerEmail, domain.Inboxes.Count), ProvisioningRetries.Provider);
+                var customer = await context.EnsureGoogleTenantAsync(new EnsureTenantInput(order, domain.Domain, input.CustomerEmail, domain.Inboxes.Count), ProvisioningRetries.Provider);
                 tenants = tenants with { GoogleCustomerId = customer.CustomerId };
             }
 
             step = "zone";
-            var zone = await context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), new CreateZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
+            var zone = await context.CreateZoneAsync(new CreateZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
 
             step = "nameservers";
-            await context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), new SetNameserversInput(order, domain.Domain, zone.Nameservers), ProvisioningRetries.Provider);
+            await context.SetNameserversAsync(new SetNameserversInput(order, domain.Domain, zone.Nameservers), ProvisioningRetries.Provider);
 
             step = "zone_active";
-            await context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation(input.PropagationTimeout));
+            await context.CheckZoneActiveAsync(new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation(input.PropagationTimeout));
 
             step = "dns";
-            await context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Provider);
+            await context.WriteDnsRecordsAsync(new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Provider);
 
             step = "verify";
-            await context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation(input.PropagationTimeout));
+            await context.VerifyDomainAsync(new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation(input.PropagationTimeout));
 
             step = "inboxes";
-            var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CallActivityAsync<CreateInboxResult>(
-                nameof(CreateInbox), new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, tenants), ProvisioningRetries.Provider)));
+            var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CreateInboxAsync(new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, tenants), ProvisioningRetries.Provider)));
             foreach (var inbox in created.Where(c => c.PictureProblem is not null))
             {
-                await context.CallActivityAsync<OpenPendingActionResult>(
-                    nameof(OpenPendingAction), new OpenPendingActionInput(order, domain.DomainId, domain.Domain, inbox.Email, inbox.PictureProblem!), ProvisioningRetries.Storage);
+                await context.OpenPendingActionAsync(new OpenPendingActionInput(order, domain.DomainId, domain.Domain, inbox.Email, inbox.PictureProblem!), ProvisioningRetries.Storage);
             }
 
             step = "sequencer";
             foreach (var inbox in created)
             {
-                await context.CallActivityAsync<RegisterSequencerAccountResult>(
-                    nameof(RegisterSequencerAccount), new RegisterSequencerAccountInput(order, domain.Provider, inbox.Email, inbox.DisplayName), ProvisioningRetries.Sequencer);
+                await context.RegisterSequencerAccountAsync(new RegisterSequencerAccountInput(order, domain.Provider, inbox.Email, inbox.DisplayName), ProvisioningRetries.Sequencer);
             }
 
             step = "forwarding";
             if (domain.ForwardingUrl is not null)
             {
-                await context.CallActivityAsync<SetForwardingResult>(nameof(SetForwarding), new SetForwardingInput(order, zone.ZoneId, domain.Domain, domain.ForwardingUrl), ProvisioningRetries.Provider);
+                await context.SetForwardingAsync(new SetForwardingInput(order, zone.ZoneId, domain.Domain, domain.ForwardingUrl), ProvisioningRetries.Provider);
             }
 
             step = "connected";
             var addresses = created.Select(c => c.Email).ToList();
-            await context.CallActivityAsync<MarkDomainConnectedResult>(nameof(MarkDomainConnected), new MarkDomainConnectedInput(order, domain.DomainId, domain.Domain, domain.Provider, domain.ForwardingUrl, addresses), ProvisioningRetries.Storage);
+            await context.MarkDomainConnectedAsync(new MarkDomainConnectedInput(order, domain.DomainId, domain.Domain, domain.Provider, domain.ForwardingUrl, addresses), ProvisioningRetries.Storage);
             return new ProvisionDomainResult(domain.Domain, true, null, null, addresses);
         }
         catch (TaskFailedException ex)

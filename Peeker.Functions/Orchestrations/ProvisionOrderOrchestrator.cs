@@ -1,6 +1,6 @@
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
+using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
@@ -16,8 +16,9 @@ public sealed record ProvisionOrderResult(string OrderId, string Status, int Dom
 /// per domain with bounded parallelism, and ends with <c>order.completed</c> (full order) or <c>order.failed</c>.
 /// </summary>
 /// <remarks>
-/// Side effects happen only in activities, each idempotent by its instance and task id; money-spending steps
-/// (licences here, domains in the child) use provider idempotency keys. Progress is the custom status
+/// Side effects happen only in activities, each idempotent by the business identity it acts on
+/// (order, domain, mailbox, event type); money-spending steps (licences here, domains in the child) send provider
+/// idempotency keys derived from the order. Progress is the custom status
 /// (<c>stage</c>, <c>domains_total</c>, <c>domains_connected</c>, <c>domains_failed</c>). No compensation: a failed
 /// order keeps what was bought for a retry or a cancellation.
 /// </remarks>
@@ -25,9 +26,9 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
 {
     public override async Task<ProvisionOrderResult> RunAsync(TaskOrchestrationContext context, ProvisionOrderInput input)
     {
-        var plan = await context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
+        var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
-        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.in_progress", null, null), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.in_progress", null, null), ProvisioningRetries.Storage);
 
         var progress = new Progress(plan.Domains.Count);
         context.SetCustomStatus(progress.Status("tenants"));
@@ -36,8 +37,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         {
             if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Microsoft) is { } firstMicrosoft)
             {
-                var microsoft = await context.CallActivityAsync<EnsureTenantResult>(
-                    nameof(EnsureMicrosoftTenant), new EnsureTenantInput(order, firstMicrosoft.Domain, plan.CustomerEmail, MicrosoftMailboxes(plan)), ProvisioningRetries.Provider);
+                var microsoft = await context.EnsureMicrosoftTenantAsync(new EnsureTenantInput(order, firstMicrosoft.Domain, plan.CustomerEmail, MicrosoftMailboxes(plan)), ProvisioningRetries.Provider);
                 tenants = tenants with { MicrosoftTenantId = microsoft.TenantId, MicrosoftInitialDomain = microsoft.InitialDomain };
             }
         }
@@ -62,7 +62,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
             running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
                 nameof(ProvisionDomainOrchestrator),
                 new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail, plan.PropagationTimeout),
-                new SubOrchestrationOptions($"{input.OrderId}:{domain.Domain}")));
+                new SubOrchestrationOptions(instanceId: $"{input.OrderId}:{domain.Domain}")));
         }
 
         foreach (var result in await Task.WhenAll(running))
@@ -76,7 +76,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         }
 
         context.SetCustomStatus(progress.Status("completed"));
-        await context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.completed", null, null), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.completed", null, null), ProvisioningRetries.Storage);
         return new ProvisionOrderResult(input.OrderId, "completed", progress.Connected, 0, null, null, null);
     }
 
@@ -88,8 +88,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         TaskOrchestrationContext context, OrderRef order, Progress progress, string? domain, string? step, string? reason)
     {
         context.SetCustomStatus(progress.Status("failed"));
-        await context.CallActivityAsync<PublishOrderEventResult>(
-            nameof(PublishOrderEvent), new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}"), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}"), ProvisioningRetries.Storage);
         return new ProvisionOrderResult(order.OrderId, "failed", progress.Connected, progress.Failed, domain, step, reason);
     }
 

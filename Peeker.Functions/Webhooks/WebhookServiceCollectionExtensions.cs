@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable.Hosting;
+using Microsoft.DurableTask;
 using Peeker.Functions.Orchestrations;
 
 namespace Peeker.Functions.Webhooks;

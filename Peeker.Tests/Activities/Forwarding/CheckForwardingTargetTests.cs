@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Providers;
-using Peeker.Durable;
 
 namespace Peeker.Tests.Activities.Forwarding;
 
@@ -25,7 +24,7 @@ public sealed class CheckForwardingTargetTests
         var activity = new CheckForwardingTarget(Services.GetRequiredService<IHttpClientFactory>());
 
         var result = await activity.RunAsync(
-            new TaskActivityContext(nameof(CheckForwardingTarget), "fwj_test", 1, CancellationToken.None),
+            new TestActivityContext(nameof(CheckForwardingTarget), "fwj_test"),
             new CheckForwardingTargetInput(new ForwardingJobRef("fwj_test", environment, "org_test"), url, ["brand-mail.com"]));
 
         Assert.Equal(reason, result.Reason);

@@ -7,15 +7,16 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Peeker.Durable;
-using Peeker.Durable.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Peeker.Durable.Hosting;
 using Peeker.Durable.Management;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Durable.Management;
 
-/// <summary>The Durable-Functions-compatible management API, over real HTTP on loopback.</summary>
-public sealed class DurableManagementEndpointsTests : IAsyncLifetime
+/// <summary>The Durable-Functions-compatible management API over DTFx on Azurite, over real HTTP on loopback.</summary>
+public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private WebApplication? _app;
     private HttpClient? _http;
@@ -27,14 +28,27 @@ public sealed class DurableManagementEndpointsTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.Configure<DurableTaskOptions>(o => o.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100));
-        builder.Services.AddPeekerDurable(r => r
+        builder.Configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
+        builder.Services.Configure<DurableTaskOptions>(o =>
+        {
+            o.HubName = "Mgmt" + Guid.NewGuid().ToString("N")[..12];
+            o.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100);
+            o.StorageProvider.LeaseAcquireInterval = TimeSpan.FromSeconds(1);
+        });
+        builder.Services.AddPeekerDurable(builder.Configuration, r => r
             .AddOrchestratorFunc<string, string>("Echo", (_, s) => Task.FromResult(s + "!"))
             .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
             .AddOrchestratorFunc<string, string>("Fail", (_, _) => throw new InvalidOperationException("boom")));
         _app = builder.Build();
         _app.MapDurableManagement();
         await _app.StartAsync();
+        var hub = _app.Services.GetRequiredService<DurableTaskHub>();
+        using var ready = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (hub.State != TaskHubState.Running)
+        {
+            await Task.Delay(50, ready.Token);
+        }
+
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _http = new HttpClient { BaseAddress = new Uri(address) };
     }

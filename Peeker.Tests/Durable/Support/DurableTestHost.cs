@@ -1,91 +1,87 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using Peeker.Durable;
-using Peeker.Durable.Backend;
-using Peeker.Durable.Client;
 using Peeker.Durable.Hosting;
-using Peeker.Durable.InMemory;
 
 namespace Peeker.Tests.Durable.Support;
 
 /// <summary>
-/// A worker and client over one backend, started for one test. With the in-memory backend the clock is a
-/// <see cref="FakeTimeProvider"/> that jumps to the next due timer whenever the hub is idle, so a 24-hour retry
-/// schedule runs in milliseconds.
+/// The real engine for one test: a DTFx worker and the SDK client over a task hub of its own (a fresh hub name) in
+/// the Azurite of the test class. Settings are the host's, with short polling and lease intervals so a test starts in
+/// about a second.
 /// </summary>
 public sealed class DurableTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly DurableTaskWorker _worker;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _clockPump;
+    private readonly IReadOnlyList<IHostedService> _hosted;
 
-    private DurableTestHost(ServiceProvider services, Func<DateTime?>? nextDue, FakeTimeProvider? clock)
+    private DurableTestHost(ServiceProvider services)
     {
         _services = services;
-        _worker = services.GetRequiredService<DurableTaskWorker>();
+        _hosted = [.. services.GetServices<IHostedService>()];
         Client = services.GetRequiredService<DurableTaskClient>();
-        Backend = services.GetRequiredService<IOrchestrationBackend>();
-        _clockPump = nextDue is null || clock is null ? Task.CompletedTask : PumpClockAsync(nextDue, clock, _stop.Token);
+        Hub = services.GetRequiredService<DurableTaskHub>();
     }
 
     public DurableTaskClient Client { get; }
 
-    public IOrchestrationBackend Backend { get; }
+    public DurableTaskHub Hub { get; }
 
     public IServiceProvider Services => _services;
 
-    /// <summary>Starts a host on a fresh in-memory backend with an auto-advancing fake clock.</summary>
-    public static Task<DurableTestHost> StartInMemoryAsync(
-        Action<DurableTaskRegistry> register, Action<DurableTaskOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
-    {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        InMemoryOrchestrationBackend? backend = null;
-        return StartAsync(
-            time => backend = new InMemoryOrchestrationBackend(time),
-            register,
-            clock,
-            configure,
-            () => backend?.NextDueTimeWhenIdle(),
-            configureServices);
-    }
-
-    /// <summary>Starts a host on the backend <paramref name="createBackend"/> makes.</summary>
+    /// <summary>Starts a worker with the tasks <paramref name="register"/> adds, on a new hub in <paramref name="connectionString"/>.</summary>
     public static async Task<DurableTestHost> StartAsync(
-        Func<TimeProvider, IOrchestrationBackend> createBackend,
+        string connectionString,
         Action<DurableTaskRegistry> register,
-        TimeProvider time,
         Action<DurableTaskOptions>? configure = null,
-        Func<DateTime?>? nextDue = null,
         Action<IServiceCollection>? configureServices = null)
     {
         var services = new ServiceCollection();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connectionString })
+            .Build();
+        services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(time);
         configureServices?.Invoke(services);
+        services.AddPeekerDurable(configuration, register);
         services.Configure<DurableTaskOptions>(options =>
         {
-            options.HubName = "TestHub";
-            options.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200);
+            options.HubName = "T" + Guid.NewGuid().ToString("N")[..20];
+            options.StorageProvider.PartitionCount = 2;
+            options.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100);
+            options.StorageProvider.LeaseAcquireInterval = TimeSpan.FromSeconds(1);
+            options.StorageProvider.LeaseRenewInterval = TimeSpan.FromSeconds(2);
+            options.StorageProvider.LeaseInterval = TimeSpan.FromSeconds(15);
             configure?.Invoke(options);
         });
-        services.AddPeekerDurable(register, sp => createBackend(sp.GetRequiredService<TimeProvider>()));
         var provider = services.BuildServiceProvider();
-        var host = new DurableTestHost(provider, nextDue, time as FakeTimeProvider);
-        await host._worker.StartAsync(CancellationToken.None);
+        var host = new DurableTestHost(provider);
+        foreach (var hosted in host._hosted)
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (host.Hub.State != TaskHubState.Running)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
         return host;
     }
 
     /// <summary>Waits for the instance to finish, failing the test after <paramref name="timeoutSeconds"/>.</summary>
-    public async Task<OrchestrationMetadata> WaitAsync(string instanceId, int timeoutSeconds = 60)
+    public async Task<OrchestrationMetadata> WaitAsync(string instanceId, int timeoutSeconds = 90)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         return await Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token);
     }
 
     /// <summary>Waits until the instance reaches <paramref name="status"/>.</summary>
-    public async Task<OrchestrationMetadata> WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status, int timeoutSeconds = 60)
+    public async Task<OrchestrationMetadata> WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status, int timeoutSeconds = 90)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         while (true)
@@ -96,36 +92,18 @@ public sealed class DurableTestHost : IAsyncDisposable
                 return instance;
             }
 
-            await Task.Delay(20, cts.Token);
+            await Task.Delay(50, cts.Token);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        await _clockPump;
-        await _worker.StopAsync(CancellationToken.None);
-        await _services.DisposeAsync();
-        _stop.Dispose();
-    }
-
-    private static async Task PumpClockAsync(Func<DateTime?> nextDue, FakeTimeProvider clock, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
+        foreach (var hosted in _hosted.Reverse())
         {
-            try
-            {
-                await Task.Delay(5, stop);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (nextDue() is { } due && due > clock.GetUtcNow().UtcDateTime)
-            {
-                clock.SetUtcNow(new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)));
-            }
+            await hosted.StopAsync(CancellationToken.None);
         }
+
+        await Hub.Service.DeleteAsync();
+        await _services.DisposeAsync();
     }
 }
