@@ -183,9 +183,26 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
             SerializedInput = withData ? state.Input : null,
             SerializedOutput = withData ? state.Output : null,
             SerializedCustomStatus = state.Status,
-            FailureDetails = ToSdk(state.FailureDetails),
+            FailureDetails = ToSdk(state.FailureDetails) ?? FailureFromOutput(state),
             Tags = state.Tags is { } tags ? new Dictionary<string, string>(tags) : new Dictionary<string, string>(),
         };
+
+    /// <summary>
+    /// The Azure Storage provider stores a failed instance's failure as its output (<c>"{type}: {message}"</c>, DTFx's
+    /// <c>FailureDetails.ToString()</c>) and leaves the row's failure details empty: read it back from there.
+    /// </summary>
+    private static TaskFailureDetails? FailureFromOutput(OrchestrationState state)
+    {
+        if (state.OrchestrationStatus != Core.OrchestrationStatus.Failed || string.IsNullOrEmpty(state.Output))
+        {
+            return null;
+        }
+
+        var split = state.Output.IndexOf(": ", StringComparison.Ordinal);
+        return split > 0 && !state.Output[..split].Contains(' ', StringComparison.Ordinal)
+            ? new TaskFailureDetails(state.Output[..split], state.Output[(split + 2)..], null, null, null)
+            : new TaskFailureDetails("Failure", state.Output, null, null, null);
+    }
 
     private static TaskFailureDetails? ToSdk(FailureDetails? failure) => failure is null
         ? null

@@ -97,6 +97,9 @@ public sealed class DurableTaskHub : IDisposable
             ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,
             ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(options.ExtendedSessionIdleTimeoutInSeconds),
             LoggerFactory = loggerFactory,
+
+            // A start of an id in a dedupe status fails loudly (Durable Functions' behaviour) instead of being ignored.
+            ThrowExceptionOnInvalidDedupeStatus = true,
         };
     }
 

@@ -111,7 +111,7 @@ public static class DurableManagementEndpoints
             Statuses = statuses,
             InstanceIdPrefix = instanceIdPrefix,
             PageSize = pageSize,
-            FetchInputsAndOutputs = showInput ?? false,
+            FetchInputsAndOutputs = true, // outputs (and failures) are always shown; inputs only with showInput
         };
         var continuation = http.Request.Headers["x-ms-continuation-token"].FirstOrDefault();
         await foreach (var page in client.GetAllInstancesAsync(query).AsPages(continuation, pageSize).WithCancellation(ct))

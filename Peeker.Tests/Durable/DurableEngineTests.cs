@@ -41,7 +41,7 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
             .AddActivityFunc<string, string>("Permanent", (_, _) =>
             {
                 Interlocked.Increment(ref permanentCalls);
-                throw new ClassifiedException(retryable: false);
+                return Task.FromException<string>(new ClassifiedException(retryable: false));
             })
             .AddActivityFunc<string, string>("Transient", (_, _) =>
                 Interlocked.Increment(ref transientCalls) < 3 ? throw new ClassifiedException(retryable: true) : Task.FromResult("ok"))

@@ -3,17 +3,20 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Durable.Hosting;
 using Peeker.Functions.Hosting;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions;
 
-public sealed class HostTests
+public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
-    public async Task Health_OverHttp_ReportsHubFromHostJson()
+    public async Task Health_OverHttp_ReportsHubFromHostJsonRunningOnDtfx()
     {
-        await using var factory = InMemoryHost();
+        await using var factory = Host(azurite.ConnectionString);
         using var client = factory.CreateClient();
+        await WaitForHubAsync(factory, TaskHubState.Running);
 
         using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
 
@@ -21,12 +24,32 @@ public sealed class HostTests
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("PeekerHub", body.RootElement.GetProperty("hub").GetString());
         Assert.Equal(4, body.RootElement.GetProperty("partition_count").GetInt32());
+        Assert.Equal("Running", body.RootElement.GetProperty("hub_state").GetString());
+    }
+
+    [Fact]
+    public async Task Health_StorageUnreachable_HostStaysUpAndAnswers503NamingTheError()
+    {
+        var dead = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            $"AccountKey={AzuriteFixture.AccountKey};BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;" +
+            "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        await using var factory = Host(dead);
+        using var client = factory.CreateClient();
+        await WaitForHubAsync(factory, TaskHubState.StorageUnavailable);
+
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("storage_error").GetString()));
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, body.RootElement.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ManagementApi_WithoutAdminKey_Is401_WithAdminKey_Answers()
     {
-        await using var factory = InMemoryHost();
+        await using var factory = Host(azurite.ConnectionString);
         using var client = factory.CreateClient();
         var adminKey = factory.Services.GetRequiredService<IConfiguration>()["Peeker:AdminKey"];
 
@@ -57,9 +80,19 @@ public sealed class HostTests
         Assert.Contains("hubName", error.ToString(), StringComparison.Ordinal);
     }
 
-    /// <summary>The real host with the in-memory engine: these tests need no storage.</summary>
-    private static WebApplicationFactory<Program> InMemoryHost() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Peeker:Durable:Backend"] = "InMemory" })));
+    /// <summary>The real host on the given storage (its task hub, tables and sandbox all live there).</summary>
+    private static WebApplicationFactory<Program> Host(string storage) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage })));
+
+    private static async Task WaitForHubAsync(WebApplicationFactory<Program> factory, TaskHubState state)
+    {
+        var hub = factory.Services.GetRequiredService<DurableTaskHub>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (hub.State != state)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
 
     [Fact]
     public void AddFunctionsConfiguration_LayersHostJsonLocalSettingsAndEnvironment()

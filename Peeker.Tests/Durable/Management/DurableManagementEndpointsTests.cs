@@ -38,7 +38,7 @@ public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IC
         builder.Services.AddPeekerDurable(builder.Configuration, r => r
             .AddOrchestratorFunc<string, string>("Echo", (_, s) => Task.FromResult(s + "!"))
             .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
-            .AddOrchestratorFunc<string, string>("Fail", (_, _) => throw new InvalidOperationException("boom")));
+            .AddOrchestratorFunc<string, string>("Fail", (_, _) => Task.FromException<string>(new InvalidOperationException("boom"))));
         _app = builder.Build();
         _app.MapDurableManagement();
         await _app.StartAsync();
