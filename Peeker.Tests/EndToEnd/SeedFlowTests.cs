@@ -66,8 +66,8 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         using var opsClient = new HttpClient { BaseAddress = host.BaseAddress };
         using var status = await opsClient.SendAsync(ops);
         var custom = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("customStatus");
-        Assert.Equal("completed", custom.GetProperty("stage").GetString());
-        Assert.Equal(3, custom.GetProperty("domainsConnected").GetInt32());
+        Assert.Equal("completed", custom.GetProperty("Stage").GetString());
+        Assert.Equal(3, custom.GetProperty("DomainsConnected").GetInt32());
 
         using var log = await http.GetAsync(new Uri($"/partner/v1/events?order_id={orderId}&per_page=100", UriKind.Relative));
         var logged = JsonDocument.Parse(await log.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
