@@ -4,8 +4,8 @@ using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
 using Peeker.Sandbox.State;
+using Peeker.Tests.Activities;
 
 namespace Peeker.Tests.Sandbox;
 
@@ -35,10 +35,10 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         }
 
         var domain = new PlannedDomain("dom_g", Domain, MailProvider.Google, false, null, TwoInboxes);
-        var deleted = await DeleteInboxesActivity().RunAsync(Context(), new DeleteInboxesInput(order, domain, null));
-        var deletedAgain = await DeleteInboxesActivity().RunAsync(Context(), new DeleteInboxesInput(order, domain, null));
-        var revoked = await RevokeLicensesActivity().RunAsync(Context(), new RevokeLicensesInput(order, [Domain], null));
-        var revokedAgain = await RevokeLicensesActivity().RunAsync(Context(), new RevokeLicensesInput(order, [Domain], null));
+        var deleted = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, domain, null));
+        var deletedAgain = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, domain, null));
+        var revoked = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
+        var revokedAgain = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
 
         Assert.Equal(2, deleted.Deleted);
         Assert.Equal(0, deletedAgain.Deleted);
@@ -70,13 +70,13 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         var cutBelowAssigned = await Assert.ThrowsAsync<ProviderException>(async () =>
             await ms.SetSubscriptionQuantityAsync(tenant, (await ms.ListSubscriptionsAsync(tenant, default)).Single(), 5, default));
 
-        var deletedFirst = await DeleteInboxesActivity().RunAsync(Context(), new DeleteInboxesInput(order, first, tenant));
-        var revokedFirst = await RevokeLicensesActivity().RunAsync(Context(), new RevokeLicensesInput(order, [], tenant));
+        var deletedFirst = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, first, tenant));
+        var revokedFirst = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
         var afterFirst = (await ms.ListSubscriptionsAsync(tenant, default)).Single();
-        var revokedFirstAgain = await RevokeLicensesActivity().RunAsync(Context(), new RevokeLicensesInput(order, [], tenant));
+        var revokedFirstAgain = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
 
-        await DeleteInboxesActivity().RunAsync(Context(), new DeleteInboxesInput(order, second, tenant));
-        var revokedSecond = await RevokeLicensesActivity().RunAsync(Context(), new RevokeLicensesInput(order, [], tenant));
+        await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, second, tenant));
+        var revokedSecond = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
         var afterSecond = (await ms.ListSubscriptionsAsync(tenant, default)).Single();
 
         Assert.Equal(400, refused.StatusCode);
@@ -92,7 +92,7 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         Assert.Equal(0, (await ms.GetSubscribedSkusAsync(tenant, default)).Single().Consumed);
     }
 
-    private static TaskActivityContext Context() => new("test", "ord_cancel:cancel", 1, CancellationToken.None);
+    private static TestActivityContext Context(string activity) => new(activity, "ord_cancel:cancel");
 
     private DeleteInboxes DeleteInboxesActivity() =>
         new(sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>(), sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>());

@@ -29,4 +29,14 @@ public sealed class ProvisioningRetriesTests
                 (policy.MaxNumberOfAttempts, policy.FirstRetryInterval, policy.BackoffCoefficient, policy.MaxRetryInterval, policy.RetryTimeout));
         });
     }
+
+    [Fact]
+    public void Propagation_BudgetShorterThanTheFirstRetry_IsRaisedToItInsteadOfThrowing()
+    {
+        var propagation = Policy(ProvisioningRetries.Propagation(TimeSpan.FromMilliseconds(500)));
+        var nameservers = Policy(ProvisioningRetries.Nameservers(TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(TimeSpan.FromSeconds(2), propagation.RetryTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), nameservers.RetryTimeout);
+    }
 }

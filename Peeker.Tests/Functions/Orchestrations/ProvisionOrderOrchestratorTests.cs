@@ -1,23 +1,26 @@
-using System.Collections.Concurrent;
-using Peeker.Activities.Providers;
+using DurableTask.Core;
+using DurableTask.Core.Command;
+using DurableTask.Core.History;
+using Microsoft.DurableTask;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable;
-using Peeker.Durable.Hosting;
 using Peeker.Durable.Replay;
-using Peeker.Tests.Support;
 using Peeker.Functions.Orchestrations;
-using Peeker.Tests.Durable.Support;
+using Peeker.Tests.Support;
+using static Peeker.Tests.Functions.Orchestrations.ProvisioningFakes;
 
 namespace Peeker.Tests.Functions.Orchestrations;
 
-/// <summary>ProvisionOrder and ProvisionDomain in the real engine (in memory, fake clock) with hand-written fake activities.</summary>
-public sealed class ProvisionOrderOrchestratorTests
+/// <summary>
+/// ProvisionOrder and ProvisionDomain in the real engine (DTFx on Azurite) with hand-written fake activities, and
+/// replays of checked-in histories. Retry delays are real time (a durable poll is two seconds), so the waits here stay short.
+/// </summary>
+public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task ProvisionOrder_ThreeDomains_PublishesInProgressConnectedPerDomainThenCompleted()
     {
         var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("b.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)));
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
 
@@ -34,7 +37,7 @@ public sealed class ProvisionOrderOrchestratorTests
     public async Task ProvisionOrder_DomainUnavailableAtRegistrar_FailsOrderNamingDomainAndStep()
     {
         var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google))) { Unavailable = { "gone.com" } };
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
 
@@ -49,7 +52,7 @@ public sealed class ProvisionOrderOrchestratorTests
     public async Task ProvisionOrder_PermanentProviderError_FailsAtOnceWithoutRetrying()
     {
         var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google))) { ZoneError = new PermanentError("zone quota exceeded") };
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
 
@@ -63,19 +66,37 @@ public sealed class ProvisionOrderOrchestratorTests
     public async Task ProvisionDomain_ZonePendingTwice_PollsOnDurableTimersThenConnects()
     {
         var fakes = new ProvisioningFakes(Plan(("slow.com", MailProvider.Google))) { ZonePendingPolls = 2 };
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
 
         Assert.Equal("completed", result.Status);
         Assert.Equal(3, fakes.ZoneChecks);
+        var child = await host.Client.GetOrchestrationHistoryAsync("ord_test:slow.com");
+        Assert.Equal(2, child.OfType<TimerFiredEvent>().Count());
+    }
+
+    [Fact]
+    public async Task ProvisionDomain_ZoneNeverActiveWithinThePropagationBudget_FailsAtZoneActive()
+    {
+        // The budget comes from the plan (recorded in history): two seconds here (the first poll interval, the shortest
+        // a retry policy accepts) instead of a day.
+        var plan = Plan(("stuck.com", MailProvider.Google)) with { PropagationTimeout = TimeSpan.FromSeconds(2) };
+        var fakes = new ProvisioningFakes(plan) { ZonePendingPolls = int.MaxValue };
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
+
+        var result = await fakes.RunAsync(host);
+
+        Assert.Equal(("failed", "stuck.com", "zone_active"), (result.Status, result.FailedDomain, result.FailedStep));
+        Assert.Equal("order.failed", fakes.Events.Last());
+        Assert.Contains("pending", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ProvisionDomain_PictureNotAccessible_OpensPendingActionAndStillCompletes()
     {
         var fakes = new ProvisioningFakes(Plan(("pic.com", MailProvider.Google))) { BadPictureDomains = { "pic.com" } };
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
 
@@ -85,90 +106,32 @@ public sealed class ProvisionOrderOrchestratorTests
     }
 
     [Fact]
-    public async Task ProvisionOrder_SixDomainsParallelismTwo_NeverRunsMoreThanTwoDomainsAtOnce()
+    public async Task ProvisionOrder_SixDomainsParallelismTwo_RunsTwoDomainsAtOnceNeverMore()
     {
+        // Each purchase waits until two domains are in flight: provisioned one at a time, each waits in vain (10 s) and the count stays at one.
         var domains = Enumerable.Range(1, 6).Select(i => ($"d{i}.com", MailProvider.Google)).ToArray();
-        var fakes = new ProvisioningFakes(Plan(domains) with { MaxParallelDomains = 2 });
-        await using var host = await fakes.StartAsync();
+        var fakes = new ProvisioningFakes(Plan(domains) with { MaxParallelDomains = 2 }) { HoldUntilInFlight = 2 };
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
+        var parent = await host.Client.GetOrchestrationHistoryAsync("ord_test");
 
         Assert.Equal("completed", result.Status);
         Assert.Equal(6, result.DomainsConnected);
-        Assert.InRange(fakes.MaxInFlight, 1, 2);
-    }
-
-    [Fact]
-    public async Task CancelOrder_PartialCancellation_WaitsForCancelsAtThenDeletesZonesAndReleases()
-    {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("b.com", MailProvider.Google)));
-        await using var host = await fakes.StartAsync();
-        var cancelsAt = new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc);
-
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, ["dom_1"], cancelsAt), new StartOrchestrationOptions("ord_test:cancel"));
-        var done = await host.WaitAsync(id);
-        var history = await host.Client.GetOrchestrationHistoryAsync(id);
-
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(["b.com"], done.ReadOutputAs<CancelOrderResult>()!.Cancelled);
-        Assert.Equal(["order.cancel_scheduled", "order.cancelled"], fakes.Events);
-        Assert.Equal(["b.com"], fakes.DeletedZones);
-        Assert.Equal(["dom_1"], fakes.Released);
-        var timerFired = history.ToList().FindIndex(e => e.EventType == Peeker.Durable.History.EventType.TimerFired);
-        var deleteScheduled = history.ToList().FindIndex(e => e.EventType == Peeker.Durable.History.EventType.TaskScheduled && e.Name == nameof(DeleteZone));
-        Assert.Equal(cancelsAt, history.Single(e => e.EventType == Peeker.Durable.History.EventType.TimerCreated).FireAt);
-        Assert.True(timerFired >= 0 && timerFired < deleteScheduled, "zones must be deleted only after cancels_at");
-    }
-
-    [Fact]
-    public async Task CancelOrder_WholeOrder_WaitsForProvisioningThenDeletesMailboxesBeforeZonesThenRevokesLicencesOnce()
-    {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" }) { ProvisioningPolls = 2 };
-        await using var host = await fakes.StartAsync();
-
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, null, new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc)),
-            new StartOrchestrationOptions("ord_test:cancel"));
-        var done = await host.WaitAsync(id);
-
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        var undo = fakes.UndoQueue.ToList();
-        Assert.Equal(6, undo.Count);
-        Assert.Equal("settled", undo[0]);
-        Assert.True(undo.IndexOf("inboxes:a.com:tenant-1") < undo.IndexOf("zone:a.com"), string.Join(" ", undo));
-        Assert.True(undo.IndexOf("inboxes:c.com:tenant-1") < undo.IndexOf("zone:c.com"), string.Join(" ", undo));
-        Assert.Equal("licences:a.com:tenant-1", undo[^1]);
-        Assert.Equal(["dom_0", "dom_1"], fakes.Released.Order(StringComparer.Ordinal));
-        Assert.Equal(["order.cancel_scheduled", "order.cancelled"], fakes.Events);
-    }
-
-    [Fact]
-    public async Task CancelOrder_GoogleDomainOnly_LeavesTheMicrosoftTenantAlone()
-    {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" });
-        await using var host = await fakes.StartAsync();
-
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, ["dom_0"], new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc)),
-            new StartOrchestrationOptions("ord_test:cancel"));
-        var done = await host.WaitAsync(id);
-
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(["settled", "inboxes:a.com:tenant-1", "zone:a.com", "licences:a.com:-"], fakes.UndoQueue);
-        Assert.Equal(["dom_0"], fakes.Released);
+        Assert.Equal(2, fakes.MaxInFlight);
+        Assert.Equal(2, HistoryConcurrency.MaxOutstandingSubOrchestrations(parent, nameof(ProvisionDomainOrchestrator)));
     }
 
     [Theory]
-    [InlineData("ProvisionOrder.completed.json", typeof(ProvisionOrderOrchestrator), "ord_test")]
-    [InlineData("ProvisionDomain.completed.json", typeof(ProvisionDomainOrchestrator), "ord_test:a.com")]
-    public void Replay_CheckedInHistory_CurrentCodeIsDeterministic(string file, Type orchestrator, string instanceId)
+    [InlineData("ProvisionOrder.completed.json", typeof(ProvisionOrderOrchestrator))]
+    [InlineData("ProvisionDomain.completed.json", typeof(ProvisionDomainOrchestrator))]
+    public void Replay_CheckedInHistory_CurrentCodeIsDeterministic(string file, Type orchestrator)
     {
-        var history = OrchestrationReplayer.Import(File.ReadAllText(Path.Combine(HistoriesFolder, file)));
+        var history = OrchestrationReplayer.ReadHistory(File.ReadAllText(Path.Combine(HistoriesFolder, file)));
 
-        var status = OrchestrationReplayer.Replay((ITaskOrchestrator)Activator.CreateInstance(orchestrator)!, history, instanceId);
+        var replay = OrchestrationReplayer.Replay(orchestrator.Name, (ITaskOrchestrator)Activator.CreateInstance(orchestrator)!, history);
 
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status);
+        AssertCompletesWithoutNewWork(replay);
     }
 
     /// <summary>Rewrites the checked-in histories: run with PEEKER_RECORD_HISTORIES=1 after an intended change (and version it).</summary>
@@ -176,18 +139,19 @@ public sealed class ProvisionOrderOrchestratorTests
     public async Task RecordHistories_WhenAsked_WritesCheckedInHistories()
     {
         var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { GoogleLicenses = 2 });
-        await using var host = await fakes.StartAsync();
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
         var result = await fakes.RunAsync(host);
         var parent = await host.Client.GetOrchestrationHistoryAsync("ord_test");
         var child = await host.Client.GetOrchestrationHistoryAsync("ord_test:a.com");
 
         Assert.Equal("completed", result.Status);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, OrchestrationReplayer.Replay(new ProvisionOrderOrchestrator(), parent, "ord_test"));
+        AssertCompletesWithoutNewWork(OrchestrationReplayer.Replay(nameof(ProvisionOrderOrchestrator), new ProvisionOrderOrchestrator(), parent));
+        AssertCompletesWithoutNewWork(OrchestrationReplayer.Replay(nameof(ProvisionDomainOrchestrator), new ProvisionDomainOrchestrator(), child));
         if (Environment.GetEnvironmentVariable("PEEKER_RECORD_HISTORIES") == "1")
         {
             Directory.CreateDirectory(SourceHistoriesFolder);
-            File.WriteAllText(Path.Combine(SourceHistoriesFolder, "ProvisionOrder.completed.json"), OrchestrationReplayer.Export(parent));
-            File.WriteAllText(Path.Combine(SourceHistoriesFolder, "ProvisionDomain.completed.json"), OrchestrationReplayer.Export(child));
+            await File.WriteAllTextAsync(Path.Combine(SourceHistoriesFolder, "ProvisionOrder.completed.json"), OrchestrationReplayer.WriteHistory(parent) + "\n");
+            await File.WriteAllTextAsync(Path.Combine(SourceHistoriesFolder, "ProvisionDomain.completed.json"), OrchestrationReplayer.WriteHistory(child) + "\n");
         }
     }
 
@@ -195,183 +159,11 @@ public sealed class ProvisionOrderOrchestratorTests
 
     private static string SourceHistoriesFolder => Path.Combine(RepoPaths.Root, "Peeker.Tests", "Functions", "Orchestrations", "Histories");
 
-    private static LoadOrderPlanResult Plan(params (string Domain, MailProvider Provider)[] domains) => new(
-        "org_test",
-        "client@example.com",
-        domains.Count(d => d.Provider == MailProvider.Google) * 2 - 1,
-        domains.Count(d => d.Provider == MailProvider.Microsoft),
-        10,
-        [.. domains.Select((d, i) => new PlannedDomain($"dom_{i}", d.Domain, d.Provider, false, "https://acme.example",
-            [new PlannedInbox("sam", "Sam", "Lee", "https://pics.example/sam.png"), new PlannedInbox("sam.lee", "Sam", "Lee", null)]))]);
-
-    private sealed class PermanentError(string message) : Exception(message), IRetryClassified
+    /// <summary>A finished history replays to its completion and nothing else: no task, timer or child the history lacks.</summary>
+    private static void AssertCompletesWithoutNewWork(ReplayResult replay)
     {
-        public bool IsRetryable => false;
-    }
-
-    /// <summary>Fake activities that remember what they were asked to do.</summary>
-    private sealed class ProvisioningFakes(LoadOrderPlanResult plan)
-    {
-        private int _inFlight;
-        private int _zoneChecks;
-        private int _zoneAttempts;
-        private int _maxInFlight;
-        private int _provisioningPolls;
-
-        public ConcurrentQueue<string> EventQueue { get; } = new();
-
-        public IReadOnlyList<string> Events => [.. EventQueue];
-
-        public ConcurrentBag<string> Bought { get; } = [];
-
-        public ConcurrentBag<string> Tenants { get; } = [];
-
-        public ConcurrentBag<string> PendingActions { get; } = [];
-
-        public HashSet<string> Unavailable { get; } = [];
-
-        public ConcurrentQueue<string> DeletedZoneQueue { get; } = new();
-
-        public IReadOnlyList<string> DeletedZones => [.. DeletedZoneQueue];
-
-        public ConcurrentQueue<string> Released { get; } = new();
-
-        /// <summary>Every undo step in the order it ran: <c>inboxes:{domain}:{tenant}</c>, <c>zone:{domain}</c>, <c>licences:{google domains}:{tenant}</c>.</summary>
-        public ConcurrentQueue<string> UndoQueue { get; } = new();
-
-        public HashSet<string> BadPictureDomains { get; } = [];
-
-        public Exception? ZoneError { get; init; }
-
-        public int ZonePendingPolls { get; init; }
-
-        /// <summary>How many times <c>AwaitProvisioning</c> answers "still running" before provisioning counts as settled.</summary>
-        public int ProvisioningPolls
-        {
-            get => _provisioningPolls;
-            init => _provisioningPolls = value;
-        }
-
-        public int ZoneChecks => _zoneChecks;
-
-        public int ZoneAttempts => _zoneAttempts;
-
-        public int MaxInFlight => _maxInFlight;
-
-        public Task<DurableTestHost> StartAsync() => DurableTestHost.StartInMemoryAsync(Register);
-
-        public async Task<ProvisionOrderResult> RunAsync(DurableTestHost host)
-        {
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput("ord_test", PeekerEnvironment.Test), new StartOrchestrationOptions("ord_test"));
-            var done = await host.WaitAsync(id);
-            Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-            return done.ReadOutputAs<ProvisionOrderResult>()!;
-        }
-
-        private void Register(DurableTaskRegistry r) => r
-            .AddOrchestrator<ProvisionOrderOrchestrator>()
-            .AddOrchestrator<ProvisionDomainOrchestrator>()
-            .AddActivityFunc<LoadOrderPlanInput, LoadOrderPlanResult>(nameof(LoadOrderPlan), (_, _) => Task.FromResult(plan))
-            .AddActivityFunc<PublishOrderEventInput, PublishOrderEventResult>(nameof(PublishOrderEvent), (_, i) =>
-            {
-                EventQueue.Enqueue(i.Type);
-                return Task.FromResult(new PublishOrderEventResult("evt", i.Type));
-            })
-            .AddActivityFunc<EnsureTenantInput, EnsureTenantResult>(nameof(EnsureGoogleTenant), (_, i) =>
-            {
-                Tenants.Add($"google:{i.Licenses}");
-                return Task.FromResult(new EnsureTenantResult("C123", null, null));
-            })
-            .AddActivityFunc<EnsureTenantInput, EnsureTenantResult>(nameof(EnsureMicrosoftTenant), (_, i) =>
-            {
-                Tenants.Add($"microsoft:{i.Licenses}");
-                return Task.FromResult(new EnsureTenantResult("mc1", "tenant-1", "tenant1.onmicrosoft.com"));
-            })
-            .AddActivityFunc<BuyDomainInput, BuyDomainResult>(nameof(BuyDomain), (_, i) =>
-            {
-                var now = Interlocked.Increment(ref _inFlight);
-                InterlockedMax(ref _maxInFlight, now);
-                if (Unavailable.Contains(i.Domain))
-                {
-                    Interlocked.Decrement(ref _inFlight);
-                    return Task.FromResult(new BuyDomainResult(i.Domain, false, "Unavailable", "not_available"));
-                }
-
-                Bought.Add(i.Domain);
-                return Task.FromResult(new BuyDomainResult(i.Domain, true, "Purchased", null));
-            })
-            .AddActivityFunc<CreateZoneInput, CreateZoneResult>(nameof(CreateZone), (_, i) =>
-            {
-                Interlocked.Increment(ref _zoneAttempts);
-                return ZoneError is { } error ? throw error : Task.FromResult(new CreateZoneResult($"zone-{i.Domain}", ["ns1.example", "ns2.example"]));
-            })
-            .AddActivityFunc<SetNameserversInput, SetNameserversResult>(nameof(SetNameservers), (_, i) => Task.FromResult(new SetNameserversResult(i.Domain, i.Nameservers)))
-            .AddActivityFunc<CheckZoneActiveInput, CheckZoneActiveResult>(nameof(CheckZoneActive), (_, i) =>
-                Interlocked.Increment(ref _zoneChecks) <= ZonePendingPolls
-                    ? throw new NotReadyYetException("pending")
-                    : Task.FromResult(new CheckZoneActiveResult(i.ZoneId, "active")))
-            .AddActivityFunc<WriteDnsRecordsInput, WriteDnsRecordsResult>(nameof(WriteDnsRecords), (_, i) => Task.FromResult(new WriteDnsRecordsResult(i.Domain, 4)))
-            .AddActivityFunc<VerifyDomainInput, VerifyDomainResult>(nameof(VerifyDomain), (_, i) => Task.FromResult(new VerifyDomainResult(i.Domain, true)))
-            .AddActivityFunc<CreateInboxInput, CreateInboxResult>(nameof(CreateInbox), (_, i) => Task.FromResult(new CreateInboxResult(
-                $"{i.Inbox.LocalPart}@{i.Domain}", "Sam Lee", false, BadPictureDomains.Contains(i.Domain) && i.Inbox.ProfilePictureUrl is not null ? CreateInbox.PictureNotAccessible : null)))
-            .AddActivityFunc<OpenPendingActionInput, OpenPendingActionResult>(nameof(OpenPendingAction), (_, i) =>
-            {
-                PendingActions.Add(i.Email);
-                EventQueue.Enqueue("order.action_required");
-                return Task.FromResult(new OpenPendingActionResult("pa_1"));
-            })
-            .AddActivityFunc<RegisterSequencerAccountInput, RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), (_, i) => Task.FromResult(new RegisterSequencerAccountResult(i.Email, 1)))
-            .AddActivityFunc<SetForwardingInput, SetForwardingResult>(nameof(SetForwarding), (_, i) => Task.FromResult(new SetForwardingResult(i.Domain, i.Url)))
-            .AddActivityFunc<AwaitProvisioningInput, AwaitProvisioningResult>(nameof(AwaitProvisioning), (_, _) =>
-            {
-                if (Interlocked.Decrement(ref _provisioningPolls) >= 0)
-                {
-                    throw new NotReadyYetException("still provisioning");
-                }
-
-                UndoQueue.Enqueue("settled");
-                return Task.FromResult(new AwaitProvisioningResult("Completed"));
-            })
-            .AddActivityFunc<DeleteInboxesInput, DeleteInboxesResult>(nameof(DeleteInboxes), (_, i) =>
-            {
-                UndoQueue.Enqueue($"inboxes:{i.Domain.Domain}:{i.MicrosoftTenantId ?? "-"}");
-                return Task.FromResult(new DeleteInboxesResult(i.Domain.Domain, i.Domain.Inboxes.Count));
-            })
-            .AddActivityFunc<RevokeLicensesInput, RevokeLicensesResult>(nameof(RevokeLicenses), (_, i) =>
-            {
-                UndoQueue.Enqueue($"licences:{string.Join(',', i.GoogleDomains)}:{i.MicrosoftTenantId ?? "-"}");
-                return Task.FromResult(new RevokeLicensesResult(i.GoogleDomains.Count, i.MicrosoftTenantId is null ? null : 0));
-            })
-            .AddActivityFunc<DeleteZoneInput, DeleteZoneResult>(nameof(DeleteZone), (_, i) =>
-            {
-                UndoQueue.Enqueue($"zone:{i.Domain}");
-                DeletedZoneQueue.Enqueue(i.Domain);
-                return Task.FromResult(new DeleteZoneResult(i.Domain, true));
-            })
-            .AddActivityFunc<ReleaseDomainsInput, ReleaseDomainsResult>(nameof(ReleaseDomains), (_, i) =>
-            {
-                foreach (var id in i.DomainIds)
-                {
-                    Released.Enqueue(id);
-                }
-
-                return Task.FromResult(new ReleaseDomainsResult(i.DomainIds.Count, false));
-            })
-            .AddOrchestrator<CancelOrderOrchestrator>()
-            .AddActivityFunc<MarkDomainConnectedInput, MarkDomainConnectedResult>(nameof(MarkDomainConnected), (_, i) =>
-            {
-                Interlocked.Decrement(ref _inFlight);
-                EventQueue.Enqueue($"domain.connected:{i.Domain}");
-                return Task.FromResult(new MarkDomainConnectedResult(i.Domain, "evt"));
-            });
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            int current;
-            while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
-            {
-            }
-        }
+        Assert.True(replay.Failure is null, $"{replay.Failure?.ErrorType}: {replay.Failure?.ErrorMessage}");
+        var completion = Assert.IsType<OrchestrationCompleteOrchestratorAction>(Assert.Single(replay.Actions));
+        Assert.Equal(OrchestrationStatus.Completed, completion.OrchestrationStatus);
     }
 }
