@@ -23,14 +23,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public static async Task<AzuriteProcess> StartAsync()
     {
-        var root = AppContext.BaseDirectory;
-        var dir = new DirectoryInfo(root);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Peeker.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var azurite = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Peeker.sln not found"), "node_modules", "azurite", "dist", "src", "azurite.js");
+        var azurite = Path.Combine(SettingsProfile.FindRoot(), "node_modules", "azurite", "dist", "src", "azurite.js");
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]

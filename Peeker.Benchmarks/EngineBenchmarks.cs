@@ -1,237 +1,201 @@
-using System.Diagnostics;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Peeker.Durable;
-using Peeker.Durable.AzureStorage;
-using Peeker.Durable.Backend;
-using Peeker.Durable.Client;
-using Peeker.Durable.History;
-using Peeker.Durable.Hosting;
+using DurableTask.Core;
+using DurableTask.Core.History;
 
 namespace Peeker.Benchmarks;
 
 /// <summary>
-/// Engine benchmarks on the Azure Storage backend, each scenario on a fresh in-memory Azurite (its queue store degrades
-/// with long traffic), plus the raw Azurite ceiling measured in the same run. Prints one table.
+/// DTFx with our host.json settings against DTFx with Durable Functions' defaults, each scenario on a fresh in-memory
+/// Azurite per settings column (Azurite's queue store slows down under long traffic). Prints one table.
 /// </summary>
+/// <remarks>
+/// Options: <c>--quick</c> (smaller smoke run), <c>--set key=value</c> (override one of our settings, key relative to
+/// <c>extensions.durableTask</c>, repeatable), <c>--only a,b</c> (scenarios: fanout100, fanout1000, chain, batch, idle,
+/// order, orders), <c>--repeat N</c> (alternate the columns N times and keep each one's median run), <c>--ours-only</c> (tuning).
+/// </remarks>
 public static class EngineBenchmarks
 {
-    private static readonly List<string[]> Rows = [];
+    private const int ChainSteps = 50;
+    private static int _repeat = 1;
+    private static bool _oursOnly;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var quick = args.Contains("--quick");
-        Console.WriteLine($"Peeker engine benchmarks on Azurite (fresh in-memory Azurite per scenario), {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}");
-        var (upsertsSerial, upserts16, cyclesSerial, cycles16) = await RawCeilingAsync(quick);
-        var requestRate16 = cycles16 * 3;
-        Add("raw: table upserts (serial / 16-way)", $"{upsertsSerial:F0}/s / {upserts16:F0}/s", "", "");
-        Add("raw: queue send+receive+delete (serial / 16-way)", $"{cyclesSerial:F0}/s / {cycles16:F0}/s", $"{requestRate16:F0} queue req/s", "");
+        _oursOnly = args.Contains("--ours-only");
+        _repeat = int.Parse(Arg(args, "--repeat") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        var only = Arg(args, "--only")?.Split(',') ?? [];
+        bool Runs(string name) => only.Length == 0 || only.Contains(name);
+        var ours = SettingsProfile.Ours(args);
+        var defaults = SettingsProfile.DurableFunctionsDefaults();
+        var concurrentOrders = quick ? 5 : 20;
+        Console.WriteLine($"Peeker engine benchmarks: DTFx on Azurite, fresh Azurite per scenario and column, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}{(quick ? " (quick)" : "")}");
+        Console.WriteLine("  " + ours.Describe());
+        Console.WriteLine("  " + defaults.Describe());
+        var table = new ResultTable(ours.Name, defaults.Name);
 
         foreach (var count in quick ? new[] { 100 } : [100, 1000])
         {
-            var (seconds, requests) = await ScenarioAsync(
-                async client => [await client.ScheduleNewOrchestrationInstanceAsync("FanOutNoop", count)],
-                args.Contains("--trace") ? Trace : null);
-            var perSecond = count / seconds;
-            var perActivity = requests / (double)count;
-            var ceiling = requestRate16 / perActivity;
-            Add($"fan-out/fan-in {count} no-op activities", $"{seconds:F2} s, {perSecond:F0} activities/s", $"{perActivity:F1} req/activity",
-                $"{perSecond / ceiling:P0} of ceiling ({ceiling:F0}/s); DTFx {(count == 100 ? 123 : 69)}/s => x{perSecond / (count == 100 ? 123 : 69):F1}");
+            if (Runs($"fanout{count}"))
+            {
+                var (o, d) = await BothAsync($"fan-out {count}", ours, defaults, p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.FanOut, count)]), r => r.Seconds);
+                table.Add($"fan-out/fan-in {count}: activities/s", count / o?.Seconds, count / d?.Seconds, "F0", true, count == 100 ? "242" : "");
+                table.Add($"fan-out/fan-in {count}: storage requests/activity", o?.PerItem(count), d?.PerItem(count), "F1", false);
+            }
         }
 
+        if (Runs("chain"))
         {
-            List<double> steps = [];
-            var (seconds, requests) = await ScenarioAsync(
-                async client => [await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 50)],
-                async (client, id) =>
-                {
-                    var history = await client.GetOrchestrationHistoryAsync(id);
-                    var starts = history.Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => e.Timestamp).ToList();
-                    steps = [.. starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).Order()];
-                });
-            var p50 = steps[steps.Count / 2];
-            var p95 = steps[(int)(steps.Count * 0.95)];
-            Add("chain of 50 sequential activities", $"{50 / seconds:F0} activities/s; step p50 {p50:F1} ms, p95 {p95:F1} ms", $"{requests / 50.0:F1} req/activity",
-                $"DTFx 53/s, p50 17.3 ms => x{50 / seconds / 53:F1}");
+            var (o, d) = await BothAsync("chain", ours, defaults, p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.Chain, ChainSteps)], steps: true), r => r.Seconds);
+            table.Add($"chain of {ChainSteps}: activities/s", ChainSteps / o?.Seconds, ChainSteps / d?.Seconds, "F1", true);
+            table.Add($"chain of {ChainSteps}: step p50 ms", o?.Percentile(0.5), d?.Percentile(0.5), "F1", false, "7.0");
+            table.Add($"chain of {ChainSteps}: step p95 ms", o?.Percentile(0.95), d?.Percentile(0.95), "F1", false);
+            table.Add($"chain of {ChainSteps}: storage requests/activity", o?.PerItem(ChainSteps), d?.PerItem(ChainSteps), "F1", false);
         }
 
+        if (Runs("batch"))
         {
             var instances = quick ? 50 : 200;
-            var (seconds, requests) = await ScenarioAsync(async client =>
-                await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 5))));
-            Add($"{instances} instances x 5 chained activities", $"{seconds:F2} s, {instances / seconds:F1} instances/s", $"{requests / (instances * 5.0):F1} req/activity",
-                $"DTFx 16.3/s => x{instances / seconds / 16.3:F1}");
+            var (o, d) = await BothAsync("batch", ours, defaults, p => MeasureAsync(p, h =>
+                Task.WhenAll(Enumerable.Range(0, instances).Select(_ => h.ScheduleAsync(BenchOrchestrations.Chain, 5)))), r => r.Seconds);
+            table.Add($"{instances} instances x 5 chained: instances/s", instances / o?.Seconds, instances / d?.Seconds, "F1", true, instances == 200 ? "33.9" : "");
+            table.Add($"{instances} instances x 5 chained: storage requests/activity", o?.PerItem(instances * 5), d?.PerItem(instances * 5), "F1", false);
         }
 
+        if (Runs("idle"))
         {
-            double idle = 0;
-            await ScenarioAsync(
-                async client => [await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 1)],
-                async (_, _) => idle = await IdleRateAsync());
-            Add("idle hub (one worker, 4 partitions)", $"{idle:F1} storage requests/s", "", "DTFx 6.25/s");
+            var (settle, window) = quick ? (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)) : (TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60));
+            // Both columns at once: an idle hub barely uses the CPU, and this halves the longest wait of the run.
+            var both = await Task.WhenAll(TryAsync("idle ours", () => IdleAsync(ours, settle, window)), TryAsync("idle defaults", () => IdleAsync(defaults, settle, window)));
+            table.Add($"idle hub, one worker: storage requests/s (after {settle.TotalSeconds:F0} s idle)", both[0], both[1], "F2", false);
         }
 
-        Print();
+        if (Runs("order"))
+        {
+            var (o, d) = await BothAsync("order", ours, defaults, p => OrderBenchmark.RunOrdersAsync(1, p), r => r.Seconds);
+            table.Add("19-domain sandbox order: POST -> order.completed s", o?.Seconds, d?.Seconds, "F1", false);
+            table.Add("19-domain sandbox order: storage requests", o?.Requests.Sum(), d?.Requests.Sum(), "F0", false);
+        }
+
+        if (Runs("orders"))
+        {
+            var (o, d) = await BothAsync("orders", ours, defaults, p => OrderBenchmark.RunOrdersAsync(concurrentOrders, p), r => r.Seconds);
+            table.Add($"{concurrentOrders} orders at once: orders/minute", o?.OrdersPerMinute, d?.OrdersPerMinute, "F1", true);
+            table.Add($"{concurrentOrders} orders at once: order p50 s", o?.Percentile(0.5), d?.Percentile(0.5), "F1", false);
+        }
+
+        table.Print();
         return 0;
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> (which starts instances and returns their ids) against a fresh Azurite. Time is
-    /// measured from the Instances rows (first CreatedTime to last CompletedTime), requests from the worker's backend;
-    /// completion is watched through a second backend so the watcher's polling is not counted.
+    /// Measures both columns, alternating ours and defaults <see cref="_repeat"/> times so drift on a shared machine hits
+    /// both alike, and keeps each column's median run by <paramref name="key"/>.
     /// </summary>
-    private static async Task<(double Seconds, long Requests)> ScenarioAsync(Func<DurableTaskClient, Task<string[]>> run, Func<DurableTaskClient, string, Task>? after = null)
+    private static async Task<(T? Ours, T? Defaults)> BothAsync<T>(
+        string name, SettingsProfile ours, SettingsProfile defaults, Func<SettingsProfile, Task<T>> measure, Func<T, double> key)
+        where T : class
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        services.Configure<DurableTaskOptions>(o =>
+        List<T> o = [], d = [];
+        for (var i = 0; i < _repeat; i++)
         {
-            o.HubName = "BenchHub";
-            o.MaxConcurrentActivityFunctions = 32;
-            o.MaxConcurrentOrchestratorFunctions = 32;
-            o.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromSeconds(1);
-        });
-        services.AddPeekerDurable(r => TestOrchestrations.Register(r), AzureStorageServiceCollectionExtensions.Backend(azurite.ConnectionString));
-        await using var provider = services.BuildServiceProvider();
-        var backend = (AzureStorageOrchestrationBackend)provider.GetRequiredService<IOrchestrationBackend>();
-        _current = backend;
-        var worker = provider.GetRequiredService<DurableTaskWorker>();
-        await backend.CreateIfNotExistsAsync(CancellationToken.None);
-        await worker.StartAsync(CancellationToken.None);
-        var client = provider.GetRequiredService<DurableTaskClient>();
-        await WaitAsync(client, await client.ScheduleNewOrchestrationInstanceAsync("FanOutNoop", 10)); // warm-up (JIT), not measured
-        await WaitAsync(client, await client.ScheduleNewOrchestrationInstanceAsync("ChainNoop", 3));
-        await Task.Delay(300);
-        await using var watcher = new AzureStorageOrchestrationBackend(
-            new AzureStorageOptions { ConnectionString = azurite.ConnectionString, HubName = "BenchHub" }, TimeProvider.System);
-        var before = backend.RequestCounter.Count;
-        var ids = await run(client);
+            if (await TryAsync($"{name} ours", () => measure(ours)) is { } a)
+            {
+                o.Add(a);
+            }
+
+            if (!_oursOnly && await TryAsync($"{name} defaults", () => measure(defaults)) is { } b)
+            {
+                d.Add(b);
+            }
+        }
+
+        T? Median(List<T> runs) => runs.Count == 0 ? null : runs.OrderBy(key).ElementAt(runs.Count / 2);
+        return (Median(o), Median(d));
+    }
+
+    private static async Task<T?> TryAsync<T>(string name, Func<Task<T>> measure)
+    {
+        try
+        {
+            return await measure();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // One failed scenario must not lose the rest of a long run: its cells print as n/a.
+            Console.WriteLine($"  {name} failed: {ex.GetType().Name}: {ex.Message}");
+            return default;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="start"/> (which starts instances and returns their ids) after a warm-up. Time runs from the
+    /// first instance's CreatedTime to the last one's CompletedTime (storage timestamps, so the watcher's polling
+    /// period does not matter); requests are the worker's and client's during that window.
+    /// </summary>
+    private static async Task<EngineRun> MeasureAsync(SettingsProfile profile, Func<EngineHost, Task<string[]>> start, bool steps = false)
+    {
+        await using var host = await EngineHost.StartAsync(profile, BenchOrchestrations.Register);
+        await WarmUpAsync(host);
+        var before = host.Requests.ByService;
+        var ids = await start(host);
         var states = new List<OrchestrationState>();
         foreach (var id in ids)
         {
-            states.Add(await WaitAsync(watcher, id));
+            states.Add(await host.WaitAsync(id));
         }
 
-        var requests = backend.RequestCounter.Count - before;
-        var seconds = (states.Max(s => s.CompletedTime!.Value) - states.Min(s => s.CreatedTime)).TotalSeconds;
-        if (after is not null)
+        var requests = host.Requests.ByService.Zip(before, (a, b) => a - b).ToArray();
+        var seconds = (states.Max(s => s.CompletedTime) - states.Min(s => s.CreatedTime)).TotalSeconds;
+        List<double> stepMs = [];
+        if (steps)
         {
-            await after(client, ids[0]);
+            var starts = (await host.HistoryAsync(ids[0])).Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => e.Timestamp).ToList();
+            stepMs = [.. starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).Order()];
         }
 
-        await worker.StopAsync(CancellationToken.None);
-        return (seconds, requests);
+        var run = new EngineRun(seconds, requests, stepMs);
+        Console.WriteLine($"  {profile.Name}: {ids.Length} instance(s) in {seconds:F2} s, storage requests table/queue/blob {string.Join('/', requests)}" +
+            (steps ? $", step p50 {run.Percentile(0.5):F1} ms p95 {run.Percentile(0.95):F1} ms" : ""));
+        return run;
     }
 
-    private static async Task<OrchestrationState> WaitAsync(AzureStorageOrchestrationBackend watcher, string id)
+    /// <summary>JIT, partition leases and queue creation happen here, outside the measurement.</summary>
+    private static async Task WarmUpAsync(EngineHost host)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(10))
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.ScheduleAsync(BenchOrchestrations.Chain, 1))
+            .Append(host.ScheduleAsync(BenchOrchestrations.FanOut, 10))
+            .Append(host.ScheduleAsync(BenchOrchestrations.Chain, 3)));
+        foreach (var id in ids)
         {
-            var state = await watcher.GetStateAsync(id, false, CancellationToken.None);
-            if (state is { RuntimeStatus: OrchestrationRuntimeStatus.Completed })
-            {
-                return state;
-            }
-
-            if (state is not null && state.RuntimeStatus.IsTerminal())
-            {
-                throw new InvalidOperationException($"{id} ended {state.RuntimeStatus}");
-            }
-
-            await Task.Delay(100);
+            await host.WaitAsync(id, TimeSpan.FromMinutes(2));
         }
 
-        throw new TimeoutException(id);
+        await Task.Delay(300);
     }
 
-    private static async Task WaitAsync(DurableTaskClient client, string id)
+    private static async Task<double> IdleAsync(SettingsProfile profile, TimeSpan settle, TimeSpan window)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await client.WaitForInstanceCompletionAsync(id, false, cts.Token);
+        await using var host = await EngineHost.StartAsync(profile, BenchOrchestrations.Register);
+        await WarmUpAsync(host);
+        await Task.Delay(settle);
+        var before = host.Requests.ByService;
+        await Task.Delay(window);
+        var requests = host.Requests.ByService.Zip(before, (a, b) => a - b).ToArray();
+        var rate = requests.Sum() / window.TotalSeconds;
+        Console.WriteLine($"  {profile.Name}: idle {rate:F2} storage requests/s (table/queue/blob {string.Join('/', requests)} in {window.TotalSeconds:F0} s)");
+        return rate;
     }
 
-    private static AzureStorageOrchestrationBackend? _current;
-
-    private static async Task<double> IdleRateAsync()
+    private static string? Arg(string[] args, string name)
     {
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var before = _current!.RequestCounter.Count;
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        return (_current.RequestCounter.Count - before) / 10.0;
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static async Task Trace(DurableTaskClient client, string id)
+    private sealed record EngineRun(double Seconds, long[] Requests, IReadOnlyList<double> Steps)
     {
-        var state = await client.GetInstanceAsync(id);
-        var history = await client.GetOrchestrationHistoryAsync(id);
-        var t0 = state!.CreatedAt.UtcDateTime;
-        string Ms(DateTime t) => $"{(t - t0).TotalMilliseconds:F0}";
-        var episodes = history.Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => Ms(e.Timestamp));
-        var done = history.Where(e => e.EventType == EventType.TaskCompleted).Select(e => e.Timestamp).Order().ToList();
-        Console.WriteLine($"  trace {id}: episodes at {string.Join(",", episodes)} ms; activities completed {Ms(done[0])}..{Ms(done[^1])} ms (p50 {Ms(done[done.Count / 2])})");
-    }
+        public double PerItem(int items) => Requests.Sum() / (double)items;
 
-    private static async Task<(double, double, double, double)> RawCeilingAsync(bool quick)
-    {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var table = new TableClient(azurite.ConnectionString, "Ceiling");
-        await table.CreateIfNotExistsAsync();
-        var queue = new QueueClient(azurite.ConnectionString, "ceiling");
-        await queue.CreateIfNotExistsAsync();
-        var n = quick ? 200 : 600;
-        var upsertsSerial = await RateAsync(n, 1, i => table.UpsertEntityAsync(new TableEntity("p", $"s{i}") { ["V"] = i }));
-        var upserts16 = await RateAsync(n * 2, 16, i => table.UpsertEntityAsync(new TableEntity("p", $"p{i}") { ["V"] = i }));
-        async Task Cycle(int i)
-        {
-            await queue.SendMessageAsync($"m{i}");
-            var received = (await queue.ReceiveMessagesAsync(1)).Value;
-            foreach (var m in received)
-            {
-                await queue.DeleteMessageAsync(m.MessageId, m.PopReceipt);
-            }
-        }
-
-        var cyclesSerial = await RateAsync(n / 2, 1, Cycle);
-        var cycles16 = await RateAsync(n, 16, Cycle);
-        return (upsertsSerial, upserts16, cyclesSerial, cycles16);
-    }
-
-    private static async Task<double> RateAsync(int count, int parallel, Func<int, Task> op)
-    {
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                await op(i);
-            }
-        }));
-        return count / clock.Elapsed.TotalSeconds;
-    }
-
-    private static void Add(params string[] row)
-    {
-        Rows.Add(row);
-        Console.WriteLine("  measured: " + string.Join(" | ", row));
-    }
-
-    private static void Print()
-    {
-        string[] header = ["scenario", "result", "storage requests", "vs ceiling / DTFx"];
-        var widths = Enumerable.Range(0, 4).Select(c => Rows.Append(header).Max(r => r[c].Length)).ToArray();
-        string Line(string[] r) => "| " + string.Join(" | ", r.Select((v, c) => v.PadRight(widths[c]))) + " |";
-        Console.WriteLine();
-        Console.WriteLine(Line(header));
-        Console.WriteLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
-        foreach (var row in Rows)
-        {
-            Console.WriteLine(Line(row));
-        }
+        public double? Percentile(double p) => Steps.Count == 0 ? null : Steps[Math.Min(Steps.Count - 1, (int)(Steps.Count * p))];
     }
 }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,11 +14,12 @@ using Microsoft.Extensions.Logging;
 namespace Peeker.Benchmarks;
 
 /// <summary>
-/// The provisioning benchmark (issue 6): a 19-domain sandbox order (the default bundle: 15 Google + 4 Microsoft
+/// The provisioning benchmark (issue 6): 19-domain sandbox orders (the default bundle: 15 Google + 4 Microsoft
 /// domains) through the real host process on a fresh Azurite, timed from <c>POST /orders</c> to the
 /// <c>order.completed</c> webhook, with every storage request counted by a forwarding proxy in front of Azurite.
+/// <c>--order</c>: one order, three runs. <c>--orders N</c>: N orders posted at once, throughput in orders/minute.
 /// </summary>
-public static partial class OrderBenchmark
+public static class OrderBenchmark
 {
     private const string AdminKey = "adm_bench_0123456789abcdef0123456789";
 
@@ -26,56 +27,77 @@ public static partial class OrderBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var runs = args.Contains("--quick") ? 1 : 3;
-        Console.WriteLine($"Peeker provisioning benchmark: 19-domain sandbox order, host process on a fresh Azurite per run, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}");
-        Console.WriteLine("| run | POST → order.completed | storage requests (table / queue / blob) | of which before POST |");
-        Console.WriteLine("| --- | --- | --- | --- |");
+        var quick = args.Contains("--quick");
+        var i = Array.IndexOf(args, "--orders");
+        var count = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 1;
+        var runs = quick || count > 1 ? 1 : 3;
+        var profile = args.Contains("--set") ? SettingsProfile.Ours(args) : null;
+        Console.WriteLine($"Peeker provisioning benchmark: {count} x 19-domain sandbox order{(count > 1 ? "s posted at once" : "")}, host process on a fresh Azurite per run, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}");
+        if (profile is not null)
+        {
+            Console.WriteLine("  " + profile.Describe());
+        }
+
+        Console.WriteLine("| run | POST → order.completed | orders/minute | storage requests (table / queue / blob) | of which before POST |");
+        Console.WriteLine("| --- | --- | --- | --- | --- |");
         for (var run = 1; run <= runs; run++)
         {
-            var (seconds, total, before) = await OnceAsync();
-            Console.WriteLine($"| {run} | {seconds:F1} s | {total.Sum()} ({total[0]} / {total[1]} / {total[2]}) | {before} |");
+            var result = await RunOrdersAsync(count, profile);
+            var total = result.Requests;
+            var time = count == 1 ? $"{result.Seconds:F1} s" : $"all {result.Seconds:F1} s, p50 {result.Percentile(0.5):F1} s, max {result.PerOrder.Max():F1} s";
+            Console.WriteLine($"| {run} | {time} | {result.OrdersPerMinute:F1} | {total.Sum()} ({total[0]} / {total[1]} / {total[2]}) | {result.RequestsBefore} |");
         }
 
         return 0;
     }
 
-    private static async Task<(double Seconds, long[] Requests, long Before)> OnceAsync()
+    /// <summary>
+    /// Posts <paramref name="count"/> orders at once to a fresh host on a fresh Azurite and waits for all their
+    /// <c>order.completed</c> webhooks. <paramref name="profile"/> overrides the host's host.json durableTask settings
+    /// through environment variables; null runs the host as configured.
+    /// </summary>
+    public static async Task<OrderRun> RunOrdersAsync(int count, SettingsProfile? profile)
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var proxy = await CountingProxy.StartAsync(azurite.ConnectionString);
-        var completed = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var receiver = await StartReceiverAsync(completed);
+        await using var receiver = await WebhookReceiver.StartAsync(FreePort());
         var port = FreePort();
-        using var host = StartHost(proxy.ConnectionString, port);
+        using var host = StartHost(proxy.ConnectionString, port, profile);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
             await WaitHealthyAsync(http);
-            var key = await AdminAsync(http, receiver.Url);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var bundleResponse = await http.PostAsJsonAsync("/partner/v1/bundles", new { name = "bench", monthly_sending_volume = 25000 });
-            var bundle = JsonDocument.Parse(await bundleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString();
-            var tag = Guid.NewGuid().ToString("N")[..6];
-            var domains = Enumerable.Range(1, 19).Select(i => $"bench{tag}-{i:D2}.com").ToArray();
-            var before = proxy.ByService;
-            var clock = Stopwatch.StartNew();
-            using var order = await http.PostAsJsonAsync("/partner/v1/orders", new
+            // One partner per order, as if as many agencies ordered at once: the sandbox enforces the providers' rate
+            // limits per partner (Smartlead 60 requests/minute), and one partner's 20 orders would measure those limits.
+            var partners = new List<(HttpClient Http, string? Bundle)>();
+            for (var i = 0; i < count; i++)
             {
-                user = "bench@example.com",
-                bundle_id = bundle,
-                sequencer = new { provider = "smartlead", client_id = 1, login_email = "ops@example.com", login_password = "bench-password" },
-                forwarding_url = "https://example.com",
-                domains,
-                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-            });
-            if (order.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"order refused: {await order.Content.ReadAsStringAsync()}\n{string.Join('\n', HostLog.TakeLast(60))}");
+                var client = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AdminAsync(http, receiver.Url));
+                using var bundleResponse = await client.PostAsJsonAsync("/partner/v1/bundles", new { name = "bench", monthly_sending_volume = 25000 });
+                var bundle = JsonDocument.Parse(await bundleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString();
+                partners.Add((client, bundle));
             }
 
-            await completed.Task.WaitAsync(TimeSpan.FromMinutes(10));
-            var seconds = clock.Elapsed.TotalSeconds;
-            return (seconds, proxy.ByService, before.Sum());
+            var before = proxy.ByService.Sum();
+            var posted = await Task.WhenAll(partners.Select(async partner =>
+            {
+                var sent = receiver.Now;
+                var id = await PostOrderAsync(partner.Http, partner.Bundle);
+                receiver.Expect(id, sent);
+                return id;
+            }));
+            var (seconds, perOrder) = await receiver.AllCompletedAsync(posted).WaitAsync(TimeSpan.FromMinutes(10));
+            foreach (var (client, _) in partners)
+            {
+                client.Dispose();
+            }
+
+            return new OrderRun(seconds, [.. perOrder.Order()], proxy.ByService, before);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException($"{ex.Message}\n  host log tail:\n  {string.Join("\n  ", HostLog.TakeLast(30))}", ex);
         }
         finally
         {
@@ -84,7 +106,29 @@ public static partial class OrderBenchmark
         }
     }
 
-    private static Process StartHost(string connectionString, int port)
+    private static async Task<string> PostOrderAsync(HttpClient http, string? bundle)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var domains = Enumerable.Range(1, 19).Select(i => $"bench{tag}-{i:D2}.com").ToArray();
+        using var order = await http.PostAsJsonAsync("/partner/v1/orders", new
+        {
+            user = "bench@example.com",
+            bundle_id = bundle,
+            sequencer = new { provider = "smartlead", client_id = 1, login_email = "ops@example.com", login_password = "bench-password" },
+            forwarding_url = "https://example.com",
+            domains,
+            personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
+        });
+        var body = await order.Content.ReadAsStringAsync();
+        if (order.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"order refused: {body}");
+        }
+
+        return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+    }
+
+    private static Process StartHost(string connectionString, int port, SettingsProfile? profile)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll"));
@@ -94,7 +138,13 @@ public static partial class OrderBenchmark
         info.Environment["Peeker__AdminKey"] = AdminKey;
         info.Environment["Providers__Sandbox__BaseUrl"] = $"http://127.0.0.1:{port}/sandbox";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["PEEKER_APP_ROOT"] = FindRoot();
+        info.Environment["PEEKER_APP_ROOT"] = SettingsProfile.FindRoot();
+        foreach (var (name, value) in profile?.AsEnvironment() ?? [])
+        {
+            info.Environment[name] = value;
+        }
+
+        HostLog.Clear();
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
         process.ErrorDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
@@ -105,7 +155,7 @@ public static partial class OrderBenchmark
 
     private static async Task<string> AdminAsync(HttpClient http, string hookUrl)
     {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = "Bench Agency" }) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = $"Bench Agency {Guid.NewGuid():N}"[..20] }) };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var created = await http.SendAsync(create);
         var data = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
@@ -114,27 +164,6 @@ public static partial class OrderBenchmark
         hook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var _ = await http.SendAsync(hook);
         return data.GetProperty("api_keys").GetProperty("test").GetString()!;
-    }
-
-    private static async Task<Receiver> StartReceiverAsync(TaskCompletionSource<DateTimeOffset> completed)
-    {
-        var port = FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            if ((await reader.ReadToEndAsync()).Contains("\"type\":\"order.completed\"", StringComparison.Ordinal))
-            {
-                completed.TrySetResult(DateTimeOffset.UtcNow);
-            }
-
-            return Results.Ok();
-        });
-        await app.StartAsync();
-        return new Receiver(app, $"http://127.0.0.1:{port}/hooks");
     }
 
     private static async Task WaitHealthyAsync(HttpClient http)
@@ -159,19 +188,6 @@ public static partial class OrderBenchmark
         throw new TimeoutException("the host did not start");
     }
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "host.json")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("host.json not found");
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -179,96 +195,104 @@ public static partial class OrderBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record Receiver(WebApplication App, string Url) : IAsyncDisposable
+    /// <summary>Receives the partner webhooks and times each order from its POST to its <c>order.completed</c>.</summary>
+    private sealed class WebhookReceiver : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
-    }
+        private readonly ConcurrentDictionary<string, TimeSpan> _posted = new();
+        private readonly ConcurrentQueue<(string Body, TimeSpan At)> _completions = new();
+        private readonly Dictionary<string, TimeSpan> _completed = [];
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly SemaphoreSlim _changed = new(0);
+        private WebApplication? _app;
 
-    /// <summary>Forwards every storage request to Azurite unchanged and counts it per service.</summary>
-    private sealed partial class CountingProxy : IAsyncDisposable
-    {
-        private readonly List<WebApplication> _apps = [];
-        private readonly long[] _counts = new long[3];
-        private static readonly HttpClient Forwarder = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        public string Url { get; private set; } = string.Empty;
 
-        public string ConnectionString { get; private set; } = string.Empty;
+        public TimeSpan Now => _clock.Elapsed;
 
-        public long[] ByService => [.. _counts.Select((_, i) => Interlocked.Read(ref _counts[i]))];
-
-        public static async Task<CountingProxy> StartAsync(string azurite)
+        public static async Task<WebhookReceiver> StartAsync(int port)
         {
-            var proxy = new CountingProxy();
-            var connection = azurite;
-            var services = new[] { "TableEndpoint", "QueueEndpoint", "BlobEndpoint" };
-            for (var i = 0; i < services.Length; i++)
-            {
-                var target = EndpointRegex(services[i]).Match(azurite).Groups[1].Value;
-                var port = FreePort();
-                proxy._apps.Add(await proxy.ForwardAsync(port, target, i));
-                connection = connection.Replace(target, $"127.0.0.1:{port}", StringComparison.Ordinal);
-            }
-
-            proxy.ConnectionString = connection;
-            return proxy;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var app in _apps)
-            {
-                await app.DisposeAsync();
-            }
-        }
-
-        private async Task<WebApplication> ForwardAsync(int port, string target, int service)
-        {
+            var receiver = new WebhookReceiver();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Logging.ClearProviders();
             var app = builder.Build();
-            app.Run(async context =>
+            app.MapPost("/hooks", async (HttpContext context) =>
             {
-                Interlocked.Increment(ref _counts[service]);
-                // The raw target, exactly as the client encoded it: the SharedKey signature covers the encoded path.
-                var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
-                using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), $"http://{target}{raw}");
-                if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-                {
-                    using var buffer = new MemoryStream();
-                    await context.Request.Body.CopyToAsync(buffer);
-                    request.Content = new ByteArrayContent(buffer.ToArray());
-                }
-
-                foreach (var header in context.Request.Headers)
-                {
-                    if (header.Key is "Host" or "Transfer-Encoding")
-                    {
-                        continue;
-                    }
-
-                    if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray()))
-                    {
-                        request.Content ??= new ByteArrayContent([]);
-                        request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
-                    }
-                }
-
-                using var response = await Forwarder.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                context.Response.StatusCode = (int)response.StatusCode;
-                foreach (var header in response.Headers.Concat(response.Content.Headers))
-                {
-                    if (header.Key != "Transfer-Encoding")
-                    {
-                        context.Response.Headers[header.Key] = header.Value.ToArray();
-                    }
-                }
-
-                await response.Content.CopyToAsync(context.Response.Body);
+                using var reader = new StreamReader(context.Request.Body);
+                receiver.Receive(await reader.ReadToEndAsync());
+                return Results.Ok();
             });
             await app.StartAsync();
-            return app;
+            receiver._app = app;
+            receiver.Url = $"http://127.0.0.1:{port}/hooks";
+            return receiver;
         }
 
-        private static Regex EndpointRegex(string name) => new($"{name}=http://([^/]+)/");
+        /// <summary>Records when an order's POST was sent (its webhook may arrive before the POST returns).</summary>
+        public void Expect(string orderId, TimeSpan sentAt)
+        {
+            _posted[orderId] = sentAt;
+            _changed.Release();
+        }
+
+        /// <summary>Once every order completed: seconds from the first POST to the last completion, and per order.</summary>
+        public async Task<(double Seconds, double[] PerOrder)> AllCompletedAsync(string[] orderIds)
+        {
+            while (true)
+            {
+                foreach (var (body, at) in _completions)
+                {
+                    foreach (var id in orderIds.Where(id => body.Contains(id, StringComparison.Ordinal)))
+                    {
+                        _completed.TryAdd(id, at);
+                    }
+                }
+
+                if (orderIds.All(_completed.ContainsKey))
+                {
+                    var seconds = (orderIds.Max(id => _completed[id]) - orderIds.Min(id => _posted[id])).TotalSeconds;
+                    return (seconds, [.. orderIds.Select(id => (_completed[id] - _posted[id]).TotalSeconds)]);
+                }
+
+                await Task.WhenAny(_changed.WaitAsync(), _failed.Task);
+                if (_failed.Task.IsCompleted)
+                {
+                    await _failed.Task;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+
+            _changed.Dispose();
+        }
+
+        private void Receive(string body)
+        {
+            if (body.Contains("\"type\":\"order.failed\"", StringComparison.Ordinal))
+            {
+                _failed.TrySetException(new InvalidOperationException("order failed: " + body));
+            }
+            else if (body.Contains("\"type\":\"order.completed\"", StringComparison.Ordinal))
+            {
+                _completions.Enqueue((body, _clock.Elapsed));
+            }
+
+            _changed.Release();
+        }
     }
+}
+
+/// <summary>One order run: wall time for all orders, each order's own time, storage requests per service.</summary>
+public sealed record OrderRun(double Seconds, double[] PerOrder, long[] Requests, long RequestsBefore)
+{
+    public double OrdersPerMinute => PerOrder.Length / Seconds * 60;
+
+    public double Percentile(double p) => PerOrder[Math.Min(PerOrder.Length - 1, (int)(PerOrder.Length * p))];
 }

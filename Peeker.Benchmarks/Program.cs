@@ -1,16 +1,18 @@
 using Peeker.Benchmarks;
 
-// dotnet run -c Release --project Peeker.Benchmarks                 -> engine benchmarks on fresh Azurites (one table)
-// dotnet Peeker.Benchmarks.dll --worker --connection <cs> --hub <h> -> a worker host process (crash and scale-out tests)
-// dotnet run -c Release --project Peeker.Benchmarks -- --order       -> a 19-domain sandbox order through the host process
-if (args.Contains("--order"))
+// dotnet run -c Release --project Peeker.Benchmarks                    -> every scenario, ours vs Durable Functions' defaults (one table)
+//   options: --quick (smoke run), --only fanout100,fanout1000,chain,batch,idle,order,orders, --set storageProvider:partitionCount=2 (ours)
+// dotnet run -c Release --project Peeker.Benchmarks -- --order          -> a 19-domain sandbox order through the host process (3 runs)
+// dotnet run -c Release --project Peeker.Benchmarks -- --orders 20      -> 20 such orders posted at once (orders/minute)
+// dotnet run --project Peeker.Benchmarks -- --record-histories <dir>     -> records orchestration histories for the replay tests
+if (args.Contains("--record-histories"))
 {
-    return await OrderBenchmark.RunAsync(args);
+    return await HistoryRecorder.RunAsync(args);
 }
 
-if (args.Contains("--worker"))
+if (args.Contains("--order") || args.Contains("--orders"))
 {
-    return await WorkerMode.RunAsync(args);
+    return await OrderBenchmark.RunAsync(args);
 }
 
 return await EngineBenchmarks.RunAsync(args);

@@ -2,6 +2,7 @@ using DurableTask.Core.Exceptions;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Peeker.Activities.Webhooks;
 
@@ -23,14 +24,16 @@ public sealed class WebhookDeliveryStarter(IServiceProvider services)
     /// <summary>
     /// Starts delivery of <paramref name="input"/>'s event. With <paramref name="onlyIfNew"/>, does nothing when an
     /// instance with that id exists in any state (publishing twice delivers once); without it, only a pending, running
-    /// or suspended instance stops the start (a redelivery replaces a finished one).
+    /// or suspended instance stops the start (a redelivery replaces a finished one). A schedule or endpoint window the
+    /// input leaves out is taken from <see cref="WebhookOptions"/>, so the instance keeps the settings it started with.
     /// </summary>
     public async Task StartIfAbsentAsync(DeliverWebhookInput input, bool onlyIfNew, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var options = new StartOrchestrationOptions(input.EventId) { DedupeStatuses = onlyIfNew ? AnyStatus : null };
         try
         {
-            await Client.ScheduleNewOrchestrationInstanceAsync(WebhookTaskNames.DeliverWebhook, input, options, cancellationToken);
+            await Client.ScheduleNewOrchestrationInstanceAsync(WebhookTaskNames.DeliverWebhook, WithSettings(input), options, cancellationToken);
         }
         catch (OrchestrationAlreadyExistsException)
         {
@@ -54,4 +57,10 @@ public sealed class WebhookDeliveryStarter(IServiceProvider services)
         await Client.RaiseEventAsync(eventId, WebhookTaskNames.DeliverNowEvent, true, cancellationToken);
         return true;
     }
+
+    /// <summary>The input with the configured schedule and window where it has none (as is in a host without webhook options).</summary>
+    private DeliverWebhookInput WithSettings(DeliverWebhookInput input) =>
+        (input.Schedule is null || input.EndpointWindow is null) && services.GetService<IOptions<WebhookOptions>>() is { Value: var settings }
+            ? input with { Schedule = input.Schedule ?? settings.RetrySchedule, EndpointWindow = input.EndpointWindow ?? settings.EndpointWindow }
+            : input;
 }

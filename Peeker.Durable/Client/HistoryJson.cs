@@ -16,8 +16,13 @@ public static class HistoryJson
     });
 
     /// <summary>The events of <paramref name="json"/>, oldest first.</summary>
-    public static IList<HistoryEvent> Deserialize(string json) =>
-        [.. JArray.Parse(json).Select(item => (HistoryEvent)item.ToObject(ClrType((EventType)item.Value<int>(nameof(HistoryEvent.EventType))), Serializer)!)];
+    public static IList<HistoryEvent> Deserialize(string json)
+    {
+        // DateParseHandling.None: an instance id, name or input that merely looks like a date stays a string; the
+        // typed DateTime properties (Timestamp, FireAt) are still read as dates by the serializer.
+        using var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
+        return [.. JArray.Load(reader).Select(item => (HistoryEvent)item.ToObject(ClrType((EventType)item.Value<int>(nameof(HistoryEvent.EventType))), Serializer)!)];
+    }
 
     /// <summary>The DTFx class that carries events of <paramref name="type"/>.</summary>
     public static Type ClrType(EventType type) => type switch

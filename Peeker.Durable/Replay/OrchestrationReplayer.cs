@@ -1,5 +1,6 @@
 using DurableTask.Core;
 using DurableTask.Core.Command;
+using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
@@ -15,9 +16,13 @@ namespace Peeker.Durable.Replay;
 /// <param name="Failure">Set when the code failed during replay; a non-deterministic edit fails with DTFx's <c>NonDeterministicOrchestrationException</c>.</param>
 public sealed record ReplayResult(IReadOnlyList<OrchestratorAction> Actions, FailureDetails? Failure)
 {
-    /// <summary>True when DTFx found that the code no longer matches the history.</summary>
-    public bool IsNonDeterministic => Failure?.ErrorType?.EndsWith("NonDeterministicOrchestrationException", StringComparison.Ordinal) == true
-        || Failure?.ErrorMessage?.Contains("non-deterministic", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>
+    /// True when DTFx found that the code no longer matches the history: at a sequence number where the history has a
+    /// task, timer or sub-orchestration, the code scheduled something else or nothing. Steps added after the end of
+    /// the history are not a mismatch (an instance in flight would simply run them): they show up in
+    /// <see cref="Actions"/> instead of the completion.
+    /// </summary>
+    public bool IsNonDeterministic => Failure?.ErrorType == typeof(NonDeterministicOrchestrationException).FullName;
 }
 
 /// <summary>
@@ -28,10 +33,22 @@ public sealed record ReplayResult(IReadOnlyList<OrchestratorAction> Actions, Fai
 public static class OrchestrationReplayer
 {
     /// <summary>Replays <paramref name="history"/> (oldest first) through <paramref name="orchestrator"/> registered as <paramref name="name"/>.</summary>
-    public static ReplayResult Replay(string name, ITaskOrchestrator orchestrator, IList<HistoryEvent> history)
+    /// <param name="name">The registered name of the orchestrator.</param>
+    /// <param name="orchestrator">The orchestrator, created as the worker creates it.</param>
+    /// <param name="history">The recorded events, oldest first.</param>
+    /// <param name="maximumTimerInterval">
+    /// The host's <c>extensions.durableTask.maximumTimerInterval</c> (the default when null): the SDK splits longer
+    /// timers into timers of this length, so a replay with another value diverges at the first long timer.
+    /// </param>
+    public static ReplayResult Replay(string name, ITaskOrchestrator orchestrator, IList<HistoryEvent> history, TimeSpan? maximumTimerInterval = null)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = DurableDataConverter.Sdk }, NullLoggerFactory.Instance);
+        var options = new DurableTaskWorkerOptions
+        {
+            DataConverter = DurableDataConverter.Sdk,
+            MaximumTimerInterval = maximumTimerInterval ?? new DurableTaskOptions().MaximumTimerInterval,
+        };
+        var shims = new DurableTaskShimFactory(options, NullLoggerFactory.Instance);
         var orchestration = shims.CreateOrchestration(name, orchestrator);
         var state = new OrchestrationRuntimeState(history);
         var executor = new TaskOrchestrationExecutor(state, orchestration, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails);

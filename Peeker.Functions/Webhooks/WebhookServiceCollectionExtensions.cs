@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Peeker.Activities.Webhooks;
 using Microsoft.DurableTask;
@@ -10,12 +11,14 @@ public static class WebhookServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the webhook services. Reads <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c> (base64 of 32 bytes),
-    /// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>);
+    /// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
+    /// <c>RetrySchedule</c> as comma-separated <c>[d.]hh:mm:ss</c> offsets or an array section, <c>EndpointWindow</c>);
     /// a missing or malformed key stops the host at startup with a message naming it.
     /// </summary>
     public static IServiceCollection AddPeekerWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var schedule = configuration.GetSection(WebhookOptions.SectionName).GetSection(nameof(WebhookOptions.RetrySchedule));
         services.AddOptions<WebhookOptions>()
             .Configure(options =>
             {
@@ -24,6 +27,8 @@ public static class WebhookServiceCollectionExtensions
                 options.AdminKey = configuration["Peeker:AdminKey"];
             })
             .Bind(configuration.GetSection(WebhookOptions.SectionName))
+            // After Bind, which would append an array section to the default schedule and cannot read a single string.
+            .PostConfigure(options => options.RetrySchedule = ReadSchedule(schedule) ?? options.RetrySchedule)
             .ValidateDataAnnotations()
             .Validate(options => IsKey(options.EncryptionKey), "Peeker:EncryptionKey must be base64 of 32 bytes.")
             .ValidateOnStart();
@@ -46,6 +51,31 @@ public static class WebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(registry);
         return registry.AddOrchestrator<DeliverWebhookOrchestrator>().AddActivity<PostWebhook>();
+    }
+
+    /// <summary>The configured offsets, null when none are configured, empty when one does not parse (validation names the key).</summary>
+    private static List<TimeSpan>? ReadSchedule(IConfigurationSection section)
+    {
+        var texts = section.Value is { } value
+            ? value.Split(',', StringSplitOptions.TrimEntries)
+            : [.. section.GetChildren().OrderBy(child => int.TryParse(child.Key, CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue).Select(child => child.Value ?? string.Empty)];
+        if (section.Value is null && texts.Length == 0)
+        {
+            return null;
+        }
+
+        var offsets = new List<TimeSpan>(texts.Length);
+        foreach (var text in texts)
+        {
+            if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var offset))
+            {
+                return [];
+            }
+
+            offsets.Add(offset);
+        }
+
+        return offsets;
     }
 
     private static bool IsKey(string value)

@@ -8,9 +8,9 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
-using Peeker.Durable.Hosting;
 using Peeker.Functions.Webhooks;
 using Peeker.Tests.Support;
 
@@ -24,7 +24,10 @@ public sealed class WebhookPartnerFunctionsTests(AzuriteFixture azurite) : IClas
     public async Task EventLogRoutes_ListFilterPageGetAndRedeliver_ScopedToCaller()
     {
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
-        await using var app = await StartAsync();
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
+        // Event ids are ULIDs: ordered by their millisecond, so the test lets a millisecond pass between publishes.
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        await using var app = await StartAsync(host, clock);
         using var client = Client(app, Partner);
         using var put = await client.PutAsJsonAsync("/partner/v1/webhook", new { url = receiver.Url });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
@@ -33,7 +36,7 @@ public sealed class WebhookPartnerFunctionsTests(AzuriteFixture azurite) : IClas
         foreach (var type in new[] { "order.in_progress", "domain.connected", "order.completed" })
         {
             ids.Add(await publisher.PublishAsync(PeekerEnvironment.Test, Partner, type, new { Id = "ord_1" }, "ord_1", null, CancellationToken.None));
-            await Task.Delay(2); // distinct ULID milliseconds keep the log in publish order
+            clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
         foreach (var id in ids)
@@ -66,20 +69,16 @@ public sealed class WebhookPartnerFunctionsTests(AzuriteFixture azurite) : IClas
         Assert.Equal(HttpStatusCode.BadRequest, badPerPage.StatusCode);
     }
 
-    private async Task<WebApplication> StartAsync()
+    /// <summary>The partner routes over <paramref name="host"/>'s tables; deliveries start and run in its engine.</summary>
+    private static async Task<WebApplication> StartAsync(WebhookTestHost host, TimeProvider clock)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Peeker:EncryptionKey"] = WebhookTestHost.EncryptionKey,
-            ["Peeker:Webhooks:TablePrefix"] = WebhookTestHost.NewPrefix(),
-        });
+        builder.Configuration.AddConfiguration(host.Configuration);
+        builder.Services.AddSingleton(clock);
         builder.Services.AddPeekerWebhooks(builder.Configuration);
-        builder.Services.Configure<DurableTaskOptions>(o => o.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100));
-        builder.Services.AddPeekerDurable(registry => registry.AddWebhookTasks());
+        builder.Services.AddSingleton(host.Durable.Client);
         var app = builder.Build();
         app.MapGroup("/partner/v1").MapPartnerWebhookRoutes(http =>
             http.Request.Headers.TryGetValue("X-Test-Partner", out var id) ? new WebhookCaller(PeekerEnvironment.Test, id.ToString()) : null);

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,20 @@ public sealed class WebhookPublisherTests(AzuriteFixture azurite) : IClassFixtur
 
         Assert.NotEqual(first, second);
         Assert.Matches("^evt_[0-9A-HJKMNP-TV-Z]{26}$", first);
+    }
+
+    [Fact]
+    public async Task Publish_StartsTheDeliveryWithTheConfiguredScheduleAndWindowInItsInput()
+    {
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), endpointWindow: TimeSpan.FromMinutes(7));
+
+        var eventId = await host.PublishAsync();
+        var instance = await host.Durable.Client.GetInstanceAsync(eventId, getInputsAndOutputs: true);
+
+        var input = instance!.ReadInputAs<DeliverWebhookInput>()!;
+        Assert.Equal(eventId, input.EventId);
+        Assert.Equal(WebhookTestHost.Schedule, input.Schedule);
+        Assert.Equal(TimeSpan.FromMinutes(7), input.EndpointWindow);
     }
 
     [Theory]

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using Peeker.Durable.InMemory;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
@@ -10,15 +8,32 @@ using Peeker.Tests.Durable.Support;
 
 namespace Peeker.Tests.Functions.Webhooks;
 
-/// <summary>The real engine (in memory, auto-advancing fake clock) with the webhook services over Azurite tables.</summary>
+/// <summary>
+/// The real engine (DTFx on the test class's Azurite, real timers) with the webhook services over Azurite tables. The
+/// deliveries run on a compressed schedule (seconds for the spec's hours), set through the same settings a deployment
+/// uses.
+/// </summary>
 public sealed class WebhookTestHost : IAsyncDisposable
 {
     public const string Partner = "org_01JTRX00000000000000000042";
     public const string EncryptionKey = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=";
 
-    private WebhookTestHost(DurableTestHost durable) => Durable = durable;
+    /// <summary>The spec's five attempts, in seconds: 0, +1 s, +2 s, +3 s, +4 s.</summary>
+    public static readonly IReadOnlyList<TimeSpan> Schedule = [.. Enumerable.Range(0, 5).Select(s => TimeSpan.FromSeconds(s))];
+
+    /// <summary>How long an event waits for an endpoint in these tests.</summary>
+    public static readonly TimeSpan EndpointWindow = TimeSpan.FromSeconds(3);
+
+    private WebhookTestHost(DurableTestHost durable, IConfiguration configuration)
+    {
+        Durable = durable;
+        Configuration = configuration;
+    }
 
     public DurableTestHost Durable { get; }
+
+    /// <summary>The webhook settings of this host: another host built on them shares its tables and schedule.</summary>
+    public IConfiguration Configuration { get; }
 
     public IWebhookPublisher Publisher => Durable.Services.GetRequiredService<IWebhookPublisher>();
 
@@ -30,25 +45,44 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     public TimeProvider Clock => Durable.Services.GetRequiredService<TimeProvider>();
 
-    /// <summary>Starts a host; with <paramref name="manualClock"/> durable timers fire only when the test advances it.</summary>
+    /// <summary>
+    /// Starts a host on <paramref name="schedule"/> (default <see cref="Schedule"/>) and <paramref name="endpointWindow"/>
+    /// (default <see cref="EndpointWindow"/>). <paramref name="configureServices"/> runs before the webhook services are
+    /// added (a <see cref="TimeProvider"/> registered there replaces the system clock outside the engine).
+    /// </summary>
     public static async Task<WebhookTestHost> StartAsync(
-        string connectionString, string tablePrefix, TimeSpan? attemptTimeout = null, FakeTimeProvider? manualClock = null)
+        string connectionString,
+        string tablePrefix,
+        TimeSpan? attemptTimeout = null,
+        IReadOnlyList<TimeSpan>? schedule = null,
+        TimeSpan? endpointWindow = null,
+        Action<IServiceCollection>? configureServices = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = Settings(connectionString, tablePrefix, attemptTimeout, schedule, endpointWindow);
+        var durable = await DurableTestHost.StartAsync(
+            connectionString,
+            registry => registry.AddWebhookTasks(),
+            configureServices: services =>
+            {
+                configureServices?.Invoke(services);
+                services.AddPeekerWebhooks(configuration);
+            });
+        return new WebhookTestHost(durable, configuration);
+    }
+
+    /// <summary>The configuration keys a deployment would set, with the compressed schedule unless told otherwise.</summary>
+    public static IConfiguration Settings(
+        string connectionString, string tablePrefix, TimeSpan? attemptTimeout = null, IReadOnlyList<TimeSpan>? schedule = null, TimeSpan? endpointWindow = null) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["Peeker:EncryptionKey"] = EncryptionKey,
             ["Peeker:AdminKey"] = "adm_test",
             ["Peeker:Webhooks:TablePrefix"] = tablePrefix,
             ["Peeker:Webhooks:AttemptTimeout"] = (attemptTimeout ?? TimeSpan.FromSeconds(15)).ToString("c", CultureInfo.InvariantCulture),
+            ["Peeker:Webhooks:RetrySchedule"] = string.Join(',', (schedule ?? Schedule).Select(offset => offset.ToString("c", CultureInfo.InvariantCulture))),
+            ["Peeker:Webhooks:EndpointWindow"] = (endpointWindow ?? EndpointWindow).ToString("c", CultureInfo.InvariantCulture),
         }).Build();
-        void Services(IServiceCollection services) => services.AddPeekerWebhooks(configuration);
-        var durable = manualClock is null
-            ? await DurableTestHost.StartInMemoryAsync(registry => registry.AddWebhookTasks(), configureServices: Services)
-            : await DurableTestHost.StartAsync(
-                time => new InMemoryOrchestrationBackend(time), registry => registry.AddWebhookTasks(), manualClock, configureServices: Services);
-        return new WebhookTestHost(durable);
-    }
 
     public static string NewPrefix() => "w" + Guid.NewGuid().ToString("N")[..12];
 
@@ -60,6 +94,21 @@ public sealed class WebhookTestHost : IAsyncDisposable
         var metadata = await Durable.WaitAsync(eventId);
         return metadata.ReadOutputAs<DeliverWebhookResult>()
             ?? throw new InvalidOperationException($"{eventId} ended {metadata.RuntimeStatus}: {metadata.FailureDetails?.ErrorMessage}");
+    }
+
+    /// <summary>The event of the test partner with its attempts, oldest first.</summary>
+    public async Task<WebhookEventDetails> DetailsAsync(string eventId, PeekerEnvironment environment = PeekerEnvironment.Test) =>
+        await EventLog.GetAsync(environment, Partner, eventId, CancellationToken.None)
+            ?? throw new InvalidOperationException($"{eventId} is not stored.");
+
+    /// <summary>Waits until the stored event has <paramref name="status"/>.</summary>
+    public async Task WaitForEventStatusAsync(string eventId, string status)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await Events.GetAsync(PeekerEnvironment.Test, Partner, eventId, timeout.Token))?.Status != status)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     public ValueTask DisposeAsync() => Durable.DisposeAsync();
