@@ -7,8 +7,8 @@ namespace Peeker.Tests.EndToEnd;
 
 /// <summary>
 /// A delivery waiting on its durable retry timer survives the host dying: the first attempt fails, the host is killed
-/// during the 5-minute wait, a new host process starts over the same Azurite, and the second attempt arrives on
-/// schedule with the same event id. (Slow by nature: the schedule's first gap is 5 minutes.)
+/// during the wait (a 30-second first gap through <c>Peeker:Webhooks:RetrySchedule</c>), a new host process starts over
+/// the same Azurite, and the second attempt arrives on schedule with the same event id.
 /// </summary>
 public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
@@ -19,6 +19,7 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var host = new HostProcess(EndToEndSettings.For(azurite, AdminKey));
+        host.Environment["Peeker__Webhooks__RetrySchedule"] = "00:00:00,00:00:30,00:01:00,00:02:00,00:03:00";
         host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
         await host.StartAsync();
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -32,7 +33,7 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
         using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
         var first = await receiver.WaitForAsync("order.in_progress", TimeSpan.FromMinutes(2));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await WaitForAttemptsAsync(http, first.EventId, 1);
         await host.KillAsync();
         await host.StartAsync();
 
@@ -42,11 +43,26 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
             await Task.Delay(1000, cts.Token);
         }
 
-        using var details = await http.GetAsync(new Uri($"/partner/v1/events/{first.EventId}", UriKind.Relative));
-        var data = JsonDocument.Parse(await details.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var data = await GetEventAsync(http, first.EventId);
 
         Assert.True(data.GetProperty("delivered").GetBoolean());
         Assert.Equal(2, data.GetProperty("attempts").GetArrayLength());
         Assert.Equal(2, receiver.Deliveries.Count(d => d.EventId == first.EventId));
+    }
+
+    private static async Task<JsonElement> GetEventAsync(HttpClient http, string eventId)
+    {
+        using var details = await http.GetAsync(new Uri($"/partner/v1/events/{eventId}", UriKind.Relative));
+        return JsonDocument.Parse(await details.Content.ReadAsStringAsync()).RootElement.GetProperty("data").Clone();
+    }
+
+    /// <summary>Waits until the event log shows <paramref name="count"/> attempts: the delivery is then in its retry wait.</summary>
+    private static async Task WaitForAttemptsAsync(HttpClient http, string eventId, int count)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while ((await GetEventAsync(http, eventId)).GetProperty("attempts").GetArrayLength() < count)
+        {
+            await Task.Delay(200, cts.Token);
+        }
     }
 }
