@@ -167,9 +167,7 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task Worker_StorageUnreachable_KeepsRetryingAndReportsIt()
     {
-        var dead = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AzuriteFixture.AccountKey};BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;" +
-            "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var dead = AzuriteFixture.UnreachableConnectionString;
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = dead }).Build();
         services.AddSingleton<IConfiguration>(configuration).AddLogging();

@@ -30,9 +30,7 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     [Fact]
     public async Task Health_StorageUnreachable_HostStaysUpAndAnswers503NamingTheError()
     {
-        var dead = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AzuriteFixture.AccountKey};BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;" +
-            "QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+        var dead = AzuriteFixture.UnreachableConnectionString;
         await using var factory = Host(dead);
         using var client = factory.CreateClient();
         await WaitForHubAsync(factory, TaskHubState.StorageUnavailable);

@@ -13,6 +13,11 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <summary>The well-known development account key (public, documented by Microsoft).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>A connection string to a loopback port where nothing listens: storage that is down.</summary>
+    public static readonly string UnreachableConnectionString =
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
     private Process? _process;
 
     public int BlobPort { get; private set; }

@@ -101,9 +101,6 @@ public sealed class ForwardingJobOrchestratorTests(AzuriteFixture azurite) : ICl
     private sealed class Fakes(string[] domains)
     {
         private readonly ConcurrentDictionary<string, int> _attempts = new();
-        private readonly TaskCompletionSource _enoughInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _inFlight;
-        private int _maxInFlight;
         private int _applied;
 
         public ConcurrentQueue<string> Recorded { get; } = new();
@@ -111,11 +108,13 @@ public sealed class ForwardingJobOrchestratorTests(AzuriteFixture azurite) : ICl
         public string? TargetReason { get; init; }
 
         /// <summary>When set, each change waits (up to 10 s) until this many are in flight.</summary>
-        public int HoldUntilInFlight { get; init; }
+        private readonly InFlightGate _gate = new();
+
+        public int HoldUntilInFlight { get => _gate.HoldUntil; init => _gate = new InFlightGate { HoldUntil = value }; }
 
         public int Applied => _applied;
 
-        public int MaxInFlight => _maxInFlight;
+        public int MaxInFlight => _gate.Max;
 
         public IList<DurableTask.Core.History.HistoryEvent> History { get; private set; } = [];
 
@@ -139,8 +138,8 @@ public sealed class ForwardingJobOrchestratorTests(AzuriteFixture azurite) : ICl
             .AddActivityFunc<ApplyForwardingInput, ApplyForwardingResult>(nameof(ApplyForwarding), async (_, i) =>
             {
                 var attempt = _attempts.AddOrUpdate(i.Domain.Domain, 1, (_, n) => n + 1);
-                await EnterAsync();
-                Interlocked.Decrement(ref _inFlight);
+                await _gate.EnterAsync();
+                _gate.Exit();
                 Interlocked.Increment(ref _applied);
                 return i.Domain.Domain switch
                 {
@@ -161,30 +160,5 @@ public sealed class ForwardingJobOrchestratorTests(AzuriteFixture azurite) : ICl
                 var completed = Recorded.Count - failed;
                 return Task.FromResult(new FinishForwardingJobResult(ForwardingJobStatus.Of(completed, failed), completed, failed));
             });
-
-        private async Task EnterAsync()
-        {
-            var now = Interlocked.Increment(ref _inFlight);
-            InterlockedMax(ref _maxInFlight, now);
-            if (HoldUntilInFlight == 0)
-            {
-                return;
-            }
-
-            if (now >= HoldUntilInFlight)
-            {
-                _enoughInFlight.TrySetResult();
-            }
-
-            await Task.WhenAny(_enoughInFlight.Task, Task.Delay(TimeSpan.FromSeconds(10)));
-        }
-
-        private static void InterlockedMax(ref int target, int value)
-        {
-            int current;
-            while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-            {
-            }
-        }
     }
 }

@@ -15,11 +15,8 @@ namespace Peeker.Tests.Functions.Orchestrations;
 /// </summary>
 internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
 {
-    private readonly TaskCompletionSource _enoughInFlight = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _inFlight;
     private int _zoneChecks;
     private int _zoneAttempts;
-    private int _maxInFlight;
     private int _provisioningPolls;
 
     public ConcurrentQueue<string> EventQueue { get; } = new();
@@ -50,7 +47,9 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
     public int ZonePendingPolls { get; init; }
 
     /// <summary>When set, each purchase waits (up to 10 s) until this many domains are in flight.</summary>
-    public int HoldUntilInFlight { get; init; }
+    private readonly InFlightGate _gate = new();
+
+    public int HoldUntilInFlight { get => _gate.HoldUntil; init => _gate = new InFlightGate { HoldUntil = value }; }
 
     /// <summary>How many times <c>AwaitProvisioning</c> answers "still running" before provisioning counts as settled.</summary>
     public int ProvisioningPolls
@@ -64,7 +63,7 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
     public int ZoneAttempts => _zoneAttempts;
 
     /// <summary>The most domains between their purchase and <c>domain.connected</c> at once.</summary>
-    public int MaxInFlight => _maxInFlight;
+    public int MaxInFlight => _gate.Max;
 
     /// <summary>A plan of the test order <c>ord_test</c>: two inboxes per domain (one with a profile picture).</summary>
     public static LoadOrderPlanResult Plan(params (string Domain, MailProvider Provider)[] domains) => new(
@@ -110,10 +109,10 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
         })
         .AddActivityFunc<BuyDomainInput, BuyDomainResult>(nameof(BuyDomain), async (_, i) =>
         {
-            await EnterAsync();
+            await _gate.EnterAsync();
             if (Unavailable.Contains(i.Domain))
             {
-                Interlocked.Decrement(ref _inFlight);
+                _gate.Exit();
                 return new BuyDomainResult(i.Domain, false, "Unavailable", "not_available");
             }
 
@@ -144,7 +143,7 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
         .AddActivityFunc<SetForwardingInput, SetForwardingResult>(nameof(SetForwarding), (_, i) => Task.FromResult(new SetForwardingResult(i.Domain, i.Url)))
         .AddActivityFunc<MarkDomainConnectedInput, MarkDomainConnectedResult>(nameof(MarkDomainConnected), (_, i) =>
         {
-            Interlocked.Decrement(ref _inFlight);
+            _gate.Exit();
             EventQueue.Enqueue($"domain.connected:{i.Domain}");
             return Task.FromResult(new MarkDomainConnectedResult(i.Domain, "evt"));
         })
@@ -183,32 +182,6 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
 
             return Task.FromResult(new ReleaseDomainsResult(i.DomainIds.Count, false));
         });
-
-    /// <summary>A domain starts: counted until <c>MarkDomainConnected</c> (or an unavailable purchase) ends it.</summary>
-    private async Task EnterAsync()
-    {
-        var now = Interlocked.Increment(ref _inFlight);
-        InterlockedMax(ref _maxInFlight, now);
-        if (HoldUntilInFlight == 0)
-        {
-            return;
-        }
-
-        if (now >= HoldUntilInFlight)
-        {
-            _enoughInFlight.TrySetResult();
-        }
-
-        await Task.WhenAny(_enoughInFlight.Task, Task.Delay(TimeSpan.FromSeconds(10)));
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
-    }
 }
 
 /// <summary>A provider error a retry cannot fix.</summary>
