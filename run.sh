@@ -26,5 +26,8 @@ else
   echo "Azurite started (pid $azurite_pid, data in .azurite/)."
 fi
 
+# Development reads local.settings.sample.json (public secrets), seeds the demo partner and mounts the simulators;
+# any other environment reads none of it and refuses the sample's secrets (README, "Security").
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+echo "Environment: $ASPNETCORE_ENVIRONMENT"
 dotnet run --project Peeker.Functions --no-launch-profile "$@"

@@ -1,7 +1,7 @@
 using Peeker.Functions.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath);
+builder.Configuration.AddFunctionsConfiguration(builder.Environment.ContentRootPath, builder.Environment.IsDevelopment());
 builder.AddPeekerHost();
 
 var app = builder.Build();

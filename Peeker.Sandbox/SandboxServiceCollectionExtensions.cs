@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Peeker.Sandbox.Cloudflare;
 using Peeker.Sandbox.Google;
 using Peeker.Sandbox.Microsoft;
@@ -16,10 +17,14 @@ public static class SandboxServiceCollectionExtensions
     /// <summary>Default mount point in the host.</summary>
     public const string DefaultPrefix = "/sandbox";
 
-    /// <summary>Adds the simulators' state store (Azure Tables from configuration <c>AzureWebJobsStorage</c>).</summary>
+    /// <summary>
+    /// Adds the simulators' state store (Azure Tables from configuration <c>AzureWebJobsStorage</c>), their options
+    /// (<see cref="SandboxOptions"/>) and the bounded rate-limit counters.
+    /// </summary>
     public static IServiceCollection AddPeekerSandbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName));
         services.TryAddSingleton(_ =>
         {
             var connection = configuration["AzureWebJobsStorage"];
@@ -31,24 +36,51 @@ public static class SandboxServiceCollectionExtensions
             return new SandboxStore(new TableServiceClient(connection));
         });
         services.TryAddSingleton<SandboxInspector>();
-        services.TryAddSingleton<SandboxRateLimits>();
+        services.TryAddSingleton<SandboxGuard>();
+        services.TryAddSingleton(sp => new SandboxRateLimits(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SandboxOptions>>().Value.MaxTrackedCounters));
         return services;
     }
 
+    /// <summary><c>Providers:Sandbox:Enabled</c> when set; otherwise true in Development only.</summary>
+    public static bool IsSandboxEnabled(IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        return configuration.GetValue<bool?>(SandboxOptions.SectionName + ":Enabled") ?? environment.IsDevelopment();
+    }
+
     /// <summary>
-    /// Maps <c>{prefix}/registrar</c>, <c>/cloudflare</c>, <c>/google</c>, <c>/microsoft</c>, <c>/smartlead</c> and
-    /// <c>{prefix}/_inspect/{partnerId}</c>.
+    /// Maps <c>{prefix}/registrar</c>, <c>/cloudflare</c>, <c>/google</c>, <c>/microsoft</c> and <c>/smartlead</c>, each
+    /// behind <see cref="SandboxGuard"/>. Refuses (throws, so the host does not start) without a
+    /// <c>Providers:Sandbox:Secret</c> of at least <see cref="SandboxOptions.MinSecretLength"/> characters.
     /// </summary>
     public static IEndpointRouteBuilder MapPeekerSandbox(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
     {
-        var root = endpoints.MapGroup(prefix).ExcludeFromDescription();
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var secret = endpoints.ServiceProvider.GetRequiredService<IOptions<SandboxOptions>>().Value.Secret;
+        if (secret is null || secret.Length < SandboxOptions.MinSecretLength)
+        {
+            throw new InvalidOperationException(
+                $"Providers:Sandbox:Secret must be set (at least {SandboxOptions.MinSecretLength} characters) to serve the sandbox simulators; "
+                + "set it, or turn the simulators off with Providers:Sandbox:Enabled=false.");
+        }
+
+        var root = endpoints.MapGroup(prefix).ExcludeFromDescription().AddEndpointFilter<SandboxGuard>();
         root.MapGroup("/registrar").MapNamecheapSimulator();
         root.MapGroup("/cloudflare/client/v4").MapCloudflareSimulator();
         root.MapGroup("/google").MapGoogleSimulator();
         root.MapGroup("/microsoft").MapMicrosoftSimulator();
         root.MapGroup("/smartlead/api/v1").MapSmartleadSimulator();
-        root.MapGet("/_inspect/{partnerId}", async (string partnerId, SandboxInspector inspector, CancellationToken ct) =>
-            Results.Json(await inspector.ReadAsync(partnerId, ct), new JsonSerializerOptions { WriteIndented = true }));
         return endpoints;
     }
+
+    /// <summary>
+    /// Maps <c>GET {prefix}/_inspect/{partnerId}</c> (everything the simulators hold for a partner). It carries no
+    /// authentication of its own: the caller adds one (the host: the admin key).
+    /// </summary>
+    public static RouteHandlerBuilder MapPeekerSandboxInspector(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix) =>
+        endpoints.MapGet(prefix + "/_inspect/{partnerId}", async (string partnerId, SandboxInspector inspector, CancellationToken ct) =>
+            Results.Json(await inspector.ReadAsync(partnerId, ct), new JsonSerializerOptions { WriteIndented = true }))
+            .ExcludeFromDescription();
 }

@@ -32,6 +32,6 @@ internal sealed class CloudflareClientFactory(
             settings = new CloudflareSettings(o.BaseUrl, o.ApiToken, o.AccountId);
         }
 
-        return new CloudflareClient(httpClients.CreateClient(ProviderNames.Cloudflare), settings, loggers.CreateLogger<CloudflareClient>());
+        return new CloudflareClient(SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Cloudflare), settings, loggers.CreateLogger<CloudflareClient>());
     }
 }

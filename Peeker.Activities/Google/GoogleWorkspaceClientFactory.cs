@@ -30,6 +30,6 @@ internal sealed class GoogleWorkspaceClientFactory(
             settings = new GoogleSettings(o.ResellerBaseUrl.TrimEnd('/'), o.DirectoryBaseUrl.TrimEnd('/'), o.SiteVerificationBaseUrl.TrimEnd('/'), o.AccessToken);
         }
 
-        return new GoogleWorkspaceClient(httpClients.CreateClient(ProviderNames.Google), settings, loggers.CreateLogger<GoogleWorkspaceClient>());
+        return new GoogleWorkspaceClient(SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Google), settings, loggers.CreateLogger<GoogleWorkspaceClient>());
     }
 }

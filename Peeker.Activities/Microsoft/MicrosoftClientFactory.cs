@@ -38,6 +38,6 @@ internal sealed class MicrosoftClientFactory(
             settings = new MicrosoftSettings(o.PartnerCenterBaseUrl.TrimEnd('/'), o.GraphBaseUrl.TrimEnd('/'), o.PartnerCenterAccessToken, _ => graphToken);
         }
 
-        return new MicrosoftClient(httpClients.CreateClient(ProviderNames.Microsoft), settings, loggers.CreateLogger<MicrosoftClient>());
+        return new MicrosoftClient(SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Microsoft), settings, loggers.CreateLogger<MicrosoftClient>());
     }
 }

@@ -11,6 +11,12 @@ public sealed class SandboxProviderOptions
     [Required]
     [Url]
     public string BaseUrl { get; set; } = "http://127.0.0.1:7071/sandbox";
+
+    /// <summary>
+    /// The simulators' shared secret, sent in <c>X-Peeker-Sandbox-Secret</c> on every sandbox call (and only there).
+    /// Unset: sandbox provider calls fail fast with <c>not_configured</c>.
+    /// </summary>
+    public string? Secret { get; set; }
 }
 
 /// <summary>The short in-client retry budget (the durable layer retries for longer). Section <c>Providers:Retry</c>.</summary>
@@ -44,6 +50,39 @@ internal static class SandboxCredentials
     /// </summary>
     public static string SecretFor(string partnerId) => "sbx_" + partnerId;
 
+    /// <summary>The header the simulators read the shared secret from.</summary>
+    public const string SecretHeader = "X-Peeker-Sandbox-Secret";
+
     public static string BaseUrl(SandboxProviderOptions options, string provider, string path) =>
         options.BaseUrl.TrimEnd('/') + "/" + provider + path;
+
+    /// <summary>The named client for sandbox calls to <paramref name="provider"/> (it adds the secret header).</summary>
+    public static string ClientName(string provider) => provider + ".sandbox";
+
+    /// <summary>
+    /// The named client for <paramref name="scope"/>: the live one, or the sandbox one (which adds the secret header);
+    /// a sandbox call fails fast when no sandbox secret is configured.
+    /// </summary>
+    public static HttpClient HttpClientFor(IHttpClientFactory clients, ProviderScope scope, SandboxProviderOptions options, string provider)
+    {
+        if (scope.Environment != PeekerEnvironment.Test)
+        {
+            return clients.CreateClient(provider);
+        }
+
+        return string.IsNullOrEmpty(options.Secret)
+            ? throw new ProviderException(provider, "not_configured", "Sandbox provider calls need Providers:Sandbox:Secret.", isRetryable: false)
+            : clients.CreateClient(ClientName(provider));
+    }
+}
+
+/// <summary>Adds the sandbox secret header to requests of the sandbox named clients (never to live ones).</summary>
+internal sealed class SandboxSecretHandler(SandboxProviderOptions options) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Remove(SandboxCredentials.SecretHeader);
+        request.Headers.TryAddWithoutValidation(SandboxCredentials.SecretHeader, options.Secret);
+        return base.SendAsync(request, cancellationToken);
+    }
 }

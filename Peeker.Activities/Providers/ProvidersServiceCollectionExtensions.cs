@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
@@ -33,6 +34,11 @@ public static class ProvidersServiceCollectionExtensions
             // The pipeline bounds each attempt (AttemptTimeout) and the number of attempts; HttpClient's own 100 s
             // overall timeout would cut a legitimate Retry-After wait short with an unmapped cancellation.
             services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
+
+            // Sandbox calls get their own client so the simulators' secret can never reach a live provider.
+            services.AddHttpClient(SandboxCredentials.ClientName(name), client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .AddProviderResilience()
+                .AddHttpMessageHandler(sp => new SandboxSecretHandler(sp.GetRequiredService<IOptions<SandboxProviderOptions>>().Value));
         }
 
         services.TryAddSingleton<IRegistrarClientFactory, NamecheapRegistrarClientFactory>();

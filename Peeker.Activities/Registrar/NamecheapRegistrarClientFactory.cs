@@ -33,6 +33,6 @@ internal sealed class NamecheapRegistrarClientFactory(
         }
 
         return new NamecheapRegistrarClient(
-            httpClients.CreateClient(ProviderNames.Registrar), settings, retry.Value, loggers.CreateLogger<NamecheapRegistrarClient>());
+            SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Registrar), settings, retry.Value, loggers.CreateLogger<NamecheapRegistrarClient>());
     }
 }

@@ -45,7 +45,7 @@ internal sealed class SmartleadClientFactory(
                 QueueLimit = 10_000,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             }));
-        return new SmartleadClient(httpClients.CreateClient(ProviderNames.Smartlead), settings, limiter, loggers.CreateLogger<SmartleadClient>());
+        return new SmartleadClient(SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Smartlead), settings, limiter, loggers.CreateLogger<SmartleadClient>());
     }
 
     public void Dispose()

@@ -6,7 +6,7 @@ namespace Peeker.Functions.Hosting;
 /// <summary>
 /// Reads configuration the way the Azure Functions host does: <c>host.json</c> under the
 /// <c>AzureFunctionsJobHost</c> section, then <c>local.settings.json</c> <c>Values</c> (falling back to the committed
-/// sample), then environment variables, each overriding the one before.
+/// sample in Development only), then environment variables, each overriding the one before.
 /// </summary>
 public static class FunctionsConfiguration
 {
@@ -16,8 +16,11 @@ public static class FunctionsConfiguration
     /// <summary>Environment variable that points at the folder holding host.json (defaults to a search upwards).</summary>
     public const string AppRootVariable = "PEEKER_APP_ROOT";
 
-    /// <summary>Adds host.json, local settings and environment variables in the Functions host's precedence.</summary>
-    public static IConfigurationBuilder AddFunctionsConfiguration(this IConfigurationBuilder builder, string startDirectory)
+    /// <summary>
+    /// Adds host.json, local settings and environment variables in the Functions host's precedence. The committed
+    /// <c>local.settings.sample.json</c> (development secrets) is read only when <paramref name="isDevelopment"/>.
+    /// </summary>
+    public static IConfigurationBuilder AddFunctionsConfiguration(this IConfigurationBuilder builder, string startDirectory, bool isDevelopment)
     {
         var root = FindAppRoot(startDirectory);
         if (root is not null)
@@ -25,8 +28,8 @@ public static class FunctionsConfiguration
             builder.AddJsonFile(new PrefixedJsonSource(Path.Combine(root, "host.json"), HostSection));
             var local = Path.Combine(root, "local.settings.json");
             var sample = Path.Combine(root, "local.settings.sample.json");
-            var settings = File.Exists(local) ? local : sample;
-            if (File.Exists(settings))
+            var settings = File.Exists(local) ? local : isDevelopment ? sample : null;
+            if (settings is not null && File.Exists(settings))
             {
                 builder.AddInMemoryCollection(ReadValues(settings));
             }

@@ -29,13 +29,23 @@ public static class HostComposition
         return builder;
     }
 
-    /// <summary>Maps every area's endpoints.</summary>
+    /// <summary>
+    /// Maps every area's endpoints, once the configuration is final: outside Development a development secret stops
+    /// the host here; the simulators are mounted only when <c>Providers:Sandbox:Enabled</c> (default: Development only),
+    /// with <c>_inspect</c> behind the admin key.
+    /// </summary>
     public static WebApplication MapPeekerHost(this WebApplication app)
     {
+        DevelopmentSecrets.ThrowIfUsedOutsideDevelopment(app.Configuration, app.Environment);
         app.MapPeekerHealth();
         app.MapPeekerOps();
         app.MapPartnerApi();
-        app.MapPeekerSandbox();
+        if (SandboxServiceCollectionExtensions.IsSandboxEnabled(app.Configuration, app.Environment))
+        {
+            app.MapPeekerSandbox();
+            app.MapPeekerSandboxInspector().AddEndpointFilter<AdminKeyFilter>();
+        }
+
         app.MapPeekerWebhooks();
         return app;
     }

@@ -2,6 +2,7 @@ using Peeker.Activities.ApiKeys;
 using Peeker.Activities.Common;
 using Peeker.Activities.Partners;
 using Peeker.Activities.Providers;
+using Peeker.Functions.Hosting;
 
 namespace Peeker.Functions.PartnerApi;
 
@@ -25,8 +26,11 @@ public sealed class AllowLimitedKeysAttribute : Attribute;
 /// <summary>
 /// Endpoint filter on the partner route groups: <c>Authorization: Bearer pk_live_…|pk_test_…</c> (401), the per-key
 /// rate limit (429), then the preset (403: <c>read</c> keys never write, <c>limited</c> keys only check availability).
+/// Outside Development the demo key (the sample's value, or any key of the demo partner a Development run seeded on
+/// the same storage) is unknown.
 /// </summary>
-public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter, PartnerApiStartup startup) : IEndpointFilter
+public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter, PartnerApiStartup startup, IHostEnvironment environment)
+    : IEndpointFilter
 {
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -45,8 +49,10 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLim
             throw Unauthorized("The API key is malformed.");
         }
 
-        var key = await keys.FindAsync(secret, http.RequestAborted);
-        if (key is null || key.Revoked || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner)
+        var development = environment.IsDevelopment();
+        var key = development || !DevelopmentSecrets.IsDevelopmentValue(secret) ? await keys.FindAsync(secret, http.RequestAborted) : null;
+        if (key is null || key.Revoked || (!development && key.PartnerId == PartnerApiStartup.DemoPartnerId)
+            || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner)
         {
             throw Unauthorized("The API key is unknown or revoked.");
         }

@@ -61,7 +61,10 @@ public static class SandboxFaults
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToLowerInvariant())))[..chars];
 }
 
-/// <summary>Sandbox credentials are <c>sbx_{partnerId}</c>: the simulators read the partner from them.</summary>
+/// <summary>
+/// Sandbox credentials are <c>sbx_{partnerId}</c>: the simulators read the partner from them. They only name the
+/// partner; access itself is the shared secret <see cref="SandboxGuard"/> checks first.
+/// </summary>
 public static class SandboxAuth
 {
     public const string Prefix = "sbx_";
@@ -77,24 +80,60 @@ public static class SandboxAuth
     }
 }
 
-/// <summary>In-memory fixed-window request counters per provider and partner (the real providers' rate limits).</summary>
-public sealed class SandboxRateLimits(TimeProvider time)
+/// <summary>
+/// In-memory fixed-window request counters per provider and partner (the real providers' rate limits). Bounded: expired
+/// windows are dropped when the table is full, and while it is still full a caller without a counter is refused (429)
+/// until windows expire, so invented partner ids cannot grow it without end.
+/// </summary>
+public sealed class SandboxRateLimits(TimeProvider time, int maxCounters = 10_000)
 {
-    private readonly Dictionary<string, (long Window, int Count)> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long ResetsAt, int Count)> _windows = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    /// <summary>Counters currently held.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _windows.Count;
+            }
+        }
+    }
 
     /// <summary>Counts one call; null when allowed, else the seconds until the window resets.</summary>
     public int? Hit(string provider, string partner, int limit, TimeSpan window)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var size = (long)window.TotalSeconds;
-        var current = now / size;
+        var resetsAt = ((now / size) + 1) * size;
         lock (_lock)
         {
             var key = provider + "|" + partner;
-            var (w, count) = _windows.TryGetValue(key, out var entry) && entry.Window == current ? entry : (current, 0);
-            _windows[key] = (w, count + 1);
-            return count + 1 > limit ? (int)(((current + 1) * size) - now) : null;
+            if (!_windows.TryGetValue(key, out var entry) || entry.ResetsAt <= now)
+            {
+                if (!_windows.ContainsKey(key) && _windows.Count >= maxCounters && !Sweep(now))
+                {
+                    return (int)Math.Max(1, _windows.Values.Min(e => e.ResetsAt) - now);
+                }
+
+                entry = (resetsAt, 0);
+            }
+
+            _windows[key] = (entry.ResetsAt, entry.Count + 1);
+            return entry.Count + 1 > limit ? (int)(entry.ResetsAt - now) : null;
         }
+    }
+
+    // Drops expired windows; true when that made room.
+    private bool Sweep(long now)
+    {
+        foreach (var key in _windows.Where(e => e.Value.ResetsAt <= now).Select(e => e.Key).ToList())
+        {
+            _windows.Remove(key);
+        }
+
+        return _windows.Count < maxCounters;
     }
 }

@@ -72,7 +72,10 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
             }
         }
 
-        using var inspect = await http.GetAsync(new Uri($"/sandbox/_inspect/{partnerId}", UriKind.Relative));
+        using var inspectRequest = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/_inspect/{partnerId}");
+        inspectRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var inspect = await http.SendAsync(inspectRequest);
+        Assert.Equal(HttpStatusCode.OK, inspect.StatusCode);
         var seen = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement;
         var purchases = Rows(seen, "registrar.purchase");
         var owned = Rows(seen, "registrar.domain");

@@ -12,8 +12,9 @@ namespace Peeker.Tests.EndToEnd;
 /// </summary>
 internal sealed class SandboxSession : IAsyncDisposable
 {
-    private SandboxSession(HostProcess host, HttpClient http, string partnerId, string secret)
+    private SandboxSession(HostProcess host, HttpClient http, string partnerId, string secret, string adminKey)
     {
+        AdminKey = adminKey;
         Host = host;
         Http = http;
         PartnerId = partnerId;
@@ -25,6 +26,9 @@ internal sealed class SandboxSession : IAsyncDisposable
     public HttpClient Http { get; }
 
     public string PartnerId { get; }
+
+    /// <summary>The host's admin key (<c>_inspect</c> requires it).</summary>
+    public string AdminKey { get; }
 
     /// <summary>The webhook endpoint's signing secret.</summary>
     public string Secret { get; }
@@ -47,7 +51,7 @@ internal sealed class SandboxSession : IAsyncDisposable
             var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, adminKey, partnerName);
             var secret = await EndToEndSettings.SetWebhookAsync(http, adminKey, partnerId, receiver.Url);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            return new SandboxSession(host, http, partnerId, secret);
+            return new SandboxSession(host, http, partnerId, secret, adminKey);
         }
         catch
         {
@@ -85,7 +89,10 @@ internal sealed class SandboxSession : IAsyncDisposable
     /// <summary>Everything the simulators hold for the partner, each row as JSON text, by kind.</summary>
     public async Task<SandboxState> InspectAsync()
     {
-        using var response = await Http.GetAsync(new Uri($"/sandbox/_inspect/{PartnerId}", UriKind.Relative));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/_inspect/{PartnerId}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new SandboxState(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 

@@ -106,7 +106,7 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         Environment.SetEnvironmentVariable(variable, "9");
         try
         {
-            var config = new ConfigurationBuilder().AddFunctionsConfiguration(dir.FullName).Build();
+            var config = new ConfigurationBuilder().AddFunctionsConfiguration(dir.FullName, isDevelopment: true).Build();
 
             Assert.Equal("FromHostJson", config["AzureFunctionsJobHost:extensions:durableTask:hubName"]);
             Assert.Equal("7", config["AzureFunctionsJobHost:extensions:durableTask:maxConcurrentActivityFunctions"]);

@@ -24,6 +24,9 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     private WebApplication? _app;
     private ServiceProvider? _providers;
 
+    /// <summary>The simulators' shared secret on this server.</summary>
+    public const string Secret = "sbx_fixture_secret_0123456789";
+
     public string BaseUrl { get; private set; } = "";
 
     public string StorageConnectionString => _azurite.ConnectionString;
@@ -41,6 +44,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration["AzureWebJobsStorage"] = _azurite.ConnectionString;
+        builder.Configuration["Providers:Sandbox:Secret"] = Secret;
         builder.Services.AddPeekerSandbox(builder.Configuration);
         _app = builder.Build();
         _app.MapPeekerSandbox();
@@ -55,6 +59,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         var settings = new Dictionary<string, string?>
         {
             ["Providers:Sandbox:BaseUrl"] = BaseUrl + "/sandbox",
+            ["Providers:Sandbox:Secret"] = Secret,
             ["Providers:Retry:MaxRetries"] = "3",
             ["Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["Providers:Retry:AttemptTimeout"] = "00:00:10",
@@ -69,6 +74,14 @@ public sealed class SandboxServerFixture : IAsyncLifetime
             .AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
             .AddPeekerProviders(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>A raw client that carries the sandbox secret, as the provider clients do.</summary>
+    public static HttpClient RawClient()
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Add(SandboxOptions.SecretHeader, Secret);
+        return http;
     }
 
     public static ProviderScope NewPartner() => new(PeekerEnvironment.Test, "ptn_" + Guid.NewGuid().ToString("N")[..16]);

@@ -12,7 +12,7 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
 
     private async Task<XElement> NamecheapAsync(Dictionary<string, string> form)
     {
-        using var http = new HttpClient();
+        using var http = SandboxServerFixture.RawClient();
         using var response = await http.PostAsync(new Uri(sandbox.BaseUrl + "/sandbox/registrar/xml.response"), new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
@@ -39,7 +39,7 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     public async Task Smartlead_Over60RequestsAMinute_Answers429WithRateLimitHeadersAndBody()
     {
         var partner = SandboxServerFixture.NewPartner().PartnerId;
-        using var http = new HttpClient();
+        using var http = SandboxServerFixture.RawClient();
         var url = new Uri($"{sandbox.BaseUrl}/sandbox/smartlead/api/v1/email-accounts/?api_key=sbx_{partner}&offset=0&limit=10");
         HttpResponseMessage? limited = null;
         // Up to 130 calls: even if a minute boundary splits them, one window sees more than 60.
@@ -69,7 +69,7 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task Smartlead_WithoutApiKey_Answers401()
     {
-        using var http = new HttpClient();
+        using var http = SandboxServerFixture.RawClient();
 
         using var response = await http.GetAsync(new Uri(sandbox.BaseUrl + "/sandbox/smartlead/api/v1/email-accounts/"));
 
@@ -80,7 +80,7 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     public async Task Cloudflare_ZoneList_CarriesResultInfo()
     {
         var partner = SandboxServerFixture.NewPartner().PartnerId;
-        using var http = new HttpClient();
+        using var http = SandboxServerFixture.RawClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, sandbox.BaseUrl + "/sandbox/cloudflare/client/v4/zones?page=1&per_page=5");
         request.Headers.Authorization = new("Bearer", "sbx_" + partner);
 

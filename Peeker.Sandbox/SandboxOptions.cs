@@ -1,0 +1,32 @@
+namespace Peeker.Sandbox;
+
+/// <summary>
+/// The simulators' own settings, bound from <c>Providers:Sandbox</c> (the section the sandbox provider clients read
+/// their base URL and secret from; the simulators share no types with the clients).
+/// </summary>
+public sealed class SandboxOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Providers:Sandbox";
+
+    /// <summary>The request header carrying <see cref="Secret"/> on every simulator call.</summary>
+    public const string SecretHeader = "X-Peeker-Sandbox-Secret";
+
+    /// <summary>Shortest accepted <see cref="Secret"/>.</summary>
+    public const int MinSecretLength = 16;
+
+    /// <summary>
+    /// Whether the host mounts the simulators under <c>/sandbox</c>. Unset: on in Development, off in every other
+    /// environment (see <see cref="SandboxServiceCollectionExtensions.IsSandboxEnabled"/>).
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>Shared secret every simulator call must carry in <see cref="SecretHeader"/>; required when mounted.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Largest accepted request body (1 MiB by default; the clients send a few KiB at most).</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most rate-limit counters kept in memory; beyond it new callers are answered 429 until windows expire.</summary>
+    public int MaxTrackedCounters { get; set; } = 10_000;
+}
