@@ -105,28 +105,7 @@ public sealed class EngineHost : IAsyncDisposable
         var registry = new DurableTaskRegistry();
         register(registry);
         var services = new ServiceCollection().BuildServiceProvider();
-        var shims = new DurableTaskShimFactory(
-            new DurableTaskWorkerOptions { DataConverter = DurableDataConverter.Sdk, MaximumTimerInterval = options.MaximumTimerInterval }, _loggers);
         IOrchestrationService service = activityDispatchers > 1 ? new ActivityDispatchers(_service, activityDispatchers) : _service;
-        var worker = new TaskHubWorker(service, _loggers) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
-        worker.AddTaskOrchestrations([.. registry.GetOrchestrators().Select(o => (ObjectCreator<TaskOrchestration>)new Creator<TaskOrchestration>(
-            o.Key.Name, () => shims.CreateOrchestration(o.Key, o.Value(services))))]);
-        worker.AddTaskActivities([.. registry.GetActivities().Select(a => (ObjectCreator<CoreTaskActivity>)new Creator<CoreTaskActivity>(
-            a.Key.Name, () => shims.CreateActivity(a.Key, new ClassifyingActivity(a.Value(services)))))]);
-        return worker;
-    }
-
-    private sealed class Creator<T> : ObjectCreator<T>
-    {
-        private readonly Func<T> _create;
-
-        public Creator(string name, Func<T> create)
-        {
-            Name = name;
-            Version = string.Empty;
-            _create = create;
-        }
-
-        public override T Create() => _create();
+        return TaskHubWorkerService.CreateWorker(service, registry, services, options.MaximumTimerInterval, _loggers);
     }
 }

@@ -65,15 +65,24 @@ public sealed partial class TaskHubWorkerService(
         }
     }
 
-    private TaskHubWorker CreateWorker()
+    private TaskHubWorker CreateWorker() =>
+        CreateWorker(hub.Service, registry, services, hub.Options.MaximumTimerInterval, loggerFactory);
+
+    /// <summary>
+    /// A DTFx worker over <paramref name="service"/> running every task of <paramref name="registry"/> through the SDK's
+    /// shims (one instance per work item), with failure-details propagation and our non-retriable classification.
+    /// The benchmarks build theirs here too, over a request-counting service.
+    /// </summary>
+    internal static TaskHubWorker CreateWorker(
+        IOrchestrationService service, DurableTaskRegistry registry, IServiceProvider services, TimeSpan maximumTimerInterval, ILoggerFactory loggerFactory)
     {
         var workerOptions = new DurableTaskWorkerOptions
         {
             DataConverter = DurableDataConverter.Sdk,
-            MaximumTimerInterval = hub.Options.MaximumTimerInterval,
+            MaximumTimerInterval = maximumTimerInterval,
         };
         var shims = new DurableTaskShimFactory(workerOptions, loggerFactory);
-        var worker = new TaskHubWorker(hub.Service, loggerFactory)
+        var worker = new TaskHubWorker(service, loggerFactory)
         {
             // The SDK's shims and its TaskFailedException read FailureDetails, as Durable Functions isolated does.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
