@@ -33,7 +33,7 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
         using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
         var first = await receiver.WaitForAsync("order.in_progress", TimeSpan.FromMinutes(2));
-        await WaitForAttemptsAsync(http, first.EventId, 1);
+        await WaitForRetryWaitAsync(host.BaseAddress, first.EventId);
         await host.KillAsync();
         await host.StartAsync();
 
@@ -43,7 +43,17 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
             await Task.Delay(1000, cts.Token);
         }
 
+        // The receiver sees the POST before the activity records it (attempt row, then the event's status): wait for
+        // the event log to catch up.
         var data = await GetEventAsync(http, first.EventId);
+        using (var logged = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+        {
+            while (!data.GetProperty("delivered").GetBoolean())
+            {
+                await Task.Delay(200, logged.Token);
+                data = await GetEventAsync(http, first.EventId);
+            }
+        }
 
         Assert.True(data.GetProperty("delivered").GetBoolean());
         Assert.Equal(2, data.GetProperty("attempts").GetArrayLength());
@@ -56,12 +66,24 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
         return JsonDocument.Parse(await details.Content.ReadAsStringAsync()).RootElement.GetProperty("data").Clone();
     }
 
-    /// <summary>Waits until the event log shows <paramref name="count"/> attempts: the delivery is then in its retry wait.</summary>
-    private static async Task WaitForAttemptsAsync(HttpClient http, string eventId, int count)
+    /// <summary>
+    /// Waits until the delivery orchestration has checkpointed its retry wait (custom status names attempt 2): the first
+    /// attempt's activity is then complete, so the kill hits the durable timer, not a running attempt.
+    /// </summary>
+    private static async Task WaitForRetryWaitAsync(Uri host, string eventId)
     {
+        using var ops = new HttpClient { BaseAddress = host };
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while ((await GetEventAsync(http, eventId)).GetProperty("attempts").GetArrayLength() < count)
+        while (true)
         {
+            var status = JsonDocument.Parse(await ops.GetStringAsync(new Uri($"/runtime/webhooks/durabletask/instances/{eventId}", UriKind.Relative), cts.Token)).RootElement;
+            if (status.TryGetProperty("customStatus", out var custom) && custom.ValueKind == JsonValueKind.Object
+                && custom.TryGetProperty("next_attempt", out var next) && next.GetInt32() == 2)
+            {
+                return;
+            }
+
             await Task.Delay(200, cts.Token);
         }
     }
