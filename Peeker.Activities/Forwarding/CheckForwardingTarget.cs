@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
@@ -14,8 +15,8 @@ public sealed record CheckForwardingTargetResult(string? Reason);
 /// domains (a redirect loop), and, live, a public host that answers without a 5xx.
 /// </summary>
 /// <remarks>
-/// Read-only; idempotent. Live checks go through the webhook HTTP handler (no redirects, internal addresses refused
-/// at connect time). The sandbox makes no outside call: a target host whose first label contains <c>unreachable</c>
+/// Read-only; idempotent. Live checks go through the webhook HTTP client, whose handler is <see cref="OutboundHttpGuard"/>'s
+/// (no redirects, internal addresses refused at connect time). The sandbox makes no outside call: a target host whose first label contains <c>unreachable</c>
 /// answers as if it returned 503.
 /// </remarks>
 public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivity<CheckForwardingTargetInput, CheckForwardingTargetResult>
@@ -53,7 +54,6 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
             using var client = http.CreateClient(WebhookHttp.ClientName);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Options.Set(WebhookUrlPolicy.EnvironmentOption, PeekerEnvironment.Live);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             return new((int)response.StatusCode >= 500 ? ForwardingFailureReason.TargetUnreachable : null);
         }
@@ -67,7 +67,7 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
     {
         try
         {
-            return await WebhookUrlPolicy.ResolveAsync(host, cancellationToken);
+            return await OutboundHttpGuard.ResolveAsync(host, cancellationToken);
         }
         catch (System.Net.Sockets.SocketException)
         {

@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
@@ -17,7 +18,9 @@ public sealed record CreateInboxResult(string Email, string DisplayName, bool Al
 /// </summary>
 /// <remarks>
 /// Idempotent: an existing user (Google 409, Graph conflict) counts as created. A picture that cannot be fetched or
-/// that the provider rejects is reported as data (a pending action), not as a failure.
+/// that the provider rejects is reported as data (a pending action), not as a failure. Live pictures are fetched
+/// through <see cref="OutboundHttpGuard"/> (internal addresses refused at connect time, no redirects), at most
+/// <see cref="MaxPictureBytes"/> within <see cref="PictureTimeout"/>.
 /// </remarks>
 public sealed class CreateInbox(
     IGoogleWorkspaceClientFactory google,
@@ -28,6 +31,15 @@ public sealed class CreateInbox(
 {
     /// <summary>Pending-action reason for a picture the provider cannot use.</summary>
     public const string PictureNotAccessible = "profile_picture_not_accessible";
+
+    /// <summary>The named HttpClient that fetches pictures, behind <see cref="OutboundHttpGuard"/>.</summary>
+    public const string PictureClientName = "profile-pictures";
+
+    /// <summary>Largest picture fetched (5 MiB); a larger one is refused while it streams in.</summary>
+    public const long MaxPictureBytes = 5 * 1024 * 1024;
+
+    /// <summary>How long one picture fetch may take, headers and body together.</summary>
+    public static readonly TimeSpan PictureTimeout = TimeSpan.FromSeconds(20);
 
     // A 1×1 PNG: sandbox orders never fetch partner URLs from the internet.
     private static readonly byte[] SandboxPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
@@ -59,7 +71,7 @@ public sealed class CreateInbox(
                 var (bytes, mime) = input.Order.Environment == PeekerEnvironment.Test ? (SandboxPicture, "image/png") : await DownloadAsync(url, ct);
                 await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidDataException
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException
                 or ProviderException { IsRetryable: false })
             {
                 problem = PictureNotAccessible;
@@ -71,21 +83,24 @@ public sealed class CreateInbox(
 
     private async Task<(byte[] Bytes, string Mime)> DownloadAsync(string url, CancellationToken ct)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.IsLoopback)
+        // Addresses are judged at connect time by the client's guarded handler (loopback, private, link-local and
+        // metadata addresses refused after DNS resolution), so a name that resolves inward cannot slip past here.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(uri.UserInfo))
         {
             throw new InvalidDataException("Profile pictures must be public https URLs.");
         }
 
-        using var client = http.CreateClient("profile-pictures");
-        client.Timeout = TimeSpan.FromSeconds(10);
-        using var response = await client.GetAsync(uri, ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(PictureTimeout);
+        var client = http.CreateClient(PictureClientName);
+        using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         var mime = response.Content.Headers.ContentType?.MediaType ?? string.Empty;
         if (!response.IsSuccessStatusCode || !mime.StartsWith("image/", StringComparison.Ordinal))
         {
             throw new InvalidDataException($"The picture answered {(int)response.StatusCode} {mime}.");
         }
 
-        return (await response.Content.ReadAsByteArrayAsync(ct), mime);
+        return (await OutboundHttpGuard.ReadBoundedAsync(response.Content, MaxPictureBytes, timeout.Token), mime);
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -15,7 +16,9 @@ public static class ProvisioningServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<InboxPasswords>();
         services.AddSingleton<MailboxOAuth>();
-        services.AddHttpClient("profile-pictures").ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+        // CreateInbox bounds each fetch itself (size and time), headers and body together.
+        services.AddHttpClient(CreateInbox.PictureClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => OutboundHttpGuard.CreateHandler());
         return services;
     }
 }

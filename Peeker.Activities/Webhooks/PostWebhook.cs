@@ -5,6 +5,7 @@ using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -36,7 +37,8 @@ public sealed record PostWebhookResult(PostWebhookOutcome Outcome, int? StatusCo
 
 /// <summary>
 /// POSTs the stored envelope to the partner's endpoint, signed with the endpoint's current secret (and the one being
-/// retired during a rotation), with the configured timeout (15 s) and without following redirects.
+/// retired during a rotation), with the configured timeout (15 s) and without following redirects. The attempt row
+/// (which the partner reads) keeps the status, latency and a fixed error text, never response headers or body.
 /// </summary>
 /// <remarks>
 /// Side effects: one HTTP POST to the partner; one attempt row; the event's status; on 410 the endpoint is disabled.
@@ -77,7 +79,7 @@ public sealed class PostWebhook(
         int? status = null;
         int? retryAfter = null;
         string? error = null;
-        var check = await WebhookUrlPolicy.CheckAsync(input.Environment, url, ct);
+        var check = await WebhookUrlPolicy.CheckAsync(input.Environment, url, options.Value.AllowLocalSandboxEndpoints, ct);
         if (!check.IsAllowed)
         {
             error = "blocked: " + check.Reason;
@@ -125,7 +127,8 @@ public sealed class PostWebhook(
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.BuildHeader(keys.Secrets, timestamp, body));
         request.Headers.UserAgent.ParseAdd("Peeker-Webhooks/1");
-        request.Options.Set(WebhookUrlPolicy.EnvironmentOption, input.Environment);
+        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(input.Environment, options.Value.AllowLocalSandboxEndpoints));
 
         var timeout = options.Value.AttemptTimeout;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -135,10 +138,11 @@ public sealed class PostWebhook(
             var client = httpClients.CreateClient(WebhookHttp.ClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             var code = (int)response.StatusCode;
+            // Only the status goes into the attempt the partner reads: never the Location, other headers or the body.
             var error = code switch
             {
                 >= 200 and < 300 => null,
-                >= 300 and < 400 => $"redirect to '{response.Headers.Location}' not followed",
+                >= 300 and < 400 => $"HTTP {code}: redirect not followed",
                 _ => $"HTTP {code}",
             };
             return (code, RetryAfterSeconds(response.Headers.RetryAfter, signedAt), error);
@@ -149,9 +153,20 @@ public sealed class PostWebhook(
         }
         catch (HttpRequestException e)
         {
-            return (null, null, e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
+            return (null, null, Describe(e));
         }
     }
+
+    /// <summary>A fixed description per failure kind: socket and TLS messages would tell a partner about our network.</summary>
+    private static string Describe(HttpRequestException e) => OutboundRequestRefusedException.Find(e) is { } refused
+        ? "blocked: " + refused.Reason
+        : e.HttpRequestError switch
+        {
+            HttpRequestError.NameResolutionError => "the host does not resolve",
+            HttpRequestError.ConnectionError => "connection failed",
+            HttpRequestError.SecureConnectionError => "TLS handshake failed",
+            _ => "request failed",
+        };
 
     private static int? RetryAfterSeconds(RetryConditionHeaderValue? header, DateTimeOffset now)
     {

@@ -35,6 +35,13 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>The admin bearer key of <c>/admin/v1</c> (<c>Peeker:AdminKey</c>).</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>
+    /// True only when the host runs in Development: a sandbox endpoint may then be <c>localhost</c> /
+    /// <c>127.0.0.1</c> / <c>[::1]</c>. Set by <c>AddPeekerWebhooks</c> from the host environment after binding, so
+    /// configuration cannot turn it on.
+    /// </summary>
+    public bool AllowLocalSandboxEndpoints { get; set; }
+
     /// <summary>Timeout of one delivery attempt (spec: 15 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -13,29 +14,17 @@ public sealed record WebhookUrlCheck(bool IsAllowed, string? Reason)
 }
 
 /// <summary>
-/// SSRF rules for webhook endpoints, applied when a URL is saved and again at connect time (so a DNS answer that
-/// changes after saving cannot point us at an internal address). Live: <c>https</c> only, and every address the host
-/// resolves to must be public (no loopback, private, link-local, CGNAT, multicast, unspecified or cloud-metadata
-/// addresses). Test (sandbox): the same, except that <c>http</c> or <c>https</c> to <c>localhost</c>,
-/// <c>127.0.0.1</c> or <c>[::1]</c> is allowed so a developer can receive events locally.
+/// SSRF rules for webhook endpoints, applied when a URL is saved and again at connect time by
+/// <see cref="OutboundHttpGuard"/> (so a DNS answer that changes after saving cannot point us at an internal address).
+/// <c>https</c> only, and every address the host resolves to must be public (no loopback, private, link-local, CGNAT,
+/// multicast, unspecified or cloud-metadata addresses). One exception, for a developer receiving sandbox events on
+/// their own machine: with <c>localDevelopment</c> (the host runs in Development), a sandbox (<c>pk_test_</c>) endpoint
+/// may be <c>http</c> or <c>https</c> to <c>localhost</c>, <c>127.0.0.1</c> or <c>[::1]</c>.
 /// </summary>
 public static class WebhookUrlPolicy
 {
-    /// <summary>Request option carrying the environment to the connect-time check.</summary>
-    public static readonly HttpRequestOptionsKey<PeekerEnvironment> EnvironmentOption = new("Peeker.Webhooks.Environment");
-
-    private static readonly IPNetwork[] BlockedNetworks =
-    [
-        IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"),
-        IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"),
-        IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"),
-        IPNetwork.Parse("224.0.0.0/3"), IPNetwork.Parse("168.63.129.16/32"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("2001:db8::/32"),
-    ];
-
     /// <summary>The checks that need no DNS: absolute URL, scheme, no credentials, no fragment.</summary>
-    public static WebhookUrlCheck CheckSyntax(PeekerEnvironment environment, string? url)
+    public static WebhookUrlCheck CheckSyntax(PeekerEnvironment environment, string? url, bool localDevelopment = false)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
@@ -52,20 +41,24 @@ public static class WebhookUrlPolicy
             return WebhookUrlCheck.Allowed;
         }
 
-        if (uri.Scheme == Uri.UriSchemeHttp && environment == PeekerEnvironment.Test && IsLocalDevelopmentHost(uri))
+        if (uri.Scheme == Uri.UriSchemeHttp && AllowsLocalHost(environment, localDevelopment) && OutboundHttpGuard.IsLocalDevelopmentHost(uri.IdnHost))
         {
             return WebhookUrlCheck.Allowed;
         }
 
-        return environment == PeekerEnvironment.Live
-            ? WebhookUrlCheck.Denied("live webhook endpoints must use https.")
-            : WebhookUrlCheck.Denied("sandbox webhook endpoints must use https, or http to localhost / 127.0.0.1.");
+        return AllowsLocalHost(environment, localDevelopment)
+            ? WebhookUrlCheck.Denied("sandbox webhook endpoints must use https, or http to localhost / 127.0.0.1.")
+            : WebhookUrlCheck.Denied("webhook endpoints must use https.");
     }
 
     /// <summary>Syntax plus the addresses the host resolves to (an IP literal is checked as is).</summary>
-    public static async Task<WebhookUrlCheck> CheckAsync(PeekerEnvironment environment, string? url, CancellationToken cancellationToken)
+    public static async Task<WebhookUrlCheck> CheckAsync(PeekerEnvironment environment, string? url, CancellationToken cancellationToken) =>
+        await CheckAsync(environment, url, localDevelopment: false, cancellationToken);
+
+    /// <summary>Syntax plus the addresses the host resolves to; <paramref name="localDevelopment"/>: the host runs in Development.</summary>
+    public static async Task<WebhookUrlCheck> CheckAsync(PeekerEnvironment environment, string? url, bool localDevelopment, CancellationToken cancellationToken)
     {
-        var syntax = CheckSyntax(environment, url);
+        var syntax = CheckSyntax(environment, url, localDevelopment);
         if (!syntax.IsAllowed)
         {
             return syntax;
@@ -75,50 +68,23 @@ public static class WebhookUrlPolicy
         IPAddress[] addresses;
         try
         {
-            addresses = await ResolveAsync(uri.IdnHost, cancellationToken);
+            addresses = await OutboundHttpGuard.ResolveAsync(uri.IdnHost, cancellationToken);
         }
         catch (SocketException)
         {
             return WebhookUrlCheck.Denied($"the host '{uri.Host}' does not resolve.");
         }
 
-        return CheckAddresses(environment, uri.IdnHost, addresses);
+        return CheckAddresses(environment, uri.IdnHost, addresses, localDevelopment);
     }
 
     /// <summary>Every address must be allowed; one internal address is enough to refuse (DNS answers rotate).</summary>
-    public static WebhookUrlCheck CheckAddresses(PeekerEnvironment environment, string host, IReadOnlyCollection<IPAddress> addresses)
-    {
-        if (addresses.Count == 0)
-        {
-            return WebhookUrlCheck.Denied($"the host '{host}' does not resolve.");
-        }
+    public static WebhookUrlCheck CheckAddresses(PeekerEnvironment environment, string host, IReadOnlyCollection<IPAddress> addresses, bool localDevelopment = false) =>
+        OutboundHttpGuard.Refusal(host, addresses, AllowsLocalHost(environment, localDevelopment)) is { } reason
+            ? WebhookUrlCheck.Denied(reason)
+            : WebhookUrlCheck.Allowed;
 
-        var localDevelopment = environment == PeekerEnvironment.Test && IsLocalDevelopmentHost(host);
-        foreach (var address in addresses)
-        {
-            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-            if (localDevelopment && IPAddress.IsLoopback(normalized))
-            {
-                continue;
-            }
-
-            if (BlockedNetworks.Any(network => network.Contains(normalized)))
-            {
-                return WebhookUrlCheck.Denied($"the host '{host}' resolves to {normalized}, a loopback, private, link-local or metadata address.");
-            }
-        }
-
-        return WebhookUrlCheck.Allowed;
-    }
-
-    /// <summary>The addresses of <paramref name="host"/>, without DNS for IP literals.</summary>
-    public static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
-
-    private static bool IsLocalDevelopmentHost(Uri uri) => IsLocalDevelopmentHost(uri.IdnHost);
-
-    private static bool IsLocalDevelopmentHost(string host) =>
-        host.Trim('[', ']') is "localhost" or "127.0.0.1" or "::1";
+    /// <summary>True when a request in <paramref name="environment"/> may go to a local development host.</summary>
+    public static bool AllowsLocalHost(PeekerEnvironment environment, bool localDevelopment) =>
+        localDevelopment && environment == PeekerEnvironment.Test;
 }

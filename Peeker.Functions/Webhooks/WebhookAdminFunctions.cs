@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
@@ -24,9 +25,10 @@ public static partial class WebhookAdminFunctions
 
     /// <summary><c>PUT</c>: saves the URL and returns the new secret, shown once.</summary>
     public static async Task<IResult> SaveAsync(
-        string id, HttpRequest request, WebhookEndpointStore endpoints, WebhookEventLog eventLog, CancellationToken cancellationToken)
+        string id, HttpRequest request, WebhookEndpointStore endpoints, WebhookEventLog eventLog, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
         if (!IsPartnerId(id))
         {
             return WebhookErrors.NotFound("No such partner.");
@@ -44,7 +46,7 @@ public static partial class WebhookAdminFunctions
         }
 
         var url = Property(body, "url");
-        var check = await WebhookUrlPolicy.CheckAsync(environment, url, cancellationToken);
+        var check = await WebhookUrlPolicy.CheckAsync(environment, url, options.Value.AllowLocalSandboxEndpoints, cancellationToken);
         if (!check.IsAllowed)
         {
             return WebhookErrors.InvalidRequest(check.Reason!, "url");

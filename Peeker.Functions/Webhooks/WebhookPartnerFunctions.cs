@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
@@ -35,7 +36,7 @@ public static class WebhookPartnerFunctions
             await endpoints.GetAsync(c.Environment, c.PartnerId, ct) is { } endpoint
                 ? Results.Json(new { data = new { endpoint.Url, Environment = Name(c.Environment), endpoint.Disabled, endpoint.PreviousSecretExpiresAt } }, WebhookPublisher.PayloadJson)
                 : WebhookErrors.NotFound("No webhook endpoint is configured.")));
-        group.MapPut("/webhook", (HttpContext http, WebhookEndpointStore endpoints, WebhookEventLog log, CancellationToken ct) => WithCaller(http, caller, async c =>
+        group.MapPut("/webhook", (HttpContext http, WebhookEndpointStore endpoints, WebhookEventLog log, IOptions<WebhookOptions> options, CancellationToken ct) => WithCaller(http, caller, async c =>
         {
             var (url, error) = await ReadUrlAsync(http.Request, ct);
             if (error is not null)
@@ -43,7 +44,7 @@ public static class WebhookPartnerFunctions
                 return error;
             }
 
-            var check = await WebhookUrlPolicy.CheckAsync(c.Environment, url, ct);
+            var check = await WebhookUrlPolicy.CheckAsync(c.Environment, url, options.Value.AllowLocalSandboxEndpoints, ct);
             if (!check.IsAllowed)
             {
                 return WebhookErrors.InvalidRequest(check.Reason!, "url");

@@ -13,7 +13,8 @@ public static class WebhookServiceCollectionExtensions
     /// Adds the webhook services. Reads <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c> (base64 of 32 bytes),
     /// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
     /// <c>RetrySchedule</c> as comma-separated <c>[d.]hh:mm:ss</c> offsets or an array section, <c>EndpointWindow</c>);
-    /// a missing or malformed key stops the host at startup with a message naming it.
+    /// a missing or malformed key stops the host at startup with a message naming it. Sandbox endpoints on loopback
+    /// are accepted only when the registered <see cref="IHostEnvironment"/> is Development.
     /// </summary>
     public static IServiceCollection AddPeekerWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,6 +30,9 @@ public static class WebhookServiceCollectionExtensions
             .Bind(configuration.GetSection(WebhookOptions.SectionName))
             // After Bind, which would append an array section to the default schedule and cannot read a single string.
             .PostConfigure(options => options.RetrySchedule = ReadSchedule(schedule) ?? options.RetrySchedule)
+            // Loopback endpoints only on a developer's machine; no IHostEnvironment (a bare container) means not Development.
+            .PostConfigure<IServiceProvider>((options, services) =>
+                options.AllowLocalSandboxEndpoints = services.GetService<IHostEnvironment>()?.IsDevelopment() == true)
             .ValidateDataAnnotations()
             .Validate(options => IsKey(options.EncryptionKey), "Peeker:EncryptionKey must be base64 of 32 bytes.")
             .ValidateOnStart();

@@ -1,3 +1,4 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Functions.Webhooks;
@@ -12,7 +13,7 @@ public sealed class WebhookHttpTests
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(WebhookUrlPolicy.EnvironmentOption, PeekerEnvironment.Live);
+        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Live, localDevelopment: true));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
 
@@ -21,16 +22,30 @@ public sealed class WebhookHttpTests
     }
 
     [Fact]
-    public async Task Handler_SandboxRequestToLoopback_Connects()
+    public async Task Handler_SandboxRequestToLoopbackInDevelopment_Connects()
     {
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 204));
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(WebhookUrlPolicy.EnvironmentOption, PeekerEnvironment.Test);
+        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true));
 
         using var response = await client.SendAsync(request);
 
         Assert.Equal(204, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Handler_SandboxRequestToLoopbackOutsideDevelopment_IsBlockedAtConnectTime()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 204));
+        using var client = new HttpClient(WebhookHttp.CreateHandler());
+        using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
+        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: false));
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+
+        Assert.Contains("blocked", error.Message + error.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Empty(receiver.Requests);
     }
 
     [Fact]
@@ -44,7 +59,7 @@ public sealed class WebhookHttpTests
         });
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(WebhookUrlPolicy.EnvironmentOption, PeekerEnvironment.Test);
+        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true));
 
         using var response = await client.SendAsync(request);
 

@@ -49,11 +49,33 @@ public sealed class WebhookUrlPolicyTests
     [InlineData("http://127.0.0.1:5005/hook")]
     [InlineData("http://localhost:5005/hook")]
     [InlineData("https://localhost:5005/hook")]
-    public async Task CheckAsync_SandboxLocalDevelopmentUrl_IsAllowed(string url)
+    public async Task CheckAsync_SandboxLocalDevelopmentUrlInDevelopment_IsAllowed(string url)
     {
-        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Test, url, CancellationToken.None);
+        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Test, url, localDevelopment: true, CancellationToken.None);
 
         Assert.True(check.IsAllowed, check.Reason);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5005/hook")]
+    [InlineData("http://localhost:5005/hook")]
+    [InlineData("https://localhost:5005/hook")]
+    [InlineData("https://[::1]:5005/hook")]
+    public async Task CheckAsync_SandboxLocalDevelopmentUrlOutsideDevelopment_IsRejected(string url)
+    {
+        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Test, url, localDevelopment: false, CancellationToken.None);
+
+        Assert.False(check.IsAllowed, url);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5005/hook")]
+    [InlineData("https://localhost:5005/hook")]
+    public async Task CheckAsync_LiveLocalDevelopmentUrlInDevelopment_IsRejected(string url)
+    {
+        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Live, url, localDevelopment: true, CancellationToken.None);
+
+        Assert.False(check.IsAllowed, url);
     }
 
     [Theory]
@@ -63,7 +85,7 @@ public sealed class WebhookUrlPolicyTests
     [InlineData("http://93.184.215.14/hook")] // http to a public host
     public async Task CheckAsync_SandboxOtherInternalOrPlainHttp_IsRejected(string url)
     {
-        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Test, url, CancellationToken.None);
+        var check = await WebhookUrlPolicy.CheckAsync(PeekerEnvironment.Test, url, localDevelopment: true, CancellationToken.None);
 
         Assert.False(check.IsAllowed, url);
     }
@@ -93,7 +115,7 @@ public sealed class WebhookUrlPolicyTests
     public void CheckAddresses_SandboxNameOtherThanLocalhostResolvingToLoopback_IsRejected()
     {
         // A sandbox partner may use localhost, but not a public name that resolves to 127.0.0.1 (rebinding).
-        var check = WebhookUrlPolicy.CheckAddresses(PeekerEnvironment.Test, "rebind.example.com", [IPAddress.Loopback]);
+        var check = WebhookUrlPolicy.CheckAddresses(PeekerEnvironment.Test, "rebind.example.com", [IPAddress.Loopback], localDevelopment: true);
 
         Assert.False(check.IsAllowed);
     }

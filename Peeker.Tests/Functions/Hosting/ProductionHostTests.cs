@@ -135,6 +135,28 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5005/hooks/peeker")]
+    [InlineData("https://localhost:5005/hooks/peeker")]
+    public async Task WebhookEndpoint_SandboxLoopbackOutsideDevelopment_Returns400NamingUrl(string url)
+    {
+        await using var factory = Host("Production");
+        using var client = factory.CreateClient();
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = "Loopback Agency" }) };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var created = await client.SendAsync(create);
+        var testKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("api_keys").GetProperty("test").GetString();
+        using var put = new HttpRequestMessage(HttpMethod.Put, "/partner/v1/webhook") { Content = JsonContent.Create(new { url }) };
+        put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", testKey);
+
+        using var response = await client.SendAsync(put);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+        Assert.Equal("invalid_request", error.GetProperty("code").GetString());
+        Assert.Equal("url", error.GetProperty("field").GetString());
+    }
+
     [Fact]
     public void SampleValues_MatchLocalSettingsSample()
     {

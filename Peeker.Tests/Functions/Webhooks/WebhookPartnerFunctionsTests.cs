@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Providers;
@@ -69,10 +70,40 @@ public sealed class WebhookPartnerFunctionsTests(AzuriteFixture azurite) : IClas
         Assert.Equal(HttpStatusCode.BadRequest, badPerPage.StatusCode);
     }
 
+    [Fact]
+    public async Task EventDetails_EndpointRedirects_LocationIsNotReturned()
+    {
+        const string secretLocation = "http://169.254.169.254/latest/meta-data/iam/security-credentials/peeker-role";
+        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
+        {
+            c.Response.StatusCode = 302;
+            c.Response.Headers.Location = secretLocation;
+            c.Response.Headers["X-Internal-Banner"] = "internal-banner-value";
+            return c.Response.WriteAsync("internal-body-value");
+        });
+        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), schedule: [TimeSpan.Zero]);
+        await using var app = await StartAsync(host, TimeProvider.System);
+        using var client = Client(app, Partner);
+        using var put = await client.PutAsJsonAsync("/partner/v1/webhook", new { url = receiver.Url });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var id = await app.Services.GetRequiredService<IWebhookPublisher>().PublishAsync(
+            PeekerEnvironment.Test, Partner, "order.in_progress", new { Id = "ord_1" }, "ord_1", null, CancellationToken.None);
+        await host.WaitForDeliveryAsync(id);
+
+        using var response = await client.GetAsync(new Uri("/partner/v1/events/" + id, UriKind.Relative));
+        var raw = await response.Content.ReadAsStringAsync();
+
+        var attempt = Assert.Single(JsonDocument.Parse(raw).RootElement.GetProperty("data").GetProperty("attempts").EnumerateArray());
+        Assert.Equal(302, attempt.GetProperty("status_code").GetInt32());
+        Assert.DoesNotContain("169.254.169.254", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal-banner-value", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal-body-value", raw, StringComparison.Ordinal);
+    }
+
     /// <summary>The partner routes over <paramref name="host"/>'s tables; deliveries start and run in its engine.</summary>
     private static async Task<WebApplication> StartAsync(WebhookTestHost host, TimeProvider clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         builder.Configuration.AddConfiguration(host.Configuration);

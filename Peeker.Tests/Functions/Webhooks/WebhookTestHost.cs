@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
@@ -64,6 +66,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
             registry => registry.AddWebhookTasks(),
             configureServices: services =>
             {
+                // The tests' receivers listen on 127.0.0.1: a developer's machine, where sandbox loopback endpoints are allowed.
+                services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
                 configureServices?.Invoke(services);
                 services.AddPeekerWebhooks(configuration);
             });
