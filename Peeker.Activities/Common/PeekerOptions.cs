@@ -2,15 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Peeker.Activities.Common;
 
-/// <summary>Partner API settings, bound from the <c>Peeker</c> section (<c>Peeker__AdminKey</c> in local settings).</summary>
+/// <summary>
+/// Partner API settings, bound from the <c>Peeker</c> section (<c>Peeker__EncryptionKey</c> in local settings). The
+/// operator keys of that section are <c>AdminKeyOptions</c> in the host.
+/// </summary>
 public sealed class PeekerOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Peeker";
-
-    /// <summary>Bearer key for <c>/admin/v1</c>.</summary>
-    [Required, MinLength(16)]
-    public string AdminKey { get; set; } = "";
 
     /// <summary>Base64 of 32 bytes: AES-256-GCM key for sequencer credentials at rest.</summary>
     [Required]

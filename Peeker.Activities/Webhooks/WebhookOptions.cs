@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Peeker.Activities.Webhooks;
 
 /// <summary>
-/// Webhook settings. Bound by <c>AddPeekerWebhooks</c> from <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c>,
-/// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
+/// Webhook settings. Bound by <c>AddPeekerWebhooks</c> from <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c>
+/// and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
 /// <c>RetrySchedule</c>, <c>EndpointWindow</c>).
 /// </summary>
 public sealed class WebhookOptions : IValidatableObject
@@ -31,9 +31,6 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>Base64 of 32 bytes: the AES-GCM key that encrypts webhook secrets at rest (<c>Peeker:EncryptionKey</c>).</summary>
     [Required(ErrorMessage = "Peeker:EncryptionKey is required by webhooks (base64 of 32 bytes).")]
     public string EncryptionKey { get; set; } = string.Empty;
-
-    /// <summary>The admin bearer key of <c>/admin/v1</c> (<c>Peeker:AdminKey</c>).</summary>
-    public string? AdminKey { get; set; }
 
     /// <summary>
     /// True only when the host runs in Development: a sandbox endpoint may then be <c>localhost</c> /

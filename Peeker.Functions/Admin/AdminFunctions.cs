@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Options;
 using Peeker.Activities.ApiKeys;
 using Peeker.Activities.Common;
 using Peeker.Activities.Partners;
@@ -20,7 +17,7 @@ public sealed record CreatedKey(string Id, string Key, string Environment, strin
 
 /// <summary>
 /// What the spec's partner portal does, for operators: <c>/admin/v1</c>, authenticated with
-/// <c>Authorization: Bearer {Peeker:AdminKey}</c>.
+/// <c>Authorization: Bearer {Peeker:AdminKey}</c> (<see cref="AdminKeyFilter"/>).
 /// </summary>
 public static class AdminFunctions
 {
@@ -30,7 +27,7 @@ public static class AdminFunctions
     /// <summary>Maps the admin endpoints.</summary>
     public static void MapAdmin(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/admin/v1").AddEndpointFilter(RequireAdminKey).ExcludeFromDescription();
+        var group = routes.MapGroup("/admin/v1").RequireAdminKey().AddEndpointFilter(WaitReadyAsync).ExcludeFromDescription();
         group.MapPost("/partners", CreatePartnerAsync);
         group.MapPost("/partners/{id}/api_keys", CreateKeyAsync);
         group.MapDelete("/api_keys/{keyId}", RevokeAsync);
@@ -62,18 +59,10 @@ public static class AdminFunctions
             ? PartnerResults.Ok(new DeletedResource(keyId, "revoked"))
             : throw ApiException.NotFound("API key");
 
-    private static async ValueTask<object?> RequireAdminKey(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    private static async ValueTask<object?> WaitReadyAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
-        var expected = Encoding.UTF8.GetBytes("Bearer " + http.RequestServices.GetRequiredService<IOptions<PeekerOptions>>().Value.AdminKey);
-        var given = Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString());
-        if (!CryptographicOperations.FixedTimeEquals(expected, given))
-        {
-            throw new ApiException(401, ErrorCodes.Unauthorized, "Send Authorization: Bearer <admin key>.");
-        }
-
         await http.RequestServices.GetRequiredService<PartnerApiStartup>().WaitReadyAsync(http.RequestAborted);
-
         return await next(invocation);
     }
 }

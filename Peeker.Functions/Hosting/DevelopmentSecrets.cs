@@ -10,6 +10,7 @@ public static class DevelopmentSecrets
     public static readonly IReadOnlyDictionary<string, string> SampleValues = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["Peeker:AdminKey"] = "adm_dev_only_7c1f0e9a4b2d4f6e8a3b5c7d9e1f2a4b",
+        ["Peeker:ManagementKey"] = "mgt_dev_only_3d5f7a9c1e2b4d6f8a0c2e4b6d8f1a3c",
         ["Peeker:EncryptionKey"] = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
         ["Peeker:DemoApiKey"] = "pk_test_demo0000000000000000000000000000",
         ["Provisioning:InboxPasswordKey"] = "ZGV2LW9ubHktaW5ib3gtcGFzc3dvcmQta2V5LTMyYnk=",

@@ -1,4 +1,5 @@
 using Peeker.Activities.Providers;
+using Peeker.Functions.Admin;
 using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
 using Peeker.Functions.PartnerApi;
@@ -21,6 +22,7 @@ public static class HostComposition
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddPeekerHealth();
+        builder.Services.AddPeekerAdminKeys(builder.Configuration);
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
@@ -43,7 +45,7 @@ public static class HostComposition
         if (SandboxServiceCollectionExtensions.IsSandboxEnabled(app.Configuration, app.Environment))
         {
             app.MapPeekerSandbox();
-            app.MapPeekerSandboxInspector().AddEndpointFilter<AdminKeyFilter>();
+            app.MapPeekerSandboxInspector().RequireAdminKey();
         }
 
         app.MapPeekerWebhooks();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
+using Peeker.Functions.Admin;
 
 namespace Peeker.Functions.Webhooks;
 
@@ -16,7 +17,7 @@ public static partial class WebhookAdminFunctions
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapPeekerWebhooks(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/admin/v1/partners/{id}/webhook").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup("/admin/v1/partners/{id}/webhook").RequireAdminKey();
         group.MapPut("/", SaveAsync);
         group.MapGet("/", GetAsync);
         group.MapPost("/rotate", RotateAsync);

@@ -10,8 +10,8 @@ namespace Peeker.Functions.Webhooks;
 public static class WebhookServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the webhook services. Reads <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c> (base64 of 32 bytes),
-    /// <c>Peeker:AdminKey</c> and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
+    /// Adds the webhook services. Reads <c>AzureWebJobsStorage</c>, <c>Peeker:EncryptionKey</c> (base64 of 32 bytes)
+    /// and the optional section <c>Peeker:Webhooks</c> (<c>AttemptTimeout</c>, <c>TablePrefix</c>,
     /// <c>RetrySchedule</c> as comma-separated <c>[d.]hh:mm:ss</c> offsets or an array section, <c>EndpointWindow</c>);
     /// a missing or malformed key stops the host at startup with a message naming it. Sandbox endpoints on loopback
     /// are accepted only when the registered <see cref="IHostEnvironment"/> is Development.
@@ -25,7 +25,6 @@ public static class WebhookServiceCollectionExtensions
             {
                 options.StorageConnectionString = configuration["AzureWebJobsStorage"] ?? string.Empty;
                 options.EncryptionKey = configuration["Peeker:EncryptionKey"] ?? string.Empty;
-                options.AdminKey = configuration["Peeker:AdminKey"];
             })
             .Bind(configuration.GetSection(WebhookOptions.SectionName))
             // After Bind, which would append an array section to the default schedule and cannot read a single string.

@@ -62,7 +62,7 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         // Ops see the order's progress as the orchestration's custom status (README, Provisioning).
         using var ops = new HttpRequestMessage(HttpMethod.Get, $"/runtime/webhooks/durabletask/instances/{orderId}");
-        ops.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        ops.Headers.Authorization = new AuthenticationHeaderValue("Bearer", EndToEndSettings.ManagementKey);
         using var opsClient = new HttpClient { BaseAddress = host.BaseAddress };
         using var status = await opsClient.SendAsync(ops);
         var custom = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("customStatus");
@@ -81,10 +81,14 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
 /// <summary>Settings and admin calls shared by the end-to-end tests.</summary>
 internal static class EndToEndSettings
 {
+    /// <summary>The management API's key in every end-to-end host (the partner admin key is refused there).</summary>
+    public const string ManagementKey = "mgt_e2e_0123456789abcdef0123456789";
+
     public static Dictionary<string, string> For(AzuriteFixture azurite, string adminKey) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["Peeker__AdminKey"] = adminKey,
+        ["Peeker__ManagementKey"] = ManagementKey,
         ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
         ["Logging__LogLevel__Default"] = "Warning",
 

@@ -73,7 +73,7 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
     private static async Task WaitForRetryWaitAsync(Uri host, string eventId)
     {
         using var ops = new HttpClient { BaseAddress = host };
-        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EndToEndSettings.ManagementKey);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (true)
         {

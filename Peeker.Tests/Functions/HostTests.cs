@@ -45,18 +45,18 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     }
 
     [Fact]
-    public async Task ManagementApi_WithoutAdminKey_Is401_WithAdminKey_Answers()
+    public async Task ManagementApi_WithoutManagementKey_Is401_WithManagementKey_Answers()
     {
         await using var factory = Host(azurite.ConnectionString);
         using var client = factory.CreateClient();
-        var adminKey = factory.Services.GetRequiredService<IConfiguration>()["Peeker:AdminKey"];
+        var managementKey = factory.Services.GetRequiredService<IConfiguration>()["Peeker:ManagementKey"];
 
         using var anonymous = await client.GetAsync(new Uri("/runtime/webhooks/durabletask/instances/none", UriKind.Relative));
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances/none");
         wrong.Headers.Authorization = new("Bearer", "not-the-key");
         using var wrongResponse = await client.SendAsync(wrong);
         using var admin = new HttpRequestMessage(HttpMethod.Get, "/runtime/webhooks/durabletask/instances/none");
-        admin.Headers.Authorization = new("Bearer", adminKey);
+        admin.Headers.Authorization = new("Bearer", managementKey);
         using var adminResponse = await client.SendAsync(admin);
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);

@@ -32,6 +32,7 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
 
     [Theory]
     [InlineData("Peeker:EncryptionKey")]
+    [InlineData("Peeker:ManagementKey")]
     [InlineData("Provisioning:InboxPasswordKey")]
     [InlineData("Peeker:DemoApiKey")]
     [InlineData("Providers:Sandbox:Secret")]

@@ -25,6 +25,7 @@ public sealed class PartnerApiGroup : ICollectionFixture<PartnerApiFixture>
 public sealed class PartnerApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "adm_test_admin_key_0123456789abcdef";
+    public const string ManagementKey = "mgt_test_management_key_0123456789";
     public const string DemoKey = "pk_test_demo0000000000000000000000000000";
 
     private readonly AzuriteFixture _azurite = new();
@@ -63,6 +64,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
         {
             ["AzureWebJobsStorage"] = ConnectionString,
             ["Peeker:AdminKey"] = AdminKey,
+            ["Peeker:ManagementKey"] = ManagementKey,
             ["Peeker:DemoApiKey"] = DemoKey,
 
             // The live cancellation rule (end of the renewal period), not the sample settings' sandbox shortcut.

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Peeker.Functions.Admin;
 using Peeker.Functions.Webhooks;
 using Peeker.Tests.Support;
 
@@ -16,7 +17,7 @@ namespace Peeker.Tests.Functions.Webhooks;
 
 public sealed class WebhookAdminFunctionsTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private const string AdminKey = "adm_test_key";
+    private const string AdminKey = "adm_test_key_0123456789abcdef";
     private const string Route = "/admin/v1/partners/org_01JTRX00000000000000000007/webhook";
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class WebhookAdminFunctionsTests(AzuriteFixture azurite) : IClassF
     [Theory]
     [InlineData(null)]
     [InlineData("Bearer wrong")]
-    [InlineData("adm_test_key")]
+    [InlineData("adm_test_key_0123456789abcdef")]
     public async Task AnyRoute_MissingOrWrongAdminKey_Returns401Envelope(string? authorization)
     {
         await using var app = await StartAsync();
@@ -180,6 +181,7 @@ public sealed class WebhookAdminFunctionsTests(AzuriteFixture azurite) : IClassF
             ["Peeker:Webhooks:TablePrefix"] = WebhookTestHost.NewPrefix(),
         });
         builder.Services.AddPeekerWebhooks(builder.Configuration);
+        builder.Services.AddPeekerAdminKeys(builder.Configuration);
         var app = builder.Build();
         app.MapPeekerWebhooks();
         await app.StartAsync();

@@ -81,7 +81,6 @@ public sealed class WebhookTestHost : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["Peeker:EncryptionKey"] = EncryptionKey,
-            ["Peeker:AdminKey"] = "adm_test",
             ["Peeker:Webhooks:TablePrefix"] = tablePrefix,
             ["Peeker:Webhooks:AttemptTimeout"] = (attemptTimeout ?? TimeSpan.FromSeconds(15)).ToString("c", CultureInfo.InvariantCulture),
             ["Peeker:Webhooks:RetrySchedule"] = string.Join(',', (schedule ?? Schedule).Select(offset => offset.ToString("c", CultureInfo.InvariantCulture))),
