@@ -21,10 +21,21 @@ public static class DurableManagementEndpoints
     /// <summary>Default route prefix, as in Durable Functions.</summary>
     public const string DefaultPrefix = "/runtime/webhooks/durabletask";
 
-    /// <summary>Maps the management API; returns the group so the host can add an authentication filter.</summary>
-    public static RouteGroupBuilder MapDurableManagement(this IEndpointRouteBuilder routes, string prefix = DefaultPrefix)
+    private const string OriginItem = "Peeker.Durable.Management.Origin";
+
+    /// <summary>
+    /// Maps the management API; returns the group so the host can add an authentication filter. Status URLs and
+    /// <c>Location</c> are absolute on <paramref name="origin"/> (the host's configured public origin), else relative:
+    /// never built from the request's <c>Host</c> header.
+    /// </summary>
+    public static RouteGroupBuilder MapDurableManagement(this IEndpointRouteBuilder routes, string prefix = DefaultPrefix, Func<HttpContext, string>? origin = null)
     {
         var group = routes.MapGroup(prefix).ExcludeFromDescription();
+        group.AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Items[OriginItem] = origin?.Invoke(context.HttpContext) ?? string.Empty;
+            return next(context);
+        });
         group.MapPost("/orchestrators/{functionName}/{instanceId?}", StartAsync);
         group.MapGet("/instances/{instanceId}", GetStatusAsync);
         group.MapGet("/instances/{instanceId}/timeline", TimelineAsync);
@@ -90,7 +101,7 @@ public static class DurableManagementEndpoints
         }
 
         http.Response.Headers.RetryAfter = "5";
-        http.Response.Headers.Location = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}";
+        http.Response.Headers.Location = $"{Origin(http)}{http.Request.PathBase}{http.Request.Path}";
         return Results.Json(status, statusCode: (int)HttpStatusCode.Accepted);
     }
 
@@ -305,9 +316,11 @@ public static class DurableManagementEndpoints
         }
     }
 
+    private static string Origin(HttpContext http) => http.Items[OriginItem] as string ?? string.Empty;
+
     private static JsonObject Urls(HttpContext http, string instanceId)
     {
-        var root = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{DefaultPrefix}/instances/{Uri.EscapeDataString(instanceId)}";
+        var root = $"{Origin(http)}{http.Request.PathBase}{DefaultPrefix}/instances/{Uri.EscapeDataString(instanceId)}";
         return new JsonObject
         {
             ["id"] = instanceId,

@@ -21,6 +21,7 @@ public static class HostComposition
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPeekerPublicBaseUrl();
         builder.Services.AddPeekerHealth();
         builder.Services.AddPeekerAdminKeys(builder.Configuration);
         builder.Services.AddPeekerEngine(builder.Configuration);

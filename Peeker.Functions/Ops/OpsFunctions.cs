@@ -1,5 +1,6 @@
 using Peeker.Durable.Management;
 using Peeker.Functions.Admin;
+using Peeker.Functions.Hosting;
 
 namespace Peeker.Functions.Ops;
 
@@ -14,7 +15,7 @@ public static class OpsFunctions
     /// <summary>Maps the management API behind the management key.</summary>
     public static IEndpointRouteBuilder MapPeekerOps(this IEndpointRouteBuilder routes)
     {
-        routes.MapDurableManagement().RequireManagementKey();
+        routes.MapDurableManagement(origin: http => http.RequestServices.GetRequiredService<PublicBaseUrl>().Origin).RequireManagementKey();
         return routes;
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Peeker.Activities.Common;
+using Peeker.Functions.Hosting;
 
 namespace Peeker.Functions.PartnerApi;
 
@@ -43,7 +44,8 @@ public static class Paging
     /// <summary>The list envelope of a page, echoing the request's filters into its links.</summary>
     public static IResult Result<TRow, TOut>(HttpRequest request, ResultPage<TRow> page, PageRequest asked, Func<TRow, TOut> map)
     {
-        var path = $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}";
+        // From the configured origin, never the request's Host header.
+        var path = request.HttpContext.RequestServices.GetRequiredService<PublicBaseUrl>().PathOf(request);
         var filters = request.Query.Where(q => q.Key is not ("per_page" or "page_token"))
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}");
         var query = string.Join("&", filters.Append($"per_page={asked.PerPage}"));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
+using Peeker.Functions.Hosting;
 
 namespace Peeker.Functions.Webhooks;
 
@@ -90,7 +91,8 @@ public static class WebhookPartnerFunctions
 
         var filter = new WebhookEventFilter(NullIfEmpty(query["type"]), NullIfEmpty(query["order_id"]), delivered);
         var page = await log.ListAsync(caller.Environment, caller.PartnerId, filter, perPage, continuation, ct);
-        var path = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}";
+        // From the configured origin, never the request's Host header.
+        var path = http.RequestServices.GetRequiredService<PublicBaseUrl>().PathOf(http.Request);
         var first = path + "?" + QueryString(filter, perPage, null);
         var next = page.NextPageToken is null ? null : path + "?" + QueryString(filter, perPage, EncodeToken(page.NextPageToken));
         return Results.Json(new

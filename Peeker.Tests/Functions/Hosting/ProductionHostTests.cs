@@ -45,6 +45,30 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not a url")]
+    [InlineData("https://api.example.com/partner/v1")]
+    public async Task Start_MissingOrInvalidPublicBaseUrl_RefusesToStartNamingTheKey(string? value)
+    {
+        await using var factory = Host("Production", new() { ["Peeker:PublicBaseUrl"] = value });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Peeker:PublicBaseUrl", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostFiltering_ProductionWithoutAllowedHosts_RefusesOtherHosts()
+    {
+        await using var factory = Host("Production");
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("http://evil.example/partner/v1/me"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     [Fact]
     public async Task Start_Production_DoesNotReadTheSampleSettings()
     {
@@ -195,6 +219,7 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
             {
                 ["AzureWebJobsStorage"] = azurite.ConnectionString,
                 ["Peeker:AdminKey"] = AdminKey,
+                ["Peeker:PublicBaseUrl"] = "http://localhost",
                 ["Peeker:EncryptionKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
                 ["Provisioning:InboxPasswordKey"] = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()),
             };

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
+using Peeker.Functions.Hosting;
 using Peeker.Functions.Webhooks;
 using Peeker.Tests.Support;
 
@@ -108,6 +109,7 @@ public sealed class WebhookPartnerFunctionsTests(AzuriteFixture azurite) : IClas
         builder.Logging.ClearProviders();
         builder.Configuration.AddConfiguration(host.Configuration);
         builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(new PublicBaseUrl("http://localhost"));
         builder.Services.AddPeekerWebhooks(builder.Configuration);
         builder.Services.AddSingleton(host.Durable.Client);
         var app = builder.Build();
