@@ -20,6 +20,7 @@ public static class HostComposition
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPeekerTelemetry();
         builder.Services.AddPeekerHealth();
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
