@@ -29,6 +29,24 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
     public async Task PlaceOrder_OneTraceFromTheRequestThroughOrchestrationActivitiesAndProviderCalls()
     {
         var spans = new List<Activity>();
+        var measured = new List<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PeekerMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            var line = instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}").Order());
+            lock (measured)
+            {
+                measured.Add(line);
+            }
+        });
+        listener.Start();
         var port = HostProcess.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
@@ -84,6 +102,13 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains(providerCalls, s => Path(s).StartsWith("/sandbox/google", StringComparison.Ordinal));
         Assert.Contains(providerCalls, s => Path(s).StartsWith("/sandbox/smartlead", StringComparison.Ordinal));
         Assert.DoesNotContain(trace, s => Path(s).Contains("devstoreaccount1", StringComparison.Ordinal));
+        lock (measured)
+        {
+            Assert.Contains("peeker.orders environment=test,status=in_progress", measured);
+            Assert.Contains("peeker.orders environment=test,status=completed", measured);
+            Assert.Contains(measured, m => m.StartsWith("peeker.webhook.attempts event_type=order.completed,outcome=delivered", StringComparison.Ordinal));
+        }
+
         Assert.True(IsOneTree(trace), "every span of the order's trace hangs off the partner's request; orphans: " + string.Join(", ", orphans));
     }
 
