@@ -82,6 +82,9 @@ public sealed class DurableTaskHub : IDisposable
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = options.HubName,
+            WorkerId = string.IsNullOrWhiteSpace(storage.WorkerId)
+                ? $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}"
+                : storage.WorkerId,
             PartitionCount = storage.PartitionCount,
             ControlQueueBatchSize = storage.ControlQueueBatchSize,
             ControlQueueBufferThreshold = storage.ControlQueueBufferThreshold,
