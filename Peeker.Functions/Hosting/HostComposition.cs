@@ -21,7 +21,7 @@ public static class HostComposition
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPeekerTelemetry();
-        builder.Services.AddPeekerHealth();
+        builder.Services.AddPeekerHealth(builder.Configuration);
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
