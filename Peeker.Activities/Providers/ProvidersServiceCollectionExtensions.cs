@@ -33,11 +33,13 @@ public static class ProvidersServiceCollectionExtensions
         {
             // The pipeline bounds each attempt (AttemptTimeout) and the number of attempts; HttpClient's own 100 s
             // overall timeout would cut a legitimate Retry-After wait short with an unmapped cancellation.
-            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
+            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience()
+                .AddHttpMessageHandler(() => new ProviderTelemetryHandler(name));
 
             // Sandbox calls get their own client so the simulators' secret can never reach a live provider.
             services.AddHttpClient(SandboxCredentials.ClientName(name), client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .AddProviderResilience()
+                .AddHttpMessageHandler(() => new ProviderTelemetryHandler(name))
                 .AddHttpMessageHandler(sp => new SandboxSecretHandler(sp.GetRequiredService<IOptions<SandboxProviderOptions>>().Value));
         }
 

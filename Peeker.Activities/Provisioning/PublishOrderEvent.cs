@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
 
@@ -50,6 +51,11 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             ? $"{input.Order.OrderId}:{input.Type}:{string.Join(',', ids.Order(StringComparer.Ordinal))}"
             : $"{input.Order.OrderId}:{input.Type}";
         var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, key, ct);
+        if (input.DomainIds is null && input.Type is "order.in_progress" or "order.completed" or "order.failed")
+        {
+            PeekerMetrics.OrderReached(order.Status, input.Order.Environment);
+        }
+
         return new PublishOrderEventResult(eventId, order.Status);
     }
 }

@@ -112,6 +112,8 @@ public sealed class PostWebhook(
         // Counted from the rows, not incremented, so a re-run of this invocation does not count twice.
         var attemptCount = (await events.ListAttemptsAsync(input.EventId, ct)).Count;
         await events.UpdateStatusAsync(input.Environment, input.PartnerId, input.EventId, eventStatus, attemptCount, input.Run, ct);
+        PeekerMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("event_type", webhookEvent.Type));
         logger.LogInformation("Webhook {EventId} attempt {Run}.{Attempt}: {Outcome} {Status} in {Latency} ms {Error}",
             input.EventId, input.Run, input.Attempt, outcome, status, latency, error);
         return new PostWebhookResult(outcome, status, retryAfter);

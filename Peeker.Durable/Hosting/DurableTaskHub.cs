@@ -35,8 +35,13 @@ public sealed class DurableTaskHub : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(connection);
         Options = options.Value;
-        Service = new AzureStorageOrchestrationService(CreateSettings(Options, connection.ConnectionString, loggerFactory));
+        var settings = CreateSettings(Options, connection.ConnectionString, loggerFactory);
+        WorkerId = settings.WorkerId;
+        Service = new AzureStorageOrchestrationService(settings);
     }
+
+    /// <summary>This host's name as a partition owner (the <c>CurrentOwner</c> of the leases it holds).</summary>
+    public string WorkerId { get; }
 
     /// <summary>The settings in force.</summary>
     public DurableTaskOptions Options { get; }
@@ -82,6 +87,9 @@ public sealed class DurableTaskHub : IDisposable
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
             TaskHubName = options.HubName,
+            WorkerId = string.IsNullOrWhiteSpace(storage.WorkerId)
+                ? $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}"
+                : storage.WorkerId,
             PartitionCount = storage.PartitionCount,
             ControlQueueBatchSize = storage.ControlQueueBatchSize,
             ControlQueueBufferThreshold = storage.ControlQueueBufferThreshold,

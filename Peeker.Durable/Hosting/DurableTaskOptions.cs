@@ -107,4 +107,11 @@ public sealed class StorageProviderOptions
 
     /// <summary>Partition ownership in a table instead of blob leases (Durable Functions v3's default).</summary>
     public bool UseTablePartitionManagement { get; set; } = true;
+
+    /// <summary>
+    /// This host's name as a partition owner. DTFx defaults to the machine name, which every process on one machine
+    /// shares: two hosts there would each believe they own the other's partitions and both listen on them. Empty means
+    /// <c>{machine name}-{process id}-{random}</c>, unique per host (a restarted host is a new owner; its old leases expire).
+    /// </summary>
+    public string? WorkerId { get; set; }
 }

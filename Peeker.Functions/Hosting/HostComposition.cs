@@ -21,8 +21,9 @@ public static class HostComposition
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPeekerTelemetry();
         builder.Services.AddPeekerPublicBaseUrl();
-        builder.Services.AddPeekerHealth();
+        builder.Services.AddPeekerHealth(builder.Configuration);
         builder.Services.AddPeekerAdminKeys(builder.Configuration);
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);

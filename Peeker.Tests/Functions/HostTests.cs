@@ -28,20 +28,57 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     }
 
     [Fact]
-    public async Task Health_StorageUnreachable_HostStaysUpAndAnswers503NamingTheError()
+    public async Task Health_StorageUnreachable_AliveButNotReady503NamingTheError()
     {
         var dead = AzuriteFixture.UnreachableConnectionString;
         await using var factory = Host(dead);
         using var client = factory.CreateClient();
         await WaitForHubAsync(factory, TaskHubState.StorageUnavailable);
 
-        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var alive = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var text = await ready.Content.ReadAsStringAsync();
+        using var body = JsonDocument.Parse(text);
         Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
-        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("storage_error").GetString()));
-        Assert.DoesNotContain(AzuriteFixture.AccountKey, body.RootElement.ToString(), StringComparison.Ordinal);
+        var checks = body.RootElement.GetProperty("checks");
+        Assert.Equal("unhealthy", checks.GetProperty("storage").GetProperty("status").GetString());
+        Assert.Equal("unhealthy", checks.GetProperty("task_hub").GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(checks.GetProperty("storage").GetProperty("description").GetString()));
+        Assert.DoesNotContain(AzuriteFixture.AccountKey, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthReady_RunningHub_HealthyWithEveryPartitionHeldAndNoBacklog()
+    {
+        await using var factory = Host(azurite.ConnectionString);
+        using var client = factory.CreateClient();
+        await WaitForHubAsync(factory, TaskHubState.Running);
+
+        JsonElement checks = default;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            checks = body.RootElement.GetProperty("checks").Clone();
+            if (body.RootElement.GetProperty("status").GetString() == "healthy" || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("healthy", checks.GetProperty("storage").GetProperty("status").GetString());
+        var hub = checks.GetProperty("task_hub");
+        Assert.Equal("healthy", hub.GetProperty("status").GetString());
+        Assert.Equal(4, hub.GetProperty("data").GetProperty("partitions_held_here").GetInt32());
+        Assert.Equal(0, hub.GetProperty("data").GetProperty("partitions_without_live_owner").GetInt32());
+        Assert.Equal(0, checks.GetProperty("webhook_backlog").GetProperty("data").GetProperty("in_flight").GetInt32());
     }
 
     [Fact]

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Peeker.Durable.Hosting;
+
+namespace Peeker.Tests.Durable;
+
+public sealed class DurableTaskHubSettingsTests
+{
+    private const string Storage = "UseDevelopmentStorage=true";
+
+    [Fact]
+    public void CreateSettings_NoWorkerId_EachHostIsItsOwnPartitionOwner()
+    {
+        var first = DurableTaskHub.CreateSettings(new DurableTaskOptions(), Storage, NullLoggerFactory.Instance);
+        var second = DurableTaskHub.CreateSettings(new DurableTaskOptions(), Storage, NullLoggerFactory.Instance);
+
+        // DTFx's default (the machine name) is shared by every process on a machine: both would own the same partitions.
+        Assert.NotEqual(first.WorkerId, second.WorkerId);
+        Assert.StartsWith($"{Environment.MachineName}-{Environment.ProcessId}-", first.WorkerId, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreateSettings_ConfiguredWorkerId_IsUsed()
+    {
+        var options = new DurableTaskOptions();
+        options.StorageProvider.WorkerId = "host-a";
+
+        Assert.Equal("host-a", DurableTaskHub.CreateSettings(options, Storage, NullLoggerFactory.Instance).WorkerId);
+    }
+}
