@@ -12,9 +12,12 @@ public static class DevelopmentSecrets
         ["Peeker:AdminKey"] = "adm_dev_only_7c1f0e9a4b2d4f6e8a3b5c7d9e1f2a4b",
         ["Peeker:EncryptionKey"] = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
         ["Peeker:DemoApiKey"] = "pk_test_demo0000000000000000000000000000",
-        ["Provisioning:InboxPasswordKey"] = "ZGV2LW9ubHktaW5ib3gtcGFzc3dvcmQta2V5LTMyYnk=",
+        ["Provisioning:InboxPasswordKeys:dev1"] = "ZGV2LW9ubHktaW5ib3gtcGFzc3dvcmQta2V5LTMyYnk=",
         ["Providers:Sandbox:Secret"] = "sbx_secret_dev_only_5e8b1d3f7a9c2e4b6d8f0a1c",
     };
+
+    /// <summary>Sections holding a keyed set of secrets (any key id): each entry is checked like a secret setting.</summary>
+    public static readonly IReadOnlyList<string> SecretSets = ["Provisioning:InboxPasswordKeys"];
 
     /// <summary>True when <paramref name="value"/> is one of the sample's secrets (whatever key it is set on).</summary>
     public static bool IsDevelopmentValue(string? value) =>
@@ -33,7 +36,8 @@ public static class DevelopmentSecrets
             return;
         }
 
-        foreach (var key in SampleValues.Keys)
+        var keys = SampleValues.Keys.Concat(SecretSets.SelectMany(set => configuration.GetSection(set).GetChildren().Select(c => c.Path)));
+        foreach (var key in keys)
         {
             if (IsDevelopmentValue(configuration[key]))
             {
