@@ -90,6 +90,7 @@ public sealed class OrderStore(PeekerTables tables)
         ["CancelsAt"] = o.CancelsAt,
         ["MicrosoftTenantId"] = o.MicrosoftTenantId,
         ["InboxPasswordKeyId"] = o.InboxPasswordKeyId,
+        ["Failure"] = o.Failure is null ? null : TableExtensions.ToJson(o.Failure),
     };
 
     private static Order Read(TableEntity e) => new(
@@ -98,5 +99,5 @@ public sealed class OrderStore(PeekerTables tables)
         e.GetInt64("SequencerClientId"), e.GetString("ForwardingUrl"),
         e.Json<OrderCosts>("Costs")!, e.Json<List<OrderDomain>>("Domains") ?? [], e.Json<List<Persona>>("Personas") ?? [],
         e.Time("RenewsAt"), e.Time("CreatedAt"), e.GetDateTimeOffset("CancelsAt"), e.GetString("MicrosoftTenantId"),
-        e.GetString("InboxPasswordKeyId"));
+        e.GetString("InboxPasswordKeyId"), e.Json<OrderFailure>("Failure"));
 }
