@@ -17,14 +17,15 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 /// <summary>
 /// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
 /// failed) and publishes the event with the full order as data. A failure is recorded on the order as a catalogue code
-/// (<see cref="OrderFailureCodes"/>); the internal reason (provider or engine text) is logged, never published.
+/// (<see cref="OrderFailureCodes"/>); the internal reason (provider or engine text) is logged, never published. When the
+/// order ends (completed, failed, cancelled as a whole) its stored sequencer routing is deleted.
 /// </summary>
 /// <remarks>
 /// Idempotent: the status write is absolute and the event id derives from the event's business identity (order, type
 /// and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
 /// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
 /// </remarks>
-public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks, ILogger<PublishOrderEvent> logger) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
+public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks, ISequencerCredentialStore credentials, ILogger<PublishOrderEvent> logger) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
 {
     public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
     {
@@ -55,6 +56,12 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
         var key = input.DomainIds is { } ids
             ? $"{input.Order.OrderId}:{input.Type}:{string.Join(',', ids.Order(StringComparer.Ordinal))}"
             : $"{input.Order.OrderId}:{input.Type}";
+        if (input.Type is "order.completed" or "order.failed" || (input.Type == "order.cancelled" && input.DomainIds is null))
+        {
+            // The order has ended: its sequencer routing is no longer needed (deleting twice is harmless).
+            await credentials.DeleteAsync(input.Order.Environment, input.Order.OrderId, ct);
+        }
+
         var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, key, ct);
         return new PublishOrderEventResult(eventId, order.Status);
     }

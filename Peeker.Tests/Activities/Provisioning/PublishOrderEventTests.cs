@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
@@ -16,10 +18,32 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
 
     private async Task<(PublishOrderEvent Activity, RecordingWebhookPublisher Webhooks, OrderRef Order)> ArrangeAsync()
     {
-        var orders = new OrderStore(await TestTables.CreateAsync(azurite.ConnectionString));
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com", "acme-send.com");
         var webhooks = new RecordingWebhookPublisher();
-        return (new PublishOrderEvent(orders, webhooks, NullLogger<PublishOrderEvent>.Instance), webhooks, new OrderRef(order.Id, PeekerEnvironment.Test, Partner));
+        return (new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance), webhooks, new OrderRef(order.Id, PeekerEnvironment.Test, Partner));
+    }
+
+    private static SequencerCredentialStore Credentials(PeekerTables tables) =>
+        new(tables, Options.Create(new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) }));
+
+    [Theory]
+    [InlineData("order.completed")]
+    [InlineData("order.failed")]
+    [InlineData("order.cancelled")]
+    public async Task RunAsync_OrderEnded_DeletesTheStoredSequencerCredentials(string type)
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
+        var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
+        var credentials = Credentials(tables);
+        await credentials.SaveAsync(PeekerEnvironment.Test, stored.Id, new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"), default);
+        var activity = new PublishOrderEvent(orders, new RecordingWebhookPublisher(), credentials, NullLogger<PublishOrderEvent>.Instance);
+
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), type, null, null));
+
+        Assert.Null(await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default));
     }
 
     [Fact]
@@ -40,11 +64,12 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
     [Fact]
     public async Task RunAsync_OrderFailedWithInternalProviderText_PartnersSeeOnlyTheStableCode()
     {
-        var orders = new OrderStore(await TestTables.CreateAsync(azurite.ConnectionString));
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
         var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var order = new OrderRef(stored.Id, PeekerEnvironment.Test, Partner);
         var webhooks = new RecordingWebhookPublisher();
-        var activity = new PublishOrderEvent(orders, webhooks, NullLogger<PublishOrderEvent>.Instance);
+        var activity = new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance);
         const string Internal = "Namecheap authentication or whitelist error: 1011102 ApiKey sk_live_9f8e7d6c5b4a3210 rejected from 10.0.3.17 (nc-prod-api-2)";
 
         await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(order, "order.failed", "register", "acme-mail.com: " + Internal));
