@@ -131,6 +131,13 @@ public sealed class DomainStore(PeekerTables tables)
         return conflicts;
     }
 
+    /// <summary>
+    /// Records that <paramref name="orderId"/> is about to buy <paramref name="domain"/> (PartitionKey <c>purchase</c>);
+    /// true when an earlier attempt already had, so its registrar create may have gone through unanswered.
+    /// </summary>
+    public async Task<bool> MarkPurchaseAttemptAsync(PeekerEnvironment env, string orderId, string domain, CancellationToken cancellationToken) =>
+        !await tables.For(env, "OrderClaims").TryAddAsync(new TableEntity("purchase", domain + "|" + orderId), cancellationToken);
+
     /// <summary>Releases claims held by <paramref name="orderId"/> (a claim of another order is left alone).</summary>
     public async Task ReleaseAsync(PeekerEnvironment env, string orderId, IEnumerable<string> domains, CancellationToken cancellationToken)
     {

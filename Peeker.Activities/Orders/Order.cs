@@ -43,7 +43,9 @@ public sealed record OrderDomain(string Id, string Domain, string Provider, stri
 /// <summary>
 /// A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).
 /// <see cref="MicrosoftTenantId"/> is the order's Microsoft 365 customer (Partner Center customer id = tenant id) once
-/// provisioning created it; cancellation removes mailboxes and licences there.
+/// provisioning created it; cancellation removes mailboxes and licences there. <see cref="InboxPasswordKeyId"/> is the
+/// key the order's inbox passwords are derived under (recorded at the first derivation, see <c>InboxPasswords</c>).
+/// <see cref="Failure"/> is the partner-facing reason of a failed order (a catalogue code, never provider text).
 /// </summary>
 public sealed record Order(
     string Id,
@@ -63,7 +65,9 @@ public sealed record Order(
     DateTimeOffset RenewsAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CancelsAt,
-    string? MicrosoftTenantId = null);
+    string? MicrosoftTenantId = null,
+    string? InboxPasswordKeyId = null,
+    OrderFailure? Failure = null);
 
 /// <summary>A row of <c>GET /orders/pending</c>.</summary>
 public sealed record PendingAction(

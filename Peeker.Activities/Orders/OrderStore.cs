@@ -89,6 +89,8 @@ public sealed class OrderStore(PeekerTables tables)
         ["CreatedAt"] = o.CreatedAt,
         ["CancelsAt"] = o.CancelsAt,
         ["MicrosoftTenantId"] = o.MicrosoftTenantId,
+        ["InboxPasswordKeyId"] = o.InboxPasswordKeyId,
+        ["Failure"] = o.Failure is null ? null : TableExtensions.ToJson(o.Failure),
     };
 
     private static Order Read(TableEntity e) => new(
@@ -96,5 +98,6 @@ public sealed class OrderStore(PeekerTables tables)
         e.GetInt32("GoogleLicenses") ?? 0, e.GetInt32("MicrosoftLicenses") ?? 0, e.GetInt32("GoogleInboxesPerDomain") ?? 2,
         e.GetInt64("SequencerClientId"), e.GetString("ForwardingUrl"),
         e.Json<OrderCosts>("Costs")!, e.Json<List<OrderDomain>>("Domains") ?? [], e.Json<List<Persona>>("Personas") ?? [],
-        e.Time("RenewsAt"), e.Time("CreatedAt"), e.GetDateTimeOffset("CancelsAt"), e.GetString("MicrosoftTenantId"));
+        e.Time("RenewsAt"), e.Time("CreatedAt"), e.GetDateTimeOffset("CancelsAt"), e.GetString("MicrosoftTenantId"),
+        e.GetString("InboxPasswordKeyId"), e.Json<OrderFailure>("Failure"));
 }

@@ -7,8 +7,8 @@ public sealed record OrderDomainNames(IReadOnlyList<string> Registered, IReadOnl
 
 /// <summary>
 /// The full order (spec 6.5): the receipt fields plus line items, domains by source, personas (also as the older
-/// <c>users</c>), and our extension <c>domain_details</c> with each domain's id, provider, forwarding URL, status and inbox addresses. Sequencer
-/// credentials are never part of it.
+/// <c>users</c>), and our extension <c>domain_details</c> with each domain's id, provider, forwarding URL, status and inbox addresses, and
+/// <c>failure</c> (a catalogue code and fixed message; null unless failed). Sequencer credentials are never part of it.
 /// </summary>
 public sealed record OrderView(
     string Id,
@@ -29,7 +29,8 @@ public sealed record OrderView(
     IReadOnlyList<Persona> Users,
     DateTimeOffset RenewsAt,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CancelsAt)
+    DateTimeOffset? CancelsAt,
+    OrderFailure? Failure)
 {
     /// <summary>The full view of an order.</summary>
     public static OrderView Of(Order o) => new(o.Id, o.UserId, o.Email, o.BundleId, o.Status, o.Domains.Count, o.GoogleLicenses, o.MicrosoftLicenses,
@@ -37,5 +38,5 @@ public sealed record OrderView(
         new OrderDomainNames(
             o.Domains.Where(d => d.Source == "registered").Select(d => d.Domain).ToList(),
             o.Domains.Where(d => d.Source == "imported").Select(d => d.Domain).ToList()),
-        o.Domains, o.Personas, o.Personas, o.RenewsAt, o.CreatedAt, o.CancelsAt);
+        o.Domains, o.Personas, o.Personas, o.RenewsAt, o.CreatedAt, o.CancelsAt, o.Failure);
 }

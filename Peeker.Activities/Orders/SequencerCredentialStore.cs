@@ -15,10 +15,14 @@ public sealed record SequencerCredentials(string Provider, long? ClientId, strin
     public override string ToString() => $"SequencerCredentials {{ Provider = {Provider}, ClientId = {ClientId} }}";
 }
 
-/// <summary>Sequencer credentials by order id, encrypted at rest.</summary>
+/// <summary>
+/// Sequencer routing by order id, encrypted at rest. The customer's Smartlead login (required on the order by the spec)
+/// is not kept: nothing uses it (inboxes are connected with our Smartlead API key under the order's client id), so
+/// <see cref="SaveAsync"/> drops it and <see cref="GetAsync"/> answers it empty. The row is deleted when the order ends.
+/// </summary>
 public interface ISequencerCredentialStore
 {
-    /// <summary>Stores (or replaces) the credentials of an order.</summary>
+    /// <summary>Stores (or replaces) the sequencer routing of an order; the login email and password are dropped, never stored.</summary>
     Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken);
 
     /// <summary>The decrypted credentials, or null.</summary>
@@ -38,7 +42,7 @@ public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<Peeke
     /// <inheritdoc />
     public async Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken)
     {
-        var plain = JsonSerializer.SerializeToUtf8Bytes(credentials, StoreJson.Options);
+        var plain = JsonSerializer.SerializeToUtf8Bytes(credentials with { LoginEmail = "", LoginPassword = "" }, StoreJson.Options);
         var nonce = RandomNumberGenerator.GetBytes(12);
         var tag = new byte[16];
         var cipher = new byte[plain.Length];

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Domains;
 using Peeker.Activities.Registrar;
 
 namespace Peeker.Activities.Provisioning;
@@ -10,10 +11,13 @@ public sealed record BuyDomainResult(string Domain, bool Owned, string Status, s
 /// <summary>Buys a domain at the registrar (skipped for domains the partner imported).</summary>
 /// <remarks>
 /// Spends money. Exactly-once in effect: the registrar client checks the account before it buys on every attempt,
-/// so a purchase whose answer was lost (process killed mid-call) is found as AlreadyOwned, never bought twice.
+/// so a purchase whose answer was lost (process killed mid-call) is found as AlreadyOwned, never bought twice. Each
+/// attempt is recorded first; a later attempt tells the registrar client an earlier create may have gone through, so a
+/// registrar still processing our own purchase ("not available", not yet in the account) is confirmed, not reported
+/// unavailable.
 /// Compensation: none here; cancellation releases domains at the end of the term.
 /// </remarks>
-public sealed class BuyDomain(IRegistrarClientFactory registrars) : TaskActivity<BuyDomainInput, BuyDomainResult>
+public sealed class BuyDomain(IRegistrarClientFactory registrars, DomainStore domains) : TaskActivity<BuyDomainInput, BuyDomainResult>
 {
     public override async Task<BuyDomainResult> RunAsync(TaskActivityContext context, BuyDomainInput input)
     {
@@ -24,7 +28,8 @@ public sealed class BuyDomain(IRegistrarClientFactory registrars) : TaskActivity
 
         var registrar = registrars.Create(input.Order.Scope);
         var contact = new RegistrantContact("Domain", "Admin", "1 Main Street", "Austin", "TX", "78701", "US", "+1.5125550100", "domains@peeker.example");
-        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact), CancellationToken.None);
+        var earlierAttempt = await domains.MarkPurchaseAttemptAsync(input.Order.Environment, input.Order.OrderId, input.Domain, CancellationToken.None);
+        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact, EarlierCreateUncertain: earlierAttempt), CancellationToken.None);
         return new BuyDomainResult(input.Domain, result.Status != RegistrationStatus.Unavailable, result.Status.ToString(), result.Reason);
     }
 }

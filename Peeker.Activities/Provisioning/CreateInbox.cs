@@ -54,7 +54,7 @@ public sealed class CreateInbox(
         {
             var tenant = input.Tenants.MicrosoftTenantId ?? throw new InvalidOperationException("The order has no Microsoft tenant.");
             var client = microsoft.Create(input.Order.Scope);
-            var user = await client.CreateUserAsync(tenant, new MicrosoftUserInput(email, display, inbox.FirstName, inbox.LastName, passwords.For(email), options.Value.MicrosoftUsageLocation), ct);
+            var user = await client.CreateUserAsync(tenant, new MicrosoftUserInput(email, display, inbox.FirstName, inbox.LastName, await passwords.ForAsync(input.Order, email, ct), options.Value.MicrosoftUsageLocation), ct);
             var skus = await client.GetSubscribedSkusAsync(tenant, ct);
             var sku = skus.Count > 0 ? skus[0] : throw new ProviderException(ProviderNames.Microsoft, "no_licence", $"Tenant {tenant} has no licence to assign.", isRetryable: true);
             await client.AssignLicenseAsync(tenant, email, sku.SkuId, ct);
@@ -62,7 +62,7 @@ public sealed class CreateInbox(
         }
 
         var workspace = google.Create(input.Order.Scope);
-        var created = await workspace.CreateUserAsync(new GoogleUserInput(email, inbox.FirstName, inbox.LastName, passwords.For(email)), ct);
+        var created = await workspace.CreateUserAsync(new GoogleUserInput(email, inbox.FirstName, inbox.LastName, await passwords.ForAsync(input.Order, email, ct)), ct);
         string? problem = null;
         if (inbox.ProfilePictureUrl is { } url)
         {

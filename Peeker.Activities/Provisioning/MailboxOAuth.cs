@@ -10,8 +10,8 @@ namespace Peeker.Activities.Provisioning;
 /// </summary>
 public sealed class MailboxOAuth(InboxPasswords passwords)
 {
-    /// <summary>A refresh token for <paramref name="email"/>.</summary>
-    public string RefreshTokenFor(ProviderScope scope, string email) => scope.Environment == PeekerEnvironment.Test
-        ? "sbx_rt_" + passwords.For("oauth:" + email)
+    /// <summary>A refresh token for <paramref name="email"/> on <paramref name="order"/>.</summary>
+    public async Task<string> RefreshTokenForAsync(OrderRef order, string email, CancellationToken cancellationToken) => order.Environment == PeekerEnvironment.Test
+        ? "sbx_rt_" + await passwords.ForAsync(order, "oauth:" + email, cancellationToken)
         : throw new ProviderException(ProviderNames.Microsoft, "not_configured", "Microsoft mailbox OAuth for Smartlead is not configured for live orders.", isRetryable: false);
 }

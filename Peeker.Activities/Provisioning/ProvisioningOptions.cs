@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Peeker.Activities.Provisioning;
 
 /// <summary>Provisioning settings (section <c>Provisioning</c>).</summary>
-public sealed class ProvisioningOptions
+public sealed class ProvisioningOptions : IValidatableObject
 {
     public const string SectionName = "Provisioning";
 
@@ -28,7 +28,41 @@ public sealed class ProvisioningOptions
     /// <summary>How long <c>POST /domains/import</c> waits for the zones (and so the nameservers to show) before it answers.</summary>
     public TimeSpan ImportResponseWait { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Secret (base64, 32 bytes) from which inbox passwords are derived; never logged or stored in history.</summary>
+    /// <summary>
+    /// Secrets (base64, at least 32 bytes each) inbox passwords are derived from, by key id
+    /// (<c>Provisioning:InboxPasswordKeys:{id}</c>). A retired key stays configured while orders derived under it live.
+    /// Never logged or stored in history.
+    /// </summary>
+    public Dictionary<string, string> InboxPasswordKeys { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The key id new orders derive their inbox passwords under (it must be in <see cref="InboxPasswordKeys"/>).</summary>
     [Required]
-    public string InboxPasswordKey { get; set; } = string.Empty;
+    [RegularExpression("^[A-Za-z0-9_-]{1,32}$")]
+    public string InboxPasswordKeyId { get; set; } = string.Empty;
+
+    /// <summary>The key of <paramref name="keyId"/>, or null when it is not configured (or not valid base64).</summary>
+    public byte[]? InboxPasswordKeyBytes(string keyId)
+    {
+        var value = InboxPasswordKeys.FirstOrDefault(k => string.Equals(k.Key, keyId, StringComparison.OrdinalIgnoreCase)).Value;
+        var bytes = new byte[64];
+        return value is not null && Convert.TryFromBase64String(value, bytes, out var length) ? bytes[..length] : null;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var id in InboxPasswordKeys.Keys)
+        {
+            if (InboxPasswordKeyBytes(id) is not { Length: >= 32 })
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:{nameof(InboxPasswordKeys)}:{id} must be base64 of 32 to 64 bytes.", [nameof(InboxPasswordKeys)]);
+            }
+        }
+
+        if (!string.IsNullOrEmpty(InboxPasswordKeyId) && InboxPasswordKeyBytes(InboxPasswordKeyId) is null)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(InboxPasswordKeyId)} names a key missing from {SectionName}:{nameof(InboxPasswordKeys)}.", [nameof(InboxPasswordKeyId)]);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
@@ -17,14 +17,16 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 
 /// <summary>
 /// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
-/// failed) and publishes the event with the full order as data.
+/// failed) and publishes the event with the full order as data. A failure is recorded on the order as a catalogue code
+/// (<see cref="OrderFailureCodes"/>); the internal reason (provider or engine text) is logged, never published. When the
+/// order ends (completed, failed, cancelled as a whole) its stored sequencer routing is deleted.
 /// </summary>
 /// <remarks>
 /// Idempotent: the status write is absolute and the event id derives from the event's business identity (order, type
 /// and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
 /// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
 /// </remarks>
-public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
+public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks, ISequencerCredentialStore credentials, ILogger<PublishOrderEvent> logger) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
 {
     public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
     {
@@ -35,21 +37,32 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             "order.failed" => OrderStatus.Failed,
             _ => OrderStatus.InProgress,
         };
+        if (status == OrderStatus.Failed)
+        {
+            logger.LogWarning("Order {OrderId} failed at {Step}: {Reason}", input.Order.OrderId, input.FailedStep, input.Reason);
+        }
+
         var order = (status == OrderStatus.InProgress
             ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
-            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o with { Status = status }, ct))
+            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o with
+            {
+                Status = status,
+                Failure = status == OrderStatus.Failed ? OrderFailureCodes.Of(input.FailedStep, input.Reason, o.Domains.Select(d => d.Domain)) : o.Failure,
+            }, ct))
             ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
-        // data = the order itself (as GET /orders/{id} shows it); a failure adds what failed and where.
+        // data = the order itself (as GET /orders/{id} shows it, with its failure code when it failed).
         var data = JsonSerializer.SerializeToNode(OrderView.Of(order), WebhookPublisher.PayloadJson)!.AsObject();
-        if (input.Type == "order.failed")
-        {
-            data["failure"] = new JsonObject { ["step"] = input.FailedStep, ["reason"] = input.Reason };
-        }
 
         // The business identity of the event: the order, the type and the domains a partial cancellation is about.
         var key = input.DomainIds is { } ids
             ? $"{input.Order.OrderId}:{input.Type}:{string.Join(',', ids.Order(StringComparer.Ordinal))}"
             : $"{input.Order.OrderId}:{input.Type}";
+        if (input.Type is "order.completed" or "order.failed" || (input.Type == "order.cancelled" && input.DomainIds is null))
+        {
+            // The order has ended: its sequencer routing is no longer needed (deleting twice is harmless).
+            await credentials.DeleteAsync(input.Order.Environment, input.Order.OrderId, ct);
+        }
+
         var eventId = await webhooks.PublishAsync(input.Order.Environment, order.PartnerId, input.Type, data, order.Id, key, ct);
         if (input.DomainIds is null && input.Type is "order.in_progress" or "order.completed" or "order.failed")
         {

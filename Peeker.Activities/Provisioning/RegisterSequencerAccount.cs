@@ -28,8 +28,8 @@ public sealed class RegisterSequencerAccount(
         var client = smartlead.Create(input.Order.Scope);
         var warmup = new SmartleadWarmup();
         var account = input.Provider == MailProvider.Google
-            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, passwords.For(input.Email), warmup, login?.ClientId)
-            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, oauth.RefreshTokenFor(input.Order.Scope, input.Email), warmup, login?.ClientId);
+            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, await passwords.ForAsync(input.Order, input.Email, ct), warmup, login?.ClientId)
+            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, await oauth.RefreshTokenForAsync(input.Order, input.Email, ct), warmup, login?.ClientId);
         SmartleadAccount saved;
         try
         {

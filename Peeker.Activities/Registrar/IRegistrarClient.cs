@@ -11,7 +11,9 @@ public interface IRegistrarClient
     /// <summary>
     /// Buys <see cref="RegisterDomainRequest.Domain"/> with custom nameservers, at most once: it checks the account
     /// first (check-before-act), so a retried purchase answers <see cref="RegistrationStatus.AlreadyOwned"/>.
-    /// Taken, premium-without-consent and unsupported names are <see cref="RegistrationStatus.Unavailable"/>.
+    /// Taken, premium-without-consent and unsupported names are <see cref="RegistrationStatus.Unavailable"/>. After a
+    /// create whose answer was lost it never answers Unavailable: it re-reads the account until the domain shows up as
+    /// ours (Purchased) or is available again (then it buys), else fails retryable with <c>purchase_unconfirmed</c>.
     /// </summary>
     Task<RegisterDomainResult> RegisterAsync(RegisterDomainRequest request, CancellationToken cancellationToken);
 
@@ -38,13 +40,18 @@ public sealed record DomainAvailability(
     decimal? RenewalPrice,
     string Currency);
 
-/// <summary>A purchase. <see cref="PremiumPrice"/> must echo the quoted premium price to buy a premium name.</summary>
+/// <summary>
+/// A purchase. <see cref="PremiumPrice"/> must echo the quoted premium price to buy a premium name.
+/// <see cref="EarlierCreateUncertain"/>: an earlier attempt for the same order may have sent the create (its answer is
+/// unknown), so "not available" is not an answer until the account says whether the domain is ours.
+/// </summary>
 public sealed record RegisterDomainRequest(
     string Domain,
     int Years,
     IReadOnlyList<string> Nameservers,
     RegistrantContact Contact,
-    decimal? PremiumPrice = null);
+    decimal? PremiumPrice = null,
+    bool EarlierCreateUncertain = false);
 
 /// <summary>The registrant (also used as tech, admin and billing contact). Phone is <c>+NNN.NNNNNNNNNN</c>.</summary>
 public sealed record RegistrantContact(

@@ -9,13 +9,16 @@ namespace Peeker.Activities.Registrar;
 /// <summary>Endpoint and credentials for one Namecheap account (live, or the sandbox partner's simulator account).</summary>
 internal sealed record NamecheapSettings(Uri Endpoint, string ApiUser, string ApiKey, string UserName, string ClientIp);
 
+/// <summary>How long a purchase whose answer was lost is confirmed against the account (<see cref="RegistrarOptions"/>).</summary>
+internal sealed record PurchaseConfirmation(int Polls, TimeSpan Interval, TimeProvider Time);
+
 /// <summary>
 /// Namecheap reseller API (<c>namecheap.domains.check</c>, <c>users.getPricing</c>, <c>domains.create</c>,
 /// <c>domains.dns.setCustom</c>, <c>domains.getInfo</c>). Every command is a form POST so the API key never sits
 /// in a URL (and so never in an HTTP log line).
 /// </summary>
 internal sealed class NamecheapRegistrarClient(
-    HttpClient http, NamecheapSettings settings, ProviderRetryOptions retry, ILogger<NamecheapRegistrarClient> logger)
+    HttpClient http, NamecheapSettings settings, ProviderRetryOptions retry, PurchaseConfirmation confirmation, ILogger<NamecheapRegistrarClient> logger)
     : ProviderClientBase(http, logger, ProviderNames.Registrar), IRegistrarClient
 {
     private readonly XNamespace _ns = NamecheapResponse.Ns;
@@ -70,18 +73,30 @@ internal sealed class NamecheapRegistrarClient(
     public async Task<RegisterDomainResult> RegisterAsync(RegisterDomainRequest request, CancellationToken cancellationToken)
     {
         // Namecheap takes no idempotency key, so every attempt re-checks the account before buying: a purchase whose
-        // answer was lost shows up as AlreadyOwned instead of being bought again.
+        // answer was lost shows up as AlreadyOwned instead of being bought again. Once a create's outcome is unknown,
+        // "not available" may be our own purchase still being processed, so from then on only the account answers.
+        var uncertain = request.EarlierCreateUncertain;
         for (var attempt = 0; ; attempt++)
         {
-            if (await GetDomainInfoAsync(request.Domain, cancellationToken) is not null)
+            if (await GetDomainInfoAsync(request.Domain, cancellationToken) is { } owned)
             {
-                return new RegisterDomainResult(request.Domain, RegistrationStatus.AlreadyOwned);
+                return uncertain ? Confirmed(owned) : new RegisterDomainResult(request.Domain, RegistrationStatus.AlreadyOwned);
             }
 
             var quote = (await CheckAvailabilityAsync([request.Domain], cancellationToken))[0];
             if (!quote.Available)
             {
-                return new RegisterDomainResult(request.Domain, RegistrationStatus.Unavailable, Reason: "not_available");
+                if (!uncertain)
+                {
+                    return new RegisterDomainResult(request.Domain, RegistrationStatus.Unavailable, Reason: "not_available");
+                }
+
+                if (await ConfirmPurchaseAsync(request.Domain, cancellationToken) is { } confirmed)
+                {
+                    return confirmed;
+                }
+
+                continue;
             }
 
             if (quote.Premium && request.PremiumPrice != quote.FirstYearPrice)
@@ -91,11 +106,31 @@ internal sealed class NamecheapRegistrarClient(
 
             try
             {
-                return await CreateAsync(request, quote, cancellationToken);
+                var result = await CreateAsync(request, quote, cancellationToken);
+                if (result.Status != RegistrationStatus.Unavailable || !uncertain)
+                {
+                    return result;
+                }
             }
-            catch (ProviderException ex) when (ex.IsRetryable && attempt < retry.MaxRetries)
+            catch (ProviderException ex) when (ex.IsRetryable)
             {
-                logger.LogWarning("registrar create of {Domain} failed retryable ({Code}); re-checking before retrying", request.Domain, ex.Code);
+                logger.LogWarning("registrar create of {Domain} failed retryable ({Code}); its outcome is unknown, confirming with the account", request.Domain, ex.Code);
+                uncertain = true;
+                if (attempt >= retry.MaxRetries)
+                {
+                    // Out of create attempts: settle what the lost answers did; the create itself is not repeated.
+                    if (await ConfirmPurchaseAsync(request.Domain, cancellationToken) is { } settled)
+                    {
+                        return settled;
+                    }
+
+                    throw;
+                }
+            }
+
+            if (await ConfirmPurchaseAsync(request.Domain, cancellationToken) is { } ours)
+            {
+                return ours;
             }
         }
     }
@@ -131,6 +166,39 @@ internal sealed class NamecheapRegistrarClient(
             ParseDate(details?.Element(_ns + "CreatedDate")?.Value),
             ParseDate(details?.Element(_ns + "ExpiredDate")?.Value));
     }
+
+    /// <summary>
+    /// After a create whose answer was lost: re-reads the account until the domain is ours (Purchased), or the name is
+    /// available again (null: the create did not take effect and may be repeated). Still unknown after the budget: a
+    /// retryable <c>purchase_unconfirmed</c> failure, never "unavailable".
+    /// </summary>
+    private async Task<RegisterDomainResult?> ConfirmPurchaseAsync(string domain, CancellationToken cancellationToken)
+    {
+        for (var poll = 0; poll < confirmation.Polls; poll++)
+        {
+            if (poll > 0)
+            {
+                await Task.Delay(confirmation.Interval, confirmation.Time, cancellationToken);
+            }
+
+            if (await GetDomainInfoAsync(domain, cancellationToken) is { } owned)
+            {
+                return Confirmed(owned);
+            }
+
+            if ((await CheckAvailabilityAsync([domain], cancellationToken))[0].Available)
+            {
+                return null;
+            }
+        }
+
+        logger.LogWarning("registrar purchase of {Domain} still unconfirmed after {Polls} reads of the account", domain, confirmation.Polls);
+        throw new ProviderException(Provider, "purchase_unconfirmed",
+            $"The purchase of {domain} may have gone through but the account does not show it yet.", isRetryable: true);
+    }
+
+    private static RegisterDomainResult Confirmed(RegistrarDomainInfo owned) =>
+        new(owned.Domain, RegistrationStatus.Purchased, DomainId: owned.DomainId);
 
     private async Task<RegisterDomainResult> CreateAsync(RegisterDomainRequest request, DomainAvailability quote, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ internal sealed class NamecheapRegistrarClientFactory(
     IOptions<RegistrarOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
     IOptions<ProviderRetryOptions> retry,
+    TimeProvider time,
     ILoggerFactory loggers) : IRegistrarClientFactory
 {
     public IRegistrarClient Create(ProviderScope scope)
@@ -33,6 +34,7 @@ internal sealed class NamecheapRegistrarClientFactory(
         }
 
         return new NamecheapRegistrarClient(
-            SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Registrar), settings, retry.Value, loggers.CreateLogger<NamecheapRegistrarClient>());
+            SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Registrar), settings, retry.Value,
+            new PurchaseConfirmation(live.Value.PurchaseConfirmPolls, live.Value.PurchaseConfirmInterval, time), loggers.CreateLogger<NamecheapRegistrarClient>());
     }
 }

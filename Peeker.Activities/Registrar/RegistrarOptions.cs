@@ -28,6 +28,17 @@ public sealed class RegistrarOptions : IValidatableObject
     /// <summary>The whitelisted IPv4 address our calls come from.</summary>
     public string? ClientIp { get; set; }
 
+    /// <summary>
+    /// After a purchase whose answer was lost (timeout, dropped connection, 5xx), how many times the account is
+    /// re-read before the purchase is reported unconfirmed (a retryable failure, never "unavailable").
+    /// </summary>
+    [Range(1, 100)]
+    public int PurchaseConfirmPolls { get; set; } = 10;
+
+    /// <summary>The wait between those re-reads (the registrar may still be processing the purchase).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan PurchaseConfirmInterval { get; set; } = TimeSpan.FromSeconds(3);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Enabled)

@@ -13,9 +13,12 @@ public static class DevelopmentSecrets
         ["Peeker:ManagementKey"] = "mgt_dev_only_3d5f7a9c1e2b4d6f8a0c2e4b6d8f1a3c",
         ["Peeker:EncryptionKey"] = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=",
         ["Peeker:DemoApiKey"] = "pk_test_demo0000000000000000000000000000",
-        ["Provisioning:InboxPasswordKey"] = "ZGV2LW9ubHktaW5ib3gtcGFzc3dvcmQta2V5LTMyYnk=",
+        ["Provisioning:InboxPasswordKeys:dev1"] = "ZGV2LW9ubHktaW5ib3gtcGFzc3dvcmQta2V5LTMyYnk=",
         ["Providers:Sandbox:Secret"] = "sbx_secret_dev_only_5e8b1d3f7a9c2e4b6d8f0a1c",
     };
+
+    /// <summary>Sections holding a keyed set of secrets (any key id): each entry is checked like a secret setting.</summary>
+    public static readonly IReadOnlyList<string> SecretSets = ["Provisioning:InboxPasswordKeys"];
 
     /// <summary>True when <paramref name="value"/> is one of the sample's secrets (whatever key it is set on).</summary>
     public static bool IsDevelopmentValue(string? value) =>
@@ -34,7 +37,8 @@ public static class DevelopmentSecrets
             return;
         }
 
-        foreach (var key in SampleValues.Keys)
+        var keys = SampleValues.Keys.Concat(SecretSets.SelectMany(set => configuration.GetSection(set).GetChildren().Select(c => c.Path)));
+        foreach (var key in keys)
         {
             if (IsDevelopmentValue(configuration[key]))
             {

@@ -127,6 +127,12 @@ internal sealed class NamecheapAccount(SandboxStore store, string partner, TimeP
         }
 
         await store.UpsertAsync(partner, SandboxKinds.RegistrarPurchase, domain + "|" + row.OrderId, row, ct);
+        if (SandboxFaults.Has(domain, SandboxFaults.LostAnswer))
+        {
+            // Bought, but the answer never reaches the caller (a gateway timing out in front of the registrar).
+            return Results.Text("Gateway Timeout", "text/plain", statusCode: StatusCodes.Status504GatewayTimeout);
+        }
+
         return Xml.Ok(Command, new XElement(Ns + "DomainCreateResult",
             new XAttribute("Domain", domain), new XAttribute("Registered", "true"), new XAttribute("ChargedAmount", Xml.Money(charged)),
             new XAttribute("DomainID", row.DomainId), new XAttribute("OrderID", row.OrderId), new XAttribute("TransactionID", row.TransactionId),
@@ -138,7 +144,8 @@ internal sealed class NamecheapAccount(SandboxStore store, string partner, TimeP
         const string Command = "namecheap.domains.getInfo";
         var domain = (p.GetValueOrDefault("DomainName") ?? "").ToLowerInvariant();
         var row = await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, domain, ct);
-        if (row is null)
+        if (row is null ||
+            await SandboxFaults.FireAsync(store, partner, SandboxFaults.LostAnswer, domain, SandboxFaults.LostAnswerProcessingReads, ct))
         {
             return Xml.Error(Command, "2019166", "Domain not found");
         }

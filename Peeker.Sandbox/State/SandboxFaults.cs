@@ -12,6 +12,16 @@ public static class SandboxFaults
     /// <summary>Registrar: the first two calls naming the domain answer HTTP 503.</summary>
     public const string Flaky = "flaky";
 
+    /// <summary>
+    /// Registrar: <c>domains.create</c> buys the name but its answer is lost (HTTP 504), and the purchase is still
+    /// processing for the next <see cref="LostAnswerProcessingReads"/> <c>domains.getInfo</c> calls: not in the account
+    /// yet, while <c>domains.check</c> already reports the name unavailable.
+    /// </summary>
+    public const string LostAnswer = "lostanswer";
+
+    /// <summary>How many account reads a <see cref="LostAnswer"/> purchase stays invisible for.</summary>
+    public const int LostAnswerProcessingReads = 2;
+
     /// <summary>Cloudflare / Smartlead / Graph: the first call naming the domain answers 429 with <c>Retry-After: 1</c>.</summary>
     public const string RateLimited = "ratelimited";
 

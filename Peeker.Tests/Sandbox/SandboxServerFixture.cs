@@ -63,6 +63,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
             ["Providers:Retry:MaxRetries"] = "3",
             ["Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["Providers:Retry:AttemptTimeout"] = "00:00:10",
+            ["Providers:Registrar:PurchaseConfirmInterval"] = "00:00:00.010",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

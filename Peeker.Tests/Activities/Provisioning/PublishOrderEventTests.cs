@@ -1,6 +1,11 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
+using Peeker.Activities.Webhooks;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Support;
 
@@ -13,10 +18,32 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
 
     private async Task<(PublishOrderEvent Activity, RecordingWebhookPublisher Webhooks, OrderRef Order)> ArrangeAsync()
     {
-        var orders = new OrderStore(await TestTables.CreateAsync(azurite.ConnectionString));
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com", "acme-send.com");
         var webhooks = new RecordingWebhookPublisher();
-        return (new PublishOrderEvent(orders, webhooks), webhooks, new OrderRef(order.Id, PeekerEnvironment.Test, Partner));
+        return (new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance), webhooks, new OrderRef(order.Id, PeekerEnvironment.Test, Partner));
+    }
+
+    private static SequencerCredentialStore Credentials(PeekerTables tables) =>
+        new(tables, Options.Create(new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) }));
+
+    [Theory]
+    [InlineData("order.completed")]
+    [InlineData("order.failed")]
+    [InlineData("order.cancelled")]
+    public async Task RunAsync_OrderEnded_DeletesTheStoredSequencerCredentials(string type)
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
+        var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
+        var credentials = Credentials(tables);
+        await credentials.SaveAsync(PeekerEnvironment.Test, stored.Id, new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"), default);
+        var activity = new PublishOrderEvent(orders, new RecordingWebhookPublisher(), credentials, NullLogger<PublishOrderEvent>.Instance);
+
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), type, null, null));
+
+        Assert.Null(await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default));
     }
 
     [Fact]
@@ -32,6 +59,51 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(first.EventId, retried.EventId);
         Assert.Equal(OrderStatus.Completed, retried.Status);
         Assert.All(webhooks.Published, p => Assert.Equal($"{order.OrderId}:order.completed", p.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task RunAsync_OrderFailedWithInternalProviderText_PartnersSeeOnlyTheStableCode()
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
+        var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
+        var order = new OrderRef(stored.Id, PeekerEnvironment.Test, Partner);
+        var webhooks = new RecordingWebhookPublisher();
+        var activity = new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance);
+        const string Internal = "Namecheap authentication or whitelist error: 1011102 ApiKey sk_live_9f8e7d6c5b4a3210 rejected from 10.0.3.17 (nc-prod-api-2)";
+
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(order, "order.failed", "register", "acme-mail.com: " + Internal));
+        var payload = JsonSerializer.Serialize(Assert.Single(webhooks.Published).Data, WebhookPublisher.PayloadJson);
+        // What GET /orders/{id} returns: the view of the stored order.
+        var view = JsonSerializer.Serialize(OrderView.Of((await orders.GetByIdAsync(PeekerEnvironment.Test, stored.Id, default))!), WebhookPublisher.PayloadJson);
+
+        foreach (var json in new[] { payload, view })
+        {
+            foreach (var leak in new[] { "sk_live_9f8e7d6c5b4a3210", "10.0.3.17", "nc-prod-api-2", "1011102", "Namecheap" })
+            {
+                Assert.DoesNotContain(leak, json, StringComparison.OrdinalIgnoreCase);
+            }
+
+            var failure = JsonDocument.Parse(json).RootElement.GetProperty("failure");
+            Assert.Equal(OrderFailureCodes.RegistrarFailed, failure.GetProperty("code").GetString());
+            Assert.Equal(OrderFailureCodes.Messages[OrderFailureCodes.RegistrarFailed], failure.GetProperty("message").GetString());
+            Assert.Equal(("register", "acme-mail.com"), (failure.GetProperty("step").GetString(), failure.GetProperty("domain").GetString()));
+        }
+    }
+
+    [Theory]
+    [InlineData("register", "acme-mail.com: not_available", OrderFailureCodes.DomainUnavailable)]
+    [InlineData("tenants", "Partner Center 500 at https://internal.example/x", OrderFailureCodes.MailTenantFailed)]
+    [InlineData("zone_active", "acme-mail.com: zone pending", OrderFailureCodes.DnsNotActive)]
+    [InlineData("sequencer", "acme-mail.com: Smartlead 401 api_key=abc", OrderFailureCodes.SequencerFailed)]
+    [InlineData("connected", "acme-mail.com: table 412", OrderFailureCodes.InternalError)]
+    [InlineData(null, null, OrderFailureCodes.InternalError)]
+    public void OrderFailureCodes_Of_MapsTheStepToAStableCode(string? step, string? detail, string code)
+    {
+        var failure = OrderFailureCodes.Of(step, detail, ["acme-mail.com"]);
+
+        Assert.Equal(code, failure.Code);
+        Assert.Equal(OrderFailureCodes.Messages[code], failure.Message);
     }
 
     [Fact]

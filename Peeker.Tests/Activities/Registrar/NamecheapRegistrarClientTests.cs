@@ -88,6 +88,46 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     }
 
     [Fact]
+    public async Task RegisterAsync_CreateAnswerLostWhileRegistrarProcesses_ConfirmsPurchaseNotUnavailable()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+
+        var result = await Client(scope).RegisterAsync(new RegisterDomainRequest("lostanswer-brand.com", 1, CloudflareNs, Contact), default);
+
+        Assert.Equal(RegistrationStatus.Purchased, result.Status);
+        Assert.NotNull(result.DomainId);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.RegistrarPurchase));
+    }
+
+    [Fact]
+    public async Task RegisterAsync_LostAnswerStillProcessingAfterBudget_FailsRetryableUnconfirmed()
+    {
+        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" });
+        var scope = SandboxServerFixture.NewPartner();
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope, providers).RegisterAsync(new RegisterDomainRequest("lostanswer-late.com", 1, CloudflareNs, Contact), default));
+
+        Assert.Equal("purchase_unconfirmed", error.Code);
+        Assert.True(error.IsRetryable);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.RegistrarPurchase));
+    }
+
+    [Fact]
+    public async Task RegisterAsync_RetryAfterUncertainCreateWhileStillProcessing_ConfirmsPurchaseNotUnavailable()
+    {
+        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" });
+        var scope = SandboxServerFixture.NewPartner();
+        var request = new RegisterDomainRequest("lostanswer-retry.com", 1, CloudflareNs, Contact);
+        await Assert.ThrowsAsync<ProviderException>(() => Client(scope, providers).RegisterAsync(request, default));
+
+        var retried = await Client(scope).RegisterAsync(request with { EarlierCreateUncertain = true }, default);
+
+        Assert.Equal(RegistrationStatus.Purchased, retried.Status);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.RegistrarPurchase));
+    }
+
+    [Fact]
     public async Task GetDomainInfoAsync_FlakyNameWithOneRetry_StopsAndFailsRetryable()
     {
         await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Retry:MaxRetries"] = "1" });

@@ -33,7 +33,7 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
     [Theory]
     [InlineData("Peeker:EncryptionKey")]
     [InlineData("Peeker:ManagementKey")]
-    [InlineData("Provisioning:InboxPasswordKey")]
+    [InlineData("Provisioning:InboxPasswordKeys:dev1")]
     [InlineData("Peeker:DemoApiKey")]
     [InlineData("Providers:Sandbox:Secret")]
     public async Task Start_AnySampleSecret_RefusesToStartNamingTheKey(string key)
@@ -67,6 +67,26 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
         using var response = await client.GetAsync(new Uri("http://evil.example/partner/v1/me"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_SampleInboxPasswordKeyUnderAnotherKeyId_RefusesToStartNamingTheKey()
+    {
+        await using var factory = Host("Production", new() { ["Provisioning:InboxPasswordKeys:old7"] = DevelopmentSecrets.SampleValues["Provisioning:InboxPasswordKeys:dev1"] });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Provisioning:InboxPasswordKeys:old7", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_CurrentInboxPasswordKeyIdNotConfigured_RefusesToStartNamingTheKey()
+    {
+        await using var factory = Host("Production", new() { ["Provisioning:InboxPasswordKeyId"] = "missing" });
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Provisioning:InboxPasswordKeyId", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,7 +208,8 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
         var secrets = sample.RootElement.GetProperty("Values").EnumerateObject()
             .Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 }
-                && (p.Name.EndsWith("Key", StringComparison.Ordinal) || p.Name.EndsWith("Secret", StringComparison.Ordinal) || p.Name.EndsWith("Token", StringComparison.Ordinal)))
+                && (p.Name.EndsWith("Key", StringComparison.Ordinal) || p.Name.EndsWith("Secret", StringComparison.Ordinal) || p.Name.EndsWith("Token", StringComparison.Ordinal)
+                    || p.Name.Contains("Keys__", StringComparison.Ordinal)))
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => p.Value.GetString()!);
 
         Assert.Equal(secrets.OrderBy(p => p.Key, StringComparer.Ordinal), DevelopmentSecrets.SampleValues.OrderBy(p => p.Key, StringComparer.Ordinal));
@@ -221,7 +242,8 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
                 ["Peeker:AdminKey"] = AdminKey,
                 ["Peeker:PublicBaseUrl"] = "http://localhost",
                 ["Peeker:EncryptionKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
-                ["Provisioning:InboxPasswordKey"] = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()),
+                ["Provisioning:InboxPasswordKeyId"] = "prod1",
+                ["Provisioning:InboxPasswordKeys:prod1"] = Convert.ToBase64String(Enumerable.Range(101, 32).Select(i => (byte)i).ToArray()),
             };
             foreach (var (key, value) in settings ?? [])
             {
