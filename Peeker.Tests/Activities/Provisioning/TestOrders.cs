@@ -8,7 +8,11 @@ namespace Peeker.Tests.Activities.Provisioning;
 public static class TestOrders
 {
     /// <summary>Stores an in-progress test order of <paramref name="partnerId"/> with <paramref name="domains"/> (Google, registered).</summary>
-    public static async Task<Order> CreateAsync(OrderStore orders, string partnerId, params string[] domains)
+    public static Task<Order> CreateAsync(OrderStore orders, string partnerId, params string[] domains) =>
+        CreateAsync(orders, PeekerEnvironment.Test, partnerId, domains);
+
+    /// <summary>Stores an in-progress order in <paramref name="environment"/>.</summary>
+    public static async Task<Order> CreateAsync(OrderStore orders, PeekerEnvironment environment, string partnerId, params string[] domains)
     {
         var now = TimeProvider.System.GetUtcNow();
         var order = new Order(
@@ -18,7 +22,7 @@ public static class TestOrders
             [.. domains.Select(d => new OrderDomain(Ids.New("dom", TimeProvider.System), d, "google", "registered", null, "provisioning"))],
             [new Persona("Ada", "Lovelace", "https://pictures.example/ada.png")],
             now.AddMonths(1), now, null);
-        await orders.CreateAsync(PeekerEnvironment.Test, order, default);
+        await orders.CreateAsync(environment, order, default);
         return order;
     }
 }
