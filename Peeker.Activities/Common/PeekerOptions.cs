@@ -18,9 +18,24 @@ public sealed class PeekerOptions
     /// <summary>Development only: the demo partner's fixed sandbox key (created on first start).</summary>
     public string? DemoApiKey { get; set; }
 
-    /// <summary>Requests per minute per API key.</summary>
+    /// <summary>Requests per minute per API key, across all hosts.</summary>
     [Range(1, 1_000_000)]
     public int RateLimitPerMinute { get; set; } = 600;
+
+    /// <summary>
+    /// Permits a host reserves from the shared per-minute counter at once (one storage round trip per block, not per
+    /// request); a host's unspent block is lost at the end of the minute.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RateLimitReservation { get; set; } = 10;
+
+    /// <summary>Domain names per minute a partner may check for availability (per environment, across all hosts): the registrar's quota.</summary>
+    [Range(1, 1_000_000)]
+    public int AvailabilityNamesPerMinute { get; set; } = 250;
+
+    /// <summary>Failed authentications per minute per client address (per host) before its requests get 429 without a key lookup.</summary>
+    [Range(1, 1_000_000)]
+    public int UnauthenticatedPerMinute { get; set; } = 60;
 
     /// <summary>Largest accepted request body.</summary>
     [Range(1024, 10_000_000)]

@@ -5,7 +5,7 @@ using Peeker.Activities.Providers;
 namespace Peeker.Activities.Common;
 
 /// <summary>
-/// The Partner API's Azure Tables. Partners and API keys are shared (<c>PeekerPartners</c>, <c>PeekerApiKeys</c>);
+/// The Partner API's Azure Tables. Partners, API keys and rate-limit windows are shared (<c>PeekerPartners</c>, <c>PeekerApiKeys</c>, <c>PeekerRateLimits</c>);
 /// everything else exists once per environment (<c>PeekerTest{Name}</c>, <c>PeekerLive{Name}</c>) so sandbox and live
 /// data never mix.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class PeekerTables(TableServiceClient service)
     ];
 
     /// <summary>Shared table names.</summary>
-    public static readonly IReadOnlyList<string> SharedTables = ["PeekerPartners", "PeekerApiKeys"];
+    public static readonly IReadOnlyList<string> SharedTables = ["PeekerPartners", "PeekerApiKeys", "PeekerRateLimits"];
 
     private readonly ConcurrentDictionary<string, TableClient> _clients = new(StringComparer.Ordinal);
 

@@ -1,17 +1,30 @@
 using System.Globalization;
+using System.Text;
 
 namespace Peeker.Activities.Domains;
 
-/// <summary>Domain name normalisation: trim, lower case, no trailing dot, IDN to punycode, then LDH syntax checks.</summary>
+/// <summary>
+/// Domain name normalisation: trim, lower case, no trailing dot, IDN to punycode (UTS #46 through ICU, which also
+/// applies NFC, so a decomposed <c>e + U+0301</c> and a precomposed <c>é</c> give one name), then LDH syntax checks.
+/// </summary>
 public static class DomainNames
 {
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
+
+    // Invariant globalization (DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 on a host without libicu) punycodes without
+    // normalising: then a non-ASCII name is refused as invalid rather than registered as something the customer did not mean.
+    private static readonly bool IdnNormalises = Idn.GetAscii("cafe\u0301.com") == Idn.GetAscii("caf\u00e9.com");
 
     /// <summary>The normalised name, or null when <paramref name="input"/> is not a valid registrable-looking name.</summary>
     public static string? Normalize(string? input)
     {
         var name = input?.Trim().TrimEnd('.');
         if (string.IsNullOrEmpty(name) || name.Length > 253)
+        {
+            return null;
+        }
+
+        if (!IdnNormalises && !Ascii.IsValid(name))
         {
             return null;
         }

@@ -3,6 +3,7 @@ using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
+using Peeker.Activities.Retention;
 using Peeker.Durable.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
@@ -18,6 +19,8 @@ public static class EngineComposition
         services.AddPeekerDurable(configuration, RegisterTasks);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
+        services.AddOptions<HistoryRetentionOptions>().BindConfiguration(HistoryRetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<HistoryRetentionStarter>();
         return services;
     }
 
@@ -27,7 +30,8 @@ public static class EngineComposition
         .AddCancellationTasks()
         .AddForwardingTasks()
         .AddImportTasks()
-        .AddWebhookTasks();
+        .AddWebhookTasks()
+        .AddRetentionTasks();
 
     /// <summary>Order provisioning: <see cref="ProvisionOrderOrchestrator"/>, <see cref="ProvisionDomainOrchestrator"/> and their steps.</summary>
     public static DurableTaskRegistry AddProvisioningTasks(this DurableTaskRegistry registry) => registry
@@ -75,4 +79,9 @@ public static class EngineComposition
         .AddActivity<CheckImportZones>()
         .AddActivity<FinishDomainImport>()
         .AddActivity<PublishImportEvent>();
+
+    /// <summary>History retention: the eternal <see cref="HistoryRetentionOrchestrator"/> job and its <see cref="PurgeHistory"/> step.</summary>
+    public static DurableTaskRegistry AddRetentionTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<HistoryRetentionOrchestrator>()
+        .AddActivity<PurgeHistory>();
 }

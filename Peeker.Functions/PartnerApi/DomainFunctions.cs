@@ -82,11 +82,12 @@ public static class DomainFunctions
         return PartnerResults.Ok(job);
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext http, DomainAvailabilityService availability)
+    private static async Task<IResult> CheckAsync(HttpContext http, DomainAvailabilityService availability, PartnerRateLimits limits)
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
         var names = body.Strings("domains", 1, MaxAvailabilityNames, "a string", required: true, allowBlank: true)!;
+        await limits.AcquireAvailabilityAsync(caller, names.Select(DomainNames.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Count(), http.RequestAborted);
         var rows = await availability.CheckAsync(caller.Scope, names, http.RequestAborted);
         return PartnerResults.Ok(new AvailabilityResponse(rows));
     }

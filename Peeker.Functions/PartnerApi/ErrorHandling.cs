@@ -67,6 +67,12 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         context.Response.Clear();
         context.Response.Headers[RequestIdHeader] = requestId;
         context.Response.StatusCode = error.Status;
+        if (error.Details?.GetValueOrDefault("retry_after_seconds") is int retryAfter)
+        {
+            // The body's retry_after_seconds (spec 2.4) as the standard header too, for generic HTTP clients.
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorEnvelope(new ErrorBody(error.Code, error.Message, error.Field, error.Details)),
             PartnerJson.Options, context.RequestAborted);

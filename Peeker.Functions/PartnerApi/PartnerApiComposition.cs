@@ -23,7 +23,7 @@ public static class PartnerApiComposition
     {
         var services = builder.Services;
         services.AddPartnerStores();
-        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<PartnerRateLimits>();
         services.AddSingleton<PartnerAuth>();
         services.AddSingleton<PartnerApiStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<PartnerApiStartup>());

@@ -24,12 +24,13 @@ public sealed record PartnerContext(ApiKey Key, Partner Partner)
 public sealed class AllowLimitedKeysAttribute : Attribute;
 
 /// <summary>
-/// Endpoint filter on the partner route groups: <c>Authorization: Bearer pk_live_…|pk_test_…</c> (401), the per-key
-/// rate limit (429), then the preset (403: <c>read</c> keys never write, <c>limited</c> keys only check availability).
+/// Endpoint filter on the partner route groups: the client address's failed-authentication budget (429, checked before
+/// any key lookup), <c>Authorization: Bearer pk_live_…|pk_test_…</c> (401, counted against the address), the per-key
+/// rate limit across hosts (429), then the preset (403: <c>read</c> keys never write, <c>limited</c> keys only check availability).
 /// Outside Development the demo key (the sample's value, or any key of the demo partner a Development run seeded on
 /// the same storage) is unknown.
 /// </summary>
-public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLimiter limiter, PartnerApiStartup startup, IHostEnvironment environment)
+public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, PartnerRateLimits limits, PartnerApiStartup startup, IHostEnvironment environment)
     : IEndpointFilter
 {
     /// <inheritdoc />
@@ -37,16 +38,17 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLim
     {
         var http = context.HttpContext;
         await startup.WaitReadyAsync(http.RequestAborted);
+        limits.ThrowIfAddressBlocked(http);
         var header = http.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
-            throw Unauthorized("Send Authorization: Bearer <your pk_live_ or pk_test_ key>.");
+            throw Unauthorized(http, "Send Authorization: Bearer <your pk_live_ or pk_test_ key>.");
         }
 
         var secret = header["Bearer ".Length..].Trim();
         if (!(secret.StartsWith("pk_live_", StringComparison.Ordinal) || secret.StartsWith("pk_test_", StringComparison.Ordinal)) || secret.Length > 200)
         {
-            throw Unauthorized("The API key is malformed.");
+            throw Unauthorized(http, "The API key is malformed.");
         }
 
         var development = environment.IsDevelopment();
@@ -54,14 +56,10 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLim
         if (key is null || key.Revoked || (!development && key.PartnerId == PartnerApiStartup.DemoPartnerId)
             || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner)
         {
-            throw Unauthorized("The API key is unknown or revoked.");
+            throw Unauthorized(http, "The API key is unknown or revoked.");
         }
 
-        if (limiter.TryAcquire(key.Id) is { } retryAfter)
-        {
-            throw new ApiException(429, ErrorCodes.RateLimited, "Too many requests for this API key.", null,
-                new Dictionary<string, object?> { ["retry_after_seconds"] = retryAfter });
-        }
+        await limits.AcquireKeyAsync(key.Id, http.RequestAborted);
 
         var isWrite = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
         var allowed = !isWrite || key.Preset == PermissionPreset.Full
@@ -75,5 +73,9 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, RateLim
         return await next(context);
     }
 
-    private static ApiException Unauthorized(string message) => new(401, ErrorCodes.Unauthorized, message);
+    private ApiException Unauthorized(HttpContext http, string message)
+    {
+        limits.RecordFailedAuthentication(http);
+        return new ApiException(401, ErrorCodes.Unauthorized, message);
+    }
 }

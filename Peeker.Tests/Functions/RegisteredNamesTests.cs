@@ -20,14 +20,17 @@ public sealed class RegisteredNamesTests
         var orchestrators = registry.GetOrchestrators().Select(o => o.Key.Name);
         var activities = registry.GetActivities().Select(a => a.Key.Name);
         Assert.Equal(
-            ["CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "ImportDomainsOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator"],
+            [
+                "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
+                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator",
+            ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
                 "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
                 "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
                 "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
+                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));

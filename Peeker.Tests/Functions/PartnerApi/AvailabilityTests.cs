@@ -51,6 +51,20 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Check_DecomposedAndPrecomposedIdn_OneNameOneRegistrarQuery()
+    {
+        var partner = await fixture.NewPartnerAsync();
+
+        // "café" typed as e + U+0301 (as macOS file names and some keyboards send it) and as precomposed U+00E9.
+        var response = await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "cafe\u0301-nfc.com", "caf\u00e9-nfc.com" } });
+
+        var rows = response.Data.GetProperty("domains").EnumerateArray().ToList();
+        Assert.Equal("xn--caf-nfc-dya.com", rows[0].GetProperty("domain").GetString());
+        Assert.Equal("xn--caf-nfc-dya.com", rows[1].GetProperty("domain").GetString());
+        Assert.Equal(1, fixture.Registrar.CountQueries("xn--caf-nfc-dya.com"));
+    }
+
+    [Fact]
     public async Task Check_CachesEachNameForFiveMinutes()
     {
         var partner = await fixture.NewPartnerAsync();
