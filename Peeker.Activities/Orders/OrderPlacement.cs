@@ -59,6 +59,15 @@ public sealed class OrderPlacement(
             throw ActiveOrderConflict(conflicts);
         }
 
+        var (taken, foreign) = await TakeOwnershipAsync(scope, orderId, names, now, cancellationToken);
+        if (foreign.Count > 0)
+        {
+            await ReleaseOwnershipAsync(scope, taken);
+            await domains.ReleaseAsync(env, orderId, names, CancellationToken.None);
+            await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, CancellationToken.None);
+            throw InUseConflict(foreign);
+        }
+
         try
         {
             user ??= (await users.CreateAsync(env, partnerId, new UserSpec(request.UserEmail!, request.UserFirstName, request.UserLastName,
@@ -82,6 +91,7 @@ public sealed class OrderPlacement(
         {
             logger.LogError(ex, "Placing order {OrderId} failed; rolling it back", orderId);
             await RollBackAsync(env, partnerId, orderId, request, plan.Domains);
+            await ReleaseOwnershipAsync(scope, taken);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -119,6 +129,43 @@ public sealed class OrderPlacement(
         }
     }
 
+    /// <summary>Makes the partner the owner of every name; the names it newly took, and those another partner holds.</summary>
+    private async Task<(List<string> Taken, List<string> Foreign)> TakeOwnershipAsync(
+        ProviderScope scope, string orderId, IReadOnlyList<string> names, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (taken, foreign) = (new List<string>(), new List<string>());
+        foreach (var name in names)
+        {
+            var outcome = await domains.TryOwnAsync(scope.Environment, name, scope.PartnerId, orderId, now, cancellationToken);
+            if (outcome == DomainOwnership.Acquired)
+            {
+                taken.Add(name);
+            }
+            else if (outcome == DomainOwnership.HeldByOther)
+            {
+                foreign.Add(name);
+            }
+        }
+
+        return (taken, foreign);
+    }
+
+    /// <summary>Lets go of the names this order took (names the partner held before, such as imported ones, stay its own).</summary>
+    private async Task ReleaseOwnershipAsync(ProviderScope scope, IEnumerable<string> taken)
+    {
+        foreach (var name in taken)
+        {
+            try
+            {
+                await domains.ReleaseOwnershipAsync(scope.Environment, name, scope.PartnerId, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Releasing {Domain} after a rejected or rolled-back order failed", name);
+            }
+        }
+    }
+
     private async Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> ResolvePlanAsync(
         PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
@@ -151,6 +198,10 @@ public sealed class OrderPlacement(
 
         return await users.GetByEmailAsync(env, partnerId, request.UserEmail!, cancellationToken);
     }
+
+    /// <summary>409 <c>domain_in_use</c> naming the domains another partner holds.</summary>
+    public static ApiException InUseConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainInUse,
+        $"Held by another account: {string.Join(", ", names)}.", "domains", new Dictionary<string, object?> { ["domains"] = names });
 
     /// <summary>409 naming the domains already on an active order.</summary>
     public static ApiException ActiveOrderConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainAlreadyInActiveOrder,

@@ -31,6 +31,24 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Import_NameAnotherPartnerIsImporting_FailsDomainInUse_AndCannotBeOrdered()
+    {
+        var first = await fixture.NewPartnerAsync("First");
+        var second = await fixture.NewPartnerAsync("Second");
+        var name = Unique("held");
+        await first.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+
+        var taken = await second.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+        var ordered = await second.Test.PostAsync("/partner/v1/orders", CustomOrder("taker@example.com", 2, 0, 2, [name]).ToJsonString());
+        var again = await first.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+
+        var row = taken.Data.GetProperty("domains").EnumerateArray().Single();
+        Assert.Equal(("failed", "domain_in_use"), (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString()));
+        Assert.Equal((HttpStatusCode.Conflict, "domain_in_use", "domains"), (ordered.Status, ordered.ErrorCode, ordered.Error.GetProperty("field").GetString()));
+        Assert.Equal("pending", again.Data.GetProperty("domains").EnumerateArray().Single().GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ImportJob_Returns202_ReadableOnBothRoutes_AndByNameLookup()
     {
         var partner = await fixture.NewPartnerAsync();
