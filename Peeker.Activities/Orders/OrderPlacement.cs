@@ -8,9 +8,11 @@ using Peeker.Activities.Users;
 namespace Peeker.Activities.Orders;
 
 /// <summary>
-/// Places an order (spec section 6): replays identical bodies, validates every rule with reads only, then claims
-/// the domains, persists the order and starts <c>ProvisionOrder</c>. A rejected order changes nothing; a failure
-/// after the claims is rolled back and reported as <c>internal_error</c> (nothing is charged before provisioning).
+/// Places an order (spec section 6): replays identical bodies (starting an <c>in_progress</c> order's provisioning
+/// again, idempotently), validates every rule with reads only, then claims the domains, persists the order and starts
+/// <c>ProvisionOrder</c>. A rejected order changes nothing; the commit ignores the caller's cancellation, and a failure
+/// in it is rolled back and reported as <c>internal_error</c> (nothing is charged before provisioning;
+/// <c>LoadOrderPlan</c> refuses to provision an order that is no longer <c>in_progress</c>).
 /// </summary>
 public sealed class OrderPlacement(
     OrderStore orders,
@@ -32,6 +34,13 @@ public sealed class OrderPlacement(
         if (await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
             && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous)
         {
+            if (previous.Status == OrderStatus.InProgress)
+            {
+                // The first request may have stopped between storing the order and starting it; starting is idempotent
+                // by instance id (order id), so a replay makes sure provisioning runs.
+                await workflows.StartProvisioningAsync(env, previous.Id, CancellationToken.None);
+            }
+
             return new PlaceOrderResult(previous, true);
         }
 
@@ -39,6 +48,9 @@ public sealed class OrderPlacement(
         var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
         var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
 
+        // From the first write on, a client disconnect changes nothing: the commit runs to its end (or to a rollback
+        // on a real failure), so an order whose provisioning started is never undone under it.
+        cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
         var orderId = Ids.New("ord", time);
         var winner = await idempotency.ReserveAsync(env, request.ApiKeyId, request.BodyHash, orderId,
