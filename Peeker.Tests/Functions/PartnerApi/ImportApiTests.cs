@@ -92,7 +92,7 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
     [Theory]
     [InlineData("/partner/v1/domains/import/imp_%2Fx")]
     [InlineData("/partner/v1/domains/import/jobs/imp_a%5Cb")]
-    [InlineData("/partner/v1/domains/import/imp_%00")]
+    [InlineData("/partner/v1/domains/import/imp_%1F")]
     [InlineData("/partner/v1/orders/ord_%23x")]
     [InlineData("/partner/v1/domains/forwarding/fwj_%3Fx")]
     [InlineData("/partner/v1/users/usr_%2F%2E%2E")]
