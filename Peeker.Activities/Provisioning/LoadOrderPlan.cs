@@ -8,7 +8,11 @@ namespace Peeker.Activities.Provisioning;
 
 public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment)
 {
-    /// <summary>Set by provisioning: an order that is not <c>in_progress</c> (rolled back, cancelled…) is refused, not provisioned.</summary>
+    /// <summary>
+    /// Set by provisioning: an order that is not <c>in_progress</c> (rolled back by its placement, cancelled) is refused,
+    /// not provisioned. <c>cancel_scheduled</c> is let through: a whole-order cancellation can be accepted before
+    /// provisioning starts, and its undo waits for provisioning to end.
+    /// </summary>
     public bool RequireInProgress { get; init; }
 }
 
@@ -32,7 +36,7 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
     {
         var order = await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
-        if (input.RequireInProgress && order.Status != OrderStatus.InProgress)
+        if (input.RequireInProgress && order.Status is not (OrderStatus.InProgress or OrderStatus.CancelScheduled))
         {
             throw new NonRetriableTaskException($"Order {input.OrderId} is {order.Status}, not {OrderStatus.InProgress}: it is not provisioned.");
         }
