@@ -164,7 +164,7 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
 
     private static CfDnsRecordInput ToWire(DnsRecordInput r) => new(r.Type, r.Name, r.Content, r.Ttl, r.Priority, r.Proxied, r.Comment);
 
-    private static CloudflareZone Map(CfZone z) => new(z.Id, z.Name, z.Status, z.NameServers ?? [], z.ActivatedOn);
+    private static CloudflareZone Map(CfZone z) => new(z.Id, z.Name, z.Status, z.NameServers ?? [], z.ActivatedOn) { CreatedOn = z.CreatedOn };
 
     private static DnsRecord Map(CfDnsRecord r) => new(r.Id, r.Type, r.Name, r.Content, r.Ttl, r.Priority, r.Proxied);
 }

@@ -15,7 +15,8 @@ internal sealed record CfZone(
     string Name,
     string Status,
     List<string>? NameServers,
-    DateTimeOffset? ActivatedOn);
+    DateTimeOffset? ActivatedOn,
+    DateTimeOffset? CreatedOn = null);
 
 internal sealed record CfCreateZone(string Name, CfAccountRef Account, string Type, bool JumpStart);
 

@@ -5,7 +5,11 @@ namespace Peeker.Activities.Cloudflare;
 /// <summary>Cloudflare API v4 for our account: zones, DNS records, and forwarding by Single Redirects (redirect rules).</summary>
 public interface ICloudflareClient
 {
-    /// <summary>Creates a full zone (<c>jump_start:false</c>); code 1061 (exists) answers the existing zone with <see cref="CloudflareZone.AlreadyExisted"/>.</summary>
+    /// <summary>
+    /// Creates a full zone (<c>jump_start:false</c>); code 1061 (exists) answers the existing zone with
+    /// <see cref="CloudflareZone.AlreadyExisted"/>, which the caller must not use unless it is recorded as its own
+    /// (<see cref="Domains.DomainStore.IsOwnZoneAsync"/>).
+    /// </summary>
     Task<CloudflareZone> CreateZoneAsync(string domain, CancellationToken cancellationToken);
 
     /// <summary>Status and assigned nameservers, or null when the zone id is unknown.</summary>
@@ -43,7 +47,11 @@ public interface ICloudflareClientFactory
 }
 
 /// <summary>A zone: <see cref="Status"/> is <c>pending</c> until the registrar points at <see cref="NameServers"/>, then <c>active</c>.</summary>
-public sealed record CloudflareZone(string Id, string Name, string Status, IReadOnlyList<string> NameServers, DateTimeOffset? ActivatedOn, bool AlreadyExisted = false);
+public sealed record CloudflareZone(string Id, string Name, string Status, IReadOnlyList<string> NameServers, DateTimeOffset? ActivatedOn, bool AlreadyExisted = false)
+{
+    /// <summary>When Cloudflare created the zone (tells a zone we created from an older one of the same name).</summary>
+    public DateTimeOffset? CreatedOn { get; init; }
+}
 
 /// <summary>A record to write. <see cref="Ttl"/> 1 means automatic; <see cref="Priority"/> is required for MX.</summary>
 public sealed record DnsRecordInput(string Type, string Name, string Content, int Ttl = 1, int? Priority = null, bool Proxied = false, string? Comment = null);

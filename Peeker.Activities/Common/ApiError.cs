@@ -35,6 +35,9 @@ public static class ErrorCodes
 
     /// <summary>500: something broke on our side; nothing was charged.</summary>
     public const string InternalError = "internal_error";
+
+    /// <summary>409: another partner holds the domain (in its inventory, on its order or in its import).</summary>
+    public const string DomainInUse = "domain_in_use";
 }
 
 /// <summary>A partner-facing error: becomes the <c>{"error":{code,message,field,details}}</c> envelope at the boundary.</summary>

@@ -16,6 +16,7 @@ public sealed class PeekerTables(TableServiceClient service)
     [
         "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
         "PendingActions", "Availability", "ForwardingJobs", "DomainImports",
+        "DomainOwners",
     ];
 
     /// <summary>Shared table names.</summary>

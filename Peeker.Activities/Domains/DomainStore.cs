@@ -24,9 +24,10 @@ public sealed record DomainFilter(string? Category, string? UserId, string? Usab
 
 /// <summary>
 /// Domains in <c>Peeker{Env}Domains</c> (PartitionKey = partner id, RowKey = <c>dom_…</c>) and the race-safe
-/// "one active order per domain" claims in <c>Peeker{Env}OrderClaims</c> (PartitionKey <c>domain</c>, RowKey = name).
+/// "one active order per domain" claims in <c>Peeker{Env}OrderClaims</c> (PartitionKey <c>domain</c>, RowKey = name);
+/// the environment-wide owner of each name is in <c>DomainStore.Owners.cs</c>.
 /// </summary>
-public sealed class DomainStore(PeekerTables tables)
+public sealed partial class DomainStore(PeekerTables tables)
 {
     /// <summary>Writes domain rows, replacing rows with the same id (batched per partition, at most 100 per transaction).</summary>
     public async Task SaveAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<DomainRecord> domains, CancellationToken cancellationToken)

@@ -14,7 +14,8 @@ public sealed record CheckImportZonesResult(IReadOnlyList<string> Pending);
 
 /// <summary>
 /// Asks Cloudflare to re-check each pending zone; a zone that is active completes its row and puts the domain in the
-/// partner's inventory (<c>available</c>), ready to be ordered.
+/// partner's inventory (<c>available</c>), ready to be ordered, provided the partner still owns the name (else the row
+/// fails with <c>domain_in_use</c>).
 /// </summary>
 /// <remarks>Idempotent: completed rows are skipped, the inventory row is keyed by the name's existing id or a new one saved once.</remarks>
 public sealed class CheckImportZones(ICloudflareClientFactory cloudflare, DomainImportStore imports, DomainStore domains, OrderPlanner planner, TimeProvider time)
@@ -39,6 +40,14 @@ public sealed class CheckImportZones(ICloudflareClientFactory cloudflare, Domain
             if (current is not { Status: "active" })
             {
                 pending.Add(zone.Domain);
+                continue;
+            }
+
+            if (await domains.TryOwnAsync(env, zone.Domain, partner, input.Import.ImportId, time.GetUtcNow(), ct) == DomainOwnership.HeldByOther)
+            {
+                // Never list a name another partner holds.
+                await imports.UpdateAsync(env, partner, input.Import.ImportId,
+                    i => i.WithRow(zone.Domain, r => r with { Status = ImportDomainStatus.Failed, Reason = ImportFailureReason.InUse }), ct);
                 continue;
             }
 

@@ -7,7 +7,8 @@ namespace Peeker.Activities.Imports;
 
 /// <summary>
 /// Imports in <c>Peeker{Env}DomainImports</c>: PartitionKey = partner id, RowKey = <c>imp_…</c>; plus, per domain name,
-/// a row <c>name|{domain}</c> naming the newest import of that name (for <c>GET /domains/import?domains=</c>).
+/// a row <c>name|{domain}</c> naming the newest import of that name (for <c>GET /domains/import?domains=</c>; only for
+/// names that are valid table keys: the others are failed rows of their import and never found by name).
 /// </summary>
 public sealed class DomainImportStore(PeekerTables tables)
 {
@@ -17,7 +18,7 @@ public sealed class DomainImportStore(PeekerTables tables)
     public async Task CreateAsync(PeekerEnvironment env, string partnerId, DomainImport import, CancellationToken cancellationToken)
     {
         await Table(env).AddEntityAsync(ToEntity(partnerId, import), cancellationToken);
-        foreach (var row in import.Domains)
+        foreach (var row in import.Domains.Where(r => TableKeys.IsSafe(NamePrefix + r.Domain)))
         {
             await Table(env).UpsertEntityAsync(new TableEntity(partnerId, NamePrefix + row.Domain) { ["ImportId"] = import.Id }, TableUpdateMode.Replace, cancellationToken);
         }
@@ -34,7 +35,7 @@ public sealed class DomainImportStore(PeekerTables tables)
         var imports = new Dictionary<string, DomainImport?>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            if (await Table(env).FindAsync(partnerId, NamePrefix + name, cancellationToken) is not { } pointer)
+            if (!TableKeys.IsSafe(NamePrefix + name) || await Table(env).FindAsync(partnerId, NamePrefix + name, cancellationToken) is not { } pointer)
             {
                 continue;
             }

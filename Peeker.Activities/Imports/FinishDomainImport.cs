@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Domains;
 
 namespace Peeker.Activities.Imports;
 
@@ -7,9 +8,13 @@ public sealed record FinishDomainImportInput(ImportRef Import, IReadOnlyList<str
 
 public sealed record FinishDomainImportResult(string Status, int Completed, int Failed);
 
-/// <summary>Closes the import: leftover rows fail with their reason; <c>completed</c> when at least one domain was imported, else <c>failed</c>.</summary>
-/// <remarks>Idempotent: only pending rows change; <c>completed_at</c> is written once.</remarks>
-public sealed class FinishDomainImport(DomainImportStore imports, TimeProvider time) : TaskActivity<FinishDomainImportInput, FinishDomainImportResult>
+/// <summary>
+/// Closes the import: leftover rows fail with their reason; <c>completed</c> when at least one domain was imported, else
+/// <c>failed</c>. The partner lets go of each failed name it holds for nothing else (no domain row, no active order, no
+/// newer import of the name), so another partner may import or order it.
+/// </summary>
+/// <remarks>Idempotent: only pending rows change; <c>completed_at</c> is written once; releasing a released name does nothing.</remarks>
+public sealed class FinishDomainImport(DomainImportStore imports, DomainStore domains, TimeProvider time) : TaskActivity<FinishDomainImportInput, FinishDomainImportResult>
 {
     public override async Task<FinishDomainImportResult> RunAsync(TaskActivityContext context, FinishDomainImportInput input)
     {
@@ -20,7 +25,24 @@ public sealed class FinishDomainImport(DomainImportStore imports, TimeProvider t
             var status = rows.Any(r => r.Status == ImportDomainStatus.Completed) ? ImportStatus.Completed : ImportStatus.Failed;
             return i with { Domains = rows, NameserverGroups = DomainImport.GroupsOf(rows), Status = status, CompletedAt = i.CompletedAt ?? time.GetUtcNow() };
         }, CancellationToken.None) ?? throw new InvalidOperationException($"Import {input.Import.ImportId} does not exist.");
+        foreach (var row in import.Domains.Where(r => r.Status == ImportDomainStatus.Failed && DomainNames.Normalize(r.Domain) == r.Domain))
+        {
+            await ReleaseIfUnusedAsync(input.Import, row.Domain);
+        }
+
         return new FinishDomainImportResult(import.Status, import.Domains.Count(r => r.Status == ImportDomainStatus.Completed), import.Domains.Count(r => r.Status == ImportDomainStatus.Failed));
+    }
+
+    private async Task ReleaseIfUnusedAsync(ImportRef import, string domain)
+    {
+        var (env, partner, ct) = (import.Environment, import.PartnerId, CancellationToken.None);
+        if ((await domains.FindByNameAsync(env, partner, domain, ct)).Count > 0 || await domains.ActiveOrderOfAsync(env, domain, ct) is not null
+            || (await imports.LookupAsync(env, partner, [domain], ct)).Any(r => r.ImportId != import.ImportId))
+        {
+            return;
+        }
+
+        await domains.ReleaseOwnershipAsync(env, domain, partner, ct);
     }
 }
 

@@ -8,9 +8,11 @@ using Peeker.Activities.Users;
 namespace Peeker.Activities.Orders;
 
 /// <summary>
-/// Places an order (spec section 6): replays identical bodies, validates every rule with reads only, then claims
-/// the domains, persists the order and starts <c>ProvisionOrder</c>. A rejected order changes nothing; a failure
-/// after the claims is rolled back and reported as <c>internal_error</c> (nothing is charged before provisioning).
+/// Places an order (spec section 6): replays identical bodies (starting an <c>in_progress</c> order's provisioning
+/// again, idempotently), validates every rule with reads only, then claims the domains, persists the order and starts
+/// <c>ProvisionOrder</c>. A rejected order changes nothing; the commit ignores the caller's cancellation, and a failure
+/// in it is rolled back and reported as <c>internal_error</c> (nothing is charged before provisioning;
+/// <c>LoadOrderPlan</c> refuses to provision an order that is no longer <c>in_progress</c>).
 /// </summary>
 public sealed class OrderPlacement(
     OrderStore orders,
@@ -32,6 +34,13 @@ public sealed class OrderPlacement(
         if (await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
             && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous)
         {
+            if (previous.Status == OrderStatus.InProgress)
+            {
+                // The first request may have stopped between storing the order and starting it; starting is idempotent
+                // by instance id (order id), so a replay makes sure provisioning runs.
+                await workflows.StartProvisioningAsync(env, previous.Id, CancellationToken.None);
+            }
+
             return new PlaceOrderResult(previous, true);
         }
 
@@ -39,6 +48,9 @@ public sealed class OrderPlacement(
         var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
         var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
 
+        // From the first write on, a client disconnect changes nothing: the commit runs to its end (or to a rollback
+        // on a real failure), so an order whose provisioning started is never undone under it.
+        cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
         var orderId = Ids.New("ord", time);
         var winner = await idempotency.ReserveAsync(env, request.ApiKeyId, request.BodyHash, orderId,
@@ -57,6 +69,15 @@ public sealed class OrderPlacement(
         {
             await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, cancellationToken);
             throw ActiveOrderConflict(conflicts);
+        }
+
+        var (taken, foreign) = await TakeOwnershipAsync(scope, orderId, names, now, cancellationToken);
+        if (foreign.Count > 0)
+        {
+            await ReleaseOwnershipAsync(scope, taken);
+            await domains.ReleaseAsync(env, orderId, names, CancellationToken.None);
+            await idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, CancellationToken.None);
+            throw InUseConflict(foreign);
         }
 
         try
@@ -82,6 +103,7 @@ public sealed class OrderPlacement(
         {
             logger.LogError(ex, "Placing order {OrderId} failed; rolling it back", orderId);
             await RollBackAsync(env, partnerId, orderId, request, plan.Domains);
+            await ReleaseOwnershipAsync(scope, taken);
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -119,6 +141,43 @@ public sealed class OrderPlacement(
         }
     }
 
+    /// <summary>Makes the partner the owner of every name; the names it newly took, and those another partner holds.</summary>
+    private async Task<(List<string> Taken, List<string> Foreign)> TakeOwnershipAsync(
+        ProviderScope scope, string orderId, IReadOnlyList<string> names, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (taken, foreign) = (new List<string>(), new List<string>());
+        foreach (var name in names)
+        {
+            var outcome = await domains.TryOwnAsync(scope.Environment, name, scope.PartnerId, orderId, now, cancellationToken);
+            if (outcome == DomainOwnership.Acquired)
+            {
+                taken.Add(name);
+            }
+            else if (outcome == DomainOwnership.HeldByOther)
+            {
+                foreign.Add(name);
+            }
+        }
+
+        return (taken, foreign);
+    }
+
+    /// <summary>Lets go of the names this order took (names the partner held before, such as imported ones, stay its own).</summary>
+    private async Task ReleaseOwnershipAsync(ProviderScope scope, IEnumerable<string> taken)
+    {
+        foreach (var name in taken)
+        {
+            try
+            {
+                await domains.ReleaseOwnershipAsync(scope.Environment, name, scope.PartnerId, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Releasing {Domain} after a rejected or rolled-back order failed", name);
+            }
+        }
+    }
+
     private async Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> ResolvePlanAsync(
         PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
@@ -151,6 +210,10 @@ public sealed class OrderPlacement(
 
         return await users.GetByEmailAsync(env, partnerId, request.UserEmail!, cancellationToken);
     }
+
+    /// <summary>409 <c>domain_in_use</c> naming the domains another partner holds.</summary>
+    public static ApiException InUseConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainInUse,
+        $"Held by another account: {string.Join(", ", names)}.", "domains", new Dictionary<string, object?> { ["domains"] = names });
 
     /// <summary>409 naming the domains already on an active order.</summary>
     public static ApiException ActiveOrderConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainAlreadyInActiveOrder,

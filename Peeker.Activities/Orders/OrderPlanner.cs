@@ -10,7 +10,7 @@ public sealed record OrderPlan(IReadOnlyList<OrderDomain> Domains, long Registra
 
 /// <summary>
 /// The domain rules of spec section 6.3, reads only: names valid and distinct, count equal to the plan, none on
-/// another active order, each available and not premium (or in the partner's inventory), enough usable for
+/// another active order nor held by another partner, each available and not premium (or in the partner's inventory), enough usable for
 /// Microsoft. Assigns providers: Google-only names to Google, then the first Microsoft-usable names to Microsoft.
 /// </summary>
 public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService availability, TimeProvider time, IOptions<PeekerOptions> options)
@@ -54,6 +54,20 @@ public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService 
         if (busy.Count > 0)
         {
             throw OrderPlacement.ActiveOrderConflict(busy);
+        }
+
+        var foreign = new List<string>();
+        foreach (var name in names)
+        {
+            if (await domains.OwnerOfAsync(scope.Environment, name, cancellationToken) is { } owner && owner != scope.PartnerId)
+            {
+                foreign.Add(name);
+            }
+        }
+
+        if (foreign.Count > 0)
+        {
+            throw OrderPlacement.InUseConflict(foreign);
         }
 
         // Names in the partner's inventory (imported) are used as they are: their row becomes the order's domain.

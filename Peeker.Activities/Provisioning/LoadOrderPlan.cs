@@ -2,10 +2,19 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
+using Peeker.Durable.Retries;
 
 namespace Peeker.Activities.Provisioning;
 
-public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment);
+public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Environment)
+{
+    /// <summary>
+    /// Set by provisioning: an order that is not <c>in_progress</c> (rolled back by its placement, cancelled) is refused,
+    /// not provisioned. <c>cancel_scheduled</c> is let through: a whole-order cancellation can be accepted before
+    /// provisioning starts, and its undo waits for provisioning to end.
+    /// </summary>
+    public bool RequireInProgress { get; init; }
+}
 
 public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains)
 {
@@ -17,13 +26,21 @@ public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail,
 }
 
 /// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
-/// <remarks>Read-only; idempotent. The plan lands in history, so replays see the same plan.</remarks>
+/// <remarks>
+/// Read-only; idempotent. The plan lands in history, so replays see the same plan. With
+/// <see cref="LoadOrderPlanInput.RequireInProgress"/> an order that is not <c>in_progress</c> fails the call without retries.
+/// </remarks>
 public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOptions> options) : TaskActivity<LoadOrderPlanInput, LoadOrderPlanResult>
 {
     public override async Task<LoadOrderPlanResult> RunAsync(TaskActivityContext context, LoadOrderPlanInput input)
     {
         var order = await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
+        if (input.RequireInProgress && order.Status is not (OrderStatus.InProgress or OrderStatus.CancelScheduled))
+        {
+            throw new NonRetriableTaskException($"Order {input.OrderId} is {order.Status}, not {OrderStatus.InProgress}: it is not provisioned.");
+        }
+
         var personas = order.Personas.Select(p => (p.FirstName, p.LastName)).ToList();
         var domains = order.Domains.Select(d =>
         {

@@ -10,7 +10,8 @@ public sealed record ReleaseDomainsResult(int Released, bool WholeOrder);
 
 /// <summary>
 /// Marks cancelled domains <c>cancelled</c> on the order (the order itself when none is left), returns them to the
-/// partner's inventory and releases their "one active order" claims, so they can be ordered again.
+/// partner's inventory and releases their "one active order" claims and the partner's ownership of the names, so they
+/// can be ordered again (by any partner).
 /// </summary>
 /// <remarks>Idempotent: every write is absolute; releasing a released claim does nothing.</remarks>
 public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : TaskActivity<ReleaseDomainsInput, ReleaseDomainsResult>
@@ -35,6 +36,12 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         }
 
         await domains.ReleaseAsync(env, updated.Id, names, ct);
+        foreach (var name in names)
+        {
+            // The partner lets go of the name: another partner may now import or order it.
+            await domains.ReleaseOwnershipAsync(env, name, updated.PartnerId, ct);
+        }
+
         return new ReleaseDomainsResult(names.Count, updated.Status == OrderStatus.Cancelled);
     }
 }

@@ -50,6 +50,11 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
     /// <summary>The active user with this email, or null.</summary>
     public async Task<User?> GetByEmailAsync(PeekerEnvironment env, string partnerId, string email, CancellationToken cancellationToken)
     {
+        if (!TableKeys.IsSafe(email))
+        {
+            return null;
+        }
+
         var index = await tables.For(env, "Users").FindAsync(EmailPartition(partnerId), email.ToLowerInvariant(), cancellationToken);
         return index is null ? null : await GetAsync(env, partnerId, index.Str("UserId"), cancellationToken);
     }

@@ -20,13 +20,14 @@ public sealed record ProvisionOrderResult(string OrderId, string Status, int Dom
 /// (order, domain, mailbox, event type); money-spending steps (licences here, domains in the child) send provider
 /// idempotency keys derived from the order. Progress is the custom status
 /// (<c>stage</c>, <c>domains_total</c>, <c>domains_connected</c>, <c>domains_failed</c>). No compensation: a failed
-/// order keeps what was bought for a retry or a cancellation.
+/// order keeps what was bought for a retry or a cancellation. An order that is no longer <c>in_progress</c> when it
+/// starts (rolled back by its placement) fails at <c>LoadOrderPlan</c> before any side effect.
 /// </remarks>
 public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrderInput, ProvisionOrderResult>
 {
     public override async Task<ProvisionOrderResult> RunAsync(TaskOrchestrationContext context, ProvisionOrderInput input)
     {
-        var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
+        var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment) { RequireInProgress = true }, ProvisioningRetries.Storage);
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
         await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.in_progress", null, null), ProvisioningRetries.Storage);
 

@@ -25,6 +25,7 @@ public static class OrderFunctions
     {
         var caller = PartnerContext.From(http);
         var request = OrderBody.Parse(await JsonBody.ReadAsync(http), caller.Key.Id);
+        // RequestAborted only cuts the validation reads short: PlaceAsync ignores it from its first write on.
         var result = await placement.PlaceAsync(caller.Scope, request, http.RequestAborted);
         return PartnerResults.Ok(OrderReceipt.Of(result.Order));
     }

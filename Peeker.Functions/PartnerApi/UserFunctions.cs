@@ -29,7 +29,9 @@ public static class UserFunctions
             return null;
         }
 
+        // Emails key the user index, so the characters a table key cannot hold (legal in RFC 5322 local parts) are refused.
         return MailAddress.TryCreate(raw.Trim(), out var address) && address.Address == raw.Trim() && address.Host.Contains('.', StringComparison.Ordinal)
+            && TableKeys.IsSafe(address.Address)
             ? address.Address.ToLowerInvariant()
             : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an email address.");
     }

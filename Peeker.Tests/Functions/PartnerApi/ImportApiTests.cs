@@ -31,6 +31,24 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Import_NameAnotherPartnerIsImporting_FailsDomainInUse_AndCannotBeOrdered()
+    {
+        var first = await fixture.NewPartnerAsync("First");
+        var second = await fixture.NewPartnerAsync("Second");
+        var name = Unique("held");
+        await first.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+
+        var taken = await second.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+        var ordered = await second.Test.PostAsync("/partner/v1/orders", CustomOrder("taker@example.com", 2, 0, 2, [name]).ToJsonString());
+        var again = await first.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } });
+
+        var row = taken.Data.GetProperty("domains").EnumerateArray().Single();
+        Assert.Equal(("failed", "domain_in_use"), (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString()));
+        Assert.Equal((HttpStatusCode.Conflict, "domain_in_use", "domains"), (ordered.Status, ordered.ErrorCode, ordered.Error.GetProperty("field").GetString()));
+        Assert.Equal("pending", again.Data.GetProperty("domains").EnumerateArray().Single().GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task ImportJob_Returns202_ReadableOnBothRoutes_AndByNameLookup()
     {
         var partner = await fixture.NewPartnerAsync();
@@ -49,6 +67,58 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
         var found = lookup.Data.EnumerateArray().ToList();
         Assert.Equal([names[0], names[1]], found.Select(r => r.GetProperty("domain").GetString()));
         Assert.All(found, r => Assert.Equal(id, r.GetProperty("import_id").GetString()));
+    }
+
+    [Fact]
+    public async Task Import_NamesWithCharactersNoTableKeyHolds_FailAsRows_ImportReadable()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var fresh = Unique("keysafe");
+        string[] unsafeNames = ["a/b.com", "x#y.com", "q?r.com", "back\\slash.com", "ctl\u0001x.com"];
+
+        var response = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = unsafeNames.Append(fresh).ToArray() });
+        var id = response.Data.GetProperty("id").GetString()!;
+        var read = await partner.Test.GetAsync($"/partner/v1/domains/import/{id}");
+        var lookup = await partner.Test.GetAsync($"/partner/v1/domains/import?domains=a%2Fb.com,x%23y.com,{fresh}");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var rows = read.Data.GetProperty("domains").EnumerateArray().ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows.Where(r => r.GetProperty("domain").GetString() != fresh), r => Assert.Equal("not_root_domain", r.GetProperty("reason").GetString()));
+        Assert.Equal("in_progress", read.Data.GetProperty("status").GetString());
+        Assert.Equal([fresh], lookup.Data.EnumerateArray().Select(r => r.GetProperty("domain").GetString()));
+    }
+
+    [Theory]
+    [InlineData("/partner/v1/domains/import/imp_%2Fx")]
+    [InlineData("/partner/v1/domains/import/jobs/imp_a%5Cb")]
+    [InlineData("/partner/v1/domains/import/imp_%1F")]
+    [InlineData("/partner/v1/orders/ord_%23x")]
+    [InlineData("/partner/v1/domains/forwarding/fwj_%3Fx")]
+    [InlineData("/partner/v1/users/usr_%2F%2E%2E")]
+    [InlineData("/partner/v1/bundles/bun_%01")]
+    public async Task Get_IdsNoTableKeyHolds_Return404(string path)
+    {
+        var partner = await fixture.NewPartnerAsync();
+
+        var response = await partner.Test.GetAsync(path);
+
+        Assert.Equal((HttpStatusCode.NotFound, "not_found"), (response.Status, response.ErrorCode));
+    }
+
+    [Fact]
+    public async Task UserEmails_WithCharactersNoTableKeyHolds_AreRefusedOrFindNothing()
+    {
+        var partner = await fixture.NewPartnerAsync();
+
+        var created = await partner.Test.PostAsync("/partner/v1/users", new { email = "a/b@example.com", sequencer = new { provider = "smartlead", client_id = 1 } });
+        var filtered = await partner.Test.GetAsync("/partner/v1/domains?user_email=a%2Fb%40example.com");
+        var orders = await partner.Test.GetAsync("/partner/v1/orders?user_email=x%23y%40example.com");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request", "email"), (created.Status, created.ErrorCode, created.Error.GetProperty("field").GetString()));
+        Assert.Equal(HttpStatusCode.OK, filtered.Status);
+        Assert.Empty(filtered.Data.EnumerateArray());
+        Assert.Equal(HttpStatusCode.OK, orders.Status);
     }
 
     [Theory]
