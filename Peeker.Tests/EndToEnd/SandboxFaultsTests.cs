@@ -31,7 +31,8 @@ public sealed class SandboxFaultsTests(AzuriteFixture azurite) : IClassFixture<A
         var purchases = (await session.InspectAsync()).Rows("registrar.purchase");
 
         Assert.Equal("zone_active", failed.Data.GetProperty("failure").GetProperty("step").GetString());
-        Assert.Contains($"nsfail{run}.com", failed.Data.GetProperty("failure").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("dns_not_active", failed.Data.GetProperty("failure").GetProperty("code").GetString());
+        Assert.Equal($"nsfail{run}.com", failed.Data.GetProperty("failure").GetProperty("domain").GetString());
         Assert.NotEmpty(actions);
         Assert.All(actions, a => Assert.Equal("profile_picture_not_accessible", a.GetProperty("reason").GetString()));
         Assert.Contains(receiver.Events, e => e.Type == "order.action_required" && e.Data.ToString().Contains(recovering, StringComparison.Ordinal));
