@@ -3,6 +3,7 @@ using Peeker.Activities.Bundles;
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Providers;
+using Peeker.Activities.Smartlead;
 using Peeker.Activities.Users;
 
 namespace Peeker.Activities.Orders;
@@ -22,6 +23,7 @@ public sealed class OrderPlacement(
     DomainStore domains,
     ISequencerCredentialStore credentials,
     IOrderWorkflows workflows,
+    ISequencerClients sequencerClients,
     OrderPlanner planner,
     TimeProvider time,
     ILogger<OrderPlacement> logger)
@@ -46,6 +48,12 @@ public sealed class OrderPlacement(
 
         var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(env, partnerId, request, cancellationToken);
         var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
+        if (request.Sequencer.ClientId is { } clientId
+            && await sequencerClients.CheckAsync(scope, clientId, cancellationToken) == SequencerClientStatus.Unknown)
+        {
+            throw ApiException.Invalid("sequencer.client_id", "Smartlead has no client with this id in the account; use one of the agency's client ids.");
+        }
+
         var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
 
         // From the first write on, a client disconnect changes nothing: the commit runs to its end (or to a rollback

@@ -48,6 +48,7 @@ public static class ProvidersServiceCollectionExtensions
         services.TryAddSingleton<IGoogleWorkspaceClientFactory, GoogleWorkspaceClientFactory>();
         services.TryAddSingleton<IMicrosoftClientFactory, MicrosoftClientFactory>();
         services.TryAddSingleton<ISmartleadClientFactory, SmartleadClientFactory>();
+        services.TryAddSingleton<ISequencerClients, SmartleadSequencerClients>();
         return services;
     }
 

@@ -13,7 +13,13 @@ public interface ISmartleadClient
 
     /// <summary>Every mailbox on the key (pages of 100).</summary>
     Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken);
+
+    /// <summary><c>GET /client/</c>: the agency's clients (the <c>client_id</c>s mailboxes can be filed under).</summary>
+    Task<IReadOnlyList<SmartleadClientInfo>> ListClientsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>One of the agency's Smartlead clients.</summary>
+public sealed record SmartleadClientInfo(long Id, string? Name);
 
 /// <summary>Creates the Smartlead client for a caller's environment and partner.</summary>
 public interface ISmartleadClientFactory

@@ -52,6 +52,9 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
         }
     }
 
+    public async Task<IReadOnlyList<SmartleadClientInfo>> ListClientsAsync(CancellationToken cancellationToken) =>
+        (await CallAsync<List<SlClient>>(HttpMethod.Get, "/client/", "", null, cancellationToken)).Select(c => new SmartleadClientInfo(c.Id, c.Name)).ToList();
+
     /// <summary>Maps a non-2xx answer (Smartlead's <c>error{code,message,retry_after}</c> or <c>{ok:false,message}</c>).</summary>
     internal static ProviderException ToException(HttpStatusCode status, string body, TimeSpan? retryAfter)
     {

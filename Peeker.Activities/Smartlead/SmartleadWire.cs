@@ -27,6 +27,8 @@ internal sealed record SlAccount(long Id, string FromEmail, string? Type, bool? 
 
 internal sealed record SlWarmupDetails(string? Status, int? TotalWarmupPerDay);
 
+internal sealed record SlClient(long Id, string? Name, string? Email);
+
 internal sealed record SlErrorBody(SlError? Error, bool? Ok, string? Message);
 
 internal sealed record SlError(string? Code, string? Message, int? RetryAfter);

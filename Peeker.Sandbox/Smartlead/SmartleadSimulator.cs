@@ -23,10 +23,14 @@ public sealed record SmartleadAccountState(
     long? ClientId,
     DateTimeOffset CreatedAt);
 
+/// <summary>An agency client created with <c>POST /client/save</c>.</summary>
+public sealed record SmartleadClientState(long Id, string Name, string Email);
+
 /// <summary>
 /// Smartlead API v1 at <c>/api/v1</c>: <c>api_key</c> query auth, <c>POST /email-accounts/save</c> (upsert by
 /// from_email, with a simulated SMTP/IMAP test that fails basic auth against Microsoft 365), <c>GET /email-accounts/</c>
-/// with offset/limit, and the Standard plan's 60 requests per minute with <c>X-RateLimit-*</c> and a 429 body.
+/// with offset/limit, the agency's clients (<c>GET /client/</c>: <see cref="DefaultClientIds"/> plus those added with
+/// <c>POST /client/save</c>), and the Standard plan's 60 requests per minute with <c>X-RateLimit-*</c> and a 429 body.
 /// </summary>
 internal static class SmartleadSimulator
 {
@@ -57,6 +61,44 @@ internal static class SmartleadSimulator
         group.MapPost("/email-accounts/save", SaveAsync);
         group.MapGet("/email-accounts/", ListAsync);
         group.MapGet("/email-accounts/{id:long}/", GetAsync);
+        group.MapGet("/client/", ListClientsAsync);
+        group.MapPost("/client/save", SaveClientAsync);
+    }
+
+    /// <summary>The clients every sandbox agency account starts with (the ids the docs' examples use).</summary>
+    public static readonly IReadOnlyList<long> DefaultClientIds = [1, 7, 42, 1000, 2000, 366903];
+
+    private static async Task<IResult> ListClientsAsync(HttpContext http, SandboxStore store, CancellationToken ct)
+    {
+        var saved = await store.ListAsync<SmartleadClientState>((string)http.Items["partner"]!, SandboxKinds.SmartleadClient, ct);
+        var all = DefaultClientIds.Select(id => new SmartleadClientState(id, $"Sandbox client {id}", $"client{id}@sandbox.example"))
+            .Concat(saved).DistinctBy(c => c.Id).OrderBy(c => c.Id);
+        return Results.Json(all.Select(c => new { id = c.Id, name = c.Name, email = c.Email }).ToList(), Options);
+    }
+
+    private static async Task<IResult> SaveClientAsync(HttpContext http, SandboxStore store, CancellationToken ct)
+    {
+        var partner = (string)http.Items["partner"]!;
+        JsonObject? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        var name = body?["name"]?.GetValueKind() == JsonValueKind.String ? body["name"]!.GetValue<string>() : null;
+        var email = body?["email"]?.GetValueKind() == JsonValueKind.String ? body["email"]!.GetValue<string>().Trim().ToLowerInvariant() : null;
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(email))
+        {
+            return Results.Json(new { ok = false, message = "name and email are required" }, Options, statusCode: 400);
+        }
+
+        var client = new SmartleadClientState(10_000_000 + SandboxFaults.Hash(partner + "|client|" + email, 8_000_000), name, email);
+        await store.UpsertAsync(partner, SandboxKinds.SmartleadClient, email, client, ct);
+        return Results.Json(new { ok = true, clientId = client.Id, name = client.Name, email = client.Email }, Options);
     }
 
     private static async Task<IResult> SaveAsync(HttpContext http, SandboxStore store, TimeProvider time, CancellationToken ct)

@@ -39,4 +39,5 @@ public static class SandboxKinds
     public const string MicrosoftDomain = "microsoft.domain";
     public const string MicrosoftUser = "microsoft.user";
     public const string SmartleadAccount = "smartlead.account";
+    public const string SmartleadClient = "smartlead.client";
 }

@@ -67,6 +67,22 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Create_ClientIdSmartleadDoesNotKnow_Returns400NamingTheFieldAndStoresNothing()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var body = CustomOrder("unknown-client@example.com", 2, 0, 2, Domains(1));
+        body["sequencer"]!["client_id"] = FakeSequencerClients.UnknownClientId;
+
+        var response = await partner.Test.PostAsync("/partner/v1/orders", body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("invalid_request", response.ErrorCode);
+        Assert.Equal("sequencer.client_id", response.Error.GetProperty("field").GetString());
+        Assert.Empty((await partner.Test.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
+        Assert.Empty((await partner.Test.GetAsync("/partner/v1/users")).Data.EnumerateArray());
+    }
+
+    [Fact]
     public async Task Create_SameBodyTwice_ReturnsTheOriginalOrderOnce()
     {
         var partner = await fixture.NewPartnerAsync();

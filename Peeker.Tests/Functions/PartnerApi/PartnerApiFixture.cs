@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Registrar;
+using Peeker.Activities.Smartlead;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions.PartnerApi;
@@ -91,6 +92,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
             s.AddSingleton<TimeProvider>(Time);
             s.AddSingleton<IRegistrarClientFactory>(Registrar);
             s.AddSingleton<IOrderWorkflows>(Workflows);
+            s.AddSingleton<ISequencerClients>(new FakeSequencerClients());
         });
     });
 

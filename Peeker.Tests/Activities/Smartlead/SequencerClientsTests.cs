@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Smartlead;
+using Peeker.Tests.Sandbox;
+
+namespace Peeker.Tests.Activities.Smartlead;
+
+/// <summary>An order's <c>sequencer.client_id</c> checked against the agency's Smartlead clients (the simulator over HTTP).</summary>
+[Collection(SandboxServerGroup.Name)]
+public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
+{
+    private ISequencerClients Clients => sandbox.Providers.GetRequiredService<ISequencerClients>();
+
+    [Fact]
+    public async Task CheckAsync_ClientOfTheAgency_IsKnown()
+    {
+        Assert.Equal(SequencerClientStatus.Known, await Clients.CheckAsync(SandboxServerFixture.NewPartner(), 366903, default));
+    }
+
+    [Fact]
+    public async Task CheckAsync_ClientSmartleadDoesNotList_IsUnknown()
+    {
+        Assert.Equal(SequencerClientStatus.Unknown, await Clients.CheckAsync(SandboxServerFixture.NewPartner(), 404404, default));
+    }
+
+    [Fact]
+    public async Task CheckAsync_SmartleadCannotAnswer_IsUnverifiedSoTheOrderGoesAhead()
+    {
+        var clients = new SmartleadSequencerClients(new FailingSmartlead(), NullLogger<SmartleadSequencerClients>.Instance);
+
+        Assert.Equal(SequencerClientStatus.Unverified, await clients.CheckAsync(SandboxServerFixture.NewPartner(), 7, default));
+    }
+
+    [Fact]
+    public async Task ListClientsAsync_Simulator_ListsTheSandboxAgencysClients()
+    {
+        var listed = await sandbox.Providers.GetRequiredService<ISmartleadClientFactory>().Create(SandboxServerFixture.NewPartner()).ListClientsAsync(default);
+
+        Assert.Equal([1, 7, 42, 1000, 2000, 366903], listed.Select(c => c.Id));
+    }
+
+    private sealed class FailingSmartlead : ISmartleadClientFactory
+    {
+        public ISmartleadClient Create(ProviderScope scope, string? apiKey = null) =>
+            throw new ProviderException(ProviderNames.Smartlead, "http_503", "Service Unavailable", isRetryable: true);
+    }
+}
