@@ -109,6 +109,75 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
     }
 
+    [Fact]
+    public async Task EveryRoute_BrokenJson_IsRejectedWithoutStoringAnything()
+    {
+        var (factory, client, routes) = await ArrangeAsync();
+        await using var _ = factory;
+        var admin = fixture.Client(PartnerApiFixture.AdminKey, (Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory);
+        var management = fixture.Client(PartnerApiFixture.ManagementKey, (Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory);
+        var partner = await fixture.NewPartnerAsync("Fuzz Target");
+        var operatorRoutes = ((Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory).Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/admin/v1", StringComparison.Ordinal) || raw.StartsWith("/runtime/webhooks/durabletask", StringComparison.Ordinal)))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!)))
+            .Where(r => r.Method is "POST" or "PUT" or "PATCH")
+            .Distinct()
+            .ToList();
+        Assert.Contains(operatorRoutes, r => r.Path == "/admin/v1/partners");
+        Assert.Contains(operatorRoutes, r => r.Path.StartsWith("/runtime/webhooks/durabletask/orchestrators", StringComparison.Ordinal));
+        var broken = new[] { "{", "{\"a\":", "[1,", "\"text", "{'a':1}", "{\"a\":1}{\"b\":2}", new string('[', 5000) };
+        var before = await SnapshotAsync();
+        var failures = new List<string>();
+
+        foreach (var (method, path, caller) in routes.Where(r => r.Method is "POST" or "PUT" or "PATCH").Select(r => (r.Method, r.Path, client))
+            .Concat(operatorRoutes.Select(r => (r.Method, r.Path, r.Path.StartsWith("/admin", StringComparison.Ordinal) ? admin : management))))
+        {
+            var concrete = path.Replace("{id}", partner.Id, StringComparison.Ordinal).Replace("{keyId}", "key_none", StringComparison.Ordinal)
+                .Replace("{functionName}", "ProvisionOrderOrchestrator", StringComparison.Ordinal).Replace("{instanceId?}", "fuzz-none", StringComparison.Ordinal)
+                .Replace("{instanceId}", "fuzz-none", StringComparison.Ordinal).Replace("{eventName}", "Fuzz", StringComparison.Ordinal);
+            foreach (var body in broken)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), concrete) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                var response = await caller.SendAsync(request);
+                if ((int)response.Status is < 400 or >= 500)
+                {
+                    failures.Add($"{method} {concrete} {(body.Length > 40 ? body[..40] : body)} → {(int)response.Status} {Truncate(response.Raw)}");
+                }
+            }
+        }
+
+        var after = await SnapshotAsync();
+        Assert.Contains(before, t => t.Key.Contains("Partners", StringComparison.Ordinal) && t.Value > 0);
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(40)));
+        Assert.Equal(before, after);
+    }
+
+    /// <summary>Row counts of Peeker's own tables (not the task hub's, not the rate-limit counters, which count every request).</summary>
+    private async Task<Dictionary<string, int>> SnapshotAsync()
+    {
+        var service = new Azure.Data.Tables.TableServiceClient(fixture.ConnectionString);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var table in service.QueryAsync())
+        {
+            if (!table.Name.StartsWith("Peeker", StringComparison.Ordinal) || table.Name.StartsWith("PeekerHub", StringComparison.Ordinal)
+                || table.Name.Contains("RateLimit", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var count = 0;
+            await foreach (var _ in service.GetTableClient(table.Name).QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]))
+            {
+                count++;
+            }
+
+            counts[table.Name] = count;
+        }
+
+        return counts;
+    }
+
     private async Task<(IAsyncDisposable Factory, ApiClient Client, IReadOnlyList<FuzzRoute> Routes)> ArrangeAsync()
     {
         // A per-key limit high enough that 429s never hide a deeper answer.
