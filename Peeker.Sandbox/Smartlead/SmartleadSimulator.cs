@@ -79,15 +79,7 @@ internal static class SmartleadSimulator
     private static async Task<IResult> SaveClientAsync(HttpContext http, SandboxStore store, CancellationToken ct)
     {
         var partner = (string)http.Items["partner"]!;
-        JsonObject? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
+        var body = await ReadObjectAsync(http, ct);
 
         var name = body?["name"]?.GetValueKind() == JsonValueKind.String ? body["name"]!.GetValue<string>() : null;
         var email = body?["email"]?.GetValueKind() == JsonValueKind.String ? body["email"]!.GetValue<string>().Trim().ToLowerInvariant() : null;
@@ -104,15 +96,7 @@ internal static class SmartleadSimulator
     private static async Task<IResult> SaveAsync(HttpContext http, SandboxStore store, TimeProvider time, CancellationToken ct)
     {
         var partner = (string)http.Items["partner"]!;
-        JsonObject? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
+        var body = await ReadObjectAsync(http, ct);
 
         string? S(string key) => body?[key]?.GetValue<string>();
         int? I(string key) => body?[key]?.GetValue<int>();
@@ -165,6 +149,19 @@ internal static class SmartleadSimulator
     {
         var account = (await store.ListAsync<SmartleadAccountState>((string)http.Items["partner"]!, SandboxKinds.SmartleadAccount, ct)).FirstOrDefault(a => a.Id == id);
         return account is null ? Results.Json(new { message = "Email account not found" }, Options, statusCode: 404) : Results.Json(Wire(account), Options);
+    }
+
+    /// <summary>The request body as a JSON object, or null when it is not one.</summary>
+    private static async Task<JsonObject?> ReadObjectAsync(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static IResult RateLimited(HttpContext http, int seconds)
