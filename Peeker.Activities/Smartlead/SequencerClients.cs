@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Peeker.Activities.Providers;
 
@@ -24,19 +25,33 @@ public interface ISequencerClients
 }
 
 /// <summary>
-/// Asks Smartlead for the agency's clients (<c>GET /client/</c>). A Smartlead that cannot answer does not reject the
-/// order: an order must not fail on someone else's outage; a wrong id then fails the order's sequencer step
-/// (<c>sequencer_failed</c>) before any mailbox is filed under a stranger's client.
+/// Asks Smartlead for the agency's clients (<c>GET /client/</c>). The list is kept per partner and environment for
+/// <see cref="CacheFor"/> (Smartlead allows 60 calls a minute per key); an id missing from a kept list is asked again
+/// once, so a client created a moment ago is found. A Smartlead that cannot answer does not reject the order: an order
+/// must not fail on someone else's outage; a wrong id then fails the order's sequencer step (<c>sequencer_failed</c>).
 /// </summary>
-public sealed class SmartleadSequencerClients(ISmartleadClientFactory smartlead, ILogger<SmartleadSequencerClients> logger) : ISequencerClients
+public sealed class SmartleadSequencerClients(ISmartleadClientFactory smartlead, TimeProvider time, ILogger<SmartleadSequencerClients> logger) : ISequencerClients
 {
+    /// <summary>How long a fetched client list answers for its partner.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<(PeekerEnvironment, string), (DateTimeOffset At, HashSet<long> Ids)> _lists = new();
+
     /// <inheritdoc />
     public async Task<SequencerClientStatus> CheckAsync(ProviderScope scope, long clientId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        var key = (scope.Environment, scope.PartnerId);
+        if (_lists.TryGetValue(key, out var kept) && time.GetUtcNow() - kept.At < CacheFor && kept.Ids.Contains(clientId))
+        {
+            return SequencerClientStatus.Known;
+        }
+
         try
         {
-            var clients = await smartlead.Create(scope).ListClientsAsync(cancellationToken);
-            return clients.Any(c => c.Id == clientId) ? SequencerClientStatus.Known : SequencerClientStatus.Unknown;
+            var ids = (await smartlead.Create(scope).ListClientsAsync(cancellationToken)).Select(c => c.Id).ToHashSet();
+            _lists[key] = (time.GetUtcNow(), ids);
+            return ids.Contains(clientId) ? SequencerClientStatus.Known : SequencerClientStatus.Unknown;
         }
         catch (ProviderException ex)
         {

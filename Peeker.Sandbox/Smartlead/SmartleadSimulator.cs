@@ -65,13 +65,13 @@ internal static class SmartleadSimulator
         group.MapPost("/client/save", SaveClientAsync);
     }
 
-    /// <summary>The clients every sandbox agency account starts with (the ids the docs' examples use).</summary>
-    public static readonly IReadOnlyList<long> DefaultClientIds = [1, 7, 42, 1000, 2000, 366903];
+    /// <summary>The clients every sandbox agency account starts with: ids 1-2999 and the docs' example 366903.</summary>
+    public static readonly IReadOnlyList<long> DefaultClientIds = [.. Enumerable.Range(1, 2999).Select(i => (long)i), 366903];
 
     private static async Task<IResult> ListClientsAsync(HttpContext http, SandboxStore store, CancellationToken ct)
     {
         var saved = await store.ListAsync<SmartleadClientState>((string)http.Items["partner"]!, SandboxKinds.SmartleadClient, ct);
-        var all = DefaultClientIds.Select(id => new SmartleadClientState(id, $"Sandbox client {id}", $"client{id}@sandbox.example"))
+        var all = DefaultClientIds.Select(id => new SmartleadClientState(id, $"Client {id}", $"c{id}@sandbox.example"))
             .Concat(saved).DistinctBy(c => c.Id).OrderBy(c => c.Id);
         return Results.Json(all.Select(c => new { id = c.Id, name = c.Name, email = c.Email }).ToList(), Options);
     }
