@@ -37,7 +37,7 @@ public static class PartnerCommands
 
     private static Command Keys(CliGlobals globals)
     {
-        var partner = new Argument<string>("partnerId") { Description = "The partner's id (ptn_…)." };
+        var partner = new Argument<string>("partnerId") { Description = "The partner's id (org_…)." };
         var environment = new Option<string>("--environment") { Description = "test or live.", Required = true };
         environment.AcceptOnlyFromAmong("test", "live");
         var preset = new Option<string>("--preset") { Description = "Permission preset.", DefaultValueFactory = _ => "full" };
