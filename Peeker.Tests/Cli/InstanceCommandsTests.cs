@@ -113,6 +113,25 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task OrdersShow_PrintsTheOrderAndItsSubOrchestrations()
+    {
+        var orderId = "ord_" + Guid.NewGuid().ToString("N");
+        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", orderId);
+        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", orderId + ":example.com");
+
+        var table = await _cli.RunAsync("orders", "show", orderId);
+        var json = await _cli.RunAsync("orders", "show", orderId, "--json");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Equal(orderId, PartnerCommandsTests.Field(table.Out, "Instance"));
+        Assert.Contains("Sub-orchestrations (1):", table.Out, StringComparison.Ordinal);
+        Assert.Contains(orderId + ":example.com", table.Out, StringComparison.Ordinal);
+        var body = JsonDocument.Parse(json.Out).RootElement;
+        Assert.Equal(orderId, body.GetProperty("order").GetProperty("instanceId").GetString());
+        Assert.Equal(orderId + ":example.com", Assert.Single(body.GetProperty("subOrchestrations").EnumerateArray()).GetProperty("instanceId").GetString());
+    }
+
+    [Fact]
     public async Task Suggest_Directive_CompletesSubcommands()
     {
         var result = await _cli.RunAsync("[suggest:13]", "instances ter");
