@@ -29,7 +29,7 @@ public static class LoadBenchmark
     {
         var rates = Option(args, "--rates", "25,50,100,200").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
-        Console.WriteLine($"Peeker load benchmark: open loop, {seconds} s per rate, host process on a fresh Azurite, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}");
+        Console.WriteLine($"Peeker load benchmark: open loop, {seconds} s per rate, host process on a fresh Azurite, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}, load average {LoadAverage()}");
         Console.WriteLine($"  limits raised for the run: {string.Join(", ", Raised.Select(s => $"{s.Key.Replace("__", ":", StringComparison.Ordinal)}={s.Value}"))}");
         var rows = new List<string>();
         await WithHostAsync(Raised, async partner =>
@@ -39,17 +39,24 @@ public static class LoadBenchmark
             var orders = () => new HttpRequestMessage(HttpMethod.Get, "/partner/v1/orders");
             foreach (var (label, request) in new[] { ("POST /domains/availability (50 cached names)", availability), ("GET /orders", orders) })
             {
+                // Unmeasured: lets the host's JIT tiers settle before the first measured step.
+                await OpenLoopAsync(partner, request, 25, TimeSpan.FromSeconds(3));
                 foreach (var rate in rates)
                 {
                     // Unmeasured: fills the caches (and re-fills them should a step outlive the 5-minute validity), warms the path.
                     for (var i = 0; i < 3; i++)
                     {
                         using var warm = await partner.SendAsync(request());
+                        var text = await warm.Content.ReadAsStringAsync();
+                        if (i == 2 && (warm.StatusCode != HttpStatusCode.OK || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal)))
+                        {
+                            Console.WriteLine($"  warm-up did not cache: {(int)warm.StatusCode} {text[..Math.Min(400, text.Length)]}");
+                        }
                     }
 
                     var result = await OpenLoopAsync(partner, request, rate, TimeSpan.FromSeconds(seconds));
                     var row = $"| {label} | {rate} | {result.Sent} | {result.Achieved:F0} | {result.P(0.50):F1} | {result.P(0.95):F1} | {result.P(0.99):F1} | {result.Max:F1} | {result.Errors} |";
-                    Console.WriteLine("  measured: " + row);
+                    Console.WriteLine($"  measured (load average {LoadAverage()}): " + row);
                     rows.Add(row);
                 }
             }
@@ -169,6 +176,10 @@ public static class LoadBenchmark
             await host.WaitForExitAsync();
         }
     }
+
+    // The machine may be shared: the 1-minute load average says how much else was running.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     private static string Option(string[] args, string name, string fallback)
     {
