@@ -19,7 +19,7 @@ public static class OrderBenchmark
 {
     private const string AdminKey = "adm_bench_0123456789abcdef0123456789";
 
-    private static readonly ConcurrentQueue<string> HostLog = new();
+    internal static readonly ConcurrentQueue<string> HostLog = new();
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -124,7 +124,8 @@ public static class OrderBenchmark
         return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!;
     }
 
-    private static Process StartHost(string connectionString, int port, SettingsProfile? profile)
+    /// <summary>Starts the host process on <paramref name="port"/>; <paramref name="settings"/> are extra environment variables.</summary>
+    internal static Process StartHost(string connectionString, int port, SettingsProfile? profile, IReadOnlyDictionary<string, string>? settings = null)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll"));
@@ -135,7 +136,7 @@ public static class OrderBenchmark
         info.Environment["Providers__Sandbox__BaseUrl"] = $"http://127.0.0.1:{port}/sandbox";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["PEEKER_APP_ROOT"] = SettingsProfile.FindRoot();
-        foreach (var (name, value) in profile?.AsEnvironment() ?? [])
+        foreach (var (name, value) in (profile?.AsEnvironment() ?? []).Concat(settings ?? new Dictionary<string, string>()))
         {
             info.Environment[name] = value;
         }
@@ -149,20 +150,26 @@ public static class OrderBenchmark
         return process;
     }
 
-    private static async Task<string> AdminAsync(HttpClient http, string hookUrl)
+    /// <summary>Creates a partner through the admin API and returns its test key; a webhook URL is set when given.</summary>
+    internal static async Task<string> AdminAsync(HttpClient http, string? hookUrl)
     {
         using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = $"Bench Agency {Guid.NewGuid():N}"[..20] }) };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var created = await http.SendAsync(create);
         var data = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
         var partner = data.GetProperty("id").GetString()!;
+        if (hookUrl is null)
+        {
+            return data.GetProperty("api_keys").GetProperty("test").GetString()!;
+        }
+
         using var hook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{partner}/webhook") { Content = JsonContent.Create(new { environment = "test", url = hookUrl }) };
         hook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var _ = await http.SendAsync(hook);
         return data.GetProperty("api_keys").GetProperty("test").GetString()!;
     }
 
-    private static async Task WaitHealthyAsync(HttpClient http)
+    internal static async Task WaitHealthyAsync(HttpClient http)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -184,7 +191,7 @@ public static class OrderBenchmark
         throw new TimeoutException("the host did not start");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

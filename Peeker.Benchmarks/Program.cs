@@ -5,9 +5,16 @@ using Peeker.Benchmarks;
 // dotnet run -c Release --project Peeker.Benchmarks -- --order          -> a 19-domain sandbox order through the host process (3 runs)
 // dotnet run -c Release --project Peeker.Benchmarks -- --orders 20      -> 20 such orders posted at once (orders/minute)
 // dotnet run --project Peeker.Benchmarks -- --record-histories <dir>     -> records orchestration histories for the replay tests
+// dotnet run -c Release --project Peeker.Benchmarks -- load             -> open-loop Partner API load (availability, orders), p50/p95/p99 per rate
+//   options: --rates 25,50,100,200, --seconds 10
 if (args.Contains("--record-histories"))
 {
     return await HistoryRecorder.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "load")
+{
+    return await LoadBenchmark.RunAsync(args);
 }
 
 if (args.Contains("--order") || args.Contains("--orders"))

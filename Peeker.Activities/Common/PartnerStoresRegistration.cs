@@ -31,6 +31,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<BundleStore>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<DomainStore>();
+        services.TryAddSingleton<AvailabilityMemoryCache>();
         services.TryAddSingleton<DomainAvailabilityService>();
         services.TryAddSingleton<OrderStore>();
         services.TryAddSingleton<OrderIdempotencyStore>();

@@ -33,6 +33,13 @@ public sealed class PeekerOptions
     [Range(1, 1_000_000)]
     public int AvailabilityNamesPerMinute { get; set; } = 250;
 
+    /// <summary>
+    /// Availability answers a host keeps in memory in front of the shared table (one per partner, environment and
+    /// name); past it the least recently used are dropped and read from the table again.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int AvailabilityMemoryEntries { get; set; } = 100_000;
+
     /// <summary>Failed authentications per minute per client address (per host) before its requests get 429 without a key lookup.</summary>
     [Range(1, 1_000_000)]
     public int UnauthenticatedPerMinute { get; set; } = 60;

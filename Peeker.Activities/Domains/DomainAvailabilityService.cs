@@ -21,11 +21,15 @@ public sealed record AvailabilityRow(
 
 /// <summary>
 /// Availability through the registrar client of the caller's environment, cached per partner and name for 5 minutes
-/// in <c>Peeker{Env}Availability</c> (PartitionKey = partner id, since the sandbox registrar keeps state per partner). An expired entry is refreshed synchronously; when the refresh fails the old
-/// entry is returned as <c>stale</c>, and a name never seen comes back <c>errored</c>.
+/// in <c>Peeker{Env}Availability</c> (PartitionKey = partner id, since the sandbox registrar keeps state per partner),
+/// with this host's <see cref="AvailabilityMemoryCache"/> in front: a name fresh in memory costs no table read, a miss
+/// reads the table, then asks the registrar for what is still missing or expired and fills both. An expired entry is
+/// refreshed synchronously; when the refresh fails the old entry is returned as <c>stale</c>, and a name never seen
+/// comes back <c>errored</c>.
 /// </summary>
 public sealed class DomainAvailabilityService(
-    PeekerTables tables, IRegistrarClientFactory registrars, TimeProvider time, IOptions<PeekerOptions> options, ILogger<DomainAvailabilityService> logger)
+    PeekerTables tables, AvailabilityMemoryCache memory, IRegistrarClientFactory registrars, TimeProvider time, IOptions<PeekerOptions> options,
+    ILogger<DomainAvailabilityService> logger)
 {
     /// <summary>How long a registrar answer is served from the cache.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(5);
@@ -33,82 +37,113 @@ public sealed class DomainAvailabilityService(
     /// <summary>One row per input, in input order; invalid names become <c>invalid</c> rows.</summary>
     public async Task<IReadOnlyList<AvailabilityRow>> CheckAsync(ProviderScope scope, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
     {
-        var table = tables.For(scope.Environment, "Availability");
         var now = time.GetUtcNow();
         var normalized = inputs.Select(DomainNames.Normalize).ToList();
-        var cached = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        foreach (var name in normalized.OfType<string>().Distinct())
+        var names = normalized.OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var cached = new Dictionary<string, AvailabilityAnswer>(StringComparer.Ordinal);
+        foreach (var name in names)
         {
-            if (await table.FindAsync(scope.PartnerId, name, cancellationToken) is { } row)
+            if (memory.Get(scope, name) is { } answer)
             {
-                cached[name] = row;
+                cached[name] = answer;
             }
         }
 
-        var toQuery = normalized.OfType<string>().Distinct()
-            .Where(n => !cached.TryGetValue(n, out var row) || now - row.Time("CheckedAt") >= Freshness).ToList();
         var failed = false;
-        if (toQuery.Count > 0)
+        if (cached.Count < names.Count)
         {
-            try
-            {
-                var answers = await registrars.Create(scope).CheckAvailabilityAsync(toQuery, cancellationToken);
-                foreach (var answer in answers)
-                {
-                    var row = new TableEntity(scope.PartnerId, answer.Domain)
-                    {
-                        ["Available"] = answer.Available,
-                        ["Premium"] = answer.Premium,
-                        ["PriceCents"] = ToCents(answer.FirstYearPrice),
-                        ["RenewalPriceCents"] = ToCents(answer.RenewalPrice),
-                        ["Currency"] = answer.Currency.ToLowerInvariant(),
-                        ["CheckedAt"] = now,
-                    };
-                    await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-                    cached[answer.Domain] = row;
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Registrar availability check failed for {Count} names", toQuery.Count);
-                failed = true;
-            }
+            failed = await FillAsync(scope, names.Where(n => !cached.ContainsKey(n)).ToList(), cached, now, cancellationToken);
         }
 
         return normalized.Select((name, i) => ToRow(inputs[i], name, cached, failed, now)).ToList();
+    }
+
+    /// <summary>Memory misses: the table, then the registrar for what is missing or expired; true when the registrar failed.</summary>
+    private async Task<bool> FillAsync(
+        ProviderScope scope, List<string> misses, Dictionary<string, AvailabilityAnswer> cached, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = tables.For(scope.Environment, "Availability");
+        foreach (var name in misses)
+        {
+            if (await table.FindAsync(scope.PartnerId, name, cancellationToken) is { } row)
+            {
+                var answer = FromRow(row);
+                cached[name] = answer;
+                memory.Set(scope, name, answer);
+            }
+        }
+
+        var toQuery = misses.Where(n => !cached.TryGetValue(n, out var answer) || now - answer.CheckedAt >= Freshness).ToList();
+        if (toQuery.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var answers = await registrars.Create(scope).CheckAvailabilityAsync(toQuery, cancellationToken);
+            foreach (var answer in answers)
+            {
+                var fresh = new AvailabilityAnswer(
+                    answer.Available, answer.Premium, ToCents(answer.FirstYearPrice), ToCents(answer.RenewalPrice), answer.Currency.ToLowerInvariant(), now);
+                await table.UpsertEntityAsync(ToRow(scope, answer.Domain, fresh), TableUpdateMode.Replace, cancellationToken);
+                cached[answer.Domain] = fresh;
+                memory.Set(scope, answer.Domain, fresh);
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Registrar availability check failed for {Count} names", toQuery.Count);
+            return true;
+        }
     }
 
     /// <summary>Providers a domain can run.</summary>
     public IReadOnlyList<string> UsableFor(string domain) =>
         options.Value.GoogleOnlyTlds.Contains(DomainNames.Tld(domain), StringComparer.OrdinalIgnoreCase) ? ["google"] : ["google", "microsoft"];
 
-    private AvailabilityRow ToRow(string input, string? name, Dictionary<string, TableEntity> cached, bool failed, DateTimeOffset now)
+    private AvailabilityRow ToRow(string input, string? name, Dictionary<string, AvailabilityAnswer> cached, bool failed, DateTimeOffset now)
     {
         if (name is null)
         {
             return new AvailabilityRow(input, false, false, null, null, null, null, "invalid");
         }
 
-        if (!cached.TryGetValue(name, out var row))
+        if (!cached.TryGetValue(name, out var answer))
         {
             return new AvailabilityRow(name, false, false, null, null, null, null, "errored");
         }
 
-        var premium = row.GetBoolean("Premium") == true;
-        if (failed && now - row.Time("CheckedAt") >= Freshness)
+        if (failed && now - answer.CheckedAt >= Freshness)
         {
-            return new AvailabilityRow(name, false, premium, null, null, null, null, "stale");
+            return new AvailabilityRow(name, false, answer.Premium, null, null, null, null, "stale");
         }
 
-        if (premium)
+        if (answer.Premium)
         {
             return new AvailabilityRow(name, false, true, null, null, null, null, "premium");
         }
 
-        return row.GetBoolean("Available") == true
-            ? new AvailabilityRow(name, true, false, row.GetInt64("PriceCents"), row.GetInt64("RenewalPriceCents"), row.GetString("Currency"), UsableFor(name), null)
+        return answer.Available
+            ? new AvailabilityRow(name, true, false, answer.PriceCents, answer.RenewalPriceCents, answer.Currency, UsableFor(name), null)
             : new AvailabilityRow(name, false, false, null, null, null, null, "taken");
     }
+
+    private static AvailabilityAnswer FromRow(TableEntity row) => new(
+        row.GetBoolean("Available") == true, row.GetBoolean("Premium") == true, row.GetInt64("PriceCents"), row.GetInt64("RenewalPriceCents"),
+        row.GetString("Currency"), row.Time("CheckedAt"));
+
+    private static TableEntity ToRow(ProviderScope scope, string name, AvailabilityAnswer answer) => new(scope.PartnerId, name)
+    {
+        ["Available"] = answer.Available,
+        ["Premium"] = answer.Premium,
+        ["PriceCents"] = answer.PriceCents,
+        ["RenewalPriceCents"] = answer.RenewalPriceCents,
+        ["Currency"] = answer.Currency,
+        ["CheckedAt"] = answer.CheckedAt,
+    };
 
     private static long? ToCents(decimal? price) => price is { } p ? (long)decimal.Round(p * 100, MidpointRounding.AwayFromZero) : null;
 }

@@ -1,5 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Peeker.Tests.Functions.PartnerApi;
 
@@ -81,6 +87,59 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Check_RepeatedWithinFiveMinutes_AnswersFromMemoryWithoutTableReads()
+    {
+        var reads = new AvailabilityTableRequestCounter();
+        await using var host = Host(reads);
+        var partner = fixture.Client((await fixture.NewPartnerAsync()).TestKey, host);
+        var body = new { domains = new[] { "mem-acme.com", "taken-mem.com", "premium-mem.com", "not a domain", "Mem-ACME.com." } };
+        var first = await partner.PostAsync("/partner/v1/domains/availability", body);
+        var afterFirst = reads.Count;
+
+        var second = await partner.PostAsync("/partner/v1/domains/availability", body);
+
+        Assert.True(afterFirst > 0);
+        Assert.Equal(afterFirst, reads.Count);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(first.Data.GetRawText(), second.Data.GetRawText());
+        Assert.Equal(1, fixture.Registrar.CountQueries("mem-acme.com"));
+    }
+
+    [Fact]
+    public async Task Check_AfterFiveMinutes_ReadsTheTableAndRechecksTheName()
+    {
+        var reads = new AvailabilityTableRequestCounter();
+        await using var host = Host(reads);
+        var partner = fixture.Client((await fixture.NewPartnerAsync()).TestKey, host);
+        var body = new { domains = new[] { "memttl-acme.com" } };
+        await partner.PostAsync("/partner/v1/domains/availability", body);
+        var afterFirst = reads.Count;
+        fixture.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var later = await partner.PostAsync("/partner/v1/domains/availability", body);
+
+        Assert.True(reads.Count > afterFirst);
+        Assert.Equal(2, fixture.Registrar.CountQueries("memttl-acme.com"));
+        Assert.True(later.Data.GetProperty("domains")[0].GetProperty("available").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Check_AnotherHostCheckedTheName_AnswersFromTheTableNotTheRegistrar()
+    {
+        var reads = new AvailabilityTableRequestCounter();
+        await using var other = Host(reads);
+        var partner = await fixture.NewPartnerAsync();
+        var body = new { domains = new[] { "memshared-acme.com" } };
+        var first = await partner.Test.PostAsync("/partner/v1/domains/availability", body);
+
+        var fromOther = await fixture.Client(partner.TestKey, other).PostAsync("/partner/v1/domains/availability", body);
+
+        Assert.True(reads.Count > 0);
+        Assert.Equal(1, fixture.Registrar.CountQueries("memshared-acme.com"));
+        Assert.Equal(first.Data.GetRawText(), fromOther.Data.GetRawText());
+    }
+
+    [Fact]
     public async Task Check_RegistrarDown_ReportsErroredRowsNotRequestErrors()
     {
         var partner = await fixture.NewPartnerAsync();
@@ -139,5 +198,30 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
 
         Assert.Equal("domains[1]", response.Error.GetProperty("field").GetString());
         Assert.Equal(JsonValueKind.Object, response.Body.ValueKind);
+    }
+
+    /// <summary>A second host on the fixture's Azurite and clock (its own memory cache) whose table requests <paramref name="counter"/> sees.</summary>
+    private WebApplicationFactory<Program> Host(AvailabilityTableRequestCounter counter) =>
+        fixture.CreateFactory().WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+            s.AddSingleton(new TableServiceClient(fixture.ConnectionString, options));
+        }));
+
+    /// <summary>Counts requests the host sends to the availability tables (real Azurite; nothing is faked).</summary>
+    private sealed class AvailabilityTableRequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (message.Request.Uri.Path.Contains("Availability", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 }
