@@ -59,6 +59,7 @@ public sealed class DomainAvailabilityService(
                     {
                         ["Available"] = answer.Available,
                         ["Premium"] = answer.Premium,
+                        ["UnsupportedTld"] = answer.UnsupportedTld,
                         ["PriceCents"] = ToCents(answer.FirstYearPrice),
                         ["RenewalPriceCents"] = ToCents(answer.RenewalPrice),
                         ["Currency"] = answer.Currency.ToLowerInvariant(),
@@ -92,6 +93,11 @@ public sealed class DomainAvailabilityService(
         if (!cached.TryGetValue(name, out var row))
         {
             return new AvailabilityRow(name, false, false, null, null, null, null, "errored");
+        }
+
+        if (row.GetBoolean("UnsupportedTld") == true)
+        {
+            return new AvailabilityRow(name, false, false, null, null, null, null, "invalid");
         }
 
         var premium = row.GetBoolean("Premium") == true;
