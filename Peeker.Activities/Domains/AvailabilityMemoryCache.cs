@@ -7,7 +7,7 @@ using Peeker.Activities.Providers;
 namespace Peeker.Activities.Domains;
 
 /// <summary>One registrar answer as cached: what a row of <c>Peeker{Env}Availability</c> holds.</summary>
-public sealed record AvailabilityAnswer(bool Available, bool Premium, long? PriceCents, long? RenewalPriceCents, string? Currency, DateTimeOffset CheckedAt);
+public sealed record AvailabilityAnswer(bool Available, bool Premium, long? PriceCents, long? RenewalPriceCents, string? Currency, DateTimeOffset CheckedAt, bool UnsupportedTld = false);
 
 /// <summary>
 /// This host's in-process copy of fresh <c>Peeker{Env}Availability</c> rows, so a repeated check answers without a

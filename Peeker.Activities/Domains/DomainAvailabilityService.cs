@@ -85,7 +85,8 @@ public sealed class DomainAvailabilityService(
             foreach (var answer in answers)
             {
                 var fresh = new AvailabilityAnswer(
-                    answer.Available, answer.Premium, ToCents(answer.FirstYearPrice), ToCents(answer.RenewalPrice), answer.Currency.ToLowerInvariant(), now);
+                    answer.Available, answer.Premium, ToCents(answer.FirstYearPrice), ToCents(answer.RenewalPrice), answer.Currency.ToLowerInvariant(), now,
+                    answer.UnsupportedTld);
                 await table.UpsertEntityAsync(ToRow(scope, answer.Domain, fresh), TableUpdateMode.Replace, cancellationToken);
                 cached[answer.Domain] = fresh;
                 memory.Set(scope, answer.Domain, fresh);
@@ -116,6 +117,11 @@ public sealed class DomainAvailabilityService(
             return new AvailabilityRow(name, false, false, null, null, null, null, "errored");
         }
 
+        if (answer.UnsupportedTld)
+        {
+            return new AvailabilityRow(name, false, false, null, null, null, null, "invalid");
+        }
+
         if (failed && now - answer.CheckedAt >= Freshness)
         {
             return new AvailabilityRow(name, false, answer.Premium, null, null, null, null, "stale");
@@ -133,12 +139,13 @@ public sealed class DomainAvailabilityService(
 
     private static AvailabilityAnswer FromRow(TableEntity row) => new(
         row.GetBoolean("Available") == true, row.GetBoolean("Premium") == true, row.GetInt64("PriceCents"), row.GetInt64("RenewalPriceCents"),
-        row.GetString("Currency"), row.Time("CheckedAt"));
+        row.GetString("Currency"), row.Time("CheckedAt"), row.GetBoolean("UnsupportedTld") == true);
 
     private static TableEntity ToRow(ProviderScope scope, string name, AvailabilityAnswer answer) => new(scope.PartnerId, name)
     {
         ["Available"] = answer.Available,
         ["Premium"] = answer.Premium,
+        ["UnsupportedTld"] = answer.UnsupportedTld,
         ["PriceCents"] = answer.PriceCents,
         ["RenewalPriceCents"] = answer.RenewalPriceCents,
         ["Currency"] = answer.Currency,

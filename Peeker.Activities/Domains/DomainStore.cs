@@ -98,6 +98,35 @@ public sealed partial class DomainStore(PeekerTables tables)
         await tables.For(env, "Domains").UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>
+    /// Marks a connected domain of <paramref name="orderId"/> <c>active</c>; a row that has moved on meanwhile (its
+    /// cancellation accepted, back in the inventory, on another order) is left alone. False when nothing was written.
+    /// </summary>
+    public async Task<bool> MarkActiveAsync(PeekerEnvironment env, string partnerId, string id, string orderId, CancellationToken cancellationToken)
+    {
+        var table = tables.For(env, "Domains");
+        while (await table.FindAsync(partnerId, id, cancellationToken) is { } row)
+        {
+            if (row.GetString("OrderId") != orderId || row.GetString("Category") != "connected" || row.GetString("Status") != DomainStatus.Provisioning)
+            {
+                return false;
+            }
+
+            try
+            {
+                // The ETag makes the check and the write one step: a cancellation accepted in between wins.
+                await table.UpdateEntityAsync(new TableEntity(partnerId, id) { ["Status"] = DomainStatus.Active }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed underneath us: look again.
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Sets a domain's forwarding URL.</summary>
     public async Task SetForwardingUrlAsync(PeekerEnvironment env, string partnerId, string id, string url, CancellationToken cancellationToken) =>
         await tables.For(env, "Domains").UpdateEntityAsync(new TableEntity(partnerId, id) { ["ForwardingUrl"] = url }, ETag.All, TableUpdateMode.Merge, cancellationToken);

@@ -7,10 +7,24 @@ public sealed class SandboxProviderOptions
 {
     public const string SectionName = "Providers:Sandbox";
 
-    /// <summary>Root of the simulators; each provider lives under <c>{BaseUrl}/{provider}</c>. Defaults to the local host.</summary>
-    [Required]
+    /// <summary>Where the simulators are when nothing says otherwise: <c>run.sh</c>'s host.</summary>
+    public const string DefaultBaseUrl = "http://127.0.0.1:7071/sandbox";
+
+    /// <summary>
+    /// Root of the simulators; each provider lives under <c>{BaseUrl}/{provider}</c>. Unset: the simulators of this
+    /// host, at the address it listens on (<see cref="UseListener"/>), else <see cref="DefaultBaseUrl"/>.
+    /// </summary>
     [Url]
-    public string BaseUrl { get; set; } = "http://127.0.0.1:7071/sandbox";
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The simulators of this host, set once the server listens; not bound from configuration (private setter).</summary>
+    public string? ListenerBaseUrl { get; private set; }
+
+    /// <summary>The root sandbox calls use: the operator's <see cref="BaseUrl"/>, else this host's simulators, else the default.</summary>
+    public string EffectiveBaseUrl => BaseUrl ?? ListenerBaseUrl ?? DefaultBaseUrl;
+
+    /// <summary>Records where this host's simulators listen (<c>{server address}/sandbox</c>).</summary>
+    public void UseListener(string sandboxBaseUrl) => ListenerBaseUrl = sandboxBaseUrl;
 
     /// <summary>
     /// The simulators' shared secret, sent in <c>X-Peeker-Sandbox-Secret</c> on every sandbox call (and only there).
@@ -54,7 +68,7 @@ internal static class SandboxCredentials
     public const string SecretHeader = "X-Peeker-Sandbox-Secret";
 
     public static string BaseUrl(SandboxProviderOptions options, string provider, string path) =>
-        options.BaseUrl.TrimEnd('/') + "/" + provider + path;
+        options.EffectiveBaseUrl.TrimEnd('/') + "/" + provider + path;
 
     /// <summary>The named client for sandbox calls to <paramref name="provider"/> (it adds the secret header).</summary>
     public static string ClientName(string provider) => provider + ".sandbox";

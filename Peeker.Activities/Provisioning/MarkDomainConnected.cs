@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Webhooks;
 
@@ -8,13 +9,16 @@ public sealed record MarkDomainConnectedInput(OrderRef Order, string DomainId, s
 
 public sealed record MarkDomainConnectedResult(string Domain, string EventId);
 
-/// <summary>Marks the order's domain connected (with its inbox addresses) and publishes <c>domain.connected</c>.</summary>
+/// <summary>
+/// Marks the order's domain connected (with its inbox addresses), its domain row <c>active</c>, and publishes
+/// <c>domain.connected</c>.
+/// </summary>
 /// <remarks>
-/// Idempotent: the status write is absolute and the event id derives from the order and the domain, so a retried or
+/// Idempotent: the status writes are absolute and the event id derives from the order and the domain, so a retried or
 /// redelivered call publishes once.
-/// A domain whose cancellation was accepted meanwhile keeps its cancellation status.
+/// A domain whose cancellation was accepted meanwhile keeps its cancellation status, on the order and on its row.
 /// </remarks>
-public sealed class MarkDomainConnected(OrderStore orders, IWebhookPublisher webhooks) : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
+public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, IWebhookPublisher webhooks) : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
 {
     public override async Task<MarkDomainConnectedResult> RunAsync(TaskActivityContext context, MarkDomainConnectedInput input)
     {
@@ -24,6 +28,7 @@ public sealed class MarkDomainConnected(OrderStore orders, IWebhookPublisher web
             Domains = [.. o.Domains.Select(d => d.Id != input.DomainId ? d
                 : d with { Status = OrderStatus.IsCancelling(d.Status) ? d.Status : "connected", Inboxes = input.Inboxes })],
         }, ct);
+        await domains.MarkActiveAsync(input.Order.Environment, input.Order.PartnerId, input.DomainId, input.Order.OrderId, ct);
         var data = new DomainConnectedData(input.DomainId, input.Domain, input.Order.OrderId, input.Provider.ToString().ToLowerInvariant(), input.ForwardingUrl, "connected", input.Inboxes);
         // The business identity of the event: one domain.connected per domain of the order.
         var key = $"{input.Order.OrderId}:{input.Domain}:domain.connected";

@@ -31,7 +31,7 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         {
             foreach (var record in await domains.FindByNameAsync(env, updated.PartnerId, name, ct))
             {
-                await domains.SetStatusAsync(env, updated.PartnerId, record.Id, "ready", ct, category: "inventory");
+                await domains.SetStatusAsync(env, updated.PartnerId, record.Id, DomainStatus.Available, ct, category: "inventory");
             }
         }
 

@@ -31,14 +31,18 @@ public interface IRegistrarClientFactory
     IRegistrarClient Create(ProviderScope scope);
 }
 
-/// <summary>One row of an availability check. Prices are in <see cref="Currency"/> per year.</summary>
+/// <summary>
+/// One row of an availability check. Prices are in <see cref="Currency"/> per year. <see cref="UnsupportedTld"/>: the
+/// registrar does not sell the name's TLD, so the name is not taken but cannot be ordered.
+/// </summary>
 public sealed record DomainAvailability(
     string Domain,
     bool Available,
     bool Premium,
     decimal? FirstYearPrice,
     decimal? RenewalPrice,
-    string Currency);
+    string Currency,
+    bool UnsupportedTld = false);
 
 /// <summary>
 /// A purchase. <see cref="PremiumPrice"/> must echo the quoted premium price to buy a premium name.

@@ -44,7 +44,8 @@ internal sealed class NamecheapRegistrarClient(
         {
             if (!rows.TryGetValue(domain.ToLowerInvariant(), out var row) || (string?)row.Attribute("ErrorNo") is { } err && err != "0")
             {
-                result.Add(new DomainAvailability(domain, false, false, null, null, "USD"));
+                // 2030280: Namecheap does not sell the TLD.
+                result.Add(new DomainAvailability(domain, false, false, null, null, "USD", UnsupportedTld: (string?)row?.Attribute("ErrorNo") == "2030280"));
                 continue;
             }
 

@@ -48,6 +48,7 @@ public static class HostComposition
         {
             app.MapPeekerSandbox();
             app.MapPeekerSandboxInspector().RequireAdminKey();
+            SandboxListener.FollowServerAddress(app);
         }
 
         app.MapPeekerWebhooks();

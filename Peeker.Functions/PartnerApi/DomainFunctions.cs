@@ -14,7 +14,6 @@ public static class DomainFunctions
 
     private static readonly string[] Categories = ["inventory", "connected"];
     private static readonly string[] Providers = ["google", "microsoft"];
-    private static readonly string[] Statuses = ["available", "provisioning", "active", "action_required", "failed", "cancel_scheduled", "cancelled"];
 
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
@@ -104,7 +103,7 @@ public static class DomainFunctions
         }
 
         var filter = new DomainFilter(Paging.Filter(http.Request, "category", Categories), userId,
-            Paging.Filter(http.Request, "usable_for", Providers), Paging.Filter(http.Request, "status", Statuses));
+            Paging.Filter(http.Request, "usable_for", Providers), Paging.Filter(http.Request, "status", DomainStatus.All));
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, d => d);
     }

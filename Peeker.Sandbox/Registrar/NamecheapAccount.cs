@@ -18,6 +18,10 @@ internal sealed class NamecheapAccount(SandboxStore store, string partner, TimeP
         ["info"] = (3.98m, 24.98m),
         ["biz"] = (5.98m, 19.98m),
         ["us"] = (6.98m, 12.98m),
+
+        // Google-only TLDs (HSTS preloaded; Microsoft 365 cannot take them), so microsoft_split_unsatisfied can be rehearsed.
+        ["app"] = (14.98m, 20.98m),
+        ["dev"] = (12.98m, 17.98m),
         ["xyz"] = (1.98m, 14.98m),
     };
 

@@ -23,6 +23,7 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
         var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
         await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
         var before = await session.InspectAsync();
+        var active = await session.GetDataAsync("/partner/v1/domains?category=connected&status=active&per_page=100");
 
         using var partial = await session.Http.PostAsJsonAsync($"/partner/v1/orders/{orderId}/cancel", new { domains = new[] { "shop-acme.com" } });
         var partialBody = System.Text.Json.JsonDocument.Parse(await partial.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
@@ -35,7 +36,7 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
         await receiver.WaitForAsync("order.cancelled", TimeSpan.FromMinutes(2), d => d.EventId != firstCancelled.EventId);
         var afterAll = await session.InspectAsync();
         var orderAfterAll = await session.GetDataAsync($"/partner/v1/orders/{orderId}");
-        var inventory = await session.GetDataAsync("/partner/v1/domains?per_page=100");
+        var inventory = await session.GetDataAsync("/partner/v1/domains?category=inventory&status=available&per_page=100");
 
         // Before: 2 Google domains × 2 inboxes with a subscription each, 1 Microsoft domain × 3 inboxes on 3 licences.
         Assert.Equal(4, before.Count("google.user"));
@@ -65,9 +66,10 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(("suspended", 0), (licence.GetProperty("status").GetString(), licence.GetProperty("consumed").GetInt32()));
         Assert.Equal("cancelled", orderAfterAll.GetProperty("status").GetString());
         Assert.All(orderAfterAll.GetProperty("domain_details").EnumerateArray(), d => Assert.Equal("cancelled", d.GetProperty("status").GetString()));
+        Assert.Equal(["acme-mail.com", "shop-acme.com", "team-acme.com"], active.EnumerateArray().Select(d => d.GetProperty("domain").GetString()).Order());
         var owned = inventory.EnumerateArray().Where(d => d.GetProperty("domain").GetString() is "acme-mail.com" or "team-acme.com" or "shop-acme.com").ToList();
         Assert.Equal(3, owned.Count);
-        Assert.All(owned, d => Assert.Equal("ready", d.GetProperty("status").GetString()));
+        Assert.All(owned, d => Assert.Equal("available", d.GetProperty("status").GetString()));
         Assert.Equal(2, receiver.Events.Count(e => e.Type == "order.cancel_scheduled"));
     }
 

@@ -26,7 +26,7 @@ public sealed class ProvidersRegistrationTests
         Assert.NotNull(services.GetRequiredService<IGoogleWorkspaceClientFactory>());
         Assert.NotNull(services.GetRequiredService<IMicrosoftClientFactory>());
         Assert.NotNull(services.GetRequiredService<ISmartleadClientFactory>());
-        Assert.Equal("http://127.0.0.1:7071/sandbox", services.GetRequiredService<IOptions<SandboxProviderOptions>>().Value.BaseUrl);
+        Assert.Equal("http://127.0.0.1:7071/sandbox", services.GetRequiredService<IOptions<SandboxProviderOptions>>().Value.EffectiveBaseUrl);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
@@ -14,10 +15,11 @@ public sealed class MarkDomainConnectedTests(AzuriteFixture azurite) : IClassFix
     [Fact]
     public async Task RunAsync_SameDomainFromAnotherTask_PublishesTheSameEvent_OtherDomainAnother()
     {
-        var orders = new OrderStore(await TestTables.CreateAsync(azurite.ConnectionString));
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com", "acme-send.com");
         var webhooks = new RecordingWebhookPublisher();
-        var activity = new MarkDomainConnected(orders, webhooks);
+        var activity = new MarkDomainConnected(orders, new DomainStore(tables), webhooks);
         var orderRef = new OrderRef(order.Id, PeekerEnvironment.Test, Partner);
         MarkDomainConnectedInput Input(OrderDomain d) => new(orderRef, d.Id, d.Domain, MailProvider.Google, null, [$"ada@{d.Domain}"]);
 
@@ -30,4 +32,42 @@ public sealed class MarkDomainConnectedTests(AzuriteFixture azurite) : IClassFix
         var stored = await orders.GetByIdAsync(PeekerEnvironment.Test, order.Id, default);
         Assert.All(stored!.Domains, d => Assert.Equal("connected", d.Status));
     }
+
+    [Fact]
+    public async Task RunAsync_ProvisioningRow_BecomesActive_AndStaysActiveOnRetry()
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var (orders, domains) = (new OrderStore(tables), new DomainStore(tables));
+        var order = await TestOrders.CreateAsync(orders, Partner, "acme-live.com");
+        await SaveRowsAsync(domains, order);
+        var activity = new MarkDomainConnected(orders, domains, new RecordingWebhookPublisher());
+        var input = new MarkDomainConnectedInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-live.com", MailProvider.Google, null, ["ada@acme-live.com"]);
+
+        await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1"), input);
+        await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1:rerun"), input);
+
+        var row = await domains.GetAsync(PeekerEnvironment.Test, Partner, order.Domains[0].Id, default);
+        Assert.Equal((DomainStatus.Active, "connected"), (row!.Status, row.Category));
+    }
+
+    [Fact]
+    public async Task RunAsync_CancellationAcceptedMeanwhile_RowKeepsCancelScheduled()
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var (orders, domains) = (new OrderStore(tables), new DomainStore(tables));
+        var order = await TestOrders.CreateAsync(orders, Partner, "acme-late.com");
+        await SaveRowsAsync(domains, order);
+        await domains.SetStatusAsync(PeekerEnvironment.Test, Partner, order.Domains[0].Id, DomainStatus.CancelScheduled, default);
+        var activity = new MarkDomainConnected(orders, domains, new RecordingWebhookPublisher());
+
+        await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1"),
+            new MarkDomainConnectedInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-late.com", MailProvider.Google, null, []));
+
+        var row = await domains.GetAsync(PeekerEnvironment.Test, Partner, order.Domains[0].Id, default);
+        Assert.Equal(DomainStatus.CancelScheduled, row!.Status);
+    }
+
+    private static Task SaveRowsAsync(DomainStore domains, Order order) =>
+        domains.SaveAsync(PeekerEnvironment.Test, Partner, [.. order.Domains.Select(d => new DomainRecord(
+            d.Id, d.Domain, "connected", d.Status, d.Provider, order.UserId, order.Id, ["google"], null, order.CreatedAt))], default);
 }
