@@ -36,7 +36,8 @@ public static class TelemetryComposition
                     .AddHttpClientInstrumentation(o =>
                     {
                         // The storage SDK's own polling would bury the provider calls; Azure.Core traces it separately when wanted.
-                        o.FilterHttpRequestMessage = request => !IsStorage(request.RequestUri, builder.Configuration);
+                        var storage = new Lazy<HashSet<string>>(() => StorageAuthorities(builder.Configuration["AzureWebJobsStorage"]));
+                        o.FilterHttpRequestMessage = request => !IsStorage(request.RequestUri, storage.Value);
                     });
                 if (console)
                 {
@@ -62,25 +63,18 @@ public static class TelemetryComposition
     }
 
     /// <summary>A request to the task hub's storage account (queues polled every second, tables, blobs).</summary>
-    private static bool IsStorage(Uri? uri, ConfigurationManager configuration)
-    {
-        if (uri is null)
-        {
-            return false;
-        }
+    private static bool IsStorage(Uri? uri, HashSet<string> storageAuthorities) =>
+        uri is not null
+        && (storageAuthorities.Contains(uri.Authority)
+            || uri.Host.EndsWith(".core.windows.net", StringComparison.OrdinalIgnoreCase)
+            || (uri.IsLoopback && uri.AbsolutePath.StartsWith("/devstoreaccount1", StringComparison.Ordinal)));
 
-        var storage = configuration["AzureWebJobsStorage"] ?? "";
-        foreach (var part in storage.Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var kv = part.Split('=', 2);
-            if (kv.Length == 2 && kv[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase)
-                && Uri.TryCreate(kv[1], UriKind.Absolute, out var endpoint) && endpoint.Authority == uri.Authority)
-            {
-                return true;
-            }
-        }
-
-        return uri.Host.EndsWith(".core.windows.net", StringComparison.OrdinalIgnoreCase)
-            || (uri.Host == "127.0.0.1" && uri.AbsolutePath.StartsWith("/devstoreaccount1", StringComparison.Ordinal));
-    }
+    /// <summary>The hosts of the connection string's explicit endpoints, read once (the filter runs on every request).</summary>
+    private static HashSet<string> StorageAuthorities(string? connectionString) =>
+        (connectionString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(kv => kv.Length == 2 && kv[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase))
+            .Select(kv => Uri.TryCreate(kv[1], UriKind.Absolute, out var endpoint) ? endpoint.Authority : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
 }

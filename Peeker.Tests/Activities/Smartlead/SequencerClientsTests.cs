@@ -43,6 +43,46 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
         Assert.DoesNotContain(listed, c => c.Id == 404404);
     }
 
+    [Fact]
+    public async Task CheckAsync_KeepsTheListFiveMinutes_AsksAgainForAnIdItLacks()
+    {
+        var time = new global::Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var smartlead = new CountingSmartlead();
+        var clients = new SmartleadSequencerClients(smartlead, time, NullLogger<SmartleadSequencerClients>.Instance);
+        var scope = SandboxServerFixture.NewPartner();
+
+        await clients.CheckAsync(scope, 7, default);
+        await clients.CheckAsync(scope, 7, default);
+        var kept = smartlead.Calls;
+        smartlead.Ids.Add(8);
+        var added = await clients.CheckAsync(scope, 8, default);
+        time.Advance(SmartleadSequencerClients.CacheFor);
+        await clients.CheckAsync(scope, 7, default);
+
+        Assert.Equal(1, kept);
+        Assert.Equal(SequencerClientStatus.Known, added);
+        Assert.Equal(3, smartlead.Calls);
+    }
+
+    private sealed class CountingSmartlead : ISmartleadClientFactory, ISmartleadClient
+    {
+        public HashSet<long> Ids { get; } = [7];
+
+        public int Calls { get; private set; }
+
+        public ISmartleadClient Create(ProviderScope scope, string? apiKey = null) => this;
+
+        public Task<IReadOnlyList<SmartleadClientInfo>> ListClientsAsync(CancellationToken cancellationToken)
+        {
+            Calls++;
+            return Task.FromResult<IReadOnlyList<SmartleadClientInfo>>([.. Ids.Select(id => new SmartleadClientInfo(id, null))]);
+        }
+
+        public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
     private sealed class FailingSmartlead : ISmartleadClientFactory
     {
         public ISmartleadClient Create(ProviderScope scope, string? apiKey = null) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Peeker.Tests.Support;
@@ -114,10 +115,10 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
     {
         var (factory, client, routes) = await ArrangeAsync();
         await using var _ = factory;
-        var admin = fixture.Client(PartnerApiFixture.AdminKey, (Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory);
-        var management = fixture.Client(PartnerApiFixture.ManagementKey, (Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory);
+        var admin = fixture.Client(PartnerApiFixture.AdminKey, factory);
+        var management = fixture.Client(PartnerApiFixture.ManagementKey, factory);
         var partner = await fixture.NewPartnerAsync("Fuzz Target");
-        var operatorRoutes = ((Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>)factory).Services.GetRequiredService<EndpointDataSource>()
+        var operatorRoutes = factory.Services.GetRequiredService<EndpointDataSource>()
             .Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/admin/v1", StringComparison.Ordinal) || raw.StartsWith("/runtime/webhooks/durabletask", StringComparison.Ordinal)))
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!)))
@@ -178,7 +179,7 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         return counts;
     }
 
-    private async Task<(IAsyncDisposable Factory, ApiClient Client, IReadOnlyList<FuzzRoute> Routes)> ArrangeAsync()
+    private async Task<(WebApplicationFactory<Program> Factory, ApiClient Client, IReadOnlyList<FuzzRoute> Routes)> ArrangeAsync()
     {
         // A per-key limit high enough that 429s never hide a deeper answer.
         var factory = fixture.CreateFactory(new Dictionary<string, string> { ["Peeker:RateLimitPerMinute"] = "1000000" });
