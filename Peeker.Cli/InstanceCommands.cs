@@ -12,9 +12,10 @@ public static class InstanceCommands
 
     public static Command Build(CliGlobals globals)
     {
-        var command = new Command("instances", "Orchestration instances: list, show, start, terminate, rewind, suspend, resume, purge, raise events.");
+        var command = new Command("instances", "Orchestration instances: list, show, history, start, terminate, rewind, suspend, resume, purge, raise events.");
         command.Subcommands.Add(List(globals));
         command.Subcommands.Add(Show(globals));
+        command.Subcommands.Add(History(globals));
         command.Subcommands.Add(Start(globals));
         foreach (var (verb, description) in new[]
         {
@@ -89,6 +90,27 @@ public static class InstanceCommands
             }
 
             WriteInstance(run.Out, answer.Body as JsonObject ?? []);
+        });
+        return command;
+    }
+
+    private static Command History(CliGlobals globals)
+    {
+        var id = new Argument<string>("id") { Description = "Instance id." };
+        var command = new Command("history", "Show an instance's history events, oldest first (with --json, the engine's events as the management API returns them).") { id };
+        globals.Handle(command, async run =>
+        {
+            var instanceId = run.Parse.GetValue(id)!;
+            var answer = await run.Api.ManagementAsync(HttpMethod.Get, $"/instances/{Uri.EscapeDataString(instanceId)}?showHistory=true&showHistoryOutput=true",
+                $"instance '{instanceId}'", ct: run.Cancellation);
+            var history = answer.Body?["historyEvents"] as JsonArray ?? [];
+            if (run.Json)
+            {
+                Output.Json(run.Out, history);
+                return;
+            }
+
+            WriteHistory(run.Out, history);
         });
         return command;
     }
@@ -172,10 +194,13 @@ public static class InstanceCommands
         if (instance["historyEvents"] is JsonArray history)
         {
             writer.WriteLine();
-            Output.Table(writer, ["#", "TIME", "EVENT", "NAME", "DETAIL"], history.OfType<JsonObject>().Select((e, i) => (IReadOnlyList<string?>)[i.ToString(CultureInfo.InvariantCulture),
-                Output.Text(e["Timestamp"]), Output.Text(e["EventType"]), Output.Text(e["Name"]), Output.Text(e["FailureDetails"] ?? e["Result"] ?? e["FireAt"])]));
+            WriteHistory(writer, history);
         }
     }
+
+    internal static void WriteHistory(TextWriter writer, JsonArray history) =>
+        Output.Table(writer, ["#", "TIME", "EVENT", "NAME", "DETAIL"], history.OfType<JsonObject>().Select((e, i) => (IReadOnlyList<string?>)[i.ToString(CultureInfo.InvariantCulture),
+            Output.Text(e["Timestamp"]), Output.Text(e["EventType"]), Output.Text(e["Name"]), Output.Text(e["FailureDetails"] ?? e["Result"] ?? e["FireAt"])]));
 
     private static async Task Accepted(CommandRun run, ApiAnswer answer, string message)
     {

@@ -28,6 +28,7 @@ public static class PeekerCli
         root.Subcommands.Add(InstanceCommands.Build(globals));
         root.Subcommands.Add(PartnerCommands.Build(globals));
         root.Subcommands.Add(OrderCommands.Build(globals));
+        root.Subcommands.Add(WebhookCommands.Build(globals));
         return root;
     }
 }

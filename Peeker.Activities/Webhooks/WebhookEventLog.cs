@@ -25,6 +25,13 @@ public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliverySta
         return webhookEvent is null ? null : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
     }
 
+    /// <summary>The event with its attempts whatever its partner and environment (operators), or null.</summary>
+    public async Task<WebhookEventDetails?> FindAsync(string eventId, CancellationToken cancellationToken)
+    {
+        var webhookEvent = await events.FindAsync(eventId, cancellationToken);
+        return webhookEvent is null ? null : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
+    }
+
     /// <summary>
     /// Sends the event again with the same id and body (signed afresh): a finished delivery starts a new run of up to
     /// five attempts; a running one attempts now (a retry wait is cut short, a wait for an endpoint is woken). Returns

@@ -62,7 +62,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     /// <summary>The event, or null.</summary>
     public async Task<WebhookEvent?> GetAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
     {
-        if (!eventId.StartsWith("evt_", StringComparison.Ordinal) || eventId.Length > 64 || eventId.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '_'))
+        if (!IsEventId(eventId))
         {
             return null;
         }
@@ -70,6 +70,32 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
         var table = await tables.EventsAsync(cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition(environment, partnerId), eventId, cancellationToken: cancellationToken);
         return response.HasValue ? ToEvent(environment, partnerId, response.Value!) : null;
+    }
+
+    /// <summary>
+    /// The event with this id whatever its partner and environment, or null: for operators, who know an event id from
+    /// a partner's report but not its partition. Reads by row key across partitions (a scan), so it is for the admin
+    /// API, never a partner's hot path.
+    /// </summary>
+    public async Task<WebhookEvent?> FindAsync(string eventId, CancellationToken cancellationToken)
+    {
+        if (!IsEventId(eventId))
+        {
+            return null;
+        }
+
+        var table = await tables.EventsAsync(cancellationToken);
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {eventId}"), cancellationToken: cancellationToken))
+        {
+            var separator = entity.PartitionKey.IndexOf('|', StringComparison.Ordinal);
+            var environment = separator < 0 ? null : entity.PartitionKey[..separator];
+            if (environment is "test" or "live")
+            {
+                return ToEvent(environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test, entity.PartitionKey[(separator + 1)..], entity);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Sets the delivery state (merge; the body is never rewritten).</summary>
@@ -194,6 +220,9 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
         e.RowKey, environment, partnerId, e.GetString("Type"), e.GetString("OrderId"),
         e.GetDateTimeOffset("CreatedAt") ?? default, e.GetString("Status"), e.GetInt32("AttemptCount") ?? 0,
         e.GetDateTimeOffset("DeliveredAt"), e.GetInt32("Run") ?? 1, e.GetBinary("Body") ?? []);
+
+    private static bool IsEventId(string eventId) =>
+        eventId.StartsWith("evt_", StringComparison.Ordinal) && eventId.Length <= 64 && eventId.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string Partition(PeekerEnvironment environment, string partnerId) =>
         $"{WebhookEndpointStore.RowKey(environment)}|{partnerId}";

@@ -21,7 +21,33 @@ public static partial class WebhookAdminFunctions
         group.MapPut("/", SaveAsync);
         group.MapGet("/", GetAsync);
         group.MapPost("/rotate", RotateAsync);
+
+        // Operators know an event id from a partner's report, not its partner or environment: these find it by id.
+        var events = routes.MapGroup("/admin/v1/events").RequireAdminKey();
+        events.MapGet("/{eventId}", GetEventAsync);
+        events.MapPost("/{eventId}/redeliver", RedeliverEventAsync);
         return routes;
+    }
+
+    /// <summary><c>GET /admin/v1/events/{eventId}</c>: the event with its attempts, partner and environment.</summary>
+    public static async Task<IResult> GetEventAsync(string eventId, WebhookEventLog eventLog, CancellationToken cancellationToken) =>
+        await eventLog.FindAsync(eventId, cancellationToken) is { } details
+            ? Results.Json(new { data = WebhookPartnerFunctions.AdminView(details.Event, details.Attempts) }, WebhookPublisher.PayloadJson)
+            : WebhookErrors.NotFound("No such event.");
+
+    /// <summary>
+    /// <c>POST /admin/v1/events/{eventId}/redeliver</c>: sends the event again with the same id and body, exactly as
+    /// the partner's own redeliver route does (202).
+    /// </summary>
+    public static async Task<IResult> RedeliverEventAsync(string eventId, WebhookEventLog eventLog, CancellationToken cancellationToken)
+    {
+        if (await eventLog.FindAsync(eventId, cancellationToken) is not { } found
+            || await eventLog.RedeliverAsync(found.Event.Environment, found.Event.PartnerId, eventId, cancellationToken) is not { } redelivered)
+        {
+            return WebhookErrors.NotFound("No such event.");
+        }
+
+        return Results.Json(new { data = WebhookPartnerFunctions.AdminView(redelivered, null) }, WebhookPublisher.PayloadJson, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary><c>PUT</c>: saves the URL and returns the new secret, shown once.</summary>

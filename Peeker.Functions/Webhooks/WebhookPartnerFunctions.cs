@@ -106,6 +106,10 @@ public static class WebhookPartnerFunctions
     private static async Task<IResult> WithCaller(HttpContext http, Func<HttpContext, WebhookCaller?> caller, Func<WebhookCaller, Task<IResult>> run) =>
         caller(http) is { } c ? await run(c) : WebhookErrors.Unauthorized();
 
+    /// <summary>The partner's view of an event plus whose it is, for the admin API.</summary>
+    internal static object AdminView(WebhookEvent e, IReadOnlyList<WebhookAttempt>? attempts) =>
+        new { PartnerId = e.PartnerId, Environment = Name(e.Environment), Event = View(e, attempts) };
+
     private static object View(WebhookEvent e, IReadOnlyList<WebhookAttempt>? attempts)
     {
         using var body = JsonDocument.Parse(e.Body);
