@@ -51,7 +51,7 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             }, ct))
             ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         // data = the order itself (as GET /orders/{id} shows it, with its failure code when it failed).
-        var data = JsonSerializer.SerializeToNode(OrderView.Of(order), WebhookPublisher.PayloadJson)!.AsObject();
+        var data = JsonSerializer.SerializeToNode(OrderView.Of(order), PeekerJson.Options)!.AsObject();
 
         // The business identity of the event: the order, the type and the domains a partial cancellation is about.
         var key = input.DomainIds is { } ids

@@ -55,6 +55,3 @@ public sealed record WebhookAttempt(
 
 /// <summary>Filters of the event log.</summary>
 public sealed record WebhookEventFilter(string? Type = null, string? OrderId = null, bool? Delivered = null);
-
-/// <summary>One page of the event log; <see cref="NextPageToken"/> is opaque and null on the last page.</summary>
-public sealed record WebhookEventPage(IReadOnlyList<WebhookEvent> Events, string? NextPageToken);

@@ -1,3 +1,4 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -13,10 +14,9 @@ public sealed record WebhookEventDetails(WebhookEvent Event, IReadOnlyList<Webho
 public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time)
 {
     /// <summary>A page of events (oldest first), 1..100 per page.</summary>
-    public Task<WebhookEventPage> ListAsync(
-        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, int perPage, string? pageToken,
-        CancellationToken cancellationToken) =>
-        events.ListAsync(environment, partnerId, filter, Math.Clamp(perPage, 1, 100), pageToken, cancellationToken);
+    public Task<ResultPage<WebhookEvent>> ListAsync(
+        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, PageRequest page, CancellationToken cancellationToken) =>
+        events.ListAsync(environment, partnerId, filter, page with { PerPage = Math.Clamp(page.PerPage, 1, 100) }, cancellationToken);
 
     /// <summary>The event with its attempts, or null when this partner has no such event.</summary>
     public async Task<WebhookEventDetails?> GetAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)

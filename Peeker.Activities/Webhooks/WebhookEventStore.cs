@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -127,11 +128,12 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
         await table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
     }
 
-    /// <summary>A page of a partner's events, oldest first, with optional filters.</summary>
-    public async Task<WebhookEventPage> ListAsync(
-        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, int perPage, string? pageToken,
-        CancellationToken cancellationToken)
+    /// <summary>A page of a partner's events, oldest first (event ids are ULIDs), with optional filters.</summary>
+    public async Task<ResultPage<WebhookEvent>> ListAsync(
+        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, PageRequest page, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(page);
         var table = await tables.EventsAsync(cancellationToken);
         var query = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(environment, partnerId)}");
         if (filter.Type is { } type)
@@ -149,24 +151,8 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
             query += " and " + TableClient.CreateQueryFilter($"Delivered eq {delivered}");
         }
 
-        var events = new List<WebhookEvent>();
-        var continuation = pageToken;
-        // The service may return short pages when filters skip rows; keep reading until the page is full or done.
-        await foreach (var page in table.QueryAsync<TableEntity>(query, perPage, select: null, cancellationToken).AsPages(continuation, perPage))
-        {
-            foreach (var entity in page.Values)
-            {
-                events.Add(ToEvent(environment, partnerId, entity));
-            }
-
-            continuation = page.ContinuationToken;
-            if (events.Count >= perPage || continuation is null)
-            {
-                break;
-            }
-        }
-
-        return new WebhookEventPage(events, continuation);
+        var (rows, more) = await table.PageAsync(query, page.After, page.PerPage, cancellationToken);
+        return new ResultPage<WebhookEvent>([.. rows.Select(e => ToEvent(environment, partnerId, e))], more ? rows[^1].RowKey : null);
     }
 
     /// <summary>Events still waiting for an endpoint that were created at or after <paramref name="since"/>.</summary>

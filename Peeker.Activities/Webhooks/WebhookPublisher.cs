@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -23,14 +22,6 @@ public interface IWebhookPublisher
 /// <inheritdoc />
 public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time) : IWebhookPublisher
 {
-    /// <summary>How resources are written into <c>data</c>: the Partner API's snake_case.</summary>
-    public static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new Common.UtcSecondsJsonConverter() },
-    };
-
     /// <inheritdoc />
     public async Task<string> PublishAsync(
         PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
@@ -40,7 +31,7 @@ public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliverySt
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
         ArgumentNullException.ThrowIfNull(data);
         var now = time.GetUtcNow();
-        var id = "evt_" + Ulid.NewUlid(now);
+        var id = Ids.New("evt", now);
         if (idempotencyKey is not null)
         {
             id = await events.ReserveIdAsync(environment, partnerId, idempotencyKey, id, cancellationToken);
@@ -49,7 +40,7 @@ public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliverySt
         var created = false;
         if (await events.GetAsync(environment, partnerId, id, cancellationToken) is null)
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes(new Envelope(id, type, FormatTime(now), JsonSerializer.SerializeToElement(data, PayloadJson)), PayloadJson);
+            var body = JsonSerializer.SerializeToUtf8Bytes(new Envelope(id, type, now, JsonSerializer.SerializeToElement(data, PeekerJson.Options)), PeekerJson.Options);
             created = await events.TryCreateAsync(
                 new WebhookEvent(id, environment, partnerId, type, orderId, now, WebhookEventStatus.Pending, 0, null, 1, body),
                 cancellationToken);
@@ -60,9 +51,5 @@ public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliverySt
         return id;
     }
 
-    /// <summary>The envelope's time format, <c>2026-05-08T12:00:00Z</c>.</summary>
-    public static string FormatTime(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private sealed record Envelope(string Id, string Type, string CreatedAt, JsonElement Data);
+    private sealed record Envelope(string Id, string Type, DateTimeOffset CreatedAt, JsonElement Data);
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Peeker.Durable.Management;
 
@@ -64,6 +65,14 @@ public static class DurableManagementEndpoints
         catch (System.Text.Json.JsonException)
         {
             return Results.BadRequest(new { error = "The body is not valid JSON." });
+        }
+
+        // An instance of an orchestrator no worker has would be abandoned and retried for ever, holding its partition's
+        // control queue: refuse it, as Durable Functions refuses a function that is not an orchestrator.
+        if (http.RequestServices.GetService<DurableTaskRegistry>() is { } registry
+            && !registry.GetOrchestrators().Any(o => string.Equals(o.Key.Name, functionName, StringComparison.Ordinal)))
+        {
+            return Results.NotFound(new { error = $"No orchestrator named '{functionName}' is registered in this host." });
         }
 
         try

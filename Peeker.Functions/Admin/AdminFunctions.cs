@@ -31,6 +31,7 @@ public static class AdminFunctions
         group.MapPost("/partners", CreatePartnerAsync);
         group.MapPost("/partners/{id}/api_keys", CreateKeyAsync);
         group.MapDelete("/api_keys/{keyId}", RevokeAsync);
+        AdminWebhookFunctions.Map(group);
     }
 
     private static async Task<IResult> CreatePartnerAsync(HttpContext http, PartnerStore partners, ApiKeyStore keys)

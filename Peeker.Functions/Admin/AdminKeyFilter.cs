@@ -36,7 +36,7 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
         if (!Matches(context.HttpContext.Request.Headers.Authorization.ToString(), expected))
         {
             var message = scope == AdminScope.Management ? "Send Authorization: Bearer <management key>." : "Send Authorization: Bearer <admin key>.";
-            return Results.Json(new ErrorEnvelope(new ErrorBody(ErrorCodes.Unauthorized, message, null, null)), PartnerJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Json(new ErrorEnvelope(new ErrorBody(ErrorCodes.Unauthorized, message, null, null)), PeekerJson.Options, statusCode: StatusCodes.Status401Unauthorized);
         }
 
         return await next(context);

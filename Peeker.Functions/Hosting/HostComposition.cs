@@ -51,7 +51,6 @@ public static class HostComposition
             SandboxListener.FollowServerAddress(app);
         }
 
-        app.MapPeekerWebhooks();
         return app;
     }
 }

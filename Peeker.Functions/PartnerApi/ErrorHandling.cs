@@ -15,7 +15,7 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
     /// <summary>Runs the pipeline.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = $"req_{Ulid.NewUlid(time.GetUtcNow())}";
+        var requestId = Ids.New("req", time);
         context.TraceIdentifier = requestId;
         context.Response.Headers[RequestIdHeader] = requestId;
         try
@@ -75,6 +75,6 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
 
         context.Response.ContentType = "application/json; charset=utf-8";
         await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorEnvelope(new ErrorBody(error.Code, error.Message, error.Field, error.Details)),
-            PartnerJson.Options, context.RequestAborted);
+            PeekerJson.Options, context.RequestAborted);
     }
 }

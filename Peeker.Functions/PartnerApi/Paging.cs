@@ -53,7 +53,7 @@ public static class Paging
             ? null
             : $"{path}?{query}&page_token={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { after = page.NextAfter })))}";
         var rows = page.Items.Select(map).ToList();
-        return Results.Json(new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count)), PartnerJson.Options);
+        return Results.Json(new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count)), PeekerJson.Options);
     }
 
     /// <summary>An optional query value restricted to <paramref name="allowed"/>.</summary>

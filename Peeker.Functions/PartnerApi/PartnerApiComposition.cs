@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Peeker.Activities.Common;
 using Peeker.Activities.Registrar;
 using Peeker.Functions.Admin;
-using Peeker.Functions.Webhooks;
 
 namespace Peeker.Functions.PartnerApi;
 
@@ -48,9 +47,7 @@ public static class PartnerApiComposition
             UserFunctions.Map(group);
             DomainFunctions.Map(group);
             OrderFunctions.Map(group);
-            group.MapPartnerWebhookRoutes(http => http.Items[typeof(PartnerContext)] is PartnerContext caller
-                ? new WebhookCaller(caller.Env, caller.Partner.Id)
-                : null);
+            WebhookFunctions.Map(group);
         }
 
         app.MapAdmin();

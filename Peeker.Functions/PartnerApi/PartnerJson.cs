@@ -1,27 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Peeker.Activities.Common;
 
 namespace Peeker.Functions.PartnerApi;
-
-/// <summary>The Partner API's JSON: snake_case, enums as snake_case strings, times as <c>2026-05-08T12:00:00Z</c>.</summary>
-public static class PartnerJson
-{
-    /// <summary>Options for every partner and admin response.</summary>
-    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    /// <summary>Applies the Partner API conventions to <paramref name="options"/> (also used for the host's OpenAPI schemas).</summary>
-    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new UtcSecondsJsonConverter());
-        return options;
-    }
-
-    /// <summary>ISO-8601 UTC with a <c>Z</c>, second precision.</summary>
-    public static string Format(DateTimeOffset value) => UtcSecondsJsonConverter.Format(value);
-}
 
 /// <summary><c>{"data": …}</c>.</summary>
 public sealed record DataEnvelope<T>(T Data);
@@ -45,11 +24,11 @@ public sealed record ErrorBody(string Code, string Message, string? Field, IRead
 public static class PartnerResults
 {
     /// <summary>200 <c>{"data": value}</c>.</summary>
-    public static IResult Ok<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options);
+    public static IResult Ok<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options);
 
     /// <summary>201 <c>{"data": value}</c>.</summary>
-    public static IResult Created<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options, statusCode: 201);
+    public static IResult Created<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options, statusCode: 201);
 
     /// <summary>202 with <c>{"data": value}</c>: an accepted job.</summary>
-    public static IResult Accepted<T>(T value) => Results.Json(new DataEnvelope<T>(value), PartnerJson.Options, statusCode: 202);
+    public static IResult Accepted<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options, statusCode: 202);
 }

@@ -32,7 +32,7 @@ public static class PartnerOpenApi
         });
         options.AddSchemaTransformer((schema, _, _) =>
         {
-            // Handlers write snake_case (PartnerJson); the generator names properties from the host's defaults.
+            // Handlers write snake_case (PeekerJson); the generator names properties from the host's defaults.
             if (schema.Properties is { Count: > 0 } properties)
             {
                 var renamed = properties.ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), p => p.Value);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Webhooks;
 using Peeker.Tests.Functions.PartnerApi;
 
 namespace Peeker.Tests.Cli;
@@ -13,7 +15,7 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     public async Task StartThenListAndShow_PrintTheInstance()
     {
         var id = NewId();
-        var started = await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", id, "--input", "{\"a\":1}");
+        var started = await _cli.RunAsync("instances", "start", Registered, "--id", id, "--input", "{\"a\":1}");
 
         var list = await _cli.RunAsync("instances", "list", "--prefix", id, "--top", "5");
         var show = await _cli.RunAsync("instances", "show", id);
@@ -23,7 +25,7 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
         Assert.Equal(0, list.ExitCode);
         var rows = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("INSTANCE ID", rows[0], StringComparison.Ordinal);
-        Assert.Contains(rows, r => r.StartsWith(id + " ", StringComparison.Ordinal) && r.Contains("NoSuchOrchestrator", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.StartsWith(id + " ", StringComparison.Ordinal) && r.Contains(Registered, StringComparison.Ordinal));
         Assert.Equal(0, show.ExitCode);
         Assert.Equal(id, PartnerCommandsTests.Field(show.Out, "Instance"));
         Assert.Equal("{\"a\":1}", PartnerCommandsTests.Field(show.Out, "Input"));
@@ -33,7 +35,7 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     public async Task ListAndShow_Json_AreParseableJson()
     {
         var id = NewId();
-        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", id);
+        await _cli.RunAsync("instances", "start", Registered, "--id", id);
 
         var list = await _cli.RunAsync("instances", "list", "--prefix", id, "--status", "Pending,Running,Failed,Completed", "--json");
         var show = await _cli.RunAsync("instances", "show", id, "--history", "--json");
@@ -50,9 +52,9 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     [Fact]
     public async Task TerminateAndPurge_AnUnfinishedInstance_TerminateIsAcceptedPurgeIsRefusedWithExit1()
     {
-        // No worker runs an unknown orchestrator, so the instance stays unfinished.
-        var id = NewId();
-        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", id);
+        // A delivery for a partner with no endpoint waits for one, so the instance stays unfinished.
+        var id = await fixture.Service<IWebhookPublisher>().PublishAsync(
+            PeekerEnvironment.Test, "org_" + Ulid.NewUlid(), "order.completed", new { Id = "ord_cli" }, "ord_cli", null, CancellationToken.None);
 
         var purge = await _cli.RunAsync("instances", "purge", id);
         var terminate = await _cli.RunAsync("instances", "terminate", id, "--reason", "cli test");
@@ -116,8 +118,8 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     public async Task OrdersShow_PrintsTheOrderAndItsSubOrchestrations()
     {
         var orderId = "ord_" + Guid.NewGuid().ToString("N");
-        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", orderId);
-        await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", orderId + ":example.com");
+        await _cli.RunAsync("instances", "start", Registered, "--id", orderId);
+        await _cli.RunAsync("instances", "start", Registered, "--id", orderId + ":example.com");
 
         var table = await _cli.RunAsync("orders", "show", orderId);
         var json = await _cli.RunAsync("orders", "show", orderId, "--json");
@@ -132,6 +134,19 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Start_UnregisteredOrchestrator_Exits3AndCreatesNothing()
+    {
+        var id = NewId();
+
+        var start = await _cli.RunAsync("instances", "start", "NoSuchOrchestrator", "--id", id);
+        var show = await _cli.RunAsync("instances", "show", id);
+
+        Assert.Equal(3, start.ExitCode);
+        Assert.Contains("NoSuchOrchestrator", start.Error, StringComparison.Ordinal);
+        Assert.Equal(3, show.ExitCode);
+    }
+
+    [Fact]
     public async Task Suggest_Directive_CompletesSubcommands()
     {
         var result = await _cli.RunAsync("[suggest:13]", "instances ter");
@@ -139,6 +154,10 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("terminate", result.Out.Trim());
     }
+
+    // A registered orchestrator: an unknown name is refused (an instance no worker can run would hold its partition).
+    // Started with input it cannot use, a delivery fails at once, which these listing tests do not mind.
+    private const string Registered = WebhookTaskNames.DeliverWebhook;
 
     private static string NewId() => "cli_" + Guid.NewGuid().ToString("N");
 }

@@ -73,9 +73,9 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         const string Internal = "Namecheap authentication or whitelist error: 1011102 ApiKey sk_live_9f8e7d6c5b4a3210 rejected from 10.0.3.17 (nc-prod-api-2)";
 
         await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(order, "order.failed", "register", "acme-mail.com: " + Internal));
-        var payload = JsonSerializer.Serialize(Assert.Single(webhooks.Published).Data, WebhookPublisher.PayloadJson);
+        var payload = JsonSerializer.Serialize(Assert.Single(webhooks.Published).Data, PeekerJson.Options);
         // What GET /orders/{id} returns: the view of the stored order.
-        var view = JsonSerializer.Serialize(OrderView.Of((await orders.GetByIdAsync(PeekerEnvironment.Test, stored.Id, default))!), WebhookPublisher.PayloadJson);
+        var view = JsonSerializer.Serialize(OrderView.Of((await orders.GetByIdAsync(PeekerEnvironment.Test, stored.Id, default))!), PeekerJson.Options);
 
         foreach (var json in new[] { payload, view })
         {

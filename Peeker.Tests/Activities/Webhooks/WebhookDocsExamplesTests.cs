@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Support;
 
@@ -36,7 +37,7 @@ public sealed class WebhookDocsExamplesTests
         Assert.Equal(["id", "type", "created_at", "data"], root.EnumerateObject().Select(p => p.Name));
         Assert.StartsWith("evt_", root.GetProperty("id").GetString(), StringComparison.Ordinal);
         var createdAt = root.GetProperty("created_at").GetString()!;
-        Assert.Equal(createdAt, WebhookPublisher.FormatTime(DateTimeOffset.Parse(createdAt, CultureInfo.InvariantCulture)));
+        Assert.Equal(createdAt, PeekerJson.Format(DateTimeOffset.Parse(createdAt, CultureInfo.InvariantCulture)));
         Assert.Equal(JsonValueKind.Object, root.GetProperty("data").ValueKind);
     }
 

@@ -49,7 +49,7 @@ public sealed class PublicBaseUrlTests(PartnerApiFixture fixture)
         var instanceId = "host-header-" + Guid.NewGuid().ToString("N");
 
         var response = await fixture.Client(PartnerApiFixture.ManagementKey, factory)
-            .PostAsync($"http://evil.example/runtime/webhooks/durabletask/orchestrators/NoSuchOrchestrator/{instanceId}", null);
+            .PostAsync($"http://evil.example/runtime/webhooks/durabletask/orchestrators/DeliverWebhookOrchestrator/{instanceId}", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.Status);
         Assert.Equal($"{Base}/runtime/webhooks/durabletask/instances/{instanceId}", response.Body.GetProperty("statusQueryGetUri").GetString());

@@ -158,6 +158,8 @@ public sealed class ApiClient(HttpClient http)
 
     public Task<ApiResponse> PatchAsync(string path, object? body) => SendAsync(With(HttpMethod.Patch, path, body));
 
+    public Task<ApiResponse> PutAsync(string path, object? body) => SendAsync(With(HttpMethod.Put, path, body));
+
     public Task<ApiResponse> PostRawAsync(string path, string content, string mediaType = "application/json") =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(content, Encoding.UTF8, mediaType) });
 

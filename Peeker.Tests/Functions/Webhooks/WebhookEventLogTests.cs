@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
@@ -21,8 +22,8 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
 
         var eventId = await host.PublishAsync();
         await host.WaitForEventStatusAsync(eventId, WebhookEventStatus.AwaitingEndpoint);
-        var undelivered = await host.EventLog.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), 25, null, CancellationToken.None);
-        Assert.Equal([eventId], undelivered.Events.Select(e => e.Id));
+        var undelivered = await host.EventLog.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), new PageRequest(25, null), CancellationToken.None);
+        Assert.Equal([eventId], undelivered.Items.Select(e => e.Id));
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
         var woken = await host.EventLog.WakeAwaitingAsync(PeekerEnvironment.Test, Partner, CancellationToken.None);
         var result = await host.WaitForDeliveryAsync(eventId);
@@ -152,19 +153,19 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
 
         var log = host.EventLog;
         var ct = CancellationToken.None;
-        Assert.Equal([a, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Type: "order.in_progress"), 25, null, ct)).Events.Select(e => e.Id));
-        Assert.Equal([a, b], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(OrderId: "ord_A"), 25, null, ct)).Events.Select(e => e.Id));
-        Assert.Equal([a, b, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: true), 25, null, ct)).Events.Select(e => e.Id));
-        Assert.Empty((await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), 25, null, ct)).Events);
-        Assert.Empty((await log.ListAsync(PeekerEnvironment.Live, Partner, new WebhookEventFilter(), 25, null, ct)).Events);
+        Assert.Equal([a, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Type: "order.in_progress"), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
+        Assert.Equal([a, b], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(OrderId: "ord_A"), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
+        Assert.Equal([a, b, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: true), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
+        Assert.Empty((await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), new PageRequest(25, null), ct)).Items);
+        Assert.Empty((await log.ListAsync(PeekerEnvironment.Live, Partner, new WebhookEventFilter(), new PageRequest(25, null), ct)).Items);
         var seen = new List<string>();
         string? token = null;
         do
         {
-            var page = await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(), 2, token, ct);
-            Assert.True(page.Events.Count <= 2);
-            seen.AddRange(page.Events.Select(e => e.Id));
-            token = page.NextPageToken;
+            var page = await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(), new PageRequest(2, token), ct);
+            Assert.True(page.Items.Count <= 2);
+            seen.AddRange(page.Items.Select(e => e.Id));
+            token = page.NextAfter;
         }
         while (token is not null);
 
