@@ -36,6 +36,9 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The fixture's Azurite, for a second host on its own task hub.</summary>
+    public string StorageConnectionString => _azurite.ConnectionString;
+
     public DurableTaskClient Client => _factory!.Services.GetRequiredService<DurableTaskClient>();
 
     public async Task InitializeAsync()

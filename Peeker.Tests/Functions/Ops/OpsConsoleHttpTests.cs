@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
 
 namespace Peeker.Tests.Functions.Ops;
@@ -85,5 +88,39 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         Assert.Contains("path=/ops", session, StringComparison.OrdinalIgnoreCase);
         using var list = await http.GetAsync(new Uri("/ops", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_OverTheFailedAuthenticationBudget_IsRefusedEvenWithTheRightKey()
+    {
+        // Its own host (own task hub) with a budget of two failures: the shared host's sign-ins stay unaffected.
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Development");
+            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = host.StorageConnectionString,
+                ["Peeker:AdminKey"] = OpsConsoleFixture.AdminKey,
+                ["Peeker:UnauthenticatedPerMinute"] = "2",
+                ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OpsLimitsHub",
+            }));
+        });
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        async Task<HttpResponseMessage> SignInAsync(string key)
+        {
+            var token = await OpsConsoleFixture.AntiforgeryTokenAsync(http, "/ops/signin");
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["AdminKey"] = key, ["__ops_af"] = token });
+            return await http.PostAsync(new Uri("/ops/signin", UriKind.Relative), form);
+        }
+
+        using var first = await SignInAsync("adm_wrong_key_number_one_000000000");
+        using var second = await SignInAsync("adm_wrong_key_number_two_000000000");
+        using var third = await SignInAsync(OpsConsoleFixture.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.DoesNotContain(third.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("peeker_ops=", StringComparison.Ordinal));
     }
 }
