@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Peeker.Functions.Ops;
 
@@ -63,6 +64,15 @@ public static class OpsConsoleComposition
             options.RootDirectory = "/Ops/Pages";
             options.Conventions.AuthorizeFolder("/", Policy);
             options.Conventions.AllowAnonymousToPage("/SignIn");
+            options.Conventions.ConfigureFilter(new OpsResponseHeaders());
+        });
+        // The action notices ride in the TempData cookie: scoped and locked like the session's.
+        services.Configure<CookieTempDataProviderOptions>(options =>
+        {
+            options.Cookie.Name = CookieName + "_notice";
+            options.Cookie.Path = BasePath;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         return services;
     }

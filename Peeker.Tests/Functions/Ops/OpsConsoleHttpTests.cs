@@ -88,6 +88,8 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         Assert.Contains("path=/ops", session, StringComparison.OrdinalIgnoreCase);
         using var list = await http.GetAsync(new Uri("/ops", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.True(list.Headers.CacheControl!.NoStore);
+        Assert.Contains("frame-ancestors 'none'", string.Join(";", list.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
 
     [Fact]
