@@ -50,8 +50,13 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(Hash(authorization[Scheme.Length..].Trim()), Hash(expected));
+        return KeyEquals(authorization[Scheme.Length..].Trim(), expected);
     }
+
+    /// <summary>True when <paramref name="presented"/> is <paramref name="expected"/> (constant time); never for an unset key.</summary>
+    public static bool KeyEquals(string? presented, string? expected) =>
+        !string.IsNullOrEmpty(expected) && presented is not null
+        && CryptographicOperations.FixedTimeEquals(Hash(presented), Hash(expected));
 
     // Hashing first gives both sides the same length, so the comparison time does not depend on the presented key.
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));

@@ -30,6 +30,7 @@ public static class HostComposition
         builder.Services.AddPeekerSandbox(builder.Configuration);
         builder.AddPartnerApi();
         builder.Services.AddPeekerWebhooks(builder.Configuration);
+        builder.Services.AddPeekerOpsConsole();
         return builder;
     }
 
@@ -43,6 +44,7 @@ public static class HostComposition
         DevelopmentSecrets.ThrowIfUsedOutsideDevelopment(app.Configuration, app.Environment);
         app.MapPeekerHealth();
         app.MapPeekerOps();
+        app.MapPeekerOpsConsole();
         app.MapPartnerApi();
         if (SandboxServiceCollectionExtensions.IsSandboxEnabled(app.Configuration, app.Environment))
         {
