@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Partners;
 using Peeker.Activities.Providers;
@@ -45,9 +46,9 @@ public sealed class OpsOrders(
             {
                 var partner = await partners.GetAsync(order.PartnerId, cancellationToken);
                 var orchestrations = await instances.ListByPrefixAsync(order.Id, 200, cancellationToken);
-                var events = await webhooks.ListAsync(env, order.PartnerId, new WebhookEventFilter(OrderId: order.Id), MaxEvents, null, cancellationToken);
+                var events = await webhooks.ListAsync(env, order.PartnerId, new WebhookEventFilter(OrderId: order.Id), new PageRequest(MaxEvents, null), cancellationToken);
                 var deliveries = new List<OpsWebhookDelivery>();
-                foreach (var e in events.Events)
+                foreach (var e in events.Items)
                 {
                     deliveries.Add(new(e, await webhooks.ListAttemptsAsync(e.Id, cancellationToken)));
                 }
