@@ -28,9 +28,26 @@ public static class HostComposition
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
+        builder.AddSandboxSignInKeys();
         builder.AddPartnerApi();
         builder.Services.AddPeekerWebhooks(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// With the simulators mounted here and no <c>Providers:Sandbox:GoogleServiceAccountKey</c> configured, generates
+    /// one sandbox Google service account key for this process and gives it to both sides: the sandbox clients sign
+    /// their JWT-bearer assertions with it, the simulated token endpoint checks them against it. It never leaves memory.
+    /// </summary>
+    private static void AddSandboxSignInKeys(this WebApplicationBuilder builder)
+    {
+        var generated = new Lazy<string>(() => SandboxIdentity.GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri).ToJson());
+        var configuration = builder.Configuration;
+        var environment = builder.Environment;
+        string? KeyFor(string? configured) =>
+            string.IsNullOrEmpty(configured) && SandboxServiceCollectionExtensions.IsSandboxEnabled(configuration, environment) ? generated.Value : configured;
+        builder.Services.PostConfigure<SandboxProviderOptions>(o => o.GoogleServiceAccountKey = KeyFor(o.GoogleServiceAccountKey));
+        builder.Services.PostConfigure<SandboxOptions>(o => o.GoogleServiceAccountKey = KeyFor(o.GoogleServiceAccountKey));
     }
 
     /// <summary>
