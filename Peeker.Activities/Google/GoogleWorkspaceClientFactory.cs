@@ -15,7 +15,7 @@ internal sealed class GoogleWorkspaceClientFactory(
     IOptions<GoogleWorkspaceOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
     TimeProvider time,
-    ILoggerFactory loggers) : IGoogleWorkspaceClientFactory
+    ILoggerFactory loggers) : IGoogleWorkspaceClientFactory, IProviderSignIn
 {
     private readonly ConcurrentDictionary<string, IAccessTokenSource> _sources = new(StringComparer.Ordinal);
 
@@ -45,14 +45,24 @@ internal sealed class GoogleWorkspaceClientFactory(
             }
 
             settings = new GoogleSettings(o.ResellerBaseUrl.TrimEnd('/'), o.DirectoryBaseUrl.TrimEnd('/'), o.SiteVerificationBaseUrl.TrimEnd('/'));
-            tokens = _sources.GetOrAdd("live", _ =>
-            {
-                var key = GoogleServiceAccountKey.Load(o.ServiceAccountKey)
-                    ?? throw new ProviderException(ProviderNames.Google, "not_configured", "Providers:Google:ServiceAccountKey is not a usable service account key.", isRetryable: false);
-                return GoogleTokenSource.Create(key, key.TokenUri, o.AdminUser!, o.EffectiveScopes, time, handlers.CreateHandler(clientName));
-            });
+            tokens = LiveTokens();
         }
 
         return new GoogleWorkspaceClient(BearerTokenHandler.Client(handlers, clientName, tokens), settings, loggers.CreateLogger<GoogleWorkspaceClient>());
     }
+
+    public string Provider => ProviderNames.Google;
+
+    public bool IsLiveEnabled => live.Value.Enabled;
+
+    /// <summary>Asks for the reseller admin's token (the library answers from its cache while the token is fresh).</summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken) => await LiveTokens().GetTokenAsync(TokenTarget.Default, cancellationToken);
+
+    private IAccessTokenSource LiveTokens() => _sources.GetOrAdd("live", _ =>
+    {
+        var o = live.Value;
+        var key = GoogleServiceAccountKey.Load(o.ServiceAccountKey)
+            ?? throw new ProviderException(ProviderNames.Google, "not_configured", "Providers:Google:ServiceAccountKey is not a usable service account key.", isRetryable: false);
+        return GoogleTokenSource.Create(key, key.TokenUri, o.AdminUser!, o.EffectiveScopes, time, handlers.CreateHandler(ProviderNames.Google));
+    });
 }

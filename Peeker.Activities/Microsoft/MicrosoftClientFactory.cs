@@ -15,7 +15,7 @@ internal sealed class MicrosoftClientFactory(
     IOptions<MicrosoftOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
     TimeProvider time,
-    ILoggerFactory loggers) : IMicrosoftClientFactory
+    ILoggerFactory loggers) : IMicrosoftClientFactory, IProviderSignIn
 {
     private readonly ConcurrentDictionary<string, IAccessTokenSource> _sources = new(StringComparer.Ordinal);
 
@@ -52,13 +52,27 @@ internal sealed class MicrosoftClientFactory(
             }
 
             settings = new MicrosoftSettings(o.PartnerCenterBaseUrl.TrimEnd('/'), o.GraphBaseUrl.TrimEnd('/'));
-            tokens = _sources.GetOrAdd("live", _ => new MicrosoftTokenSource(
-                MicrosoftTokenSource.CreateCredential(o, new HttpClient(handlers.CreateHandler(clientName), disposeHandler: false)),
-                o.PartnerCenterScope,
-                o.GraphScope,
-                time));
+            tokens = LiveTokens();
         }
 
         return new MicrosoftClient(BearerTokenHandler.Client(handlers, clientName, tokens), settings, loggers.CreateLogger<MicrosoftClient>());
     }
+
+    public string Provider => ProviderNames.Microsoft;
+
+    public bool IsLiveEnabled => live.Value.Enabled;
+
+    /// <summary>Asks for the app's Partner Center token in the partner tenant (cached while fresh).</summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken) =>
+        await LiveTokens().GetTokenAsync(new TokenTarget(MicrosoftResources.PartnerCenter), cancellationToken);
+
+    private IAccessTokenSource LiveTokens() => _sources.GetOrAdd("live", _ =>
+    {
+        var o = live.Value;
+        return new MicrosoftTokenSource(
+            MicrosoftTokenSource.CreateCredential(o, new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)),
+            o.PartnerCenterScope,
+            o.GraphScope,
+            time);
+    });
 }
