@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Functions.Admin;
 using Peeker.Functions.Health;
@@ -41,13 +42,18 @@ public static class HostComposition
     /// </summary>
     private static void AddSandboxSignInKeys(this WebApplicationBuilder builder)
     {
-        var generated = new Lazy<string>(() => SandboxIdentity.GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri).ToJson());
-        var configuration = builder.Configuration;
         var environment = builder.Environment;
-        string? KeyFor(string? configured) =>
-            string.IsNullOrEmpty(configured) && SandboxServiceCollectionExtensions.IsSandboxEnabled(configuration, environment) ? generated.Value : configured;
-        builder.Services.PostConfigure<SandboxProviderOptions>(o => o.GoogleServiceAccountKey = KeyFor(o.GoogleServiceAccountKey));
-        builder.Services.PostConfigure<SandboxOptions>(o => o.GoogleServiceAccountKey = KeyFor(o.GoogleServiceAccountKey));
+        builder.Services.AddOptions<SandboxOptions>().PostConfigure(o =>
+        {
+            if (string.IsNullOrEmpty(o.GoogleServiceAccountKey) && (o.Enabled ?? environment.IsDevelopment()))
+            {
+                o.GoogleServiceAccountKey = SandboxIdentity.GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri).ToJson();
+            }
+        });
+
+        // Both bind Providers:Sandbox, so they differ only when the simulators' side generated the key.
+        builder.Services.AddOptions<SandboxProviderOptions>().PostConfigure<IOptions<SandboxOptions>>((o, simulators) =>
+            o.GoogleServiceAccountKey = string.IsNullOrEmpty(o.GoogleServiceAccountKey) ? simulators.Value.GoogleServiceAccountKey : o.GoogleServiceAccountKey);
     }
 
     /// <summary>
