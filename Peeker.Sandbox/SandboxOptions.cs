@@ -24,6 +24,16 @@ public sealed class SandboxOptions
     /// <summary>Shared secret every simulator call must carry in <see cref="SecretHeader"/>; required when mounted.</summary>
     public string? Secret { get; set; }
 
+    /// <summary>
+    /// The sandbox Google service account key (Google's JSON key, inline or a file path) whose public key the simulated
+    /// token endpoint checks JWT-bearer assertions against. The host generates one when it mounts the simulators and
+    /// none is configured.
+    /// </summary>
+    public string? GoogleServiceAccountKey { get; set; }
+
+    /// <summary>Lifetime of the access tokens the simulated token endpoints issue (Google and Entra: about an hour).</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(3599);
+
     /// <summary>Largest accepted request body (1 MiB by default; the clients send a few KiB at most).</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 

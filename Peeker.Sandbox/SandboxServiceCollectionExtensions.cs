@@ -37,6 +37,7 @@ public static class SandboxServiceCollectionExtensions
         });
         services.TryAddSingleton<SandboxInspector>();
         services.TryAddSingleton<SandboxGuard>();
+        services.TryAddSingleton<SandboxTokens>();
         services.TryAddSingleton(sp => new SandboxRateLimits(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SandboxOptions>>().Value.MaxTrackedCounters));
         return services;
@@ -72,6 +73,18 @@ public static class SandboxServiceCollectionExtensions
         root.MapGroup("/google").MapGoogleSimulator();
         root.MapGroup("/microsoft").MapMicrosoftSimulator();
         root.MapGroup("/smartlead/api/v1").MapSmartleadSimulator();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Maps the simulated Entra login endpoints (<c>/{tenant}/oauth2/v2.0/token</c>, discovery) at the root of
+    /// <paramref name="endpoints"/>, behind <see cref="SandboxGuard"/>, for Azure.Identity/MSAL: their authority is a
+    /// host plus a tenant, with no room for the <c>/sandbox/microsoft</c> path (which serves the same endpoints).
+    /// </summary>
+    public static IEndpointRouteBuilder MapPeekerSandboxEntraLogin(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGroup("").ExcludeFromDescription().AddEndpointFilter<SandboxGuard>().MapEntra();
         return endpoints;
     }
 

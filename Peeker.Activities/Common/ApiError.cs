@@ -36,6 +36,12 @@ public static class ErrorCodes
     /// <summary>500: something broke on our side; nothing was charged.</summary>
     public const string InternalError = "internal_error";
 
+    /// <summary>
+    /// 400: the order asks for something Peeker cannot deliver in this environment (live Microsoft mailboxes: Smartlead
+    /// connects them only through a browser OAuth consent); nothing was stored or bought.
+    /// </summary>
+    public const string NotSupported = "not_supported";
+
     /// <summary>409: another partner holds the domain (in its inventory, on its order or in its import).</summary>
     public const string DomainInUse = "domain_in_use";
 }

@@ -7,7 +7,7 @@ using Peeker.Activities.Providers;
 namespace Peeker.Activities.Google;
 
 /// <summary>Base URLs and bearer token for one reseller account (live, or the sandbox partner's simulator account).</summary>
-internal sealed record GoogleSettings(string ResellerBaseUrl, string DirectoryBaseUrl, string SiteVerificationBaseUrl, string AccessToken);
+internal sealed record GoogleSettings(string ResellerBaseUrl, string DirectoryBaseUrl, string SiteVerificationBaseUrl);
 
 /// <summary>Google Workspace reseller provisioning; error mapping lives in <see cref="ToException"/>.</summary>
 internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings settings, ILogger<GoogleWorkspaceClient> logger)
@@ -129,7 +129,7 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
 
     private Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
         HttpMethod method, string url, object? body, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
-        SendJsonAsync<T>(method, url, body, settings.AccessToken, null, tolerated, ToException, cancellationToken);
+        SendJsonAsync<T>(method, url, body, null, null, tolerated, ToException, cancellationToken);
 
     private static GoogleSubscription Map(GSubscription s, bool alreadyExisted) =>
         new(s.SubscriptionId ?? "", s.SkuId, s.Plan.PlanName, s.Seats.NumberOfSeats ?? s.Seats.MaximumNumberOfSeats ?? 0, s.Status ?? "", alreadyExisted);

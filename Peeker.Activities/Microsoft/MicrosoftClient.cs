@@ -6,8 +6,8 @@ using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Microsoft;
 
-/// <summary>Endpoints and tokens: Partner Center's, and a Graph token per customer tenant.</summary>
-internal sealed record MicrosoftSettings(string PartnerCenterBaseUrl, string GraphBaseUrl, string PartnerCenterToken, Func<string, string> GraphTokenFor);
+/// <summary>Endpoints of Partner Center and Graph (tokens come from the client's <see cref="BearerTokenHandler"/>).</summary>
+internal sealed record MicrosoftSettings(string PartnerCenterBaseUrl, string GraphBaseUrl);
 
 /// <summary>Partner Center + Graph; error mapping lives in <see cref="ToException"/>.</summary>
 internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings settings, ILogger<MicrosoftClient> logger)
@@ -19,7 +19,7 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
             new PcCompanyProfile(c.InitialDomainPrefix + ".onmicrosoft.com", null, c.CompanyName),
             new PcBillingProfile(c.Culture, c.Email, c.Language, c.CompanyName,
                 new PcAddress(c.FirstName, c.LastName, c.AddressLine1, c.City, c.State, c.PostalCode, c.Country, c.PhoneNumber)));
-        var (customer, _) = await CallAsync<PcCustomer>(HttpMethod.Post, settings.PartnerCenterBaseUrl + "/customers", body, settings.PartnerCenterToken, requestId, cancellationToken);
+        var (customer, _) = await CallAsync<PcCustomer>(HttpMethod.Post, settings.PartnerCenterBaseUrl + "/customers", body, PartnerCenter, requestId, cancellationToken);
         return new MicrosoftCustomer(customer!.Id ?? "", customer.CompanyProfile.TenantId ?? customer.Id ?? "", customer.CompanyProfile.Domain);
     }
 
@@ -27,9 +27,9 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
     {
         var customerUrl = $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}";
         var (cart, _) = await CallAsync<PcCart>(HttpMethod.Post, customerUrl + "/carts",
-            new PcCart(null, [new PcCartLineItem(0, catalogItemId, quantity, "monthly", "P1M")]), settings.PartnerCenterToken, requestId + ":cart", cancellationToken);
+            new PcCart(null, [new PcCartLineItem(0, catalogItemId, quantity, "monthly", "P1M")]), PartnerCenter, requestId + ":cart", cancellationToken);
         var (checkout, _) = await CallAsync<PcCheckout>(HttpMethod.Post, $"{customerUrl}/carts/{Uri.EscapeDataString(cart!.Id ?? "")}/checkout",
-            null, settings.PartnerCenterToken, requestId + ":checkout", cancellationToken);
+            null, PartnerCenter, requestId + ":checkout", cancellationToken);
         if (checkout?.OrderErrors is [var error, ..])
         {
             throw new ProviderException(Provider, error.Code?.ToString(CultureInfo.InvariantCulture) ?? "order_error", error.Description ?? "Checkout failed.", isRetryable: false);
@@ -41,7 +41,7 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
 
     public async Task<MicrosoftDomain> AddDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
     {
-        var token = settings.GraphTokenFor(tenantId);
+        var token = Graph(tenantId);
         var (existing, status) = await CallAsync<GraphDomain>(HttpMethod.Get, DomainUrl(domain), null, token, null, cancellationToken, HttpStatusCode.NotFound);
         if (status != HttpStatusCode.NotFound && existing is not null)
         {
@@ -67,25 +67,25 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
     public async Task<bool> VerifyDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
     {
         // 400 means Microsoft cannot see the TXT yet: a normal state while DNS propagates.
-        var (verified, status) = await CallAsync<GraphDomain>(HttpMethod.Post, DomainUrl(domain) + "/verify", null, settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.BadRequest);
+        var (verified, status) = await CallAsync<GraphDomain>(HttpMethod.Post, DomainUrl(domain) + "/verify", null, Graph(tenantId), null, cancellationToken, HttpStatusCode.BadRequest);
         return status != HttpStatusCode.BadRequest && verified?.IsVerified == true;
     }
 
     public async Task EnableEmailAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
-        await CallAsync<JsonElement>(HttpMethod.Patch, DomainUrl(domain), new GraphServices(["Email"]), settings.GraphTokenFor(tenantId), null, cancellationToken);
+        await CallAsync<JsonElement>(HttpMethod.Patch, DomainUrl(domain), new GraphServices(["Email"]), Graph(tenantId), null, cancellationToken);
 
     public async Task<IReadOnlyList<MicrosoftDnsRecord>> GetServiceConfigurationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken) =>
         await RecordsAsync(tenantId, DomainUrl(domain) + "/serviceConfigurationRecords", cancellationToken);
 
     public async Task<IReadOnlyList<MicrosoftSku>> GetSubscribedSkusAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var (list, _) = await CallAsync<GraphList<GraphSku>>(HttpMethod.Get, settings.GraphBaseUrl + "/subscribedSkus", null, settings.GraphTokenFor(tenantId), null, cancellationToken);
+        var (list, _) = await CallAsync<GraphList<GraphSku>>(HttpMethod.Get, settings.GraphBaseUrl + "/subscribedSkus", null, Graph(tenantId), null, cancellationToken);
         return list!.Value.Select(s => new MicrosoftSku(s.SkuId, s.SkuPartNumber, s.PrepaidUnits.Enabled, s.ConsumedUnits)).ToList();
     }
 
     public async Task<MicrosoftUserResult> CreateUserAsync(string tenantId, MicrosoftUserInput u, CancellationToken cancellationToken)
     {
-        var token = settings.GraphTokenFor(tenantId);
+        var token = Graph(tenantId);
         var userUrl = settings.GraphBaseUrl + "/users/" + Uri.EscapeDataString(u.UserPrincipalName);
         var (existing, status) = await CallAsync<GraphUser>(HttpMethod.Get, userUrl, null, token, null, cancellationToken, HttpStatusCode.NotFound);
         if (status != HttpStatusCode.NotFound && existing is not null)
@@ -109,25 +109,25 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
 
     public async Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken) =>
         await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.GraphBaseUrl}/users/{Uri.EscapeDataString(userPrincipalName)}/assignLicense",
-            new GraphAssignLicense([new GraphAddLicense(skuId, [])], []), settings.GraphTokenFor(tenantId), null, cancellationToken);
+            new GraphAssignLicense([new GraphAddLicense(skuId, [])], []), Graph(tenantId), null, cancellationToken);
 
     public async Task<bool> DeleteUserAsync(string tenantId, string userPrincipalName, CancellationToken cancellationToken)
     {
         var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, settings.GraphBaseUrl + "/users/" + Uri.EscapeDataString(userPrincipalName), null,
-            settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
+            Graph(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
         return status != HttpStatusCode.NotFound;
     }
 
     public async Task<bool> RemoveDomainAsync(string tenantId, string domain, CancellationToken cancellationToken)
     {
-        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, DomainUrl(domain), null, settings.GraphTokenFor(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
+        var (_, status) = await CallAsync<JsonElement>(HttpMethod.Delete, DomainUrl(domain), null, Graph(tenantId), null, cancellationToken, HttpStatusCode.NotFound);
         return status != HttpStatusCode.NotFound;
     }
 
     public async Task<IReadOnlyList<MicrosoftSubscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
     {
         var (list, _) = await CallAsync<PcCollection<PcSubscription>>(HttpMethod.Get, $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions",
-            null, settings.PartnerCenterToken, null, cancellationToken);
+            null, PartnerCenter, null, cancellationToken);
         return list?.Items?.Select(Map).ToList() ?? [];
     }
 
@@ -139,7 +139,7 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
             : new PcSubscription(subscription.Id, subscription.OfferId, quantity, subscription.Status);
         var (updated, _) = await CallAsync<PcSubscription>(HttpMethod.Patch,
             $"{settings.PartnerCenterBaseUrl}/customers/{Uri.EscapeDataString(customerId)}/subscriptions/{Uri.EscapeDataString(subscription.Id)}",
-            body, settings.PartnerCenterToken, null, cancellationToken);
+            body, PartnerCenter, null, cancellationToken);
         return Map(updated!);
     }
 
@@ -177,16 +177,22 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
     internal static bool IsAlreadyExists(ProviderException ex) =>
         ex.StatusCode == 400 && ex.Code == "Request_BadRequest" && ex.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Partner Center calls use the app's token in the partner tenant.</summary>
+    private static readonly TokenTarget PartnerCenter = new(MicrosoftResources.PartnerCenter);
+
+    /// <summary>Graph calls into a customer use a token of that customer's tenant.</summary>
+    private static TokenTarget Graph(string tenantId) => new(MicrosoftResources.Graph, tenantId);
+
     private string DomainUrl(string domain) => settings.GraphBaseUrl + "/domains/" + Uri.EscapeDataString(domain);
 
     private async Task<IReadOnlyList<MicrosoftDnsRecord>> RecordsAsync(string tenantId, string url, CancellationToken cancellationToken)
     {
-        var (list, _) = await CallAsync<GraphList<GraphDnsRecord>>(HttpMethod.Get, url, null, settings.GraphTokenFor(tenantId), null, cancellationToken);
+        var (list, _) = await CallAsync<GraphList<GraphDnsRecord>>(HttpMethod.Get, url, null, Graph(tenantId), null, cancellationToken);
         return list!.Value.Select(r => new MicrosoftDnsRecord(r.RecordType, r.Label, r.Ttl, r.Text, r.MailExchange, r.Preference, r.CanonicalName, r.SupportedService)).ToList();
     }
 
     private Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
-        HttpMethod method, string url, object? body, string token, string? requestId, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
+        HttpMethod method, string url, object? body, TokenTarget token, string? requestId, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
         SendJsonAsync<T>(method, url, body, token, requestId is null ? null : new Dictionary<string, string> { ["MS-RequestId"] = requestId },
             tolerated, ToException, cancellationToken);
 

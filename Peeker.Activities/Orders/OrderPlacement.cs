@@ -47,6 +47,16 @@ public sealed class OrderPlacement(
         }
 
         var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(env, partnerId, request, cancellationToken);
+        if (env == PeekerEnvironment.Live && microsoftLicenses > 0)
+        {
+            // Smartlead connects Microsoft 365 mailboxes only through its OAuth consent in a browser (SMTP AUTH is off
+            // in Microsoft 365), which an unattended order cannot give: refuse before anything is stored or bought.
+            throw new ApiException(400, ErrorCodes.NotSupported,
+                "Live orders cannot include Microsoft licences yet: Smartlead connects Microsoft 365 mailboxes only through an interactive OAuth consent. Order Google inboxes only.",
+                bundleId is null ? "microsoft_licenses" : "bundle_id",
+                new Dictionary<string, object?> { ["reason"] = "smartlead_microsoft_oauth_unsupported", ["microsoft_licenses"] = microsoftLicenses });
+        }
+
         var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
         if (request.Sequencer.ClientId is { } clientId
             && await sequencerClients.CheckAsync(scope, clientId, cancellationToken) == SequencerClientStatus.Unknown)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -54,22 +53,27 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
     }
 
     /// <summary>
-    /// Sends a JSON request with a bearer token (plus <paramref name="headers"/>). A status equal to
+    /// Sends a JSON request for the access token of <paramref name="target"/> (the client's <see cref="BearerTokenHandler"/>
+    /// adds it; null: the provider's only token), plus <paramref name="headers"/>. A status equal to
     /// <paramref name="tolerated"/> comes back without a body; any other failure is mapped by <paramref name="toException"/>
     /// from status, body and Retry-After; a 204, or a <see cref="JsonElement"/> result (the caller ignores the body), is not read.
     /// </summary>
-    protected async Task<(T? Result, HttpStatusCode Status)> SendJsonAsync<T>(
+    private protected async Task<(T? Result, HttpStatusCode Status)> SendJsonAsync<T>(
         HttpMethod method,
         string url,
         object? body,
-        string token,
+        TokenTarget? target,
         IReadOnlyDictionary<string, string>? headers,
         HttpStatusCode? tolerated,
         Func<HttpStatusCode, string, TimeSpan?, ProviderException> toException,
         CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (target is not null)
+        {
+            request.Options.Set(TokenTarget.OptionKey, target);
+        }
+
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
             request.Headers.Add(name, value);

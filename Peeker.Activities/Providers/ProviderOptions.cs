@@ -31,6 +31,14 @@ public sealed class SandboxProviderOptions
     /// Unset: sandbox provider calls fail fast with <c>not_configured</c>.
     /// </summary>
     public string? Secret { get; set; }
+
+    /// <summary>
+    /// The sandbox's Google service account key (JSON inline or a file path): the host signs its JWT-bearer assertions
+    /// with it and the simulator checks them against its public key. Unset with the simulators mounted in the host: one
+    /// is generated at startup (<see cref="SandboxIdentity.GenerateGoogleKey"/>); set it on both sides when the
+    /// simulators run elsewhere.
+    /// </summary>
+    public string? GoogleServiceAccountKey { get; set; }
 }
 
 /// <summary>The short in-client retry budget (the durable layer retries for longer). Section <c>Providers:Retry</c>.</summary>
@@ -63,6 +71,22 @@ internal static class SandboxCredentials
     /// They are not secret, but clients treat them exactly like live secrets (never logged).
     /// </summary>
     public static string SecretFor(string partnerId) => "sbx_" + partnerId;
+
+    /// <summary>
+    /// The named client for a sandbox or live call to <paramref name="provider"/>; a sandbox call fails fast when no
+    /// sandbox secret is configured.
+    /// </summary>
+    public static string ClientNameFor(ProviderScope scope, SandboxProviderOptions options, string provider)
+    {
+        if (scope.Environment != PeekerEnvironment.Test)
+        {
+            return provider;
+        }
+
+        return string.IsNullOrEmpty(options.Secret)
+            ? throw new ProviderException(provider, "not_configured", "Sandbox provider calls need Providers:Sandbox:Secret.", isRetryable: false)
+            : ClientName(provider);
+    }
 
     /// <summary>The header the simulators read the shared secret from.</summary>
     public const string SecretHeader = "X-Peeker-Sandbox-Secret";

@@ -45,10 +45,17 @@ public static class ProvidersServiceCollectionExtensions
 
         services.TryAddSingleton<IRegistrarClientFactory, NamecheapRegistrarClientFactory>();
         services.TryAddSingleton<ICloudflareClientFactory, CloudflareClientFactory>();
-        services.TryAddSingleton<IGoogleWorkspaceClientFactory, GoogleWorkspaceClientFactory>();
-        services.TryAddSingleton<IMicrosoftClientFactory, MicrosoftClientFactory>();
+        services.TryAddSingleton<GoogleWorkspaceClientFactory>();
+        services.TryAddSingleton<IGoogleWorkspaceClientFactory>(sp => sp.GetRequiredService<GoogleWorkspaceClientFactory>());
+        services.TryAddSingleton<MicrosoftClientFactory>();
+        services.TryAddSingleton<IMicrosoftClientFactory>(sp => sp.GetRequiredService<MicrosoftClientFactory>());
         services.TryAddSingleton<ISmartleadClientFactory, SmartleadClientFactory>();
         services.TryAddSingleton<ISequencerClients, SmartleadSequencerClients>();
+
+        // Readiness asks each live provider whether it still accepts Peeker's credentials.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, GoogleWorkspaceClientFactory>(sp => sp.GetRequiredService<GoogleWorkspaceClientFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, MicrosoftClientFactory>(sp => sp.GetRequiredService<MicrosoftClientFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, SmartleadSignIn>());
         return services;
     }
 

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Peeker.Activities.Providers;
 using Peeker.Durable.Hosting;
 
 namespace Peeker.Functions.Health;
 
 /// <summary>
 /// <c>GET /health</c> (liveness: the process serves requests) and <c>GET /health/ready</c> (readiness: storage, the task
-/// hub and its partition leases, the webhook backlog), on <c>Microsoft.Extensions.Diagnostics.HealthChecks</c>.
+/// hub and its partition leases, the webhook backlog, each live provider's sign-in), on <c>Microsoft.Extensions.Diagnostics.HealthChecks</c>.
 /// </summary>
 public static class HealthFunctions
 {
@@ -21,6 +22,18 @@ public static class HealthFunctions
             .AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, [Ready])
             .AddCheck<TaskHubHealthCheck>("task_hub", HealthStatus.Unhealthy, [Ready])
             .AddCheck<WebhookBacklogHealthCheck>("webhook_backlog", HealthStatus.Degraded, [Ready]);
+        services.AddSingleton<ProviderSignInResults>();
+        services.Configure<HealthCheckServiceOptions>(o =>
+        {
+            foreach (var name in new[] { ProviderNames.Google, ProviderNames.Microsoft, ProviderNames.Smartlead })
+            {
+                o.Registrations.Add(new HealthCheckRegistration(
+                    "provider_" + name,
+                    sp => new ProviderSignInHealthCheck(sp.GetServices<IProviderSignIn>().First(p => p.Provider == name), sp.GetRequiredService<ProviderSignInResults>()),
+                    HealthStatus.Degraded,
+                    [Ready]));
+            }
+        });
         return services;
     }
 

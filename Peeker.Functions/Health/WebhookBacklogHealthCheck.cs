@@ -13,6 +13,10 @@ public sealed class HealthOptions
     /// <summary>Webhook deliveries in flight (pending or running) above which readiness is degraded.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
     public int WebhookBacklogDegraded { get; set; } = 1000;
+
+    /// <summary>How long a live provider's sign-in result is reused by readiness.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ProviderSignInInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
 using Peeker.Functions.Admin;
 using Peeker.Functions.Health;
@@ -28,10 +29,32 @@ public static class HostComposition
         builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
+        builder.AddSandboxSignInKeys();
         builder.AddPartnerApi();
         builder.Services.AddPeekerWebhooks(builder.Configuration);
         builder.Services.AddPeekerOpsConsole();
         return builder;
+    }
+
+    /// <summary>
+    /// With the simulators mounted here and no <c>Providers:Sandbox:GoogleServiceAccountKey</c> configured, generates
+    /// one sandbox Google service account key for this process and gives it to both sides: the sandbox clients sign
+    /// their JWT-bearer assertions with it, the simulated token endpoint checks them against it. It never leaves memory.
+    /// </summary>
+    private static void AddSandboxSignInKeys(this WebApplicationBuilder builder)
+    {
+        var environment = builder.Environment;
+        builder.Services.AddOptions<SandboxOptions>().PostConfigure(o =>
+        {
+            if (string.IsNullOrEmpty(o.GoogleServiceAccountKey) && (o.Enabled ?? environment.IsDevelopment()))
+            {
+                o.GoogleServiceAccountKey = SandboxIdentity.GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri).ToJson();
+            }
+        });
+
+        // Both bind Providers:Sandbox, so they differ only when the simulators' side generated the key.
+        builder.Services.AddOptions<SandboxProviderOptions>().PostConfigure<IOptions<SandboxOptions>>((o, simulators) =>
+            o.GoogleServiceAccountKey = string.IsNullOrEmpty(o.GoogleServiceAccountKey) ? simulators.Value.GoogleServiceAccountKey : o.GoogleServiceAccountKey);
     }
 
     /// <summary>

@@ -7,23 +7,27 @@ namespace Peeker.Sandbox.Google;
 /// <summary>
 /// Google Workspace: Reseller (<c>/apps/reseller/v1</c>), Site Verification (<c>/siteVerification/v1</c>) and Directory
 /// (<c>/admin/directory/v1</c>), with Google's <c>error{code,message,errors[{domain,reason,message}]}</c> envelope.
-/// Auth: <c>Bearer sbx_{partnerId}</c>.
+/// Auth: a bearer token from the simulated token endpoint <c>/token</c> (<see cref="GoogleOAuth"/>); a missing, forged or
+/// expired one gets 401 <c>authError</c>, as Google answers.
 /// </summary>
 internal static class GoogleSimulator
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = null };
 
-    public static void MapGoogleSimulator(this RouteGroupBuilder group)
+    public static void MapGoogleSimulator(this RouteGroupBuilder root)
     {
+        root.MapPost("/token", GoogleOAuth.TokenAsync).DisableAntiforgery();
+        var group = root.MapGroup("");
         group.AddEndpointFilter(async (context, next) =>
         {
-            var partner = SandboxAuth.PartnerFromBearer(context.HttpContext.Request);
-            if (partner is null)
+            var http = context.HttpContext;
+            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "google");
+            if (grant is null)
             {
-                return Error(401, "authError", "Request had invalid authentication credentials.");
+                return Error(401, "authError", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
             }
 
-            context.HttpContext.Items["partner"] = partner;
+            http.Items["partner"] = grant.Partner;
             return await next(context);
         });
 

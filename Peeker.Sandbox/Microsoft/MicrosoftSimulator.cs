@@ -6,8 +6,9 @@ namespace Peeker.Sandbox.Microsoft;
 
 /// <summary>
 /// Microsoft 365: Partner Center (<c>/partnercenter/v1</c>: customers, carts, checkout, <c>MS-RequestId</c> idempotency)
-/// and Graph (<c>/graph/v1.0</c>: domains, verification and service configuration records, users, licences). Partner
-/// Center auth is <c>Bearer sbx_{partner}</c>; a Graph token names its tenant: <c>Bearer sbx_{partner}~{tenantId}</c>.
+/// and Graph (<c>/graph/v1.0</c>: domains, verification and service configuration records, users, licences). Both want
+/// a bearer token from the simulated Entra token endpoint (<see cref="MicrosoftEntra"/>) for their audience; a Graph
+/// token is valid in the one customer tenant it was issued for. Missing, forged or expired tokens get 401.
 /// </summary>
 internal static class MicrosoftSimulator
 {
@@ -25,16 +26,18 @@ internal static class MicrosoftSimulator
 
     public static void MapMicrosoftSimulator(this RouteGroupBuilder group)
     {
+        group.MapEntra();
         var pc = group.MapGroup("/partnercenter/v1");
         pc.AddEndpointFilter(async (context, next) =>
         {
-            var partner = SandboxAuth.PartnerFromBearer(context.HttpContext.Request);
-            if (partner is null || partner.Contains('~', StringComparison.Ordinal))
+            var http = context.HttpContext;
+            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "partnercenter");
+            if (grant is null)
             {
-                return PcError(401, 401, "Unauthorized: a partner access token is required.");
+                return PcError(401, 401, "Unauthorized: a valid Partner Center access token is required.");
             }
 
-            context.HttpContext.Items["partner"] = partner;
+            http.Items["partner"] = grant.Partner;
             return await next(context);
         });
         pc.MapPost("/customers", MicrosoftPartnerCenter.CreateCustomerAsync);
@@ -47,15 +50,14 @@ internal static class MicrosoftSimulator
         graph.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var token = SandboxAuth.PartnerFromBearer(http.Request);
-            if (token?.Split('~') is not [var partner, var tenant] ||
-                await http.RequestServices.GetRequiredService<SandboxStore>().GetAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, tenant, http.RequestAborted) is null)
+            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "graph");
+            if (grant?.Tenant is null)
             {
-                return GraphError(401, "InvalidAuthenticationToken", "Access token is empty or not valid for a sandbox tenant.");
+                return GraphError(401, "InvalidAuthenticationToken", "Access token is empty, expired or not valid for a sandbox tenant.");
             }
 
-            http.Items["partner"] = partner;
-            http.Items["tenant"] = tenant;
+            http.Items["partner"] = grant.Partner;
+            http.Items["tenant"] = grant.Tenant;
             return await next(context);
         });
         graph.MapPost("/domains", MicrosoftGraph.AddDomainAsync);

@@ -79,6 +79,9 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         Assert.Equal(4, hub.GetProperty("data").GetProperty("partitions_held_here").GetInt32());
         Assert.Equal(0, hub.GetProperty("data").GetProperty("partitions_without_live_owner").GetInt32());
         Assert.Equal(0, checks.GetProperty("webhook_backlog").GetProperty("data").GetProperty("in_flight").GetInt32());
+        Assert.Equal("sandbox_only", checks.GetProperty("provider_google").GetProperty("data").GetProperty("mode").GetString());
+        Assert.Equal("healthy", checks.GetProperty("provider_microsoft").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("provider_smartlead").GetProperty("status").GetString());
     }
 
     [Fact]

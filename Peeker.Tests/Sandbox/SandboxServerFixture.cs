@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +19,9 @@ namespace Peeker.Tests.Sandbox;
 /// <summary>
 /// One Azurite and one Kestrel (127.0.0.1, free port) serving the simulators for every provider contract test, plus the
 /// real provider clients from <see cref="ProvidersServiceCollectionExtensions.AddPeekerProviders"/> pointed at it.
-/// Each test uses its own sandbox partner, so tests never see each other's state.
+/// Each test uses its own sandbox partner, so tests never see each other's state. The same simulators also listen on
+/// https with a self-signed certificate made in-process (<see cref="HttpsBaseUrl"/>, <see cref="Certificate"/>) and
+/// serve Entra's login endpoints at the root there, for Azure.Identity, which refuses a plain-http authority.
 /// </summary>
 public sealed class SandboxServerFixture : IAsyncLifetime
 {
@@ -28,6 +33,21 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     public const string Secret = "sbx_fixture_secret_0123456789";
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The https address of the same server (root: Entra login; <c>/sandbox/...</c>: the simulators).</summary>
+    public string HttpsBaseUrl { get; private set; } = "";
+
+    /// <summary>The server's self-signed TLS certificate (127.0.0.1), trusted only by clients that pin it.</summary>
+    public X509Certificate2 Certificate { get; } = CreateCertificate();
+
+    /// <summary>The sandbox Google service account key both the simulator and the sandbox clients are configured with.</summary>
+    public static string GoogleKeyJson { get; } = Peeker.Activities.Providers.SandboxIdentity.GenerateGoogleKey("https://oauth2.googleapis.com/token").ToJson();
+
+    /// <summary>
+    /// The clock of the simulators' token endpoints: the real time plus an offset a test may move (and must put back),
+    /// so token expiry is tested without waiting while other tests keep the real time.
+    /// </summary>
+    public ShiftedTimeProvider Time { get; } = new();
 
     public string StorageConnectionString => _azurite.ConnectionString;
 
@@ -41,25 +61,35 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate));
+        });
         builder.Logging.ClearProviders();
         builder.Configuration["AzureWebJobsStorage"] = _azurite.ConnectionString;
         builder.Configuration["Providers:Sandbox:Secret"] = Secret;
+        builder.Configuration["Providers:Sandbox:GoogleServiceAccountKey"] = GoogleKeyJson;
+        builder.Services.AddSingleton(sp => new SandboxTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(), Time));
         builder.Services.AddPeekerSandbox(builder.Configuration);
         _app = builder.Build();
         _app.MapPeekerSandbox();
+        _app.MapPeekerSandboxEntraLogin();
         await _app.StartAsync();
-        BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        HttpsBaseUrl = addresses.First(a => a.StartsWith("https://", StringComparison.Ordinal));
         _providers = BuildProviders();
     }
 
     /// <summary>A provider container against this server; retry delays are tiny unless overridden.</summary>
-    public ServiceProvider BuildProviders(IDictionary<string, string?>? overrides = null)
+    public ServiceProvider BuildProviders(IDictionary<string, string?>? overrides = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Providers:Sandbox:BaseUrl"] = BaseUrl + "/sandbox",
             ["Providers:Sandbox:Secret"] = Secret,
+            ["Providers:Sandbox:GoogleServiceAccountKey"] = GoogleKeyJson,
             ["Providers:Retry:MaxRetries"] = "3",
             ["Providers:Retry:BaseDelay"] = "00:00:00.010",
             ["Providers:Retry:AttemptTimeout"] = "00:00:10",
@@ -71,9 +101,15 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection()
-            .AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace))
-            .AddPeekerProviders(configuration)
+        var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)).AddPeekerProviders(configuration);
+        configure?.Invoke(services);
+        return services
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
@@ -83,6 +119,34 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         var http = new HttpClient();
         http.DefaultRequestHeaders.Add(SandboxOptions.SecretHeader, Secret);
         return http;
+    }
+
+    /// <summary>A handler that trusts exactly <see cref="Certificate"/> and carries the sandbox secret (for "live" clients pointed here).</summary>
+    public HttpMessageHandler PinnedHandler() => new SecretHeaderHandler(new SocketsHttpHandler
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == Certificate.GetCertHashString() },
+    });
+
+    private sealed class SecretHeaderHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation(SandboxOptions.SecretHeader, Secret);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        // Kestrel needs the key in a form SslStream can use on Linux: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
     }
 
     public static ProviderScope NewPartner() => new(PeekerEnvironment.Test, "ptn_" + Guid.NewGuid().ToString("N")[..16]);
@@ -104,6 +168,14 @@ public sealed class SandboxServerFixture : IAsyncLifetime
 
         await _azurite.DisposeAsync();
     }
+}
+
+/// <summary>The system clock moved by <see cref="Offset"/>.</summary>
+public sealed class ShiftedTimeProvider : TimeProvider
+{
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }
 
 [CollectionDefinition(Name)]

@@ -83,6 +83,21 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task Create_LiveOrderWithMicrosoftLicenses_Returns400NotSupportedAndStoresNothing()
+    {
+        var partner = await fixture.NewPartnerAsync();
+
+        var response = await partner.Live.PostAsync("/partner/v1/orders", CustomOrder("live-ms@example.com", 2, 1, 2, Domains(2)).ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("not_supported", response.ErrorCode);
+        Assert.Equal("microsoft_licenses", response.Error.GetProperty("field").GetString());
+        Assert.Empty((await partner.Live.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
+        Assert.Empty((await partner.Live.GetAsync("/partner/v1/users")).Data.EnumerateArray());
+        Assert.DoesNotContain(fixture.Registrar.Queries, q => q.Scope.PartnerId == partner.Id);
+    }
+
+    [Fact]
     public async Task Create_SameBodyTwice_ReturnsTheOriginalOrderOnce()
     {
         var partner = await fixture.NewPartnerAsync();
