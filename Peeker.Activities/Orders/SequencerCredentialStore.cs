@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -43,17 +42,10 @@ public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<Peeke
     public async Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken)
     {
         var plain = JsonSerializer.SerializeToUtf8Bytes(credentials with { LoginEmail = "", LoginPassword = "" }, StoreJson.Options);
-        var nonce = RandomNumberGenerator.GetBytes(12);
-        var tag = new byte[16];
-        var cipher = new byte[plain.Length];
-        using (var aes = new AesGcm(options.Value.EncryptionKeyBytes(), 16))
-        {
-            aes.Encrypt(nonce, plain, cipher, tag, Encoding.UTF8.GetBytes(orderId));
-        }
-
+        var sealedText = SealedBox.Seal(options.Value.EncryptionKeyBytes(), plain, orderId);
         CryptographicOperations.ZeroMemory(plain);
         await tables.For(env, "SequencerCredentials").UpsertEntityAsync(
-            new TableEntity(orderId, "sequencer") { ["Sealed"] = Convert.ToBase64String([.. nonce, .. tag, .. cipher]) },
+            new TableEntity(orderId, "sequencer") { ["Sealed"] = sealedText },
             TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -69,13 +61,7 @@ public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<Peeke
             return null;
         }
 
-        var sealedBytes = Convert.FromBase64String(row.Str("Sealed"));
-        var plain = new byte[sealedBytes.Length - 28];
-        using (var aes = new AesGcm(options.Value.EncryptionKeyBytes(), 16))
-        {
-            aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plain, Encoding.UTF8.GetBytes(orderId));
-        }
-
+        var plain = SealedBox.Open(options.Value.EncryptionKeyBytes(), row.Str("Sealed"), orderId);
         return JsonSerializer.Deserialize<SequencerCredentials>(plain, StoreJson.Options);
     }
 }

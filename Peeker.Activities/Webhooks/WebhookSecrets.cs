@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 
 namespace Peeker.Activities.Webhooks;
 
@@ -14,8 +15,6 @@ public sealed class WebhookSecrets
     /// <summary>Prefix of every webhook secret.</summary>
     public const string Prefix = "whsec_";
 
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
     private readonly byte[] _key;
 
     public WebhookSecrets(IOptions<WebhookOptions> options)
@@ -43,25 +42,9 @@ public sealed class WebhookSecrets
     public static string NewSecret() =>
         Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>Base64 of nonce ‖ tag ‖ ciphertext.</summary>
-    public string Protect(string secret, string context)
-    {
-        var plain = Encoding.UTF8.GetBytes(secret);
-        var output = new byte[NonceSize + TagSize + plain.Length];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.UTF8.GetBytes(context));
-        return Convert.ToBase64String(output);
-    }
+    /// <summary>The secret sealed for <paramref name="context"/> (<see cref="SealedBox"/>).</summary>
+    public string Protect(string secret, string context) => SealedBox.Seal(_key, Encoding.UTF8.GetBytes(secret), context);
 
-    /// <summary>The secret <see cref="Protect"/> encrypted with the same <paramref name="context"/>.</summary>
-    public string Unprotect(string protectedSecret, string context)
-    {
-        var input = Convert.FromBase64String(protectedSecret);
-        var plain = new byte[input.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(context));
-        return Encoding.UTF8.GetString(plain);
-    }
+    /// <summary>The secret <see cref="Protect"/> sealed with the same <paramref name="context"/>.</summary>
+    public string Unprotect(string protectedSecret, string context) => Encoding.UTF8.GetString(SealedBox.Open(_key, protectedSecret, context));
 }
