@@ -31,7 +31,7 @@ internal sealed class ChaosRun
 
     private async Task<ChaosResult> RunAsync()
     {
-        var folder = _settings.AzuriteRestartAt is null ? null : Directory.CreateTempSubdirectory("peeker-chaos-azurite-").FullName;
+        var folder = _settings.AzuriteRestartAt is null && !_settings.PersistAzurite ? null : Directory.CreateTempSubdirectory("peeker-chaos-azurite-").FullName;
         var azurite = await AzuriteProcess.StartAsync(folder);
         try
         {
@@ -142,15 +142,29 @@ internal sealed class ChaosRun
                 personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = "https://pics.example.com/sam.png" } },
             });
             var posted = ledger.Now;
-            using var response = await fleet.SendAsync(http, address => new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/partner/v1/orders"))
+            string text;
+            for (var attempt = 1; ; attempt++)
             {
-                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-            });
-            var text = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"order refused ({(int)response.StatusCode}): {text}");
+                using var response = await fleet.SendAsync(http, address => new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/partner/v1/orders"))
+                {
+                    Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+                    Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+                });
+                text = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    break;
+                }
+
+                // As a partner would: an availability check the registrar could not answer ("errored": a flaky
+                // name's 503s), a rate limit or a server error is tried again; the same body is idempotent.
+                var retryable = (int)response.StatusCode is 429 or >= 500 || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal);
+                if (!retryable || attempt == 8)
+                {
+                    throw new InvalidOperationException($"order refused ({(int)response.StatusCode}): {text}");
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
 
             var id = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetString()!;
@@ -237,12 +251,19 @@ internal sealed class ChaosRun
     private static async Task<TimeSpan> WaitFinishedAsync(EventLedger ledger, List<PlacedOrder> orders, TimeSpan timeout)
     {
         var deadline = ledger.Now + timeout;
+        var report = ledger.Now;
         while (ledger.Now < deadline)
         {
             var finished = orders.Select(o => ledger.First("order.completed", o.Id) ?? ledger.First("order.failed", o.Id)).ToList();
             if (finished.All(f => f is not null))
             {
                 return finished.Max(f => f!.At);
+            }
+
+            if (ledger.Now - report > TimeSpan.FromSeconds(30))
+            {
+                report = ledger.Now;
+                Console.WriteLine($"  {(ledger.Now - orders.Min(o => o.PostedAt)).TotalSeconds,6:F1} s: {finished.Count(f => f is not null)}/{orders.Count} orders finished");
             }
 
             await Task.Delay(250);

@@ -39,6 +39,9 @@ internal sealed record ChaosSettings
 
     public TimeSpan AzuriteDowntime { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Azurite keeps its data in a folder (always so when it is restarted; the baseline of such a run too).</summary>
+    public bool PersistAzurite { get; init; }
+
     /// <summary>Share of domains carrying one of the sandbox fault words.</summary>
     public double ProviderFaultShare { get; init; }
 
@@ -83,7 +86,8 @@ internal sealed record ChaosSettings
     }
 
     /// <summary>The same run without any injected fault: the baseline the fault runs are compared with.</summary>
-    public ChaosSettings FaultFree() => this with { MaxKills = 0, Faults = null, AzuriteRestartAt = null, ProviderFaultShare = 0 };
+    public ChaosSettings FaultFree() =>
+        this with { MaxKills = 0, Faults = null, AzuriteRestartAt = null, ProviderFaultShare = 0, PersistAzurite = PersistAzurite || AzuriteRestartAt is not null };
 
     public string Describe() =>
         $"{Orders} orders of {MinDomains}-{MaxDomains} domains (mixed Google/Microsoft), {Hosts} host(s), seed {Seed}" +
