@@ -57,6 +57,7 @@ public sealed class DurableTaskOptions : IValidatableObject
             ("leaseInterval", storage.LeaseInterval, TimeSpan.FromSeconds(15)),
             ("leaseRenewInterval", storage.LeaseRenewInterval, TimeSpan.FromSeconds(1)),
             ("leaseAcquireInterval", storage.LeaseAcquireInterval, TimeSpan.FromSeconds(1)),
+            ("partitionTableOperationTimeout", storage.PartitionTableOperationTimeout, TimeSpan.FromSeconds(1)),
         })
         {
             if (value < min || value > TimeSpan.FromDays(1))
@@ -115,6 +116,13 @@ public sealed class StorageProviderOptions
 
     /// <summary>How often a host looks for partitions to take (and, with table partition management, renews its own).</summary>
     public TimeSpan LeaseAcquireInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one read-and-write of the partition table may take (table partition management). DTFx's default, 2 s,
+    /// times out on a slow or throttled account: the host then neither renews nor takes leases that round, and under
+    /// sustained load its partitions lapse and move, each move a pause for every orchestration on them. host.json: 10 s.
+    /// </summary>
+    public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Partition ownership in a table instead of blob leases (Durable Functions v3's default).</summary>
     public bool UseTablePartitionManagement { get; set; } = true;
