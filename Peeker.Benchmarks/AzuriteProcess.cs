@@ -5,15 +5,23 @@ using System.Net.Sockets;
 
 namespace Peeker.Benchmarks;
 
-/// <summary>A private in-memory Azurite on free loopback ports (the repository's pinned copy in node_modules).</summary>
+/// <summary>
+/// A private Azurite on free loopback ports (the repository's pinned copy in node_modules): in memory, or persisted
+/// to a folder (<c>--location</c>) so it can be restarted in the middle of a run.
+/// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private readonly Process _process;
+    private readonly int _blob;
+    private readonly int _queue;
+    private readonly int _table;
+    private readonly string? _location;
+    private Process _process;
 
-    private AzuriteProcess(Process process, int blob, int queue, int table)
+    private AzuriteProcess(Process process, int blob, int queue, int table, string? location)
     {
         _process = process;
+        (_blob, _queue, _table, _location) = (blob, queue, table, location);
         ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
             $"AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;" +
             $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
@@ -21,14 +29,45 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<AzuriteProcess> StartAsync()
+    /// <summary>Starts Azurite; with <paramref name="location"/> it persists there (else in memory).</summary>
+    public static async Task<AzuriteProcess> StartAsync(string? location = null)
+    {
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var result = new AzuriteProcess(Launch(blob, queue, table, location), blob, queue, table, location);
+        if (!await result.WaitOpenAsync())
+        {
+            await result.DisposeAsync();
+            throw new InvalidOperationException("Azurite did not start");
+        }
+
+        return result;
+    }
+
+    /// <summary>Stops Azurite (SIGTERM: it writes its state) and starts it again on the same ports and folder.</summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        if (_location is null)
+        {
+            throw new InvalidOperationException("An in-memory Azurite loses everything on restart; start it with a location.");
+        }
+
+        await StopAsync();
+        _process.Dispose();
+        await Task.Delay(downtime);
+        _process = Launch(_blob, _queue, _table, _location);
+        if (!await WaitOpenAsync())
+        {
+            throw new InvalidOperationException("Azurite did not come back");
+        }
+    }
+
+    private static Process Launch(int blob, int queue, int table, string? location)
     {
         var azurite = Path.Combine(SettingsProfile.FindRoot(), "node_modules", "azurite", "dist", "src", "azurite.js");
-        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
         {
-            azurite, "--inMemoryPersistence", "--disableTelemetry", "--skipApiVersionCheck", "--silent",
+            azurite, "--disableTelemetry", "--skipApiVersionCheck", "--silent",
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
         })
@@ -36,28 +75,47 @@ public sealed class AzuriteProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        if (location is null)
+        {
+            info.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            info.ArgumentList.Add("--location");
+            info.ArgumentList.Add(location);
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var result = new AzuriteProcess(process, blob, queue, table);
+        return process;
+    }
+
+    private async Task<bool> WaitOpenAsync()
+    {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            if (await IsOpenAsync(blob) && await IsOpenAsync(queue) && await IsOpenAsync(table))
+            if (await IsOpenAsync(_blob) && await IsOpenAsync(_queue) && await IsOpenAsync(_table))
             {
-                return result;
+                return true;
             }
 
             await Task.Delay(100);
         }
 
-        await result.DisposeAsync();
-        throw new InvalidOperationException("Azurite did not start");
+        return false;
     }
 
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+    }
+
+    private async Task StopAsync()
     {
         if (!_process.HasExited)
         {
@@ -66,7 +124,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 term?.WaitForExit();
             }
 
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(_location is null ? 5 : 30));
             try
             {
                 await _process.WaitForExitAsync(cts.Token);
@@ -76,8 +134,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
             }
         }
-
-        _process.Dispose();
     }
 
     private static async Task<bool> IsOpenAsync(int port)

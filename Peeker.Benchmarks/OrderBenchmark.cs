@@ -17,7 +17,7 @@ namespace Peeker.Benchmarks;
 /// </summary>
 public static class OrderBenchmark
 {
-    private const string AdminKey = "adm_bench_0123456789abcdef0123456789";
+    internal const string AdminKey = "adm_bench_0123456789abcdef0123456789";
 
     internal static readonly ConcurrentQueue<string> HostLog = new();
 
@@ -124,8 +124,12 @@ public static class OrderBenchmark
         return JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!;
     }
 
-    /// <summary>Starts the host process on <paramref name="port"/>; <paramref name="settings"/> are extra environment variables.</summary>
-    internal static Process StartHost(string connectionString, int port, SettingsProfile? profile, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the host process on <paramref name="port"/>; <paramref name="settings"/> are extra environment variables.
+    /// Its output goes to <paramref name="log"/>, else to <see cref="HostLog"/> (cleared first).
+    /// </summary>
+    internal static Process StartHost(string connectionString, int port, SettingsProfile? profile, IReadOnlyDictionary<string, string>? settings = null,
+        Action<string>? log = null)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll"));
@@ -141,10 +145,15 @@ public static class OrderBenchmark
             info.Environment[name] = value;
         }
 
-        HostLog.Clear();
+        if (log is null)
+        {
+            HostLog.Clear();
+            log = HostLog.Enqueue;
+        }
+
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
-        process.ErrorDataReceived += (_, e) => HostLog.Enqueue(e.Data ?? string.Empty);
+        process.OutputDataReceived += (_, e) => log(e.Data ?? string.Empty);
+        process.ErrorDataReceived += (_, e) => log(e.Data ?? string.Empty);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -181,7 +190,7 @@ public static class OrderBenchmark
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
             }
 

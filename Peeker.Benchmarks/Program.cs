@@ -7,9 +7,21 @@ using Peeker.Benchmarks;
 // dotnet run --project Peeker.Benchmarks -- --record-histories <dir>     -> records orchestration histories for the replay tests
 // dotnet run -c Release --project Peeker.Benchmarks -- load             -> open-loop Partner API load (availability, orders), p50/p95/p99 per rate
 //   options: --rates 25,50,100,200, --seconds 10
+// dotnet run -c Release --project Peeker.Benchmarks -- chaos            -> 50 orders on 3 hosts, a random host SIGKILLed every 5-10 s for 2 min
+// dotnet run -c Release --project Peeker.Benchmarks -- faults           -> 20 orders behind a proxy failing 5 % of storage requests, Azurite restarted
+// dotnet run -c Release --project Peeker.Benchmarks -- provider-faults  -> 50 orders with the sandbox fault words in a third of the domains
+//   options: --orders, --hosts, --domains 3-5, --duration 120, --kill-every 5-10, --kills N, --no-restart, --seed,
+//            --fault-rate 0.05|table=..,queue=..,blob=.., --fault-kinds busy,internal,timeout,drop-before,drop-after,
+//            --fault-timeout 5, --azurite-restart-at 30 (-1 never), --azurite-downtime 5, --provider-faults 0.33,
+//            --timeout 15 (minutes), --no-baseline, --set key=value (host.json override)
 if (args.Contains("--record-histories"))
 {
     return await HistoryRecorder.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] is "chaos" or "faults" or "provider-faults")
+{
+    return await ChaosBenchmark.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "load")

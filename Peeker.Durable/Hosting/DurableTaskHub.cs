@@ -100,6 +100,7 @@ public sealed class DurableTaskHub : IDisposable
             LeaseRenewInterval = storage.LeaseRenewInterval,
             LeaseAcquireInterval = storage.LeaseAcquireInterval,
             UseTablePartitionManagement = storage.UseTablePartitionManagement,
+            PartitionTableOperationTimeout = storage.PartitionTableOperationTimeout,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivityFunctions,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestratorFunctions,
             ExtendedSessionsEnabled = options.ExtendedSessionsEnabled,

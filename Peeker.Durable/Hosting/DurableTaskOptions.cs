@@ -57,6 +57,7 @@ public sealed class DurableTaskOptions : IValidatableObject
             ("leaseInterval", storage.LeaseInterval, TimeSpan.FromSeconds(15)),
             ("leaseRenewInterval", storage.LeaseRenewInterval, TimeSpan.FromSeconds(1)),
             ("leaseAcquireInterval", storage.LeaseAcquireInterval, TimeSpan.FromSeconds(1)),
+            ("partitionTableOperationTimeout", storage.PartitionTableOperationTimeout, TimeSpan.FromSeconds(1)),
         })
         {
             if (value < min || value > TimeSpan.FromDays(1))
@@ -87,23 +88,41 @@ public sealed class StorageProviderOptions
     [Range(1, 1000, ErrorMessage = "extensions.durableTask.storageProvider.controlQueueBufferThreshold must be 1-1000.")]
     public int ControlQueueBufferThreshold { get; set; } = 128;
 
-    /// <summary>How long a dequeued control message stays invisible: a dead host's messages come back after it.</summary>
+    /// <summary>
+    /// How long a dequeued control message stays invisible: a dead host's messages come back after it. DTFx renews it
+    /// while its episode runs (TaskOrchestrationDispatcher renews 30 s before expiry); messages waiting in the
+    /// prefetch buffer are not renewed and are read again (deduplicated) if they wait longer. host.json: 45 s.
+    /// </summary>
     public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a dequeued activity message stays invisible: a dead host's activities run again after it.</summary>
+    /// <summary>
+    /// How long a dequeued activity message stays invisible: a dead host's activities run again after it. A running
+    /// activity is not redelivered: DTFx's TaskActivityDispatcher renews the message 30 s before it would reappear
+    /// (checked every 5 s, at most 30 s apart), so above 30 s a live host keeps 25 s of margin. host.json: 45 s.
+    /// </summary>
     public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Longest back-off between polls of an empty queue (latency vs idle storage requests).</summary>
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a partition lease lasts: a dead host's partitions move after it.</summary>
+    /// <summary>
+    /// How long a partition lease lasts: a dead host's partitions move after it (with table partition management a
+    /// freshly claimed lease lasts 1 minute before its first renewal, whatever this says).
+    /// </summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a host renews its partition leases.</summary>
+    /// <summary>How often a host renews its partition leases (blob leases; table partition management renews on the acquire loop).</summary>
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often a host looks for partitions to take.</summary>
+    /// <summary>How often a host looks for partitions to take (and, with table partition management, renews its own).</summary>
     public TimeSpan LeaseAcquireInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one read-and-write of the partition table may take (table partition management). DTFx's default, 2 s,
+    /// times out on a slow or throttled account: the host then neither renews nor takes leases that round, and under
+    /// sustained load its partitions lapse and move, each move a pause for every orchestration on them. host.json: 10 s.
+    /// </summary>
+    public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Partition ownership in a table instead of blob leases (Durable Functions v3's default).</summary>
     public bool UseTablePartitionManagement { get; set; } = true;

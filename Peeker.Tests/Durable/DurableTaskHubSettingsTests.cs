@@ -26,4 +26,23 @@ public sealed class DurableTaskHubSettingsTests
 
         Assert.Equal("host-a", DurableTaskHub.CreateSettings(options, Storage, NullLoggerFactory.Instance).WorkerId);
     }
+
+    [Fact]
+    public void CreateSettings_RecoverySettings_ReachDtfx()
+    {
+        var options = new DurableTaskOptions();
+        options.StorageProvider.ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(45);
+        options.StorageProvider.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(46);
+        options.StorageProvider.LeaseInterval = TimeSpan.FromSeconds(31);
+        options.StorageProvider.LeaseAcquireInterval = TimeSpan.FromSeconds(5);
+        options.StorageProvider.PartitionTableOperationTimeout = TimeSpan.FromSeconds(10);
+
+        var settings = DurableTaskHub.CreateSettings(options, Storage, NullLoggerFactory.Instance);
+
+        Assert.Equal(TimeSpan.FromSeconds(45), settings.ControlQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(46), settings.WorkItemQueueVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(31), settings.LeaseInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.LeaseAcquireInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.PartitionTableOperationTimeout);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -98,6 +99,99 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
 
             Assert.Single(completed, e => e.Data.ToString().Contains(id, StringComparison.Ordinal));
             Assert.Equal(4, receiver.Events.Count(e => e.Data.ToString().Contains(id, StringComparison.Ordinal)));
+        }
+    }
+
+    /// <summary>
+    /// The chaos harness in small (<c>Peeker.Benchmarks -- chaos</c> is the full run): two hosts on the shipped host.json
+    /// settings share the hub while six mixed Google/Microsoft orders provision; each host is SIGKILLed once and
+    /// restarted. What the dead hosts held (partition leases, dequeued control and activity messages) must come back
+    /// within the 90 s recovery bound — with Durable Functions' 5-minute visibility timeouts it cannot — and nothing
+    /// may be done or announced twice.
+    /// </summary>
+    [Fact]
+    public async Task KillEachOfTwoHostsDuringSixMixedOrders_AllCompleteWithin90sOfTheLastKill_NothingTwice()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = EndToEndSettings.For(azurite, AdminKey);
+
+        // The shipped recovery settings (host.json), not the end-to-end tests' shortened visibility timeouts.
+        settings.Remove("AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout");
+        settings.Remove("AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout");
+        await using var first = new HostProcess(settings);
+        await using var second = new HostProcess(settings);
+        HostProcess[] hosts = [first, second];
+        foreach (var host in hosts)
+        {
+            host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
+        }
+
+        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+        using var http = new HttpClient { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var (partnerId, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Chaos Agency");
+        await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var orders = new List<(string Id, string[] Domains, int Inboxes)>();
+        for (var i = 0; i < 6; i++)
+        {
+            // Even orders: two Google domains (2 inboxes each); odd: one Google and one Microsoft domain (3 inboxes).
+            var microsoft = i % 2;
+            string[] domains = [$"chaos{run}-{i}-a.com", $"chaos{run}-{i}-b.com"];
+            using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
+            {
+                user = $"client{i}@example.com",
+                google_licenses = (2 - microsoft) * 2,
+                microsoft_licenses = microsoft,
+                google_inboxes_per_domain = 2,
+                sequencer = new { provider = "smartlead", client_id = 2900 + i, login_email = $"ops{i}@example.com", login_password = $"chaos-{run}-{i}" },
+                forwarding_url = "https://example.com",
+                domains,
+                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
+            });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            orders.Add((JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!, domains, ((2 - microsoft) * 2) + (3 * microsoft)));
+        }
+
+        await receiver.WaitForAsync("domain.connected", TimeSpan.FromMinutes(2));
+        await second.KillAsync();
+        await second.StartAsync();
+        await first.KillAsync();
+        var sinceLastKill = Stopwatch.StartNew();
+        await first.StartAsync();
+
+        foreach (var (id, _, _) in orders)
+        {
+            var left = TimeSpan.FromSeconds(90) - sinceLastKill.Elapsed;
+            await receiver.WaitForAsync("order.completed", left > TimeSpan.Zero ? left : TimeSpan.Zero, d => d.Data.ToString().Contains(id, StringComparison.Ordinal));
+        }
+
+        output.WriteLine($"last kill → last order.completed {sinceLastKill.Elapsed.TotalSeconds:F1} s");
+        using (var all = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+        {
+            while (receiver.Events.Count < orders.Sum(o => 2 + o.Domains.Length))
+            {
+                await Task.Delay(500, all.Token);
+            }
+        }
+
+        using var inspectRequest = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/_inspect/{partnerId}");
+        inspectRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var inspect = await http.SendAsync(inspectRequest);
+        var seen = JsonDocument.Parse(await inspect.Content.ReadAsStringAsync()).RootElement;
+        var owned = Rows(seen, "registrar.domain");
+        var inboxes = Rows(seen, "google.user").Concat(Rows(seen, "microsoft.user")).ToList();
+        var accounts = Rows(seen, "smartlead.account");
+        foreach (var (id, domains, expectedInboxes) in orders)
+        {
+            Assert.All(domains, d => Assert.Equal(1, owned.Count(p => p.Contains($"\"{d}\"", StringComparison.OrdinalIgnoreCase))));
+            Assert.Equal(expectedInboxes, inboxes.Count(u => domains.Any(d => u.Contains("@" + d, StringComparison.OrdinalIgnoreCase))));
+            Assert.Equal(expectedInboxes, accounts.Count(a => domains.Any(d => a.Contains("@" + d, StringComparison.OrdinalIgnoreCase))));
+
+            // One id per event: in_progress, a domain.connected per domain and completed, each once after deduplication.
+            Assert.Equal(2 + domains.Length, receiver.Events.Count(e => e.Data.ToString().Contains(id, StringComparison.Ordinal)));
         }
     }
 
