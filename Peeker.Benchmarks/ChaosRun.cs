@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -32,7 +33,7 @@ internal sealed class ChaosRun
     private async Task<ChaosResult> RunAsync()
     {
         var folder = _settings.AzuriteRestartAt is null && !_settings.PersistAzurite ? null : Directory.CreateTempSubdirectory("peeker-chaos-azurite-").FullName;
-        var azurite = await AzuriteProcess.StartAsync(folder);
+        var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot(), folder);
         try
         {
             return await RunOnAsync(azurite);

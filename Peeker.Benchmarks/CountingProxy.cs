@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -43,7 +44,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         for (var i = 0; i < services.Length; i++)
         {
             var target = EndpointRegex(services[i]).Match(azurite).Groups[1].Value;
-            var port = FreePort();
+            var port = LoopbackPorts.FreePort();
             proxy._apps.Add(await proxy.ForwardAsync(port, target, i));
             connection = connection.Replace(target, $"127.0.0.1:{port}", StringComparison.Ordinal);
         }
@@ -177,10 +178,4 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     private static Regex EndpointRegex(string name) => new($"{name}=http://([^/]+)/");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Peeker.Durable.Client;
 using Peeker.Durable.Hosting;
 using CoreTaskActivity = DurableTask.Core.TaskActivity;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -48,7 +49,7 @@ public sealed class EngineHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(profile);
         var options = profile.Bind();
-        var azurite = await AzuriteProcess.StartAsync();
+        var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
         var host = new EngineHost(azurite, options, profile.ActivityDispatchers, register);
         await host._service.CreateIfNotExistsAsync();
         await host._worker.StartAsync();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -26,7 +27,7 @@ internal sealed class EventLedger : IAsyncDisposable
     public static async Task<EventLedger> StartAsync()
     {
         var ledger = new EventLedger();
-        var port = OrderBenchmark.FreePort();
+        var port = LoopbackPorts.FreePort();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();

@@ -12,6 +12,7 @@ using Peeker.Activities.Webhooks;
 using Peeker.Durable.Hosting;
 using Peeker.Durable.Replay;
 using Peeker.Functions.Orchestrations;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -32,7 +33,7 @@ public static class HistoryRecorder
         var dir = args.SkipWhile(a => a != "--record-histories").Skip(1).FirstOrDefault()
             ?? Path.Combine(RepoRoot(), "Peeker.Tests", "Durable", "Replay", "Histories");
         Directory.CreateDirectory(dir);
-        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration["AzureWebJobsStorage"] = azurite.ConnectionString;
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);

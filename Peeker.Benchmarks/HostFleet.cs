@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -20,7 +21,7 @@ internal sealed class HostFleet : IAsyncDisposable
     public HostFleet(int count, string connectionString, SettingsProfile? profile, IReadOnlyDictionary<string, string> settings)
     {
         _processes = new Process?[count];
-        _ports = [.. Enumerable.Range(0, count).Select(_ => OrderBenchmark.FreePort())];
+        _ports = [.. Enumerable.Range(0, count).Select(_ => LoopbackPorts.FreePort())];
         (_connectionString, _profile, _settings) = (connectionString, profile, settings);
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -156,8 +157,8 @@ public static class LoadBenchmark
     /// <summary>A host with <paramref name="settings"/> on a fresh Azurite, and a client holding a new partner's sandbox key.</summary>
     private static async Task WithHostAsync(IReadOnlyDictionary<string, string> settings, Func<HttpClient, Task> body)
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var port = OrderBenchmark.FreePort();
+        await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
+        var port = LoopbackPorts.FreePort();
         using var host = OrderBenchmark.StartHost(azurite.ConnectionString, port, null, settings);
         try
         {

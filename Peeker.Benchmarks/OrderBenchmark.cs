@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
 
@@ -54,10 +55,10 @@ public static class OrderBenchmark
     /// </summary>
     public static async Task<OrderRun> RunOrdersAsync(int count, SettingsProfile? profile)
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
         await using var proxy = await CountingProxy.StartAsync(azurite.ConnectionString);
-        await using var receiver = await WebhookReceiver.StartAsync(FreePort());
-        var port = FreePort();
+        await using var receiver = await WebhookReceiver.StartAsync(LoopbackPorts.FreePort());
+        var port = LoopbackPorts.FreePort();
         using var host = StartHost(proxy.ConnectionString, port, profile);
         try
         {
@@ -200,12 +201,6 @@ public static class OrderBenchmark
         throw new TimeoutException("the host did not start");
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One order run: wall time for all orders, each order's own time, storage requests per service.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Peeker.Shared;
 
 namespace Peeker.Tests.Support;
 
@@ -14,7 +15,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public HostProcess(IDictionary<string, string> environment)
     {
-        Port = FreePort();
+        Port = LoopbackPorts.FreePort();
         Environment = new Dictionary<string, string>(environment)
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
@@ -109,10 +110,4 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -12,18 +12,26 @@ using Microsoft.Extensions.Logging;
 
 namespace Peeker.Tests.Support;
 
-/// <summary>A partner's webhook endpoint on loopback (Kestrel) that records every delivery as a consumer sees it.</summary>
+/// <summary>A request the receiver got: path, headers and the raw body bytes.</summary>
+public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+
+/// <summary>
+/// A partner's webhook endpoint on loopback (Kestrel, 127.0.0.1, port 0) that records every request, both raw
+/// (<see cref="Requests"/>) and as a consumer reads it (<see cref="Deliveries"/>). It answers 200, 500 for the next
+/// <see cref="FailNext"/> requests, or whatever a custom <c>respond</c> (given the 1-based request number) writes.
+/// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _failNext;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
-    public string Url { get; private set; } = string.Empty;
+    public ConcurrentQueue<ReceivedWebhook> Requests { get; } = new();
 
-    private int _failNext;
+    public string Url { get; private set; } = string.Empty;
 
     /// <summary>How many of the next deliveries to answer 500 (then 200 again).</summary>
     public int FailNext
@@ -32,27 +40,47 @@ public sealed class WebhookReceiver : IAsyncDisposable
         set => Volatile.Write(ref _failNext, value);
     }
 
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <summary>Starts a receiver; <paramref name="respond"/> writes each answer (default: 200, or 500 while <see cref="FailNext"/> lasts).</summary>
+    public static async Task<WebhookReceiver> StartAsync(Func<int, HttpContext, Task>? respond = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
-        app.MapPost("/hooks", async (HttpContext http) =>
+        var count = 0;
+        app.Run(async http =>
         {
-            using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+            var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            receiver.Requests.Enqueue(new ReceivedWebhook(http.Request.Path, headers, buffer.ToArray()));
             receiver.Deliveries.Enqueue(new Delivery(
                 http.Request.Headers["Peeker-Event-Id"].ToString(),
                 http.Request.Headers["Peeker-Timestamp"].ToString(),
                 http.Request.Headers["Peeker-Signature"].ToString(),
-                body));
-            return Interlocked.Decrement(ref receiver._failNext) >= 0 ? Results.StatusCode(500) : Results.Ok();
+                Encoding.UTF8.GetString(buffer.ToArray())));
+            var number = Interlocked.Increment(ref count);
+            if (respond is not null)
+            {
+                await respond(number, http);
+            }
+            else
+            {
+                http.Response.StatusCode = Interlocked.Decrement(ref receiver._failNext) >= 0 ? 500 : 200;
+            }
         });
         await app.StartAsync();
         receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks";
         return receiver;
+    }
+
+    /// <summary>A <c>respond</c> that answers <paramref name="status"/> with no body.</summary>
+    public static Task Status(HttpContext context, int status)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
     }
 
     /// <summary>Distinct events (deduplicated by event id, as the docs tell partners to), in arrival order.</summary>

@@ -2,6 +2,7 @@ using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Functions.Webhooks;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Webhooks;
 

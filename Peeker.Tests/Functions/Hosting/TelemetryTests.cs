@@ -14,6 +14,7 @@ using Peeker.Activities.Common;
 using Peeker.Durable.Telemetry;
 using Peeker.Tests.EndToEnd;
 using Peeker.Tests.Support;
+using Peeker.Shared;
 
 namespace Peeker.Tests.Functions.Hosting;
 
@@ -47,7 +48,7 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
             }
         });
         listener.Start();
-        var port = HostProcess.FreePort();
+        var port = LoopbackPorts.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -87,8 +88,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Equal("completed", await OrderStatusAsync(http, orderId));
 
         // Spans are exported when they end; the order's last webhook deliveries may still be running.
-        await WaitForAsync(() => Task.FromResult(IsOneTree(TraceOf(Snapshot(spans)))), throwOnTimeout: false);
-        var trace = TraceOf(Snapshot(spans));
+        await WaitForAsync(() => Task.FromResult(IsOneTree(TraceOf(Snapshot(spans), port))), throwOnTimeout: false);
+        var trace = TraceOf(Snapshot(spans), port);
         var ids = trace.Select(s => s.SpanId).ToHashSet();
         var orphans = trace.Where(s => s.ParentSpanId != default && !ids.Contains(s.ParentSpanId)).Select(s => s.DisplayName);
         var dtfx = trace.Where(s => s.Source.Name == DurableMetrics.DtfxActivitySource).ToList();
@@ -112,10 +113,14 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.True(IsOneTree(trace), "every span of the order's trace hangs off the partner's request; orphans: " + string.Join(", ", orphans));
     }
 
-    /// <summary>The spans of the trace that holds the partner's <c>POST /partner/v1/orders</c>.</summary>
-    private static List<Activity> TraceOf(List<Activity> spans)
+    /// <summary>
+    /// The spans of the trace that holds this test's <c>POST /partner/v1/orders</c>: the listener sees the whole process,
+    /// where other test classes place orders on their own hosts at the same time, so the request is picked by this host's port.
+    /// </summary>
+    private static List<Activity> TraceOf(List<Activity> spans, int port)
     {
-        var request = spans.SingleOrDefault(s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /partner/v1/orders");
+        var request = spans.SingleOrDefault(s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /partner/v1/orders"
+            && Convert.ToString(s.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture) == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return request is null ? [] : spans.Where(s => s.TraceId == request.TraceId).ToList();
     }
 

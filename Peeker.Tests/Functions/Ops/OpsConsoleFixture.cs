@@ -12,6 +12,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Peeker.Tests.Support;
+using Peeker.Shared;
 
 namespace Peeker.Tests.Functions.Ops;
 
@@ -44,7 +45,7 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        BaseAddress = new Uri($"http://127.0.0.1:{HostProcess.FreePort()}/");
+        BaseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.FreePort()}/");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");

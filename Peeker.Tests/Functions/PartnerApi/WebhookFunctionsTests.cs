@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
-using Peeker.Tests.Functions.Webhooks;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions.PartnerApi;
 

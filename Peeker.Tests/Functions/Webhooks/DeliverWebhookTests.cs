@@ -139,7 +139,7 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
         var result = await host.WaitForDeliveryAsync(eventId);
 
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Failed, 5), result);
-        Assert.All(receiver.Requests, r => Assert.Equal("/hooks/peeker", r.Path));
+        Assert.All(receiver.Requests, r => Assert.Equal("/hooks", r.Path));
         var details = await host.DetailsAsync(eventId);
         Assert.Equal(Enumerable.Repeat<int?>(302, 5), details.Attempts.Select(a => a.StatusCode));
         Assert.Contains("not followed", details.Attempts[0].Error, StringComparison.Ordinal);
