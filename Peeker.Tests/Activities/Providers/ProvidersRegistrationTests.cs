@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -7,6 +8,7 @@ using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;
 using Peeker.Activities.Smartlead;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Providers;
 
@@ -58,12 +60,25 @@ public sealed class ProvidersRegistrationTests
     }
 
     [Fact]
-    public void Create_LiveScopeConfigured_UsesTheLiveClient()
+    public async Task Create_LiveScopeConfigured_CallsTheLiveBaseUrlWithTheLiveToken()
     {
-        using var services = Build(new() { ["Providers:Cloudflare:Enabled"] = "true", ["Providers:Cloudflare:ApiToken"] = "t", ["Providers:Cloudflare:AccountId"] = "a" });
+        // The "live" Cloudflare is a loopback receiver here; the sandbox would be 127.0.0.1:7071 with a sbx_ token.
+        await using var live = await WebhookReceiver.StartAsync((_, http) =>
+        {
+            http.Response.ContentType = "application/json";
+            return http.Response.WriteAsync("""{"success":true,"errors":[],"messages":[],"result":{"id":"z1","name":"live.example","status":"active","name_servers":[]}}""");
+        });
+        using var services = Build(new()
+        {
+            ["Providers:Cloudflare:Enabled"] = "true", ["Providers:Cloudflare:ApiToken"] = "live-token", ["Providers:Cloudflare:AccountId"] = "a",
+            ["Providers:Cloudflare:BaseUrl"] = live.Url,
+        });
 
-        var client = services.GetRequiredService<ICloudflareClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, "ptn_live"));
+        var zone = await services.GetRequiredService<ICloudflareClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, "ptn_live")).GetZoneAsync("z1", default);
 
-        Assert.NotNull(client);
+        var request = Assert.Single(live.Requests);
+        Assert.Equal("Bearer live-token", request.Headers["Authorization"]);
+        Assert.Equal("/hooks/zones/z1", request.Path);
+        Assert.Equal("live.example", zone!.Name);
     }
 }
