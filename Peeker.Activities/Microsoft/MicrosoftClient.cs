@@ -19,8 +19,32 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
             new PcCompanyProfile(c.InitialDomainPrefix + ".onmicrosoft.com", null, c.CompanyName),
             new PcBillingProfile(c.Culture, c.Email, c.Language, c.CompanyName,
                 new PcAddress(c.FirstName, c.LastName, c.AddressLine1, c.City, c.State, c.PostalCode, c.Country, c.PhoneNumber)));
-        var (customer, _) = await CallAsync<PcCustomer>(HttpMethod.Post, settings.PartnerCenterBaseUrl + "/customers", body, PartnerCenter, requestId, cancellationToken);
+        PcCustomer? customer;
+        try
+        {
+            (customer, _) = await CallAsync<PcCustomer>(HttpMethod.Post, settings.PartnerCenterBaseUrl + "/customers", body, PartnerCenter, requestId, cancellationToken);
+        }
+        catch (ProviderException ex) when (ex.StatusCode == (int)HttpStatusCode.Conflict)
+        {
+            // The initial domain is taken. An earlier try of ours whose answer was lost (a request id is not remembered
+            // for ever, nor when the call died mid-way) created it: the customer with our company name is ours to reuse.
+            customer = await FindCustomerAsync(body.CompanyProfile.Domain, cancellationToken);
+            if (customer is null || !string.Equals(customer.CompanyProfile.CompanyName, c.CompanyName, StringComparison.Ordinal))
+            {
+                throw;
+            }
+        }
+
         return new MicrosoftCustomer(customer!.Id ?? "", customer.CompanyProfile.TenantId ?? customer.Id ?? "", customer.CompanyProfile.Domain);
+    }
+
+    /// <summary>The partner's customer whose initial domain is <paramref name="domain"/>, if any (Partner Center's domain filter).</summary>
+    private async Task<PcCustomer?> FindCustomerAsync(string domain, CancellationToken cancellationToken)
+    {
+        var filter = JsonSerializer.Serialize(new { Field = "Domain", Value = domain, Operator = "starts_with" });
+        var (list, _) = await CallAsync<PcCollection<PcCustomer>>(HttpMethod.Get,
+            $"{settings.PartnerCenterBaseUrl}/customers?size=20&filter={Uri.EscapeDataString(filter)}", null, PartnerCenter, null, cancellationToken);
+        return list?.Items?.FirstOrDefault(x => string.Equals(x.CompanyProfile.Domain, domain, StringComparison.OrdinalIgnoreCase));
     }
 
     public async Task<MicrosoftOrder> PurchaseLicensesAsync(string customerId, string catalogItemId, int quantity, string requestId, CancellationToken cancellationToken)

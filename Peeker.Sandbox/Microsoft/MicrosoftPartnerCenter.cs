@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Peeker.Sandbox.State;
 
 namespace Peeker.Sandbox.Microsoft;
@@ -38,13 +39,39 @@ internal static class MicrosoftPartnerCenter
             return MicrosoftSimulator.PcError(409, 600, $"The domain {domain} is already in use.");
         }
 
-        return await RememberAsync(http, store, partner, 201, new
+        if (SandboxFaults.Has(customer.Email, SandboxFaults.LostAnswer))
         {
-            id = tenant,
-            companyProfile = new { tenantId = tenant, domain, companyName = customer.CompanyName },
-            billingProfile = new { email = customer.Email, companyName = customer.CompanyName },
-            relationshipToPartner = "reseller",
-        }, ct);
+            // Created, but the answer (and with it the MS-RequestId record) is lost, as when the caller dies mid-call.
+            return Results.Text("Gateway Timeout", "text/plain", statusCode: StatusCodes.Status504GatewayTimeout);
+        }
+
+        return await RememberAsync(http, store, partner, 201, Wire(customer), ct);
+    }
+
+    /// <summary>
+    /// The partner's customers, optionally filtered as Partner Center does with
+    /// <c>filter={"Field":"Domain","Value":"…","Operator":"starts_with"}</c>.
+    /// </summary>
+    public static async Task<IResult> ListCustomersAsync(HttpContext http, SandboxStore store, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        string? prefix = null;
+        if (http.Request.Query["filter"].ToString() is { Length: > 0 } filter)
+        {
+            var parsed = JsonNode.Parse(filter);
+            if (parsed?["Field"]?.GetValue<string>() != "Domain" || parsed["Operator"]?.GetValue<string>() != "starts_with")
+            {
+                return MicrosoftSimulator.PcError(400, 400, "Only filter Field=Domain, Operator=starts_with is supported.");
+            }
+
+            prefix = parsed["Value"]?.GetValue<string>()?.ToLowerInvariant() ?? "";
+        }
+
+        var items = (await store.ListAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, ct))
+            .Where(c => prefix is null || c.Domain.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(Wire)
+            .ToList();
+        return MicrosoftSimulator.Json(new { totalCount = items.Count, items, attributes = new { objectType = "Collection" } });
     }
 
     public static async Task<IResult> CreateCartAsync(HttpContext http, SandboxStore store, string customerId, CancellationToken ct)
@@ -97,7 +124,7 @@ internal static class MicrosoftPartnerCenter
             return MicrosoftSimulator.PcError(400, 800033, "The cart has already been checked out.");
         }
 
-        await store.UpsertAsync(partner, SandboxKinds.MicrosoftCart, cartId, cart with { CheckedOut = true }, ct);
+        // The licences are written before the cart is marked, so a checkout cut short never leaves a bought-looking cart without them.
         var (sku, part) = MicrosoftSimulator.Catalog[cart.CatalogItemId];
         var key = customerId + "|" + sku;
         var license = await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) ?? new MicrosoftLicenseState(customerId, sku, part, 0, 0);
@@ -105,6 +132,14 @@ internal static class MicrosoftPartnerCenter
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Enabled = enabled, Status = "active", CatalogItemId = cart.CatalogItemId }, ct);
         var orderId = SandboxFaults.HexId(partner + "|order|" + cartId, 20);
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftOrder, orderId, new { id = orderId, customerId, cart.CatalogItemId, cart.Quantity }, ct);
+        await store.UpsertAsync(partner, SandboxKinds.MicrosoftCart, cartId, cart with { CheckedOut = true }, ct);
+        var owner = await store.GetAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, customerId, ct);
+        if (SandboxFaults.Has(owner?.Email, SandboxFaults.LostAnswer))
+        {
+            // Bought, but the answer (and the MS-RequestId record) is lost: a repeated checkout finds the cart checked out.
+            return Results.Text("Gateway Timeout", "text/plain", statusCode: StatusCodes.Status504GatewayTimeout);
+        }
+
         return await RememberAsync(http, store, partner, 201, new
         {
             orders = new[]
@@ -165,6 +200,14 @@ internal static class MicrosoftPartnerCenter
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, license.TenantId + "|" + license.SkuId, updated, ct);
         return MicrosoftSimulator.Json(Wire(partner, updated));
     }
+
+    private static object Wire(MicrosoftCustomerState c) => new
+    {
+        id = c.Id,
+        companyProfile = new { tenantId = c.Id, domain = c.Domain, companyName = c.CompanyName },
+        billingProfile = new { email = c.Email, companyName = c.CompanyName },
+        relationshipToPartner = "reseller",
+    };
 
     private static string SubscriptionId(string partner, MicrosoftLicenseState l) => Guid.Parse(SandboxFaults.HexId(partner + "|subscription|" + l.TenantId + "|" + l.SkuId)).ToString();
 

@@ -41,6 +41,7 @@ internal static class MicrosoftSimulator
             return await next(context);
         });
         pc.MapPost("/customers", MicrosoftPartnerCenter.CreateCustomerAsync);
+        pc.MapGet("/customers", MicrosoftPartnerCenter.ListCustomersAsync);
         pc.MapPost("/customers/{customerId}/carts", MicrosoftPartnerCenter.CreateCartAsync);
         pc.MapPost("/customers/{customerId}/carts/{cartId}/checkout", MicrosoftPartnerCenter.CheckoutAsync);
         pc.MapGet("/customers/{customerId}/subscriptions", MicrosoftPartnerCenter.ListSubscriptionsAsync);

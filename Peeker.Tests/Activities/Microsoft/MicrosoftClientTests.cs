@@ -48,6 +48,31 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
     }
 
     [Fact]
+    public async Task CreateCustomerAsync_OursAlreadyThereUnderAnotherRequestId_ReturnsIt()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var first = await Client(scope).CreateCustomerAsync(Customer("acmeforgot"), "req-1", default);
+
+        // Partner Center no longer knows req-1 (or the first call died before it was recorded): the domain is taken, by us.
+        var again = await Client(scope).CreateCustomerAsync(Customer("acmeforgot"), "req-2", default);
+
+        Assert.Equal(first, again);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.MicrosoftCustomer));
+    }
+
+    [Fact]
+    public async Task CreateCustomerAsync_DomainHeldByAnotherCompany_StillConflicts()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await Client(scope).CreateCustomerAsync(Customer("acmetaken"), "req-1", default);
+
+        var ex = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).CreateCustomerAsync(Customer("acmetaken") with { CompanyName = "ord_other" }, "req-2", default));
+
+        Assert.Equal((409, "600", false), (ex.StatusCode, ex.Code, ex.IsRetryable));
+    }
+
+    [Fact]
     public async Task PurchaseLicensesAsync_SameRequestIdTwice_BuysOnce()
     {
         var scope = SandboxServerFixture.NewPartner();
