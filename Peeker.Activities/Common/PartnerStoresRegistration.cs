@@ -39,6 +39,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderPlanner>();
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<OrderCancellation>();
+        services.TryAddSingleton<OrderRetry>();
         services.TryAddSingleton<Forwarding.ForwardingJobStore>();
         services.TryAddSingleton<Forwarding.ForwardingJobs>();
         services.TryAddSingleton<Imports.DomainImportStore>();
