@@ -43,6 +43,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<Forwarding.ForwardingJobStore>();
         services.TryAddSingleton<Forwarding.ForwardingJobs>();
         services.TryAddSingleton<Imports.DomainImportStore>();
+        services.TryAddSingleton<Imports.ImportIdempotencyStore>();
         services.TryAddSingleton<Imports.DomainImports>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;

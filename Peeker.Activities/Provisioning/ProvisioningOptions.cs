@@ -42,6 +42,14 @@ public sealed class ProvisioningOptions : IValidatableObject
     /// <summary>How long an import waits for the customer to switch a domain's nameservers before that domain fails.</summary>
     public TimeSpan ImportNameserverTimeout { get; set; } = TimeSpan.FromHours(72);
 
+    /// <summary>
+    /// Synchronous imports (<c>POST /domains/import</c>) one host runs at once: the Cloudflare account's capacity for
+    /// zone creation while a partner waits. One more answers 429 <c>rate_limited</c> with
+    /// <c>details.reason: cloudflare_account_capacity</c>; import jobs queue instead and never get it.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SyncImportCapacity { get; set; } = 20;
+
     /// <summary>How long <c>POST /domains/import</c> waits for the zones (and so the nameservers to show) before it answers.</summary>
     public TimeSpan ImportResponseWait { get; set; } = TimeSpan.FromSeconds(10);
 
