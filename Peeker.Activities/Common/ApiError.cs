@@ -42,6 +42,12 @@ public static class ErrorCodes
     /// </summary>
     public const string NotSupported = "not_supported";
 
+    /// <summary>409: <c>POST /orders/{id}/retry</c> on an order that is not <c>failed</c> (<c>details.status</c> says what it is).</summary>
+    public const string OrderNotFailed = "order_not_failed";
+
+    /// <summary>409: <c>POST /orders/{id}/cancel</c> on an order (or domain) already cancelled or scheduled for cancellation.</summary>
+    public const string OrderNotCancellable = "order_not_cancellable";
+
     /// <summary>409: another partner holds the domain (in its inventory, on its order or in its import).</summary>
     public const string DomainInUse = "domain_in_use";
 }

@@ -39,9 +39,11 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderPlanner>();
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<OrderCancellation>();
+        services.TryAddSingleton<OrderRetry>();
         services.TryAddSingleton<Forwarding.ForwardingJobStore>();
         services.TryAddSingleton<Forwarding.ForwardingJobs>();
         services.TryAddSingleton<Imports.DomainImportStore>();
+        services.TryAddSingleton<Imports.ImportIdempotencyStore>();
         services.TryAddSingleton<Imports.DomainImports>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;

@@ -13,6 +13,12 @@ public interface IOrderWorkflows
     /// <summary>Starts the <c>ProvisionOrder</c> orchestration with instance id = <paramref name="orderId"/> (idempotent per order).</summary>
     Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts provisioning attempt <paramref name="attempt"/> (≥ 1) of a failed order under its own instance id
+    /// (<see cref="Provisioning.ProvisioningInstances.Order"/>); idempotent per attempt.
+    /// </summary>
+    Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken);
+
     /// <summary>Schedules the cancellation orchestration for the whole order (<paramref name="domains"/> null) or some domain ids, due at <paramref name="cancelsAt"/>.</summary>
     Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken);
 

@@ -46,6 +46,8 @@ public sealed record OrderDomain(string Id, string Domain, string Provider, stri
 /// provisioning created it; cancellation removes mailboxes and licences there. <see cref="InboxPasswordKeyId"/> is the
 /// key the order's inbox passwords are derived under (recorded at the first derivation, see <c>InboxPasswords</c>).
 /// <see cref="Failure"/> is the partner-facing reason of a failed order (a catalogue code, never provider text).
+/// <see cref="ProvisioningAttempt"/> counts <c>POST /orders/{id}/retry</c>s: it names the provisioning orchestration
+/// currently responsible for the order (<see cref="Provisioning.ProvisioningInstances"/>).
 /// </summary>
 public sealed record Order(
     string Id,
@@ -67,7 +69,8 @@ public sealed record Order(
     DateTimeOffset? CancelsAt,
     string? MicrosoftTenantId = null,
     string? InboxPasswordKeyId = null,
-    OrderFailure? Failure = null);
+    OrderFailure? Failure = null,
+    int ProvisioningAttempt = 0);
 
 /// <summary>A row of <c>GET /orders/pending</c>.</summary>
 public sealed record PendingAction(

@@ -12,10 +12,12 @@ public sealed record CancellationReceipt(string OrderId, DateTimeOffset Schedule
 /// Schedules a whole-order or per-domain cancellation for the end of the current renewal period and hands it to
 /// the cancellation orchestration (<see cref="IOrderWorkflows.ScheduleCancellationAsync"/>). In the sandbox,
 /// <see cref="PeekerOptions.SandboxCancellationDelay"/> can bring <c>cancels_at</c> forward so the whole cycle can be rehearsed.
+/// A <c>failed</c> order is cancelled at once (<c>cancels_at</c> = now): nothing it bought is in use, so the undo
+/// (mailboxes, zones, licences, the names' claims) runs immediately and the names can be ordered again.
 /// </summary>
 public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore, IOrderWorkflows workflows, TimeProvider time, IOptions<PeekerOptions> options)
 {
-    private static readonly string[] Cancellable = [OrderStatus.InProgress, OrderStatus.Completed, OrderStatus.ActionRequired];
+    private static readonly string[] Cancellable = [OrderStatus.InProgress, OrderStatus.Completed, OrderStatus.ActionRequired, OrderStatus.Failed];
 
     /// <summary>Cancels <paramref name="domainRefs"/> (ids or names) or, when null, the whole order.</summary>
     public async Task<CancellationReceipt> CancelAsync(ProviderScope scope, string orderId, IReadOnlyList<string>? domainRefs, CancellationToken cancellationToken)
@@ -23,7 +25,7 @@ public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore
         var order = await orders.GetAsync(scope.Environment, scope.PartnerId, orderId, cancellationToken) ?? throw ApiException.NotFound("order");
         if (!Cancellable.Contains(order.Status))
         {
-            throw new ApiException(409, ErrorCodes.InvalidRequest, $"An order that is {order.Status} cannot be cancelled.", null,
+            throw new ApiException(409, ErrorCodes.OrderNotCancellable, $"An order that is {order.Status} cannot be cancelled.", null,
                 new Dictionary<string, object?> { ["status"] = order.Status });
         }
 
@@ -42,7 +44,7 @@ public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore
                     ?? throw ApiException.Invalid($"domains[{i}]", $"'{domainRefs[i]}' is not a domain of this order.");
                 if (!live.Contains(match))
                 {
-                    throw new ApiException(409, ErrorCodes.InvalidRequest, $"'{match.Domain}' is already cancelled or scheduled for cancellation.", $"domains[{i}]");
+                    throw new ApiException(409, ErrorCodes.OrderNotCancellable, $"'{match.Domain}' is already cancelled or scheduled for cancellation.", $"domains[{i}]");
                 }
 
                 if (!chosen.Contains(match))
@@ -57,6 +59,11 @@ public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore
         while (cancelsAt <= now)
         {
             cancelsAt = cancelsAt.AddMonths(1);
+        }
+
+        if (order.Status == OrderStatus.Failed)
+        {
+            cancelsAt = now;
         }
 
         if (scope.Environment == PeekerEnvironment.Test && options.Value.SandboxCancellationDelay is { } delay && now + delay < cancelsAt)

@@ -91,6 +91,7 @@ public sealed class OrderStore(PeekerTables tables)
         ["MicrosoftTenantId"] = o.MicrosoftTenantId,
         ["InboxPasswordKeyId"] = o.InboxPasswordKeyId,
         ["Failure"] = o.Failure is null ? null : TableExtensions.ToJson(o.Failure),
+        ["ProvisioningAttempt"] = o.ProvisioningAttempt,
     };
 
     private static Order Read(TableEntity e) => new(
@@ -99,5 +100,6 @@ public sealed class OrderStore(PeekerTables tables)
         e.GetInt64("SequencerClientId"), e.GetString("ForwardingUrl"),
         e.Json<OrderCosts>("Costs")!, e.Json<List<OrderDomain>>("Domains") ?? [], e.Json<List<Persona>>("Personas") ?? [],
         e.Time("RenewsAt"), e.Time("CreatedAt"), e.GetDateTimeOffset("CancelsAt"), e.GetString("MicrosoftTenantId"),
-        e.GetString("InboxPasswordKeyId"), e.Json<OrderFailure>("Failure"));
+        e.GetString("InboxPasswordKeyId"), e.Json<OrderFailure>("Failure"),
+        e.GetInt32("ProvisioningAttempt") ?? 0);
 }

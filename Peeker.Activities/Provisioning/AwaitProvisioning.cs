@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Peeker.Activities.Orders;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -9,15 +10,16 @@ public sealed record AwaitProvisioningInput(OrderRef Order);
 public sealed record AwaitProvisioningResult(string? ProvisioningStatus);
 
 /// <summary>
-/// Lets a cancellation wait until the order's <c>ProvisionOrder</c> orchestration (instance id = order id) is no longer
-/// running, so undo steps never race the steps they undo (a mailbox created after it was deleted).
+/// Lets a cancellation wait until the order's current <c>ProvisionOrder</c> orchestration (the order id, or the
+/// instance of its latest retry: <see cref="ProvisioningInstances"/>) is no longer running, so undo steps never race the steps they undo (a mailbox created after it was deleted).
 /// </summary>
 /// <remarks>Read-only. Throws <see cref="NotReadyYetException"/> while provisioning runs, pends or is suspended; the caller polls through its retry policy.</remarks>
-public sealed class AwaitProvisioning(DurableTaskClient client) : TaskActivity<AwaitProvisioningInput, AwaitProvisioningResult>
+public sealed class AwaitProvisioning(DurableTaskClient client, OrderStore orders) : TaskActivity<AwaitProvisioningInput, AwaitProvisioningResult>
 {
     public override async Task<AwaitProvisioningResult> RunAsync(TaskActivityContext context, AwaitProvisioningInput input)
     {
-        var instance = await client.GetInstanceAsync(input.Order.OrderId, getInputsAndOutputs: false, CancellationToken.None);
+        var attempt = (await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, CancellationToken.None))?.ProvisioningAttempt ?? 0;
+        var instance = await client.GetInstanceAsync(ProvisioningInstances.Order(input.Order.OrderId, attempt), getInputsAndOutputs: false, CancellationToken.None);
         if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
         {
             throw new NotReadyYetException($"Provisioning of {input.Order.OrderId} is still {instance.RuntimeStatus}.");

@@ -18,7 +18,7 @@ public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Enviro
 
 public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains)
 {
-    /// <summary>The propagation budget in force when the order started (recorded in history, so replays see it).</summary>
+    /// <summary>The propagation budget of the order's environment when the order started (recorded in history, so replays see it).</summary>
     public TimeSpan PropagationTimeout { get; init; }
 
     /// <summary>The order's Microsoft 365 customer (tenant), once provisioning created it.</summary>
@@ -54,7 +54,7 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
         }).ToList();
         return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains)
         {
-            PropagationTimeout = options.Value.PropagationTimeout,
+            PropagationTimeout = options.Value.PropagationBudgetFor(input.Environment),
             MicrosoftTenantId = order.MicrosoftTenantId,
         };
     }

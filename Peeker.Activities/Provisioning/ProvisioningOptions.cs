@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Provisioning;
 
@@ -22,8 +23,32 @@ public sealed class ProvisioningOptions : IValidatableObject
     /// <summary>How long a domain may wait for its zone to activate and for verification before the order fails.</summary>
     public TimeSpan PropagationTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Settings that apply to <c>pk_test_</c> orders only (section <c>Provisioning:Sandbox</c>).</summary>
+    public SandboxProvisioningOptions Sandbox { get; set; } = new();
+
+    /// <summary>
+    /// The propagation budget of an order in <paramref name="environment"/>: the live <see cref="PropagationTimeout"/>,
+    /// or for the sandbox the shorter of it and <see cref="SandboxProvisioningOptions.PropagationBudget"/>, so a partner
+    /// rehearsing an <c>nsfail</c> order sees <c>order.failed</c> in minutes rather than a day.
+    /// </summary>
+    public TimeSpan PropagationBudgetFor(PeekerEnvironment environment)
+    {
+        var sandbox = Sandbox.PropagationBudget;
+        var useSandbox = environment == PeekerEnvironment.Test && sandbox > TimeSpan.Zero
+            && (PropagationTimeout <= TimeSpan.Zero || sandbox < PropagationTimeout);
+        return useSandbox ? sandbox : PropagationTimeout;
+    }
+
     /// <summary>How long an import waits for the customer to switch a domain's nameservers before that domain fails.</summary>
     public TimeSpan ImportNameserverTimeout { get; set; } = TimeSpan.FromHours(72);
+
+    /// <summary>
+    /// Synchronous imports (<c>POST /domains/import</c>) one host runs at once: the Cloudflare account's capacity for
+    /// zone creation while a partner waits. One more answers 429 <c>rate_limited</c> with
+    /// <c>details.reason: cloudflare_account_capacity</c>; import jobs queue instead and never get it.
+    /// </summary>
+    [Range(1, 1000)]
+    public int SyncImportCapacity { get; set; } = 20;
 
     /// <summary>How long <c>POST /domains/import</c> waits for the zones (and so the nameservers to show) before it answers.</summary>
     public TimeSpan ImportResponseWait { get; set; } = TimeSpan.FromSeconds(10);
@@ -65,4 +90,14 @@ public sealed class ProvisioningOptions : IValidatableObject
                 $"{SectionName}:{nameof(InboxPasswordKeyId)} names a key missing from {SectionName}:{nameof(InboxPasswordKeys)}.", [nameof(InboxPasswordKeyId)]);
         }
     }
+}
+
+/// <summary>Provisioning settings of the sandbox (section <c>Provisioning:Sandbox</c>).</summary>
+public sealed class SandboxProvisioningOptions
+{
+    /// <summary>
+    /// How long a <c>pk_test_</c> domain may wait for its zone and verification (default 3 minutes, against the live
+    /// 24 hours): the simulators answer at once unless a fault word says never, so a longer wait only delays the failure.
+    /// </summary>
+    public TimeSpan PropagationBudget { get; set; } = TimeSpan.FromMinutes(3);
 }

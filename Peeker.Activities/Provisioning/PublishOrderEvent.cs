@@ -11,7 +11,11 @@ namespace Peeker.Activities.Provisioning;
 /// The event to publish. <see cref="DomainIds"/> names the domains of a partial cancellation (null for events about
 /// the whole order): an order can have several partial cancellations, each with its own events.
 /// </summary>
-public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason, IReadOnlyList<string>? DomainIds = null);
+public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason, IReadOnlyList<string>? DomainIds = null)
+{
+    /// <summary>The provisioning attempt the event belongs to: a retried order's events are new events, not replays of the first run's.</summary>
+    public int Attempt { get; init; }
+}
 
 public sealed record PublishOrderEventResult(string EventId, string Status);
 
@@ -19,11 +23,12 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 /// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
 /// failed) and publishes the event with the full order as data. A failure is recorded on the order as a catalogue code
 /// (<see cref="OrderFailureCodes"/>); the internal reason (provider or engine text) is logged, never published. When the
-/// order ends (completed, failed, cancelled as a whole) its stored sequencer routing is deleted.
+/// order ends (completed, cancelled as a whole) its stored sequencer routing is deleted; a failed order keeps it
+/// because <c>POST /orders/{id}/retry</c> may still register its inboxes.
 /// </summary>
 /// <remarks>
-/// Idempotent: the status write is absolute and the event id derives from the event's business identity (order, type
-/// and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
+/// Idempotent: the status write is absolute and the event id derives from the event's business identity (order, type,
+/// the provisioning attempt after a retry and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
 /// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
 /// </remarks>
 public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks, ISequencerCredentialStore credentials, ILogger<PublishOrderEvent> logger) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
@@ -57,7 +62,12 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
         var key = input.DomainIds is { } ids
             ? $"{input.Order.OrderId}:{input.Type}:{string.Join(',', ids.Order(StringComparer.Ordinal))}"
             : $"{input.Order.OrderId}:{input.Type}";
-        if (input.Type is "order.completed" or "order.failed" || (input.Type == "order.cancelled" && input.DomainIds is null))
+        if (input.Attempt > 0)
+        {
+            key += $":retry{input.Attempt}";
+        }
+
+        if (input.Type is "order.completed" || (input.Type == "order.cancelled" && input.DomainIds is null))
         {
             // The order has ended: its sequencer routing is no longer needed (deleting twice is harmless).
             await credentials.DeleteAsync(input.Order.Environment, input.Order.OrderId, ct);

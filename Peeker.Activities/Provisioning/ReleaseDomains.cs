@@ -9,7 +9,8 @@ public sealed record ReleaseDomainsInput(OrderRef Order, IReadOnlyList<string> D
 public sealed record ReleaseDomainsResult(int Released, bool WholeOrder);
 
 /// <summary>
-/// Marks cancelled domains <c>cancelled</c> on the order (the order itself when none is left), returns them to the
+/// Marks cancelled domains <c>cancelled</c> on the order (the order itself when none is left) and lowers the order's
+/// <c>costs</c> by what they cost from this, the cancellation date (<see cref="OrderCostReduction"/>), returns them to the
 /// partner's inventory and releases their "one active order" claims and the partner's ownership of the names, so they
 /// can be ordered again (by any partner).
 /// </summary>
@@ -23,8 +24,15 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         var ids = input.DomainIds.ToHashSet(StringComparer.Ordinal);
         var updated = await orders.UpdateAsync(env, input.Order.OrderId, o =>
         {
+            // Only domains not cancelled yet lower the costs, so a retried call changes nothing twice.
+            var leaving = o.Domains.Where(d => ids.Contains(d.Id) && d.Status != OrderStatus.Cancelled).ToList();
             var list = o.Domains.Select(d => ids.Contains(d.Id) ? d with { Status = OrderStatus.Cancelled } : d).ToList();
-            return o with { Domains = list, Status = list.All(d => d.Status == OrderStatus.Cancelled) ? OrderStatus.Cancelled : o.Status };
+            return o with
+            {
+                Domains = list,
+                Status = list.All(d => d.Status == OrderStatus.Cancelled) ? OrderStatus.Cancelled : o.Status,
+                Costs = OrderCostReduction.Without(o, leaving),
+            };
         }, ct) ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         var names = updated.Domains.Where(d => ids.Contains(d.Id)).Select(d => d.Domain).ToList();
         foreach (var name in names)

@@ -4,6 +4,7 @@ using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
+using Peeker.Activities.Provisioning;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Peeker.Functions.Orchestrations;
@@ -20,6 +21,10 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWork
     /// <inheritdoc />
     public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken) =>
         StartOnceAsync(nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput(orderId, env), orderId, cancellationToken);
+
+    /// <inheritdoc />
+    public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput(orderId, env, attempt), ProvisioningInstances.Order(orderId, attempt), cancellationToken);
 
     /// <inheritdoc />
     public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)

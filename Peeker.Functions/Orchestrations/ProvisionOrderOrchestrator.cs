@@ -4,8 +4,11 @@ using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 
-/// <summary>Input of <see cref="ProvisionOrderOrchestrator"/>: ids only, never credentials.</summary>
-public sealed record ProvisionOrderInput(string OrderId, PeekerEnvironment Environment);
+/// <summary>
+/// Input of <see cref="ProvisionOrderOrchestrator"/>: ids only, never credentials. <see cref="Attempt"/> is 0 for the
+/// first run and n for the n-th <c>POST /orders/{id}/retry</c> (see <see cref="ProvisioningInstances"/>).
+/// </summary>
+public sealed record ProvisionOrderInput(string OrderId, PeekerEnvironment Environment, int Attempt = 0);
 
 /// <summary>How an order ended.</summary>
 public sealed record ProvisionOrderResult(string OrderId, string Status, int DomainsConnected, int DomainsFailed, string? FailedDomain, string? FailedStep, string? Reason);
@@ -20,7 +23,9 @@ public sealed record ProvisionOrderResult(string OrderId, string Status, int Dom
 /// (order, domain, mailbox, event type); money-spending steps (licences here, domains in the child) send provider
 /// idempotency keys derived from the order. Progress is the custom status
 /// (<c>stage</c>, <c>domains_total</c>, <c>domains_connected</c>, <c>domains_failed</c>). No compensation: a failed
-/// order keeps what was bought for a retry or a cancellation. An order that is no longer <c>in_progress</c> when it
+/// order keeps what was bought for a retry (a new instance with <see cref="ProvisionOrderInput.Attempt"/> n, re-running
+/// every step: the activities find what the failed run already did and buy nothing twice; its events are new ones) or
+/// a cancellation (which undoes it). An order that is no longer <c>in_progress</c> when it
 /// starts (rolled back by its placement) fails at <c>LoadOrderPlan</c> before any side effect.
 /// </remarks>
 public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrderInput, ProvisionOrderResult>
@@ -29,7 +34,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
     {
         var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment) { RequireInProgress = true }, ProvisioningRetries.Storage);
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.in_progress", null, null), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.in_progress", null, null) { Attempt = input.Attempt }, ProvisioningRetries.Storage);
 
         var progress = new Progress(plan.Domains.Count);
         context.SetCustomStatus(progress.Status("tenants"));
@@ -44,7 +49,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         }
         catch (TaskFailedException ex)
         {
-            return await FailAsync(context, order, progress, null, "tenants", ex.FailureDetails.ErrorMessage);
+            return await FailAsync(context, order, input.Attempt, progress, null, "tenants", ex.FailureDetails.ErrorMessage);
         }
 
         context.SetCustomStatus(progress.Status("domains"));
@@ -63,7 +68,7 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
             running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
                 nameof(ProvisionDomainOrchestrator),
                 new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail, plan.PropagationTimeout),
-                new SubOrchestrationOptions(instanceId: $"{input.OrderId}:{domain.Domain}")));
+                new SubOrchestrationOptions(instanceId: ProvisioningInstances.Domain(input.OrderId, input.Attempt, domain.Domain))));
         }
 
         foreach (var result in await Task.WhenAll(running))
@@ -73,11 +78,11 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
 
         if (results.FirstOrDefault(r => !r.Connected) is { } failed)
         {
-            return await FailAsync(context, order, progress, failed.Domain, failed.FailedStep, failed.Reason);
+            return await FailAsync(context, order, input.Attempt, progress, failed.Domain, failed.FailedStep, failed.Reason);
         }
 
         context.SetCustomStatus(progress.Status("completed"));
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.completed", null, null), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.completed", null, null) { Attempt = input.Attempt }, ProvisioningRetries.Storage);
         return new ProvisionOrderResult(input.OrderId, "completed", progress.Connected, 0, null, null, null);
     }
 
@@ -86,10 +91,10 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         plan.Domains.Where(d => d.Provider == MailProvider.Microsoft).Sum(d => d.Inboxes.Count);
 
     private static async Task<ProvisionOrderResult> FailAsync(
-        TaskOrchestrationContext context, OrderRef order, Progress progress, string? domain, string? step, string? reason)
+        TaskOrchestrationContext context, OrderRef order, int attempt, Progress progress, string? domain, string? step, string? reason)
     {
         context.SetCustomStatus(progress.Status("failed"));
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}"), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}") { Attempt = attempt }, ProvisioningRetries.Storage);
         return new ProvisionOrderResult(order.OrderId, "failed", progress.Connected, progress.Failed, domain, step, reason);
     }
 

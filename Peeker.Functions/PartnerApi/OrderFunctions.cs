@@ -4,7 +4,7 @@ using Peeker.Activities.Users;
 
 namespace Peeker.Functions.PartnerApi;
 
-/// <summary>Orders: create, list, retrieve, pending actions, cancel.</summary>
+/// <summary>Orders: create, list, retrieve, pending actions, cancel, retry a failed order.</summary>
 public static class OrderFunctions
 {
     private static readonly string[] ActionStatuses = ["open", "resolved"];
@@ -18,7 +18,9 @@ public static class OrderFunctions
         group.MapGet("/orders/pending", PendingAsync).Produces<ListEnvelope<PendingAction>>().WithSummary("List pending order actions");
         group.MapGet("/orders/{id}", GetAsync).Produces<DataEnvelope<OrderView>>().WithSummary("Retrieve an order");
         group.MapPost("/orders/{id}/cancel", CancelAsync).Accepts<CancelRequest>("application/json").Produces<DataEnvelope<CancelResponse>>()
-            .WithSummary("Cancel an order or some of its domains");
+            .WithSummary("Cancel an order or some of its domains (a failed order at once)");
+        group.MapPost("/orders/{id}/retry", RetryAsync).Produces<DataEnvelope<OrderReceipt>>()
+            .WithSummary("Retry a failed order: provisioning resumes, nothing already bought is bought again (409 order_not_failed otherwise)");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, OrderPlacement placement)
@@ -77,5 +79,12 @@ public static class OrderFunctions
         var receipt = await cancellation.CancelAsync(caller.Scope, id, domains, http.RequestAborted);
         return PartnerResults.Ok(new CancelResponse(receipt.OrderId, OrderStatus.CancelScheduled, receipt.ScheduledAt, receipt.CancelsAt,
             receipt.Domains.Select(d => new CancelledDomain(d.Id, d.Domain)).ToList()));
+    }
+
+    private static async Task<IResult> RetryAsync(HttpContext http, string id, OrderRetry retry)
+    {
+        var caller = PartnerContext.From(http);
+        var order = await retry.RetryAsync(caller.Scope, id, http.RequestAborted);
+        return PartnerResults.Ok(OrderReceipt.Of(order));
     }
 }

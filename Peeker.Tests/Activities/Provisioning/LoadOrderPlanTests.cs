@@ -38,4 +38,26 @@ public sealed class LoadOrderPlanTests(AzuriteFixture azurite) : IClassFixture<A
 
         Assert.Equal("placed.com", Assert.Single(plan.Domains).Domain);
     }
+
+    [Fact]
+    public async Task RunAsync_ForASandboxOrder_UsesTheSandboxPropagationBudget()
+    {
+        var orders = new OrderStore(await TestTables.CreateAsync(azurite.ConnectionString));
+        var order = await TestOrders.CreateAsync(orders, Partner, "rehearsal.com");
+        var options = new ProvisioningOptions { Sandbox = { PropagationBudget = TimeSpan.FromSeconds(90) } };
+
+        var plan = await new LoadOrderPlan(orders, Options.Create(options)).RunAsync(
+            new TestActivityContext(nameof(LoadOrderPlan), order.Id), new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), plan.PropagationTimeout);
+    }
+
+    [Fact]
+    public void PropagationBudgetFor_LiveOrders_KeepTheLiveBudget_AndTheSandboxDefaultIsMinutes()
+    {
+        var options = new ProvisioningOptions();
+
+        Assert.Equal(TimeSpan.FromHours(24), options.PropagationBudgetFor(PeekerEnvironment.Live));
+        Assert.Equal(TimeSpan.FromMinutes(3), options.PropagationBudgetFor(PeekerEnvironment.Test));
+    }
 }

@@ -30,7 +30,6 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
 
     [Theory]
     [InlineData("order.completed")]
-    [InlineData("order.failed")]
     [InlineData("order.cancelled")]
     public async Task RunAsync_OrderEnded_DeletesTheStoredSequencerCredentials(string type)
     {
@@ -44,6 +43,32 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), type, null, null));
 
         Assert.Null(await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default));
+    }
+
+    [Fact]
+    public async Task RunAsync_OrderFailed_KeepsTheSequencerRoutingForARetry()
+    {
+        var tables = await TestTables.CreateAsync(azurite.ConnectionString);
+        var orders = new OrderStore(tables);
+        var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
+        var credentials = Credentials(tables);
+        await credentials.SaveAsync(PeekerEnvironment.Test, stored.Id, new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"), default);
+        var activity = new PublishOrderEvent(orders, new RecordingWebhookPublisher(), credentials, NullLogger<PublishOrderEvent>.Instance);
+
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), "order.failed", "verify", null));
+
+        Assert.Equal(7, (await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default))?.ClientId);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameEventOfARetryAttempt_IsANewEvent()
+    {
+        var (activity, webhooks, order) = await ArrangeAsync();
+
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), order.OrderId), new PublishOrderEventInput(order, "order.failed", "verify", null));
+        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), order.OrderId + ":retry:1"), new PublishOrderEventInput(order, "order.failed", "verify", null) { Attempt = 1 });
+
+        Assert.Equal([$"{order.OrderId}:order.failed", $"{order.OrderId}:order.failed:retry1"], webhooks.Published.Select(p => p.IdempotencyKey));
     }
 
     [Fact]

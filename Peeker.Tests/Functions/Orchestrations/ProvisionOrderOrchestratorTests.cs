@@ -49,6 +49,24 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
     }
 
     [Fact]
+    public async Task ProvisionOrder_RetryOfAFailedOrder_RunsUnderItsOwnInstancesAndPublishesNewEvents()
+    {
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google))) { Unavailable = { "gone.com" } };
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
+        var first = await fakes.RunAsync(host);
+        fakes.Unavailable.Clear();
+
+        var retried = await fakes.RunAsync(host, attempt: 1);
+
+        Assert.Equal(("failed", "completed"), (first.Status, retried.Status));
+        Assert.Equal(2, retried.DomainsConnected);
+        Assert.NotNull(await host.Client.GetInstanceAsync("ord_test:retry:1:gone.com"));
+        Assert.NotNull(await host.Client.GetInstanceAsync("ord_test:retry:1:a.com"));
+        Assert.Equal(["order.in_progress#0", "order.failed#0", "order.in_progress#1", "order.completed#1"],
+            fakes.EventAttempts.Where(e => e.StartsWith("order.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task ProvisionOrder_PermanentProviderError_FailsAtOnceWithoutRetrying()
     {
         var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google))) { ZoneError = new PermanentError("zone quota exceeded") };

@@ -23,6 +23,9 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
 
     public IReadOnlyList<string> Events => [.. EventQueue];
 
+    /// <summary>Each order event as <c>{type}#{attempt}</c>.</summary>
+    public ConcurrentQueue<string> EventAttempts { get; } = new();
+
     public ConcurrentBag<string> Bought { get; } = [];
 
     public ConcurrentBag<string> Tenants { get; } = [];
@@ -77,11 +80,12 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
 
     public Task<DurableTestHost> StartAsync(string connectionString) => DurableTestHost.StartAsync(connectionString, Register);
 
-    /// <summary>Provisions <c>ord_test</c> and returns how it ended (the orchestration itself must complete).</summary>
-    public async Task<ProvisionOrderResult> RunAsync(DurableTestHost host)
+    /// <summary>Provisions <c>ord_test</c> (its retry <paramref name="attempt"/> when above 0) and returns how it ended (the orchestration itself must complete).</summary>
+    public async Task<ProvisionOrderResult> RunAsync(DurableTestHost host, int attempt = 0)
     {
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput("ord_test", PeekerEnvironment.Test), new StartOrchestrationOptions("ord_test"));
+            nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput("ord_test", PeekerEnvironment.Test, attempt),
+            new StartOrchestrationOptions(ProvisioningInstances.Order("ord_test", attempt)));
         var done = await host.WaitAsync(id);
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}");
         return done.ReadOutputAs<ProvisionOrderResult>()!;
@@ -95,6 +99,7 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
         .AddActivityFunc<PublishOrderEventInput, PublishOrderEventResult>(nameof(PublishOrderEvent), (_, i) =>
         {
             EventQueue.Enqueue(i.Type);
+            EventAttempts.Enqueue($"{i.Type}#{i.Attempt}");
             return Task.FromResult(new PublishOrderEventResult("evt", i.Type));
         })
         .AddActivityFunc<EnsureTenantInput, EnsureTenantResult>(nameof(EnsureGoogleTenant), (_, i) =>

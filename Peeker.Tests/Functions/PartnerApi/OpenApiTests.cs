@@ -29,7 +29,8 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("post /partner/v1/domains/forwarding", documented);
         Assert.Contains("get /partner/v1/domains/forwarding/{id}", documented);
         Assert.Contains("post /partner/v1/domains/import/jobs", documented);
-        Assert.Equal(31, documented.Count);
+        Assert.Contains("post /partner/v1/orders/{id}/retry", documented);
+        Assert.Equal(32, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 

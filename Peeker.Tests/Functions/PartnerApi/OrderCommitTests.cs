@@ -88,6 +88,8 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
         public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken) =>
             Task.CompletedTask;
 
+        public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) => Task.CompletedTask;

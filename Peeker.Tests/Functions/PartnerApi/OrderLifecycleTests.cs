@@ -28,7 +28,7 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
         Assert.Contains(fixture.Workflows.Cancellations, c => c.OrderId == id && c.Domains is null);
         var again = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { });
         Assert.Equal(HttpStatusCode.Conflict, again.Status);
-        Assert.Equal("invalid_request", again.ErrorCode);
+        Assert.Equal("order_not_cancellable", again.ErrorCode);
     }
 
     [Fact]

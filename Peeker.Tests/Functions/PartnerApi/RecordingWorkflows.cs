@@ -27,6 +27,20 @@ public sealed class RecordingWorkflows : IOrderWorkflows
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string OrderId, int Attempt)> Retries { get; } = new();
+
+    public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken)
+    {
+        if (FailNextStart)
+        {
+            FailNextStart = false;
+            throw new InvalidOperationException("engine unavailable");
+        }
+
+        Retries.Enqueue((env, orderId, attempt));
+        return Task.CompletedTask;
+    }
+
     public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string JobId)> ForwardingJobs { get; } = new();
 
     public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string ImportId)> Imports { get; } = new();

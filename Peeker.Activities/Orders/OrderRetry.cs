@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Peeker.Activities.Common;
+using Peeker.Activities.Providers;
+
+namespace Peeker.Activities.Orders;
+
+/// <summary>
+/// <c>POST /orders/{id}/retry</c>: puts a <c>failed</c> order back to <c>in_progress</c> (failure cleared, provisioning
+/// attempt + 1) and starts that attempt's provisioning. The attempt re-runs every step; each activity is keyed by the
+/// order and the domain, mailbox or event it acts on, so what the failed run already bought is found, not bought again.
+/// </summary>
+/// <remarks>
+/// Only a <c>failed</c> order is retried (409 <c>order_not_failed</c> otherwise, also for the loser of two concurrent
+/// retries): the status flip is one ETag-guarded write. If the engine refuses the start, the order goes back to
+/// <c>failed</c> with its failure and the partner gets 500 <c>internal_error</c>, so a retry can be sent again.
+/// </remarks>
+public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILogger<OrderRetry> logger)
+{
+    /// <summary>Retries the partner's failed order <paramref name="orderId"/>; returns the order as it now is.</summary>
+    public async Task<Order> RetryAsync(ProviderScope scope, string orderId, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(scope.Environment, scope.PartnerId, orderId, cancellationToken) ?? throw ApiException.NotFound("order");
+        Order? before = null;
+        var updated = await orders.UpdateAsync(scope.Environment, orderId, o =>
+        {
+            before = o.Status == OrderStatus.Failed ? o : null;
+            return before is null ? o : o with { Status = OrderStatus.InProgress, Failure = null, ProvisioningAttempt = o.ProvisioningAttempt + 1 };
+        }, cancellationToken);
+        if (before is null || updated is null)
+        {
+            var status = updated?.Status ?? order.Status;
+            throw new ApiException(409, ErrorCodes.OrderNotFailed, $"Only a failed order can be retried; this one is {status}.", null,
+                new Dictionary<string, object?> { ["status"] = status });
+        }
+
+        try
+        {
+            await workflows.StartProvisioningRetryAsync(scope.Environment, orderId, updated.ProvisioningAttempt, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Starting retry {Attempt} of order {OrderId} failed; the order stays failed", updated.ProvisioningAttempt, orderId);
+            var failed = before;
+            await orders.UpdateAsync(scope.Environment, orderId, o => o.ProvisioningAttempt == updated.ProvisioningAttempt && o.Status == OrderStatus.InProgress
+                ? o with { Status = OrderStatus.Failed, Failure = failed.Failure, ProvisioningAttempt = failed.ProvisioningAttempt }
+                : o, CancellationToken.None);
+            throw new ApiException(500, ErrorCodes.InternalError, "The retry could not be started; the order is still failed. Retry with backoff.");
+        }
+
+        return updated;
+    }
+}
