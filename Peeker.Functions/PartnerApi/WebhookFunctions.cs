@@ -79,20 +79,29 @@ public static class WebhookFunctions
         return Paging.Result(request, events, page, e => WebhookEventView.Of(e, null));
     }
 
-    private static async Task<IResult> GetEventAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken) =>
-        await log.GetAsync(PartnerContext.From(http).Env, PartnerContext.From(http).Partner.Id, id, cancellationToken) is { } details
+    private static async Task<IResult> GetEventAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken)
+    {
+        var caller = PartnerContext.From(http);
+        return await log.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } details
             ? PartnerResults.Ok(WebhookEventView.Of(details.Event, details.Attempts))
             : throw ApiException.NotFound("event");
+    }
 
-    private static async Task<IResult> RedeliverAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken) =>
-        await log.RedeliverAsync(PartnerContext.From(http).Env, PartnerContext.From(http).Partner.Id, id, cancellationToken) is { } redelivered
+    private static async Task<IResult> RedeliverAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken)
+    {
+        var caller = PartnerContext.From(http);
+        return await log.RedeliverAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } redelivered
             ? PartnerResults.Accepted(WebhookEventView.Of(redelivered, null))
             : throw ApiException.NotFound("event");
+    }
 
-    private static async Task<IResult> GetEndpointAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken) =>
-        await endpoints.GetAsync(PartnerContext.From(http).Env, PartnerContext.From(http).Partner.Id, cancellationToken) is { } endpoint
+    private static async Task<IResult> GetEndpointAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken)
+    {
+        var caller = PartnerContext.From(http);
+        return await endpoints.GetAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } endpoint
             ? PartnerResults.Ok(WebhookEndpointView.Of(endpoint))
             : throw NoEndpoint();
+    }
 
     private static async Task<IResult> SaveEndpointAsync(
         HttpContext http, WebhookEndpointStore endpoints, WebhookEventLog log, IOptions<WebhookOptions> options)
@@ -105,10 +114,13 @@ public static class WebhookFunctions
         return PartnerResults.Ok(WebhookEndpointView.Of(endpoint, secret));
     }
 
-    private static async Task<IResult> RotateAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken) =>
-        await endpoints.RotateAsync(PartnerContext.From(http).Env, PartnerContext.From(http).Partner.Id, cancellationToken) is { } rotated
+    private static async Task<IResult> RotateAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken)
+    {
+        var caller = PartnerContext.From(http);
+        return await endpoints.RotateAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } rotated
             ? PartnerResults.Ok(WebhookEndpointView.Of(rotated.Endpoint, rotated.Secret))
             : throw NoEndpoint();
+    }
 
     private static ApiException NoEndpoint() => new(404, ErrorCodes.NotFound, "No webhook endpoint is configured for this environment.");
 }

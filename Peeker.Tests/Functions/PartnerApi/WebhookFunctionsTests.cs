@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
@@ -36,7 +37,7 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
         var next = firstPage.Body.GetProperty("links").GetProperty("next").GetString()!;
         var secondPage = await partner.Test.GetAsync(new Uri(next).PathAndQuery);
         Assert.Equal([ids[2]], secondPage.Data.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
-        Assert.Equal(JsonValueKindNull, secondPage.Body.GetProperty("links").GetProperty("next").ValueKind);
+        Assert.Equal(JsonValueKind.Null, secondPage.Body.GetProperty("links").GetProperty("next").ValueKind);
         var filtered = await partner.Test.GetAsync("/partner/v1/events?type=domain.connected&delivered=true");
         Assert.Equal([ids[1]], filtered.Data.EnumerateArray().Select(e => e.GetProperty("id").GetString()));
         var single = await partner.Test.GetAsync("/partner/v1/events/" + ids[0]);
@@ -85,9 +86,9 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
         var secret = put.Data.GetProperty("secret").GetString()!;
         Assert.Equal("test", get.Data.GetProperty("environment").GetString());
         Assert.DoesNotContain(secret, get.Raw, StringComparison.Ordinal);
-        Assert.Equal(JsonValueKindNull, get.Data.GetProperty("secret").ValueKind);
+        Assert.Equal(JsonValueKind.Null, get.Data.GetProperty("secret").ValueKind);
         Assert.NotEqual(secret, rotate.Data.GetProperty("secret").GetString());
-        Assert.Equal(JsonValueKindString, rotate.Data.GetProperty("previous_secret_expires_at").ValueKind);
+        Assert.Equal(JsonValueKind.String, rotate.Data.GetProperty("previous_secret_expires_at").ValueKind);
     }
 
     [Theory]
@@ -106,7 +107,7 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         var error = response.Body.GetProperty("error");
-        Assert.Equal(field, error.TryGetProperty("field", out var named) && named.ValueKind == JsonValueKindString ? named.GetString() : null);
+        Assert.Equal(field, error.TryGetProperty("field", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null);
         Assert.Equal(HttpStatusCode.NotFound, (await partner.Test.GetAsync("/partner/v1/webhook")).Status);
     }
 
@@ -149,9 +150,6 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
         Assert.DoesNotContain("internal-banner-value", details.Raw, StringComparison.Ordinal);
         Assert.DoesNotContain("internal-body-value", details.Raw, StringComparison.Ordinal);
     }
-
-    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
-    private const System.Text.Json.JsonValueKind JsonValueKindString = System.Text.Json.JsonValueKind.String;
 
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
