@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
+using Peeker.Shared;
+
 namespace Peeker.Benchmarks;
 
 /// <summary>What one chaos run showed: orders finished, time, recovery, and everything done twice or lost.</summary>
@@ -81,7 +83,7 @@ internal sealed record ChaosResult
     }
 
     public static ChaosResult From(ChaosSettings settings, List<PlacedOrder> orders, EventLedger ledger, Dictionary<string, SandboxRows> inspections,
-        CountingProxy proxy, List<TimeSpan> kills, TimeSpan start, double wall, IEnumerable<string> logTail)
+        StorageProxy proxy, List<TimeSpan> kills, TimeSpan start, double wall, IEnumerable<string> logTail)
     {
         var ends = orders.ToDictionary(o => o.Id, o => (ledger.First("order.completed", o.Id) ?? ledger.First("order.failed", o.Id))?.At);
         var events = FinishedOrdersEvents(ledger, orders);

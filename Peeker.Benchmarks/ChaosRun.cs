@@ -56,7 +56,7 @@ internal sealed class ChaosRun
             faults.Enabled = false;
         }
 
-        await using var proxy = await CountingProxy.StartAsync(azurite.ConnectionString, faults);
+        await using var proxy = await StorageProxy.StartAsync(azurite.ConnectionString, faults);
         await using var ledger = await EventLedger.StartAsync();
         var hostSettings = new Dictionary<string, string>
         {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Peeker.Shared;
+
 namespace Peeker.Benchmarks;
 
 /// <summary>
@@ -76,7 +79,7 @@ internal sealed record ChaosSettings
             KillEvery = args.Range("--kill-every", 5, 10),
             MaxKills = args.Integer("--kills", kills),
             Restart = !args.Has("--no-restart"),
-            Faults = rate is "0" or "0.0" ? null : StorageFaults.Parse(args, faultRate, seed),
+            Faults = rate is "0" or "0.0" ? null : StorageFaultArgs.Parse(args, faultRate, seed),
             AzuriteRestartAt = restartAt < 0 ? null : TimeSpan.FromSeconds(restartAt),
             AzuriteDowntime = TimeSpan.FromSeconds(args.Number("--azurite-downtime", 5)),
             ProviderFaultShare = args.Number("--provider-faults", providerShare),
@@ -96,4 +99,42 @@ internal sealed record ChaosSettings
         (AzuriteRestartAt is { } at ? $"; Azurite restarted at {at.TotalSeconds:F0} s ({AzuriteDowntime.TotalSeconds:F0} s down)" : "") +
         (ProviderFaultShare > 0 ? $"; provider fault words in {ProviderFaultShare:P0} of domains" : "") +
         (Profile is null ? "" : "; " + Profile.Describe());
+}
+
+/// <summary>Reads the storage-fault knobs of a run from its command line.</summary>
+internal static class StorageFaultArgs
+{
+    /// <summary>
+    /// <c>--fault-rate 0.05</c> (every service) or <c>--fault-rate table=0.05,queue=0.02,blob=0</c>;
+    /// <c>--fault-kinds busy,internal,timeout,drop-before,drop-after</c>; <c>--fault-timeout 5</c> (seconds).
+    /// </summary>
+    public static StorageFaults Parse(Args args, double defaultRate, int seed)
+    {
+        var rates = new double[3];
+        var text = args.Text("--fault-rate", defaultRate.ToString(CultureInfo.InvariantCulture));
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pair = part.Split('=', 2);
+            if (pair.Length == 1)
+            {
+                Array.Fill(rates, double.Parse(pair[0], CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                var service = Array.IndexOf(StorageFaults.ServiceNames, pair[0]);
+                if (service < 0)
+                {
+                    throw new ArgumentException($"--fault-rate: unknown service '{pair[0]}' (table, queue, blob)");
+                }
+
+                rates[service] = double.Parse(pair[1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        var kinds = args.Text("--fault-kinds", "busy,internal,timeout,drop-before,drop-after")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(k => Enum.Parse<StorageFault>(k.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true))
+            .ToArray();
+        return new StorageFaults(rates, kinds, seed, TimeSpan.FromSeconds(args.Number("--fault-timeout", 5)));
+    }
 }

@@ -56,7 +56,7 @@ public static class OrderBenchmark
     public static async Task<OrderRun> RunOrdersAsync(int count, SettingsProfile? profile)
     {
         await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
-        await using var proxy = await CountingProxy.StartAsync(azurite.ConnectionString);
+        await using var proxy = await StorageProxy.StartAsync(azurite.ConnectionString);
         await using var receiver = await WebhookReceiver.StartAsync(LoopbackPorts.FreePort());
         var port = LoopbackPorts.FreePort();
         using var host = StartHost(proxy.ConnectionString, port, profile);

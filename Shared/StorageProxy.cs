@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Peeker.Shared;
 
-namespace Peeker.Benchmarks;
+namespace Peeker.Shared;
 
 /// <summary>
 /// Forwards every storage request to Azurite and counts it per service: the host process builds its own storage
@@ -15,14 +14,14 @@ namespace Peeker.Benchmarks;
 /// (busy, internal error, timeout, dropped connection), and it reads every queue dequeue's answer to count messages
 /// delivered to a host more than once (<see cref="Dequeues"/>).
 /// </summary>
-internal sealed class CountingProxy : IAsyncDisposable
+internal sealed class StorageProxy : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps = [];
     private readonly long[] _counts = new long[3];
     private readonly StorageFaults? _faults;
     private static readonly HttpClient Forwarder = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
 
-    private CountingProxy(StorageFaults? faults) => _faults = faults;
+    private StorageProxy(StorageFaults? faults) => _faults = faults;
 
     public string ConnectionString { get; private set; } = string.Empty;
 
@@ -36,9 +35,9 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     private long _unreachable;
 
-    public static async Task<CountingProxy> StartAsync(string azurite, StorageFaults? faults = null)
+    public static async Task<StorageProxy> StartAsync(string azurite, StorageFaults? faults = null)
     {
-        var proxy = new CountingProxy(faults);
+        var proxy = new StorageProxy(faults);
         var connection = azurite;
         var services = new[] { "TableEndpoint", "QueueEndpoint", "BlobEndpoint" };
         for (var i = 0; i < services.Length; i++)
@@ -173,7 +172,7 @@ internal sealed class CountingProxy : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.Headers["x-ms-error-code"] = code;
         context.Response.ContentType = "application/xml";
-        await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>Injected by the benchmark proxy.</Message></Error>");
+        await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>Injected by the storage fault proxy.</Message></Error>");
     }
 
     private static Regex EndpointRegex(string name) => new($"{name}=http://([^/]+)/");

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Peeker.Benchmarks;
+namespace Peeker.Shared;
 
 /// <summary>
 /// Every queue message the proxy handed to a host, read from the Get Messages answers: a message handed over again

@@ -1,6 +1,4 @@
-using System.Globalization;
-
-namespace Peeker.Benchmarks;
+namespace Peeker.Shared;
 
 /// <summary>A storage fault the proxy answers instead of (or after) forwarding a request to Azurite.</summary>
 internal enum StorageFault
@@ -62,40 +60,6 @@ internal sealed class StorageFaults(double[] rates, StorageFault[] kinds, int se
 
         Interlocked.Increment(ref _injected[(int)kind]);
         return kind;
-    }
-
-    /// <summary>
-    /// <c>--fault-rate 0.05</c> (every service) or <c>--fault-rate table=0.05,queue=0.02,blob=0</c>;
-    /// <c>--fault-kinds busy,internal,timeout,drop-before,drop-after</c>; <c>--fault-timeout 5</c> (seconds).
-    /// </summary>
-    public static StorageFaults Parse(Args args, double defaultRate, int seed)
-    {
-        var rates = new double[3];
-        var text = args.Text("--fault-rate", defaultRate.ToString(CultureInfo.InvariantCulture));
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var pair = part.Split('=', 2);
-            if (pair.Length == 1)
-            {
-                Array.Fill(rates, double.Parse(pair[0], CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                var service = Array.IndexOf(ServiceNames, pair[0]);
-                if (service < 0)
-                {
-                    throw new ArgumentException($"--fault-rate: unknown service '{pair[0]}' (table, queue, blob)");
-                }
-
-                rates[service] = double.Parse(pair[1], CultureInfo.InvariantCulture);
-            }
-        }
-
-        var kinds = args.Text("--fault-kinds", "busy,internal,timeout,drop-before,drop-after")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(k => Enum.Parse<StorageFault>(k.Replace("-", string.Empty, StringComparison.Ordinal), ignoreCase: true))
-            .ToArray();
-        return new StorageFaults(rates, kinds, seed, TimeSpan.FromSeconds(args.Number("--fault-timeout", 5)));
     }
 
     public string Describe() =>
