@@ -11,9 +11,11 @@ namespace Peeker.Benchmarks;
 /// Open-loop load on the Partner API (<c>load</c>): the host process on a fresh Azurite, one sandbox partner, requests
 /// fired at fixed intervals whatever the responses, each timed from its scheduled send time (so a slow host counts the
 /// wait of every request it delayed: no coordinated omission). Endpoints: <c>POST /domains/availability</c> with 50
-/// names already cached, and <c>GET /orders</c>, at rising rates. The per-key and availability-name limits are raised
+/// names already cached, the same with 50 names never asked for (each goes to the registrar), <c>GET /orders</c>, and
+/// <c>POST /orders</c> of one-domain orders (the placement, not the provisioning behind it), at rising rates. The per-key and availability-name limits are raised
 /// for that run so 429s do not hide latency; a second host keeps the default limits and gets a burst, to show them
-/// enforced. Options: <c>--rates 25,50,100,200</c>, <c>--seconds 10</c>.
+/// enforced. Options: <c>--rates 25,50,100,200</c> (cached availability, <c>GET /orders</c>), <c>--uncached-rates 5,10,25</c>,
+/// <c>--order-rates 5,10,20</c>, <c>--seconds 10</c>, <c>--only uncached,POST /orders</c> (steps whose label contains one).
 /// </summary>
 public static class LoadBenchmark
 {
@@ -29,6 +31,10 @@ public static class LoadBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var rates = Option(args, "--rates", "25,50,100,200").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var uncachedRates = Option(args, "--uncached-rates", "5,10,25").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var orderRates = Option(args, "--order-rates", "5,10,20").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var only = Option(args, "--only", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var run = Guid.NewGuid().ToString("N")[..6];
         var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         Console.WriteLine($"Peeker load benchmark: open loop, {seconds} s per rate, host process on a fresh Azurite, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}, load average {LoadAverage()}");
         Console.WriteLine($"  limits raised for the run: {string.Join(", ", Raised.Select(s => $"{s.Key.Replace("__", ":", StringComparison.Ordinal)}={s.Value}"))}");
@@ -37,12 +43,48 @@ public static class LoadBenchmark
         {
             var names = Enumerable.Range(1, Names).Select(i => $"load-{i:D2}.com").ToArray();
             var availability = () => new HttpRequestMessage(HttpMethod.Post, "/partner/v1/domains/availability") { Content = JsonContent.Create(new { domains = names }) };
+            var fresh = 0;
+            var uncached = () =>
+            {
+                // 50 names nobody asked for before: every one goes to the (sandbox) registrar and is written to the cache.
+                var batch = Interlocked.Increment(ref fresh);
+                var unseen = Enumerable.Range(1, Names).Select(i => $"fresh{run}-{batch}-{i:D2}.com").ToArray();
+                return new HttpRequestMessage(HttpMethod.Post, "/partner/v1/domains/availability") { Content = JsonContent.Create(new { domains = unseen }) };
+            };
             var orders = () => new HttpRequestMessage(HttpMethod.Get, "/partner/v1/orders");
-            foreach (var (label, request) in new[] { ("POST /domains/availability (50 cached names)", availability), ("GET /orders", orders) })
+            var placed = 0;
+            var place = () =>
+            {
+                // The smallest order (one Google domain, two inboxes): the answer is the placement (claims, idempotency,
+                // the stored order and the orchestration's start), not the provisioning that follows it.
+                var n = Interlocked.Increment(ref placed);
+                return new HttpRequestMessage(HttpMethod.Post, "/partner/v1/orders")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        user = $"load{n}@example.com",
+                        google_licenses = 2,
+                        microsoft_licenses = 0,
+                        google_inboxes_per_domain = 2,
+                        sequencer = new { provider = "smartlead", client_id = 1 + (n % 2000), login_email = "ops@example.com", login_password = "load-test-only" },
+                        forwarding_url = "https://example.com",
+                        domains = new[] { $"place{run}-{n}.com" },
+                        personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
+                    }),
+                };
+            };
+            var steps = new (string Label, Func<HttpRequestMessage> Request, int[] Rates)[]
+            {
+                ("POST /domains/availability (50 cached names)", availability, rates),
+                ("POST /domains/availability (50 uncached names)", uncached, uncachedRates),
+                ("GET /orders", orders, rates),
+                ("POST /orders (1 domain, 2 inboxes)", place, orderRates),
+            };
+            foreach (var (label, request, stepRates) in steps.Where(s => only.Length == 0 || only.Any(o => s.Label.Contains(o, StringComparison.OrdinalIgnoreCase))))
             {
                 // Unmeasured: lets the host's JIT tiers settle before the first measured step.
-                await OpenLoopAsync(partner, request, 25, TimeSpan.FromSeconds(3));
-                foreach (var rate in rates)
+                await OpenLoopAsync(partner, request, Math.Min(25, stepRates[0]), TimeSpan.FromSeconds(3));
+                foreach (var rate in stepRates)
                 {
                     // Unmeasured: fills the caches (and re-fills them should a step outlive the 5-minute validity), warms the path.
                     for (var i = 0; i < 3; i++)

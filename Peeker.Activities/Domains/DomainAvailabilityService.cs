@@ -34,6 +34,8 @@ public sealed class DomainAvailabilityService(
     /// <summary>How long a registrar answer is served from the cache.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(5);
 
+    private const int ParallelReads = 16;
+
     /// <summary>One row per input, in input order; invalid names become <c>invalid</c> rows.</summary>
     public async Task<IReadOnlyList<AvailabilityRow>> CheckAsync(ProviderScope scope, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
     {
@@ -63,14 +65,16 @@ public sealed class DomainAvailabilityService(
         ProviderScope scope, List<string> misses, Dictionary<string, AvailabilityAnswer> cached, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = tables.For(scope.Environment, "Availability");
-        foreach (var name in misses)
+
+        // Point reads side by side (another host may have asked for these names): one round trip's latency, not fifty.
+        var rows = new TableEntity?[misses.Count];
+        await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => rows[i] = await table.FindAsync(scope.PartnerId, misses[i], ct));
+        foreach (var row in rows.OfType<TableEntity>())
         {
-            if (await table.FindAsync(scope.PartnerId, name, cancellationToken) is { } row)
-            {
-                var answer = FromRow(row);
-                cached[name] = answer;
-                memory.Set(scope, name, answer);
-            }
+            var answer = FromRow(row);
+            cached[row.RowKey] = answer;
+            memory.Set(scope, row.RowKey, answer);
         }
 
         var toQuery = misses.Where(n => !cached.TryGetValue(n, out var answer) || now - answer.CheckedAt >= Freshness).ToList();
@@ -82,14 +86,21 @@ public sealed class DomainAvailabilityService(
         try
         {
             var answers = await registrars.Create(scope).CheckAvailabilityAsync(toQuery, cancellationToken);
-            foreach (var answer in answers)
+            var writes = new List<TableTransactionAction>();
+            foreach (var answer in answers.DistinctBy(a => a.Domain, StringComparer.Ordinal))
             {
                 var fresh = new AvailabilityAnswer(
                     answer.Available, answer.Premium, ToCents(answer.FirstYearPrice), ToCents(answer.RenewalPrice), answer.Currency.ToLowerInvariant(), now,
                     answer.UnsupportedTld);
-                await table.UpsertEntityAsync(ToRow(scope, answer.Domain, fresh), TableUpdateMode.Replace, cancellationToken);
+                writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToRow(scope, answer.Domain, fresh)));
                 cached[answer.Domain] = fresh;
                 memory.Set(scope, answer.Domain, fresh);
+            }
+
+            // One partition (the partner), so the answers go in batches of up to 100 instead of a request each.
+            foreach (var batch in writes.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(batch, cancellationToken);
             }
 
             return false;

@@ -30,9 +30,10 @@ internal sealed class NamecheapAccount(SandboxStore store, string partner, TimeP
     public async Task<IResult> CheckAsync(Dictionary<string, string> p, CancellationToken ct)
     {
         var rows = new List<XElement>();
-        foreach (var domain in (p.GetValueOrDefault("DomainList") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var domains = (p.GetValueOrDefault("DomainList") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var quotes = await Task.WhenAll(domains.Select(d => QuoteAsync(d.ToLowerInvariant(), ct)));
+        foreach (var (domain, quote) in domains.Zip(quotes))
         {
-            var quote = await QuoteAsync(domain.ToLowerInvariant(), ct);
             rows.Add(new XElement(Ns + "DomainCheckResult",
                 new XAttribute("Domain", domain),
                 new XAttribute("Available", quote.Available ? "true" : "false"),
