@@ -18,12 +18,9 @@ public sealed record DeliverWebhookInput(
     IReadOnlyList<TimeSpan>? Schedule = null,
     TimeSpan? EndpointWindow = null);
 
-/// <summary>Persisted names shared by the publisher (here) and the orchestrator (in Peeker.Functions).</summary>
+/// <summary>Persisted names shared by the event log (here) and the orchestrator (in Peeker.Functions).</summary>
 public static class WebhookTaskNames
 {
-    /// <summary>Registered name of the delivery orchestrator; a test pins it to <c>nameof(DeliverWebhookOrchestrator)</c>.</summary>
-    public const string DeliverWebhook = "DeliverWebhookOrchestrator";
-
     /// <summary>
     /// External event that makes a running delivery attempt now: raised when an endpoint is saved (waking deliveries
     /// that wait for one) and on redeliver (cutting a retry wait short).

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
@@ -22,7 +23,7 @@ public sealed record WebhookSigningKeys(WebhookEndpoint Endpoint, IReadOnlyList<
 /// Endpoints on Azure Tables (<c>{prefix}WebhookEndpoints</c>, PartitionKey = partner id, RowKey = <c>test</c> |
 /// <c>live</c>), secrets encrypted with <see cref="WebhookSecrets"/>. One endpoint per partner per environment.
 /// </summary>
-public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets secrets, TimeProvider time)
+public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOptions> options, WebhookSecrets secrets, TimeProvider time)
 {
     /// <summary>How long a rotated-out secret keeps signing alongside the new one.</summary>
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
@@ -31,7 +32,7 @@ public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets se
     public async Task<(WebhookEndpoint Endpoint, string Secret)> SetAsync(
         PeekerEnvironment environment, string partnerId, string url, CancellationToken cancellationToken)
     {
-        var table = await tables.EndpointsAsync(cancellationToken);
+        var table = await EndpointsAsync(cancellationToken);
         var secret = WebhookSecrets.NewSecret();
         var now = time.GetUtcNow();
         var entity = new TableEntity(partnerId, RowKey(environment))
@@ -59,7 +60,7 @@ public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets se
     public async Task<(WebhookEndpoint Endpoint, string Secret)?> RotateAsync(
         PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
     {
-        var table = await tables.EndpointsAsync(cancellationToken);
+        var table = await EndpointsAsync(cancellationToken);
         var entity = await FindAsync(environment, partnerId, cancellationToken);
         if (entity is null)
         {
@@ -98,7 +99,7 @@ public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets se
     /// <summary>Disables the endpoint (the receiver answered 410 Gone) if it still has <paramref name="url"/>.</summary>
     public async Task DisableAsync(PeekerEnvironment environment, string partnerId, string url, string reason, CancellationToken cancellationToken)
     {
-        var table = await tables.EndpointsAsync(cancellationToken);
+        var table = await EndpointsAsync(cancellationToken);
         var entity = await FindAsync(environment, partnerId, cancellationToken);
         if (entity is null || entity.GetString("Url") != url)
         {
@@ -120,7 +121,7 @@ public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets se
 
     private async Task<TableEntity?> FindAsync(PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
     {
-        var table = await tables.EndpointsAsync(cancellationToken);
+        var table = await EndpointsAsync(cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partnerId, RowKey(environment), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
@@ -137,4 +138,7 @@ public sealed class WebhookEndpointStore(WebhookTables tables, WebhookSecrets se
     internal static string RowKey(PeekerEnvironment environment) => environment == PeekerEnvironment.Live ? "live" : "test";
 
     private static string Context(PeekerEnvironment environment, string partnerId) => $"webhook-secret|{partnerId}|{RowKey(environment)}";
+
+    private Task<TableClient> EndpointsAsync(CancellationToken cancellationToken) =>
+        tables.SharedCreatedAsync(options.Value.TablePrefix + PeekerTables.WebhookEndpoints, cancellationToken);
 }

@@ -11,7 +11,7 @@ public sealed record WebhookEventDetails(WebhookEvent Event, IReadOnlyList<Webho
 /// <c>POST /partner/v1/events/{id}/redeliver</c>): queries scoped to one partner and environment, and redelivery.
 /// The HTTP wiring under partner authentication belongs to the Partner API.
 /// </summary>
-public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time)
+public sealed class WebhookEventLog(WebhookEventStore events, IWebhookDeliveries deliveries, TimeProvider time)
 {
     /// <summary>A page of events (oldest first), 1..100 per page.</summary>
     public Task<ResultPage<WebhookEvent>> ListAsync(
@@ -45,14 +45,14 @@ public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliverySta
             return null;
         }
 
-        if (await starter.WakeAsync(eventId, cancellationToken))
+        if (await deliveries.WakeAsync(eventId, cancellationToken))
         {
             return webhookEvent;
         }
 
         var run = webhookEvent.Run + 1;
         await events.UpdateStatusAsync(environment, partnerId, eventId, WebhookEventStatus.Pending, run: run, cancellationToken: cancellationToken);
-        await starter.StartIfAbsentAsync(new DeliverWebhookInput(eventId, environment, partnerId, run), onlyIfNew: false, cancellationToken);
+        await deliveries.StartAsync(new DeliverWebhookInput(eventId, environment, partnerId, run), onlyIfNew: false, cancellationToken);
         return await events.GetAsync(environment, partnerId, eventId, cancellationToken);
     }
 
@@ -60,15 +60,10 @@ public sealed class WebhookEventLog(WebhookEventStore events, WebhookDeliverySta
     public async Task<int> WakeAwaitingAsync(PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
     {
         var woken = 0;
-        if (!starter.IsAvailable)
-        {
-            return woken; // No engine in this host: nothing is delivering, so nothing waits.
-        }
-
         var since = time.GetUtcNow() - TimeSpan.FromHours(24);
         foreach (var id in await events.ListAwaitingEndpointAsync(environment, partnerId, since, cancellationToken))
         {
-            if (await starter.WakeAsync(id, cancellationToken))
+            if (await deliveries.WakeAsync(id, cancellationToken))
             {
                 woken++;
             }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
@@ -13,13 +14,13 @@ namespace Peeker.Activities.Webhooks;
 /// <c>idem|{test|live}|{partner}</c>, RowKey = SHA-256 of the key, pointing at the event id. Attempts:
 /// <c>{prefix}WebhookAttempts</c>, PartitionKey = event id, RowKey = <c>{run:D3}-{attempt:D2}</c>.
 /// </summary>
-public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
+public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptions> options, TimeProvider time)
 {
     /// <summary>The event id already reserved for <paramref name="idempotencyKey"/>, else <paramref name="candidateId"/> (now reserved).</summary>
     public async Task<string> ReserveIdAsync(
         PeekerEnvironment environment, string partnerId, string idempotencyKey, string candidateId, CancellationToken cancellationToken)
     {
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var partition = "idem|" + Partition(environment, partnerId);
         var row = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
         try
@@ -37,7 +38,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     /// <summary>Stores the event; false when an event with this id already exists (the stored one wins).</summary>
     public async Task<bool> TryCreateAsync(WebhookEvent webhookEvent, CancellationToken cancellationToken)
     {
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var entity = new TableEntity(Partition(webhookEvent.Environment, webhookEvent.PartnerId), webhookEvent.Id)
         {
             ["Type"] = webhookEvent.Type,
@@ -68,7 +69,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
             return null;
         }
 
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition(environment, partnerId), eventId, cancellationToken: cancellationToken);
         return response.HasValue ? ToEvent(environment, partnerId, response.Value!) : null;
     }
@@ -85,7 +86,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
             return null;
         }
 
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {eventId}"), cancellationToken: cancellationToken))
         {
             var separator = entity.PartitionKey.IndexOf('|', StringComparison.Ordinal);
@@ -104,7 +105,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
         PeekerEnvironment environment, string partnerId, string eventId, string status, int? attemptCount = null,
         int? run = null, CancellationToken cancellationToken = default)
     {
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var entity = new TableEntity(Partition(environment, partnerId), eventId)
         {
             ["Status"] = status,
@@ -134,7 +135,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var query = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(environment, partnerId)}");
         if (filter.Type is { } type)
         {
@@ -159,7 +160,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     public async Task<IReadOnlyList<string>> ListAwaitingEndpointAsync(
         PeekerEnvironment environment, string partnerId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var table = await tables.EventsAsync(cancellationToken);
+        var table = await EventsAsync(cancellationToken);
         var query = TableClient.CreateQueryFilter(
             $"PartitionKey eq {Partition(environment, partnerId)} and Status eq {WebhookEventStatus.AwaitingEndpoint} and CreatedAt ge {since}");
         var ids = new List<string>();
@@ -174,7 +175,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     /// <summary>Records an attempt (upsert, so a re-run of the same activity invocation writes the same row).</summary>
     public async Task RecordAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken)
     {
-        var table = await tables.AttemptsAsync(cancellationToken);
+        var table = await AttemptsAsync(cancellationToken);
         await table.UpsertEntityAsync(new TableEntity(attempt.EventId, AttemptRow(attempt.Run, attempt.Number))
         {
             ["Run"] = attempt.Run,
@@ -190,7 +191,7 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
     /// <summary>Every attempt of an event, in order.</summary>
     public async Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string eventId, CancellationToken cancellationToken)
     {
-        var table = await tables.AttemptsAsync(cancellationToken);
+        var table = await AttemptsAsync(cancellationToken);
         var attempts = new List<WebhookAttempt>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {eventId}"), cancellationToken: cancellationToken))
         {
@@ -215,4 +216,10 @@ public sealed class WebhookEventStore(WebhookTables tables, TimeProvider time)
 
     private static string AttemptRow(int run, int number) =>
         $"{run.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)}-{number.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    private Task<TableClient> EventsAsync(CancellationToken cancellationToken) =>
+        tables.SharedCreatedAsync(options.Value.TablePrefix + PeekerTables.WebhookEvents, cancellationToken);
+
+    private Task<TableClient> AttemptsAsync(CancellationToken cancellationToken) =>
+        tables.SharedCreatedAsync(options.Value.TablePrefix + PeekerTables.WebhookAttempts, cancellationToken);
 }

@@ -20,7 +20,7 @@ public interface IWebhookPublisher
 }
 
 /// <inheritdoc />
-public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliveryStarter starter, TimeProvider time) : IWebhookPublisher
+public sealed class WebhookPublisher(WebhookEventStore events, IWebhookDeliveries deliveries, TimeProvider time) : IWebhookPublisher
 {
     /// <inheritdoc />
     public async Task<string> PublishAsync(
@@ -47,7 +47,7 @@ public sealed class WebhookPublisher(WebhookEventStore events, WebhookDeliverySt
         }
 
         // A crash between storing and starting leaves a stored event without an instance: a retry of the same publish starts it.
-        await starter.StartIfAbsentAsync(new DeliverWebhookInput(id, environment, partnerId), onlyIfNew: !created, cancellationToken);
+        await deliveries.StartAsync(new DeliverWebhookInput(id, environment, partnerId), onlyIfNew: !created, cancellationToken);
         return id;
     }
 

@@ -4,6 +4,7 @@ using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Retention;
+using Peeker.Activities.Webhooks;
 using Peeker.Durable.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
@@ -19,6 +20,7 @@ public static class EngineComposition
         services.AddPeekerDurable(configuration, RegisterTasks);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
+        services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>();
         services.AddOptions<HistoryRetentionOptions>().BindConfiguration(HistoryRetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<HistoryRetentionStarter>();
         return services;

@@ -98,8 +98,11 @@ public static class DomainFunctions
         var userId = Paging.Filter(http.Request, "user_id");
         if (Paging.Filter(http.Request, "user_email") is { } email)
         {
-            var user = await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted);
-            userId = user?.Id ?? "usr_none";
+            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted))?.Id;
+            if (userId is null)
+            {
+                return Paging.Result(http.Request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
+            }
         }
 
         var filter = new DomainFilter(Paging.Filter(http.Request, "category", Categories), userId,

@@ -39,7 +39,11 @@ public static class OrderFunctions
         var userId = Paging.Filter(http.Request, "user_id");
         if (Paging.Filter(http.Request, "user_email") is { } email)
         {
-            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted))?.Id ?? "usr_none";
+            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted))?.Id;
+            if (userId is null)
+            {
+                return Paging.Result(http.Request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
+            }
         }
 
         var filter = new OrderFilter(userId, Paging.Filter(http.Request, "bundle_id"), Paging.Filter(http.Request, "status", OrderStatus.All));
@@ -61,7 +65,11 @@ public static class OrderFunctions
         var user = Paging.Filter(http.Request, "user");
         if (user is not null && !user.StartsWith("usr_", StringComparison.Ordinal))
         {
-            user = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, user, http.RequestAborted))?.Id ?? "usr_none";
+            user = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, user, http.RequestAborted))?.Id;
+            if (user is null)
+            {
+                return Paging.Result(http.Request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
+            }
         }
 
         var filter = new PendingActionFilter(Paging.Filter(http.Request, "order_id"), user, Paging.Filter(http.Request, "domain_id"),

@@ -1,5 +1,8 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Microsoft.DurableTask;
 using Peeker.Functions.Orchestrations;
@@ -36,11 +39,12 @@ public static class WebhookServiceCollectionExtensions
             .Validate(options => IsKey(options.EncryptionKey), "Peeker:EncryptionKey must be base64 of 32 bytes.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<WebhookTables>();
+        // The one table set; a host with the Partner API has registered both already (same storage account).
+        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.StorageConnectionString));
+        services.TryAddSingleton<PeekerTables>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookEventStore>();
-        services.AddSingleton<WebhookDeliveryStarter>();
         services.AddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.AddSingleton<WebhookEventLog>();
         services.AddHttpClient(WebhookHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
+using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Functions.PartnerApi;
 
 namespace Peeker.Tests.Cli;
@@ -157,7 +158,7 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
 
     // A registered orchestrator: an unknown name is refused (an instance no worker can run would hold its partition).
     // Started with input it cannot use, a delivery fails at once, which these listing tests do not mind.
-    private const string Registered = WebhookTaskNames.DeliverWebhook;
+    private const string Registered = nameof(DeliverWebhookOrchestrator);
 
     private static string NewId() => "cli_" + Guid.NewGuid().ToString("N");
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Peeker.Activities.Providers;
 using Peeker.Sandbox;
 using Peeker.Sandbox.State;
@@ -51,7 +51,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
 
     public string StorageConnectionString => _azurite.ConnectionString;
 
-    public CapturingLoggerProvider Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
 
     public IServiceProvider Providers => _providers!;
 
@@ -107,7 +107,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
             services.AddSingleton(time);
         }
 
-        services.AddLogging(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace)).AddPeekerProviders(configuration);
+        services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace)).AddPeekerProviders(configuration);
         configure?.Invoke(services);
         return services
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -182,27 +182,4 @@ public sealed class ShiftedTimeProvider : TimeProvider
 public sealed class SandboxServerGroup : ICollectionFixture<SandboxServerFixture>
 {
     public const string Name = "Sandbox server";
-}
-
-/// <summary>Keeps every formatted log line and exception text, for "no secret in any log" checks.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-    }
 }

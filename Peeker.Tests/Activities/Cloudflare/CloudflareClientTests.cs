@@ -1,10 +1,12 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;
 using Peeker.Sandbox.State;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Cloudflare;
 
@@ -100,15 +102,20 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task CreateZoneAsync_RateLimitedOnce_WaitsRetryAfterThenSucceeds()
     {
-        var scope = SandboxServerFixture.NewPartner();
-        var watch = Stopwatch.StartNew();
+        // The simulator answers 429 with Retry-After: 1; the base delay is 10 ms, so only Retry-After explains a one-second wait.
+        var time = new TimerRecordingTimeProvider();
+        await using var providers = sandbox.BuildProviders(time: time);
+        var client = providers.GetRequiredService<ICloudflareClientFactory>().Create(SandboxServerFixture.NewPartner());
 
-        var zone = await Client(scope).CreateZoneAsync("ratelimited-brand.com", default);
+        // The call ends within a minute whatever happens: disposing the providers waits (on the fake clock) for calls in flight.
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var call = client.CreateZoneAsync("ratelimited-brand.com", bound.Token);
+        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(1)) || call.IsCompleted);
+        Assert.False(call.IsCompleted, "the call ended without waiting for Retry-After");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var zone = await call;
 
-        watch.Stop();
         Assert.Equal("pending", zone.Status);
-        // The simulator answers 429 with Retry-After: 1; the base delay is 10 ms, so only Retry-After explains this wait.
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"waited only {watch.Elapsed}");
     }
 
     [Fact]
@@ -197,5 +204,19 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
 
         Assert.Null(await Client(scope).GetZoneAsync(zone.Id, default));
         Assert.Equal(0, await sandbox.CountAsync(scope, SandboxKinds.CloudflareRecord));
+    }
+
+    /// <summary>A fake clock that remembers the due time of every timer made on it (Polly's retry delay is one).</summary>
+    private sealed class TimerRecordingTimeProvider : FakeTimeProvider
+    {
+        private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+        public IReadOnlyCollection<TimeSpan> DueTimes => _dueTimes;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _dueTimes.Enqueue(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Google;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Google;
 
@@ -42,7 +43,7 @@ public sealed class GoogleSignInTests(SandboxServerFixture sandbox)
         Assert.Equal("invalid_grant", error.Code);
         Assert.False(error.IsRetryable);
         Assert.Equal(0, await sandbox.CountAsync(scope, "google.customer"));
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains("PRIVATE KEY", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains("PRIVATE KEY", StringComparison.Ordinal));
     }
 
     [Fact]

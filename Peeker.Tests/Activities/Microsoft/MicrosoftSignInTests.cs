@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Microsoft;
 
@@ -58,7 +59,7 @@ public sealed class MicrosoftSignInTests(SandboxServerFixture sandbox)
         Assert.Equal("AADSTS7000215", error.Code);
         Assert.False(error.IsRetryable);
         Assert.Equal(0, await sandbox.CountAsync(partner, "microsoft.customer"));
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains("not-the-secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains("not-the-secret", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;
 using Peeker.Sandbox.State;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Registrar;
 
@@ -200,8 +201,8 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
 
         Assert.Equal("2011168", error.Code);
         Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);
-        Assert.Contains(sandbox.Logs.Lines, line => line.Contains("/xml.response", StringComparison.Ordinal));
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains(apiKey, StringComparison.Ordinal));
+        Assert.Contains(sandbox.Logs.Lines(), line => line.Contains("/xml.response", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains(apiKey, StringComparison.Ordinal));
     }
 
     [Fact]

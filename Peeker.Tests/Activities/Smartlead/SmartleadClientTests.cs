@@ -3,6 +3,7 @@ using Peeker.Activities.Providers;
 using Peeker.Activities.Smartlead;
 using Peeker.Sandbox.State;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Smartlead;
 
@@ -74,8 +75,8 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
 
         Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);
         // The HTTP logs do name the call (so the check below is not vacuous), just never its api_key.
-        Assert.Contains(sandbox.Logs.Lines, line => line.Contains("/email-accounts/save", StringComparison.Ordinal));
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains(apiKey, StringComparison.Ordinal));
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains("app-password-secret", StringComparison.Ordinal));
+        Assert.Contains(sandbox.Logs.Lines(), line => line.Contains("/email-accounts/save", StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains(apiKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains("app-password-secret", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class WebhookEndpointStoreTests(AzuriteFixture azurite) : IClassFi
 
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.Equal("https://93.184.215.14/hook", endpoint.Url);
-        var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(options.Value.TablePrefix + "WebhookEndpoints");
+        var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(options.Value.TablePrefix + PeekerTables.WebhookEndpoints);
         var row = (await raw.GetEntityAsync<TableEntity>(Partner, "live")).Value;
         Assert.DoesNotContain(row, pair => pair.Value is string s && s.Contains(secret[6..], StringComparison.Ordinal));
         var keys = await store.GetSigningKeysAsync(PeekerEnvironment.Live, Partner, CancellationToken.None);
@@ -106,6 +107,6 @@ public sealed class WebhookEndpointStoreTests(AzuriteFixture azurite) : IClassFi
             EncryptionKey = Convert.ToBase64String(new byte[32]),
             TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12],
         });
-        return (new WebhookEndpointStore(new WebhookTables(options), new WebhookSecrets(options), _clock), options);
+        return (new WebhookEndpointStore(new PeekerTables(new TableServiceClient(azurite.ConnectionString)), options, new WebhookSecrets(options), _clock), options);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Providers;
+using Peeker.Tests.Support;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;
@@ -78,7 +79,7 @@ public sealed class ImportIdempotencyTests(PartnerApiFixture fixture)
 
         // No engine creates zones here, so the first import holds the capacity until fake time passes its wait.
         var holding = client.PostAsync("/partner/v1/domains/import", new { domains = new[] { Unique("hold") } });
-        await WaitUntilAsync(() => fixture.Workflows.Imports.Any(i => i.PartnerId == partner.Id));
+        await Wait.UntilAsync(() => fixture.Workflows.Imports.Any(i => i.PartnerId == partner.Id));
         var second = await client.PostAsync("/partner/v1/domains/import", new { domains = new[] { Unique("second") } });
         var first = await PastTheWaitAsync(holding);
         var third = await PastTheWaitAsync(client.PostAsync("/partner/v1/domains/import", new { domains = new[] { Unique("third") } }));
@@ -99,14 +100,5 @@ public sealed class ImportIdempotencyTests(PartnerApiFixture fixture)
         }
 
         return await import;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

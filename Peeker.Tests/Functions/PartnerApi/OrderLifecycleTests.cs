@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
+using Peeker.Tests.Support;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;
@@ -139,7 +140,7 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
 
         Assert.All(responses, r => Assert.DoesNotContain(Password, r.Raw, StringComparison.Ordinal));
         Assert.All(responses, r => Assert.DoesNotContain("login_password", r.Raw, StringComparison.Ordinal));
-        Assert.DoesNotContain(fixture.Logs.Lines, l => l.Contains(Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Logs.Lines(), l => l.Contains(Password, StringComparison.Ordinal));
         Assert.DoesNotContain(fixture.Workflows.Provisioned, p => p.OrderId.Contains(Password, StringComparison.Ordinal));
         var service = new TableServiceClient(fixture.ConnectionString);
         await foreach (var table in service.QueryAsync())

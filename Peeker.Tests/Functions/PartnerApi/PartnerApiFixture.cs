@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Registrar;
@@ -37,7 +38,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
     public RecordingWorkflows Workflows { get; } = new();
 
-    public CapturingLoggerProvider Logs { get; } = new();
+    public FakeLogCollector Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
@@ -86,7 +87,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
         // Added last, so these win over local.settings(.sample).json, which the host reads after the builder settings.
         b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(all));
-        b.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        b.ConfigureLogging(l => l.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
         b.ConfigureTestServices(s =>
         {
             s.AddSingleton<TimeProvider>(Time);

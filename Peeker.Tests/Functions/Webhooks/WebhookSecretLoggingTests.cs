@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Support;
 
@@ -14,19 +14,19 @@ public sealed class WebhookSecretLoggingTests(AzuriteFixture azurite) : IClassFi
     [Fact]
     public async Task Delivery_WithRotationAndRetries_NeverLogsASecret()
     {
-        var logs = new CaptureLoggerProvider();
+        var logs = new FakeLogCollector();
         await using var receiver = await WebhookReceiver.StartAsync((n, c) => WebhookReceiver.Status(c, n == 1 ? 500 : 200));
         await using var host = await WebhookTestHost.StartAsync(
             azurite.ConnectionString,
             WebhookTestHost.NewPrefix(),
-            configureServices: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
+            configureServices: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs))));
 
         var (eventId, secrets) = await DeliverWithRotationAndRetryAsync(host, receiver);
 
-        Assert.Contains(logs.Messages, m => m.Contains(eventId, StringComparison.Ordinal));
+        Assert.Contains(logs.Lines(), m => m.Contains(eventId, StringComparison.Ordinal));
         foreach (var secret in secrets)
         {
-            Assert.DoesNotContain(logs.Messages, m => m.Contains(secret["whsec_".Length..], StringComparison.Ordinal));
+            Assert.DoesNotContain(logs.Lines(), m => m.Contains(secret["whsec_".Length..], StringComparison.Ordinal));
         }
     }
 
@@ -60,27 +60,5 @@ public sealed class WebhookSecretLoggingTests(AzuriteFixture azurite) : IClassFi
         var result = await host.WaitForDeliveryAsync(eventId);
         Assert.Equal(2, result.Attempts);
         return (eventId, [first, second]);
-    }
-
-    private sealed class CaptureLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new CaptureLogger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class CaptureLogger(CaptureLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Messages.Enqueue(formatter(state, exception) + " " + exception);
-        }
     }
 }

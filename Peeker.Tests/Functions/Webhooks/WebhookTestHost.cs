@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
+using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
 using Peeker.Tests.Durable.Support;
@@ -70,6 +71,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
                 services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
                 configureServices?.Invoke(services);
                 services.AddPeekerWebhooks(configuration);
+                services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>(); // As the host's engine area registers it.
             });
         return new WebhookTestHost(durable, configuration);
     }
