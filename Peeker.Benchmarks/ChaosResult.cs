@@ -36,6 +36,13 @@ internal sealed record ChaosResult
 
     public required int SmartleadTwice { get; init; }
 
+    /// <summary>
+    /// Calls the simulators refused because a partner went over a provider's documented rate (Smartlead 60/min,
+    /// Cloudflare 1,200/5 min), by provider; the <c>ratelimited</c> fault word's planned 429s are not counted. Each host
+    /// runs its own simulators, so with several hosts this is per host.
+    /// </summary>
+    public required IReadOnlyDictionary<string, long> RefusedOverRate { get; init; }
+
     public required int EventsLost { get; init; }
 
     public required int EventsUnderSeveralIds { get; init; }
@@ -88,6 +95,7 @@ internal sealed record ChaosResult
         var ends = orders.ToDictionary(o => o.Id, o => (ledger.First("order.completed", o.Id) ?? ledger.First("order.failed", o.Id))?.At);
         var events = FinishedOrdersEvents(ledger, orders);
         int bought = 0, inboxesTwice = 0, inboxesMissing = 0, smartleadTwice = 0;
+        var overRate = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         var expectedFailures = new List<string>();
         foreach (var order in orders)
@@ -101,6 +109,12 @@ internal sealed record ChaosResult
             inboxesTwice += inboxes.Count - inboxes.Distinct(StringComparer.OrdinalIgnoreCase).Count();
             var accounts = Emails(rows.Rows("smartlead.account"), order.Domains);
             smartleadTwice += accounts.Count - accounts.Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            foreach (var row in rows.Elements("sandbox.rate_limited"))
+            {
+                var provider = row.GetProperty("provider").GetString()!;
+                overRate[provider] = overRate.GetValueOrDefault(provider) + row.GetProperty("refused").GetInt64();
+            }
+
             var failure = ledger.First("order.failed", order.Id);
             if (failure is not null)
             {
@@ -137,6 +151,7 @@ internal sealed record ChaosResult
             InboxesTwice = inboxesTwice,
             InboxesMissing = inboxesMissing,
             SmartleadTwice = smartleadTwice,
+            RefusedOverRate = overRate,
             EventsLost = events.Count(e => e.Ids.Count == 0),
             EventsUnderSeveralIds = events.Count(e => e.Ids.Count > 1),
             Deliveries = ledger.Deliveries.Count,
@@ -165,6 +180,7 @@ internal sealed record ChaosResult
         yield return ("domains bought twice", DomainsBoughtTwice.ToString(CultureInfo.InvariantCulture));
         yield return ("inboxes created twice (missing)", $"{InboxesTwice} ({InboxesMissing})");
         yield return ("Smartlead accounts created twice", SmartleadTwice.ToString(CultureInfo.InvariantCulture));
+        yield return ("calls refused over a provider's rate", RefusedOverRate.Count == 0 ? "0" : string.Join(", ", RefusedOverRate.Select(r => $"{r.Key} {r.Value}")));
         yield return ("webhook events lost (of finished orders)", EventsLost.ToString(CultureInfo.InvariantCulture));
         yield return ("events delivered under more than one id", EventsUnderSeveralIds.ToString(CultureInfo.InvariantCulture));
         yield return ("deliveries / distinct event ids", $"{Deliveries} / {DistinctEvents}");

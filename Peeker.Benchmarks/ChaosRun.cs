@@ -303,4 +303,6 @@ internal sealed record PlacedOrder(string Id, string PartnerId, string[] Domains
 internal sealed record SandboxRows(JsonElement Seen)
 {
     public List<string> Rows(string kind) => Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.GetRawText())] : [];
+
+    public List<JsonElement> Elements(string kind) => Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray()] : [];
 }

@@ -98,6 +98,7 @@ public static class SandboxAuth
 public sealed class SandboxRateLimits(TimeProvider time, int maxCounters = 10_000)
 {
     private readonly Dictionary<string, (long ResetsAt, int Count)> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _refused = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Counters currently held.</summary>
@@ -132,7 +133,28 @@ public sealed class SandboxRateLimits(TimeProvider time, int maxCounters = 10_00
             }
 
             _windows[key] = (entry.ResetsAt, entry.Count + 1);
-            return entry.Count + 1 > limit ? (int)(entry.ResetsAt - now) : null;
+            if (entry.Count + 1 <= limit)
+            {
+                return null;
+            }
+
+            // Counted for the harness (is Peeker staying under the documented rate?); bounded like the windows.
+            if (_refused.ContainsKey(key) || _refused.Count < maxCounters)
+            {
+                _refused[key] = _refused.GetValueOrDefault(key) + 1;
+            }
+
+            return (int)(entry.ResetsAt - now);
+        }
+    }
+
+    /// <summary>Calls refused because the partner went over a provider's rate, by provider, since this process started.</summary>
+    public IReadOnlyDictionary<string, long> RefusedFor(string partner)
+    {
+        lock (_lock)
+        {
+            return _refused.Where(e => e.Key.EndsWith("|" + partner, StringComparison.Ordinal))
+                .ToDictionary(e => e.Key[..e.Key.IndexOf('|', StringComparison.Ordinal)], e => e.Value, StringComparer.Ordinal);
         }
     }
 

@@ -6,10 +6,23 @@ namespace Peeker.Sandbox.State;
 /// Read-back for tests and partners: everything the simulators saw for one sandbox partner (purchases, zones,
 /// records, users, licences, Smartlead accounts…), grouped by kind. Served at <c>GET /sandbox/_inspect/{partnerId}</c>.
 /// </summary>
-public sealed class SandboxInspector(SandboxStore store)
+public sealed class SandboxInspector(SandboxStore store, SandboxRateLimits limits)
 {
-    public Task<IReadOnlyDictionary<string, List<JsonElement>>> ReadAsync(string partnerId, CancellationToken cancellationToken = default) =>
-        store.DumpAsync(partnerId, cancellationToken);
+    /// <summary>
+    /// Everything kept for the partner, plus <see cref="SandboxKinds.RateLimited"/>: the calls this process's simulators
+    /// refused because the partner went over a provider's documented rate (not the <c>ratelimited</c> fault word).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> ReadAsync(string partnerId, CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, List<JsonElement>>(await store.DumpAsync(partnerId, cancellationToken), StringComparer.Ordinal);
+        var refused = limits.RefusedFor(partnerId);
+        if (refused.Count > 0)
+        {
+            all[SandboxKinds.RateLimited] = [.. refused.Select(r => JsonSerializer.SerializeToElement(new { provider = r.Key, refused = r.Value }))];
+        }
+
+        return all;
+    }
 
     /// <summary>The rows of one kind (see <see cref="SandboxKinds"/>).</summary>
     public async Task<IReadOnlyList<JsonElement>> ReadAsync(string partnerId, string kind, CancellationToken cancellationToken = default)
@@ -40,4 +53,7 @@ public static class SandboxKinds
     public const string MicrosoftUser = "microsoft.user";
     public const string SmartleadAccount = "smartlead.account";
     public const string SmartleadClient = "smartlead.client";
+
+    /// <summary>Not state: the calls refused over a provider's rate limit (see <see cref="SandboxInspector.ReadAsync(string, CancellationToken)"/>).</summary>
+    public const string RateLimited = "sandbox.rate_limited";
 }

@@ -33,4 +33,21 @@ public sealed class SandboxRateLimitsTests
         Assert.Null(limits.Hit("cloudflare", "ptn_a", 1, TimeSpan.FromMinutes(1)));
         Assert.Equal(40, limits.Hit("cloudflare", "ptn_a", 1, TimeSpan.FromMinutes(1)));
     }
+
+    [Fact]
+    public void RefusedFor_CallsOverTheLimit_CountedPerProviderForThatPartnerOnly()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var limits = new SandboxRateLimits(time);
+        for (var i = 0; i < 5; i++)
+        {
+            limits.Hit("smartlead", "ptn_a", 2, TimeSpan.FromMinutes(1));
+            limits.Hit("smartlead", "ptn_b", 10, TimeSpan.FromMinutes(1));
+        }
+
+        limits.Hit("cloudflare", "ptn_a", 1, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(new Dictionary<string, long> { ["smartlead"] = 3 }, limits.RefusedFor("ptn_a"));
+        Assert.Empty(limits.RefusedFor("ptn_b"));
+    }
 }
