@@ -38,6 +38,15 @@ public sealed class SandboxOptions
     /// </summary>
     public Dictionary<string, string> MicrosoftClientCertificates { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Sandbox Entra apps (client ids, <c>sbx_{partnerId}</c>; <c>*</c> for all) whose Partner Center calls need an
+    /// app+user token (the refresh-token flow), as live Partner Center does for most operations: app-only tokens get 401.
+    /// </summary>
+    public HashSet<string> PartnerCenterAppUserClients { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Lifetime of the refresh tokens the simulated Entra endpoint issues (rotated on every use).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Lifetime of the access tokens the simulated token endpoints issue (Google and Entra: about an hour).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(3599);
 

@@ -7,7 +7,8 @@ namespace Peeker.Sandbox.Microsoft;
 
 /// <summary>
 /// Microsoft Entra's v2.0 token endpoint for apps (<c>POST /{tenant}/oauth2/v2.0/token</c>, client credentials with a
-/// client secret or a certificate-signed <c>client_assertion</c>) and the OpenID discovery document MSAL may read. A sandbox partner's app is
+/// client secret or a certificate-signed <c>client_assertion</c>; <c>refresh_token</c> for Partner Center's app+user
+/// flow, <see cref="EntraUserTokens"/>) and the OpenID discovery document MSAL may read. A sandbox partner's app is
 /// <c>client_id=sbx_{partnerId}</c> with the secret <c>sbxcs_</c> + base64url(HMAC-SHA256(shared secret,
 /// <c>microsoft-client-secret:{partnerId}</c>)). Scope <c>https://api.partnercenter.microsoft.com/.default</c> (any
 /// tenant: the partner's own) or <c>https://graph.microsoft.com/.default</c> in one of the partner's customer tenants
@@ -40,7 +41,8 @@ internal static class MicrosoftEntra
     public static async Task<IResult> TokenAsync(HttpContext http, string tenant, IOptions<SandboxOptions> options, SandboxTokens tokens, SandboxStore store, CancellationToken ct)
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
-        if (form?["grant_type"].ToString() != "client_credentials")
+        var grantType = form?["grant_type"].ToString();
+        if (form is null || grantType is not ("client_credentials" or "refresh_token"))
         {
             return Error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
         }
@@ -55,6 +57,11 @@ internal static class MicrosoftEntra
         if (ClientRefusal(http, form, clientId, partner, options.Value, tokens) is { } refused)
         {
             return refused;
+        }
+
+        if (grantType == "refresh_token")
+        {
+            return EntraUserTokens.Refresh(form, tenant, clientId, partner, options.Value, tokens);
         }
 
         var scope = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => s.EndsWith("/.default", StringComparison.Ordinal));
@@ -127,7 +134,7 @@ internal static class MicrosoftEntra
     public static string ClientSecret(string sharedSecret, string partner) =>
         "sbxcs_" + SandboxTokens.Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret), Encoding.UTF8.GetBytes("microsoft-client-secret:" + partner)));
 
-    private static IResult Error(int status, string error, int code, string description) =>
+    internal static IResult Error(int status, string error, int code, string description) =>
         Results.Json(new Dictionary<string, object>
         {
             ["error"] = error,

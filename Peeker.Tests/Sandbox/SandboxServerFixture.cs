@@ -46,6 +46,9 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     /// <summary>The sandbox partner whose Entra app signs in with <see cref="ClientCertificate"/>.</summary>
     public ProviderScope CertificatePartner { get; } = NewPartner();
 
+    /// <summary>The sandbox partner whose Partner Center calls need app+user tokens (Providers:Sandbox:PartnerCenterAppUserClients).</summary>
+    public ProviderScope AppUserPartner { get; } = NewPartner();
+
     /// <summary>The sandbox Google service account key both the simulator and the sandbox clients are configured with.</summary>
     public static string GoogleKeyJson { get; } = Peeker.Activities.Providers.SandboxIdentity.GenerateGoogleKey("https://oauth2.googleapis.com/token").ToJson();
 
@@ -77,6 +80,7 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         builder.Configuration["Providers:Sandbox:Secret"] = Secret;
         builder.Configuration["Providers:Sandbox:GoogleServiceAccountKey"] = GoogleKeyJson;
         builder.Configuration[$"Providers:Sandbox:MicrosoftClientCertificates:{SandboxIdentity.MicrosoftClientId(CertificatePartner.PartnerId)}"] = ClientCertificate.ExportCertificatePem();
+        builder.Configuration["Providers:Sandbox:PartnerCenterAppUserClients:0"] = SandboxIdentity.MicrosoftClientId(AppUserPartner.PartnerId);
         builder.Services.AddSingleton(sp => new SandboxTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(), Time));
         builder.Services.AddPeekerSandbox(builder.Configuration);
         _app = builder.Build();
