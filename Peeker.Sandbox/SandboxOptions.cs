@@ -31,6 +31,22 @@ public sealed class SandboxOptions
     /// </summary>
     public string? GoogleServiceAccountKey { get; set; }
 
+    /// <summary>
+    /// Certificates of sandbox Entra apps, by client id (<c>sbx_{partnerId}</c>): the public certificate as PEM (inline
+    /// or a file path) or base64 DER. The simulated Entra token endpoint accepts a <c>client_assertion</c> from a client
+    /// only when it is signed by that client's certificate here (the live certificate sign-in, rehearsed).
+    /// </summary>
+    public Dictionary<string, string> MicrosoftClientCertificates { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sandbox Entra apps (client ids, <c>sbx_{partnerId}</c>; <c>*</c> for all) whose Partner Center calls need an
+    /// app+user token (the refresh-token flow), as live Partner Center does for most operations: app-only tokens get 401.
+    /// </summary>
+    public HashSet<string> PartnerCenterAppUserClients { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Lifetime of the refresh tokens the simulated Entra endpoint issues (rotated on every use).</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>Lifetime of the access tokens the simulated token endpoints issue (Google and Entra: about an hour).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromSeconds(3599);
 

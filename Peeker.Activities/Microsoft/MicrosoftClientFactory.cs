@@ -6,7 +6,8 @@ using Peeker.Activities.Providers;
 namespace Peeker.Activities.Microsoft;
 
 /// <summary>
-/// Live scope: Azure.Identity with the configured app (secret or certificate). Test scope: the simulator, signed in as
+/// Live scope: Azure.Identity with the configured app (secret or certificate); Partner Center as app+user through MSAL
+/// when <c>Providers:Microsoft:PartnerCenter:RefreshToken</c> is set (<see cref="PartnerCenterUserCredential"/>). Test scope: the simulator, signed in as
 /// the partner's sandbox app (<see cref="SandboxIdentity.MicrosoftClientId"/> with its derived secret) at the
 /// simulator's token endpoint. One token source per identity for the process, so tokens are cached across calls.
 /// </summary>
@@ -69,10 +70,12 @@ internal sealed class MicrosoftClientFactory(
     private IAccessTokenSource LiveTokens() => _sources.GetOrAdd("live", _ =>
     {
         var o = live.Value;
+        var appUser = !string.IsNullOrEmpty(o.PartnerCenter.RefreshToken);
         return new MicrosoftTokenSource(
             MicrosoftTokenSource.CreateCredential(o, new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)),
-            o.PartnerCenterScope,
+            appUser ? o.PartnerCenter.Scope : o.PartnerCenterScope,
             o.GraphScope,
-            time);
+            time,
+            appUser ? new PartnerCenterUserCredential(o, new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)) : null);
     });
 }

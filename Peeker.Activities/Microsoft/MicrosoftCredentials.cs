@@ -19,9 +19,10 @@ internal static class MicrosoftResources
 /// Microsoft Entra tokens from an Azure.Identity <see cref="TokenCredential"/> (client secret or certificate of Peeker's
 /// multi-tenant app): Partner Center in the partner's tenant, Graph in each customer's tenant (GDAP: the same app,
 /// asked for a token of the customer tenant). Tokens are kept per scope and tenant until five minutes before they
-/// expire, by the injected clock; the credential's own MSAL cache sits behind this one.
+/// expire, by the injected clock; the credential's own MSAL cache sits behind this one. With
+/// <paramref name="partnerCenterUser"/> (Partner Center's app+user flow) Partner Center tokens come from it instead.
 /// </summary>
-internal sealed partial class MicrosoftTokenSource(TokenCredential credential, string partnerCenterScope, string graphScope, TimeProvider time) : IAccessTokenSource
+internal sealed partial class MicrosoftTokenSource(TokenCredential credential, string partnerCenterScope, string graphScope, TimeProvider time, TokenCredential? partnerCenterUser = null) : IAccessTokenSource
 {
     /// <summary>How long before its expiry a cached token is replaced.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
@@ -40,7 +41,10 @@ internal sealed partial class MicrosoftTokenSource(TokenCredential credential, s
         AccessToken token;
         try
         {
-            token = await credential.GetTokenAsync(new TokenRequestContext([scope], tenantId: target.Tenant), cancellationToken);
+            // Partner Center with an admin's consent: the app+user token (its scope is the delegated one).
+            token = target.Resource != MicrosoftResources.Graph && partnerCenterUser is not null
+                ? await partnerCenterUser.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken)
+                : await credential.GetTokenAsync(new TokenRequestContext([scope], tenantId: target.Tenant), cancellationToken);
         }
         catch (AuthenticationFailedException ex)
         {

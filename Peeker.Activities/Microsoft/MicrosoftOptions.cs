@@ -47,6 +47,9 @@ public sealed class MicrosoftOptions : IValidatableObject
     [Required]
     public string GraphScope { get; set; } = "https://graph.microsoft.com/.default";
 
+    /// <summary>Partner Center's app+user flow (<c>Providers:Microsoft:PartnerCenter</c>).</summary>
+    public PartnerCenterUserOptions PartnerCenter { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Enabled)
@@ -73,4 +76,18 @@ public sealed class MicrosoftOptions : IValidatableObject
             yield return new ValidationResult($"{SectionName}:{nameof(AuthorityHost)} must be an https URL (Azure.Identity refuses others).", [nameof(AuthorityHost)]);
         }
     }
+}
+
+/// <summary>
+/// Partner Center app+user sign-in: with <see cref="RefreshToken"/> set, Partner Center calls carry a token of the app
+/// acting for the partner's Partner Center admin (<see cref="Scope"/>); without it they stay app-only.
+/// </summary>
+public sealed class PartnerCenterUserOptions
+{
+    /// <summary>The refresh token from the admin's one-time consent to Peeker's app (a secret; never logged).</summary>
+    public string? RefreshToken { get; set; }
+
+    /// <summary>The delegated Partner Center scope asked for with the refresh token.</summary>
+    [Required]
+    public string Scope { get; set; } = "https://api.partnercenter.microsoft.com/user_impersonation";
 }

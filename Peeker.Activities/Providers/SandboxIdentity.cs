@@ -17,6 +17,18 @@ public static class SandboxIdentity
     /// <summary>The Entra app (client id) of a sandbox partner.</summary>
     public static string MicrosoftClientId(string partnerId) => "sbx_" + partnerId;
 
+    /// <summary>
+    /// The refresh token a sandbox partner's Partner Center admin "consented" with once (the app+user flow's
+    /// <c>Providers:Microsoft:PartnerCenter:RefreshToken</c>): <c>sbxrt_</c> + base64url(HMAC-SHA256(shared secret,
+    /// <c>microsoft-refresh-token:{partnerId}</c>)). The simulator computes the same value; it signs in
+    /// <see cref="MicrosoftPartnerCenterAdmin"/>.
+    /// </summary>
+    public static string MicrosoftPartnerCenterRefreshToken(string sandboxSecret, string partnerId) =>
+        "sbxrt_" + Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sandboxSecret), Encoding.UTF8.GetBytes("microsoft-refresh-token:" + partnerId)));
+
+    /// <summary>The Partner Center admin user of a sandbox partner (the user of its app+user tokens).</summary>
+    public static string MicrosoftPartnerCenterAdmin(string partnerId) => "admin@" + partnerId + ".sandbox.peeker.test";
+
     /// <summary>The partner tenant sandbox Partner Center tokens are asked for in.</summary>
     public const string MicrosoftPartnerTenant = "sandbox-partner";
 

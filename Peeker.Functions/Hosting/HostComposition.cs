@@ -32,7 +32,7 @@ public static class HostComposition
         builder.AddSandboxSignInKeys();
         builder.AddPartnerApi();
         builder.Services.AddPeekerWebhooks(builder.Configuration);
-        builder.Services.AddPeekerOpsConsole();
+        builder.Services.AddPeekerOpsConsole(builder.Configuration);
         return builder;
     }
 

@@ -1,5 +1,8 @@
 using System.Security.Claims;
+using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Peeker.Functions.Ops;
@@ -27,11 +30,27 @@ public static class OpsConsoleComposition
     /// <summary>How long an idle session lasts (each request slides it).</summary>
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The data-protection application name: every host of one deployment uses it, so their protectors agree on the
+    /// shared key ring (the default would be the content root path, which differs between machines).
+    /// </summary>
+    public const string ApplicationName = "Peeker";
+
     private const string Policy = "PeekerOpsAdmin";
 
-    /// <summary>Registers the console's pages, session cookie, anti-forgery and engine/order readers.</summary>
-    public static IServiceCollection AddPeekerOpsConsole(this IServiceCollection services)
+    /// <summary>
+    /// Registers the console's pages, session cookie, anti-forgery and engine/order readers, with the data-protection
+    /// key ring in a blob of the host's storage account (<c>AzureWebJobsStorage</c>) so several hosts behind a
+    /// balancer accept each other's cookies and anti-forgery tokens.
+    /// </summary>
+    public static IServiceCollection AddPeekerOpsConsole(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new BlobXmlRepository(new BlobContainerClient(
+            configuration["AzureWebJobsStorage"] is { Length: > 0 } connection
+                ? connection
+                : throw new InvalidOperationException("AzureWebJobsStorage is not configured: the ops console keeps its data-protection keys there."),
+            BlobXmlRepository.DefaultContainerName)));
         services.AddScoped<OpsInstances>();
         services.AddScoped<OpsOrders>();
         services.AddAuthentication(Scheme).AddCookie(Scheme, options =>

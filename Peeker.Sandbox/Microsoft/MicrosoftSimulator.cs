@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using Peeker.Sandbox.State;
 
 namespace Peeker.Sandbox.Microsoft;
@@ -35,6 +36,12 @@ internal static class MicrosoftSimulator
             if (grant is null)
             {
                 return PcError(401, 401, "Unauthorized: a valid Partner Center access token is required.");
+            }
+
+            var appUser = http.RequestServices.GetRequiredService<IOptions<SandboxOptions>>().Value.PartnerCenterAppUserClients;
+            if (grant.User is null && (appUser.Contains("*") || appUser.Contains("sbx_" + grant.Partner)))
+            {
+                return PcError(401, 401, "Unauthorized: this operation needs an app+user token (a Partner Center admin signed in through the app); an app-only token is not enough.");
             }
 
             http.Items["partner"] = grant.Partner;

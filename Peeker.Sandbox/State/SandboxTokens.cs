@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Peeker.Sandbox.State;
 
-/// <summary>What a simulated access token grants: an audience (<c>google</c>, <c>partnercenter</c>, <c>graph</c>), a partner, a tenant.</summary>
-public sealed record SandboxTokenGrant(string Audience, string Partner, string? Tenant);
+/// <summary>
+/// What a simulated access token grants: an audience (<c>google</c>, <c>partnercenter</c>, <c>graph</c>), a partner, a
+/// tenant, and for an app+user token the signed-in user (Partner Center's app+user flow).
+/// </summary>
+public sealed record SandboxTokenGrant(string Audience, string Partner, string? Tenant, string? User = null);
 
 /// <summary>
 /// Access tokens the simulated token endpoints issue and the simulated APIs check, like the real ones: opaque to the
@@ -22,10 +25,12 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
     public DateTimeOffset UtcNow => time.GetUtcNow();
 
     /// <summary>Issues a token for <paramref name="grant"/>; returns it and its lifetime in seconds.</summary>
-    public (string Token, long ExpiresIn) Issue(SandboxTokenGrant grant)
+    public (string Token, long ExpiresIn) Issue(SandboxTokenGrant grant) => Issue(grant, options.Value.TokenLifetime);
+
+    /// <summary>Issues a token for <paramref name="grant"/> living <paramref name="lifetime"/> (refresh tokens live longer).</summary>
+    public (string Token, long ExpiresIn) Issue(SandboxTokenGrant grant, TimeSpan lifetime)
     {
-        var lifetime = options.Value.TokenLifetime;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(grant.Audience, grant.Partner, grant.Tenant, (time.GetUtcNow() + lifetime).ToUnixTimeSeconds(), Convert.ToHexString(RandomNumberGenerator.GetBytes(8))));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(grant.Audience, grant.Partner, grant.Tenant, (time.GetUtcNow() + lifetime).ToUnixTimeSeconds(), Convert.ToHexString(RandomNumberGenerator.GetBytes(8)), grant.User));
         var body = Base64Url(payload);
         return (Prefix + body + "." + Base64Url(Sign(body)), (long)lifetime.TotalSeconds);
     }
@@ -46,7 +51,7 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
             }
 
             var p = JsonSerializer.Deserialize<Payload>(FromBase64Url(body));
-            return p is null || p.Aud != audience || p.Exp <= time.GetUtcNow().ToUnixTimeSeconds() ? null : new SandboxTokenGrant(p.Aud, p.Sub, p.Tid);
+            return p is null || p.Aud != audience || p.Exp <= time.GetUtcNow().ToUnixTimeSeconds() ? null : new SandboxTokenGrant(p.Aud, p.Sub, p.Tid, p.Usr);
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
@@ -72,5 +77,5 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
         return Convert.FromBase64String(s + new string('=', (4 - (s.Length % 4)) % 4));
     }
 
-    private sealed record Payload(string Aud, string Sub, string? Tid, long Exp, string Jti);
+    private sealed record Payload(string Aud, string Sub, string? Tid, long Exp, string Jti, string? Usr = null);
 }

@@ -40,6 +40,15 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     /// <summary>The server's self-signed TLS certificate (127.0.0.1), trusted only by clients that pin it.</summary>
     public X509Certificate2 Certificate { get; } = CreateCertificate();
 
+    /// <summary>The Entra app certificate (with its private key) registered in the simulator for <see cref="CertificatePartner"/>'s client id.</summary>
+    public X509Certificate2 ClientCertificate { get; } = CreateClientCertificate("CN=peeker-sandbox-app");
+
+    /// <summary>The sandbox partner whose Entra app signs in with <see cref="ClientCertificate"/>.</summary>
+    public ProviderScope CertificatePartner { get; } = NewPartner();
+
+    /// <summary>The sandbox partner whose Partner Center calls need app+user tokens (Providers:Sandbox:PartnerCenterAppUserClients).</summary>
+    public ProviderScope AppUserPartner { get; } = NewPartner();
+
     /// <summary>The sandbox Google service account key both the simulator and the sandbox clients are configured with.</summary>
     public static string GoogleKeyJson { get; } = Peeker.Activities.Providers.SandboxIdentity.GenerateGoogleKey("https://oauth2.googleapis.com/token").ToJson();
 
@@ -70,6 +79,8 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         builder.Configuration["AzureWebJobsStorage"] = _azurite.ConnectionString;
         builder.Configuration["Providers:Sandbox:Secret"] = Secret;
         builder.Configuration["Providers:Sandbox:GoogleServiceAccountKey"] = GoogleKeyJson;
+        builder.Configuration[$"Providers:Sandbox:MicrosoftClientCertificates:{SandboxIdentity.MicrosoftClientId(CertificatePartner.PartnerId)}"] = ClientCertificate.ExportCertificatePem();
+        builder.Configuration["Providers:Sandbox:PartnerCenterAppUserClients:0"] = SandboxIdentity.MicrosoftClientId(AppUserPartner.PartnerId);
         builder.Services.AddSingleton(sp => new SandboxTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(), Time));
         builder.Services.AddPeekerSandbox(builder.Configuration);
         _app = builder.Build();
@@ -131,9 +142,20 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // A client may send the same request message again (MSAL retries once on a 5xx): one header, not two.
+            request.Headers.Remove(SandboxOptions.SecretHeader);
             request.Headers.TryAddWithoutValidation(SandboxOptions.SecretHeader, Secret);
             return base.SendAsync(request, cancellationToken);
         }
+    }
+
+    /// <summary>A self-signed RSA-2048 certificate with its private key, as an Entra app credential.</summary>
+    public static X509Certificate2 CreateClientCertificate(string subject)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
     }
 
     private static X509Certificate2 CreateCertificate()

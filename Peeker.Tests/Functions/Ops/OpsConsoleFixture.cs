@@ -146,9 +146,9 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
     }
 
     /// <summary>An HTTP client with cookies and no redirects, signed in through the form with its anti-forgery token.</summary>
-    public async Task<HttpClient> SignedInClientAsync()
+    public async Task<HttpClient> SignedInClientAsync(CookieContainer? jar = null)
     {
-        var http = NewHttpClient();
+        var http = NewHttpClient(jar);
         var token = await AntiforgeryTokenAsync(http, "/ops/signin");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["AdminKey"] = AdminKey, ["__ops_af"] = token });
         using var response = await http.PostAsync(new Uri("/ops/signin", UriKind.Relative), form);
@@ -156,8 +156,8 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
         return http;
     }
 
-    public HttpClient NewHttpClient() =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient NewHttpClient(CookieContainer? jar = null) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = jar ?? new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>The anti-forgery form token of the page at <paramref name="path"/> (its cookie lands in the client's jar).</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient http, string path)
