@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Microsoft;
 
@@ -74,7 +75,7 @@ public sealed class PartnerCenterAppUserTests(SandboxServerFixture sandbox)
 
         Assert.Equal("AADSTS9002313", error.Code);
         Assert.False(error.IsRetryable);
-        Assert.DoesNotContain(sandbox.Logs.Lines, line => line.Contains(BadRefreshToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains(BadRefreshToken, StringComparison.Ordinal));
         Assert.DoesNotContain(BadRefreshToken, error.ToString(), StringComparison.Ordinal);
     }
 
