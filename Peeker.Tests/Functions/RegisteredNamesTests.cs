@@ -27,7 +27,7 @@ public sealed class RegisteredNamesTests
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckPendingAction", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
+                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckPendingAction", "CheckZoneActive", "CreateImportZone",
                 "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
                 "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
                 "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RenewOrder", "RevokeLicenses",
