@@ -154,7 +154,8 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
             while (true)
             {
                 var instance = await Host.Client.GetInstanceAsync(PendingActionCheckOrchestrator.InstanceId(actionId), false, cts.Token);
-                if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement.GetProperty("checks").GetInt32() >= checks)
+                if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
+                && parsed.GetProperty("checks").GetInt32() >= checks)
                 {
                     return;
                 }

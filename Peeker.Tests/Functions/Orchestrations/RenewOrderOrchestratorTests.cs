@@ -137,7 +137,8 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
         while (true)
         {
             var instance = await host.Client.GetInstanceAsync(instanceId, false, cts.Token);
-            if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement.GetProperty("renewals").GetInt32() is var count && count >= renewals)
+            if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
+                && parsed.GetProperty("renewals").GetInt32() is var count && count >= renewals)
             {
                 return count;
             }
