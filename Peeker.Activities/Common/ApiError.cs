@@ -48,6 +48,9 @@ public static class ErrorCodes
     /// <summary>409: <c>POST /orders/{id}/cancel</c> on an order (or domain) already cancelled or scheduled for cancellation.</summary>
     public const string OrderNotCancellable = "order_not_cancellable";
 
+    /// <summary>409: <c>POST /orders/pending/{id}/resolve</c> on an action that is already <c>resolved</c>.</summary>
+    public const string ActionAlreadyResolved = "action_already_resolved";
+
     /// <summary>409: another partner holds the domain (in its inventory, on its order or in its import).</summary>
     public const string DomainInUse = "domain_in_use";
 }

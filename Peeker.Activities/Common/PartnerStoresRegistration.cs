@@ -40,6 +40,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<OrderPlacement>();
         services.TryAddSingleton<OrderCancellation>();
         services.TryAddSingleton<OrderRetry>();
+        services.TryAddSingleton<PendingActionResolution>();
         services.TryAddSingleton<Forwarding.ForwardingJobStore>();
         services.TryAddSingleton<Forwarding.ForwardingJobs>();
         services.TryAddSingleton<Imports.DomainImportStore>();

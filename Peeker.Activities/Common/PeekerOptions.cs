@@ -66,6 +66,15 @@ public sealed class PeekerOptions
     /// </summary>
     public TimeSpan? SandboxCancellationDelay { get; set; }
 
+    /// <summary>
+    /// Length of one renewal period. Unset (the default), a period is one calendar month (<c>renews_at</c> one month
+    /// after <c>created_at</c>, then monthly); tests set seconds to watch the renewal loop move <c>renews_at</c>.
+    /// </summary>
+    public TimeSpan? RenewalPeriod { get; set; }
+
+    /// <summary>The end of the period that starts at <paramref name="from"/>.</summary>
+    public DateTimeOffset NextRenewal(DateTimeOffset from) => RenewalPeriod is { } period && period > TimeSpan.Zero ? from + period : from.AddMonths(1);
+
     /// <summary>The 32-byte key, validated.</summary>
     public byte[] EncryptionKeyBytes()
     {

@@ -99,6 +99,28 @@ public sealed partial class DomainStore(PeekerTables tables)
     }
 
     /// <summary>
+    /// Puts a domain row back in the inventory: <c>available</c>, category <c>inventory</c>, and its order fields
+    /// (order, user, mail provider) cleared, as for a name that was never ordered. Missing rows are ignored.
+    /// </summary>
+    public async Task ReturnToInventoryAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken)
+    {
+        var table = tables.For(env, "Domains");
+        while (await table.FindAsync(partnerId, id, cancellationToken) is { } row)
+        {
+            var record = Read(row) with { Category = "inventory", Status = DomainStatus.Available, OrderId = null, UserId = null, Provider = null };
+            try
+            {
+                await table.UpdateEntityAsync(ToEntity(partnerId, record), row.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Changed underneath us: look again.
+            }
+        }
+    }
+
+    /// <summary>
     /// Marks a connected domain of <paramref name="orderId"/> <c>active</c>; a row that has moved on meanwhile (its
     /// cancellation accepted, back in the inventory, on another order) is left alone. False when nothing was written.
     /// </summary>

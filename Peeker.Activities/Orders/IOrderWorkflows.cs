@@ -22,6 +22,18 @@ public interface IOrderWorkflows
     /// <summary>Schedules the cancellation orchestration for the whole order (<paramref name="domains"/> null) or some domain ids, due at <paramref name="cancelsAt"/>.</summary>
     Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken);
 
+    /// <summary>Starts the re-check loop of pending action <paramref name="actionId"/> (idempotent: one loop per action).</summary>
+    Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken);
+
+    /// <summary>Tells the action's re-check loop that the partner supplied a fix, so the blocked step is retried now (starts the loop if it never ran).</summary>
+    Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts the order's renewal loop (idempotent per order and provisioning <paramref name="attempt"/>: a retried
+    /// failed order gets a new loop, the first one having stopped when the order failed).
+    /// </summary>
+    Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken);
+
     /// <summary>Starts the domain import <paramref name="importId"/> (idempotent).</summary>
     Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken);
 

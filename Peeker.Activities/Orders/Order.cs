@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Peeker.Activities.Orders;
 
 /// <summary>Order statuses (spec section 6.7).</summary>
@@ -70,9 +72,45 @@ public sealed record Order(
     string? MicrosoftTenantId = null,
     string? InboxPasswordKeyId = null,
     OrderFailure? Failure = null,
-    int ProvisioningAttempt = 0);
+    int ProvisioningAttempt = 0,
+    IReadOnlyList<string>? OpenActions = null,
+    string? StatusBeforeAction = null)
+{
+    /// <summary>
+    /// The order with pending action <paramref name="actionId"/> open: <c>action_required</c> while it is open, the
+    /// status it had remembered in <see cref="StatusBeforeAction"/>. A failed or cancelling order keeps its status.
+    /// </summary>
+    public Order WithOpenAction(string actionId)
+    {
+        var open = (OpenActions ?? []).Contains(actionId) ? OpenActions! : [.. OpenActions ?? [], actionId];
+        return Status is OrderStatus.InProgress or OrderStatus.Completed
+            ? this with { OpenActions = open, StatusBeforeAction = Status, Status = OrderStatus.ActionRequired }
+            : this with { OpenActions = open };
+    }
 
-/// <summary>A row of <c>GET /orders/pending</c>.</summary>
+    /// <summary>The order with <paramref name="actionId"/> resolved: back to the remembered status once no action is open.</summary>
+    public Order WithoutOpenAction(string actionId)
+    {
+        var open = (OpenActions ?? []).Where(a => a != actionId).ToList();
+        return open.Count == 0 && Status == OrderStatus.ActionRequired
+            ? this with { OpenActions = open, Status = StatusBeforeAction ?? OrderStatus.InProgress, StatusBeforeAction = null }
+            : this with { OpenActions = open };
+    }
+
+    /// <summary>
+    /// The order moved to <paramref name="status"/> by provisioning: an order waiting on the partner stays
+    /// <c>action_required</c> and remembers <paramref name="status"/> for when its actions are resolved (a failure wins).
+    /// </summary>
+    public Order WithProvisioningStatus(string status) =>
+        Status == OrderStatus.ActionRequired && status != OrderStatus.Failed && (OpenActions?.Count ?? 0) > 0
+            ? this with { StatusBeforeAction = status }
+            : this with { Status = status, StatusBeforeAction = status == OrderStatus.Failed ? null : StatusBeforeAction };
+}
+
+/// <summary>
+/// A row of <c>GET /orders/pending</c>. <see cref="ResolvedAt"/> is set once the row is <c>resolved</c> (an extension
+/// field); <see cref="Email"/> is the mailbox whose step is blocked (stored, not shown).
+/// </summary>
 public sealed record PendingAction(
     string Id,
     string OrderId,
@@ -84,4 +122,6 @@ public sealed record PendingAction(
     string? Domain,
     Persona? User,
     string Message,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ResolvedAt = null,
+    [property: JsonIgnore] string? Email = null);

@@ -58,7 +58,8 @@ public sealed class OrderCancellation(OrderStore orders, DomainStore domainStore
         var cancelsAt = order.RenewsAt;
         while (cancelsAt <= now)
         {
-            cancelsAt = cancelsAt.AddMonths(1);
+            // The renewal loop normally keeps renews_at ahead; if it lags (host down at the period's end) count on.
+            cancelsAt = options.Value.NextRenewal(cancelsAt);
         }
 
         if (order.Status == OrderStatus.Failed)

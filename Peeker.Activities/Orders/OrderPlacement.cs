@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Peeker.Activities.Bundles;
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
@@ -26,6 +27,7 @@ public sealed class OrderPlacement(
     ISequencerClients sequencerClients,
     OrderPlanner planner,
     TimeProvider time,
+    IOptions<PeekerOptions> options,
     ILogger<OrderPlacement> logger)
 {
     /// <summary>Places or replays the order.</summary>
@@ -41,6 +43,12 @@ public sealed class OrderPlacement(
                 // The first request may have stopped between storing the order and starting it; starting is idempotent
                 // by instance id (order id), so a replay makes sure provisioning runs.
                 await workflows.StartProvisioningAsync(env, previous.Id, CancellationToken.None);
+            }
+
+            if (!OrderStatus.IsCancelling(previous.Status))
+            {
+                // Likewise for the renewal loop (started once per order by its instance id).
+                await workflows.StartRenewalsAsync(env, previous.Id, previous.ProvisioningAttempt, CancellationToken.None);
             }
 
             return new PlaceOrderResult(previous, true);
@@ -105,7 +113,7 @@ public sealed class OrderPlacement(
             await credentials.SaveAsync(env, orderId, request.Sequencer, cancellationToken);
             var order = new Order(orderId, partnerId, user.Id, user.Email, bundleId, OrderStatus.InProgress, googleLicenses, microsoftLicenses,
                 inboxesPerDomain, request.Sequencer.ClientId, request.ForwardingUrl, planner.Costs(plan, googleLicenses, microsoftLicenses),
-                plan.Domains, request.Personas, now.AddMonths(1), now, null);
+                plan.Domains, request.Personas, options.Value.NextRenewal(now), now, null);
             await domains.SaveAsync(env, partnerId, plan.Domains.Select(d => new DomainRecord(
                 d.Id, d.Domain, "connected", d.Status, d.Provider, user.Id, orderId, planner.UsableFor(d.Domain), d.ForwardingUrl, now)).ToList(), cancellationToken);
             await orders.CreateAsync(env, order, cancellationToken);
@@ -115,6 +123,7 @@ public sealed class OrderPlacement(
             }
 
             await workflows.StartProvisioningAsync(env, orderId, cancellationToken);
+            await workflows.StartRenewalsAsync(env, orderId, 0, cancellationToken);
             return new PlaceOrderResult(order, false);
         }
         catch (Exception ex)

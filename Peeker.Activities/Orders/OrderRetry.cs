@@ -47,6 +47,16 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
             throw new ApiException(500, ErrorCodes.InternalError, "The retry could not be started; the order is still failed. Retry with backoff.");
         }
 
+        try
+        {
+            // The failed attempt's renewal loop stopped when the order failed; this attempt gets its own.
+            await workflows.StartRenewalsAsync(scope.Environment, orderId, updated.ProvisioningAttempt, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Starting the renewal loop of order {OrderId} (attempt {Attempt}) failed", orderId, updated.ProvisioningAttempt);
+        }
+
         return updated;
     }
 }

@@ -92,6 +92,8 @@ public sealed class OrderStore(PeekerTables tables)
         ["InboxPasswordKeyId"] = o.InboxPasswordKeyId,
         ["Failure"] = o.Failure is null ? null : TableExtensions.ToJson(o.Failure),
         ["ProvisioningAttempt"] = o.ProvisioningAttempt,
+        ["OpenActions"] = o.OpenActions is { Count: > 0 } open ? TableExtensions.ToJson(open) : null,
+        ["StatusBeforeAction"] = o.StatusBeforeAction,
     };
 
     private static Order Read(TableEntity e) => new(
@@ -101,5 +103,5 @@ public sealed class OrderStore(PeekerTables tables)
         e.Json<OrderCosts>("Costs")!, e.Json<List<OrderDomain>>("Domains") ?? [], e.Json<List<Persona>>("Personas") ?? [],
         e.Time("RenewsAt"), e.Time("CreatedAt"), e.GetDateTimeOffset("CancelsAt"), e.GetString("MicrosoftTenantId"),
         e.GetString("InboxPasswordKeyId"), e.Json<OrderFailure>("Failure"),
-        e.GetInt32("ProvisioningAttempt") ?? 0);
+        e.GetInt32("ProvisioningAttempt") ?? 0, e.Json<List<string>>("OpenActions"), e.GetString("StatusBeforeAction"));
 }

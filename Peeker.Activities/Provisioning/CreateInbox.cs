@@ -68,11 +68,9 @@ public sealed class CreateInbox(
         {
             try
             {
-                var (bytes, mime) = input.Order.Environment == PeekerEnvironment.Test ? (SandboxPicture, "image/png") : await DownloadAsync(url, ct);
-                await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
+                await ApplyPictureAsync(http, workspace, input.Order.Environment, email, url, ct);
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException
-                or ProviderException { IsRetryable: false })
+            catch (Exception ex) when (IsPictureProblem(ex))
             {
                 problem = PictureNotAccessible;
             }
@@ -81,7 +79,21 @@ public sealed class CreateInbox(
         return new CreateInboxResult(email, display, created.AlreadyExisted, problem);
     }
 
-    private async Task<(byte[] Bytes, string Mime)> DownloadAsync(string url, CancellationToken ct)
+    /// <summary>True for the failures that mean "this picture cannot be used" (a pending action, not a failed step).</summary>
+    public static bool IsPictureProblem(Exception ex) =>
+        ex is HttpRequestException or OperationCanceledException or InvalidDataException or ProviderException { IsRetryable: false };
+
+    /// <summary>
+    /// Fetches <paramref name="url"/> (in the sandbox a fixed 1×1 PNG instead) and sets it as the Google user's photo.
+    /// Throws what <see cref="IsPictureProblem"/> recognises when the picture cannot be used.
+    /// </summary>
+    public static async Task ApplyPictureAsync(IHttpClientFactory http, IGoogleWorkspaceClient workspace, PeekerEnvironment env, string email, string url, CancellationToken ct)
+    {
+        var (bytes, mime) = env == PeekerEnvironment.Test ? (SandboxPicture, "image/png") : await DownloadAsync(http, url, ct);
+        await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
+    }
+
+    private static async Task<(byte[] Bytes, string Mime)> DownloadAsync(IHttpClientFactory http, string url, CancellationToken ct)
     {
         // Addresses are judged at connect time by the client's guarded handler (loopback, private, link-local and
         // metadata addresses refused after DNS resolution), so a name that resolves inward cannot slip past here.

@@ -21,7 +21,8 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 
 /// <summary>
 /// Moves the order to the status an order event implies (<c>order.completed</c> → completed, <c>order.failed</c> →
-/// failed) and publishes the event with the full order as data. A failure is recorded on the order as a catalogue code
+/// failed; an order with an open pending action stays <c>action_required</c> and goes to that status once the actions
+/// are resolved, see <see cref="Order.WithProvisioningStatus"/>) and publishes the event with the full order as data. A failure is recorded on the order as a catalogue code
 /// (<see cref="OrderFailureCodes"/>); the internal reason (provider or engine text) is logged, never published. When the
 /// order ends (completed, cancelled as a whole) its stored sequencer routing is deleted; a failed order keeps it
 /// because <c>POST /orders/{id}/retry</c> may still register its inboxes.
@@ -49,9 +50,8 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
 
         var order = (status == OrderStatus.InProgress
             ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
-            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o with
+            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o.WithProvisioningStatus(status) with
             {
-                Status = status,
                 Failure = status == OrderStatus.Failed ? OrderFailureCodes.Of(input.FailedStep, input.Reason, o.Domains.Select(d => d.Domain)) : o.Failure,
             }, ct))
             ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");

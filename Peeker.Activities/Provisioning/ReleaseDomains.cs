@@ -11,7 +11,7 @@ public sealed record ReleaseDomainsResult(int Released, bool WholeOrder);
 /// <summary>
 /// Marks cancelled domains <c>cancelled</c> on the order (the order itself when none is left) and lowers the order's
 /// <c>costs</c> by what they cost from this, the cancellation date (<see cref="OrderCostReduction"/>), returns them to the
-/// partner's inventory and releases their "one active order" claims and the partner's ownership of the names, so they
+/// partner's inventory (<c>available</c>, order fields cleared) and releases their "one active order" claims and the partner's ownership of the names, so they
 /// can be ordered again (by any partner).
 /// </summary>
 /// <remarks>Idempotent: every write is absolute; releasing a released claim does nothing.</remarks>
@@ -39,7 +39,7 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         {
             foreach (var record in await domains.FindByNameAsync(env, updated.PartnerId, name, ct))
             {
-                await domains.SetStatusAsync(env, updated.PartnerId, record.Id, DomainStatus.Available, ct, category: "inventory");
+                await domains.ReturnToInventoryAsync(env, updated.PartnerId, record.Id, ct);
             }
         }
 

@@ -35,6 +35,30 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWork
     }
 
     /// <inheritdoc />
+    public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(PendingActionCheckOrchestrator), new PendingActionCheckInput(env, partnerId, actionId),
+            PendingActionCheckOrchestrator.InstanceId(actionId), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken)
+    {
+        var instanceId = PendingActionCheckOrchestrator.InstanceId(actionId);
+        if (await client.GetInstanceAsync(instanceId, false, cancellationToken) is { IsRunning: true })
+        {
+            await client.RaiseEventAsync(instanceId, PendingActionCheckOrchestrator.FixSuppliedEvent, true, cancellationToken);
+            return;
+        }
+
+        // No loop is watching (it never started, or it ended): a fresh one checks at once.
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(PendingActionCheckOrchestrator), new PendingActionCheckInput(env, partnerId, actionId),
+            new StartOrchestrationOptions(instanceId), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(RenewOrderOrchestrator), new RenewOrderLoopInput(orderId, env), RenewOrderOrchestrator.InstanceId(orderId, attempt), cancellationToken);
+
+    /// <inheritdoc />
     public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) =>
         StartOnceAsync(nameof(ImportDomainsOrchestrator), new ImportRef(importId, env, partnerId), importId, cancellationToken);
 

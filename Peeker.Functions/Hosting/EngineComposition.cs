@@ -35,7 +35,10 @@ public static class EngineComposition
         .AddWebhookTasks()
         .AddRetentionTasks();
 
-    /// <summary>Order provisioning: <see cref="ProvisionOrderOrchestrator"/>, <see cref="ProvisionDomainOrchestrator"/> and their steps.</summary>
+    /// <summary>
+    /// Order provisioning: <see cref="ProvisionOrderOrchestrator"/>, <see cref="ProvisionDomainOrchestrator"/> and their steps; the
+    /// pending-action re-check loop (<see cref="PendingActionCheckOrchestrator"/>) and the renewal loop (<see cref="RenewOrderOrchestrator"/>).
+    /// </summary>
     public static DurableTaskRegistry AddProvisioningTasks(this DurableTaskRegistry registry) => registry
         .AddOrchestrator<ProvisionOrderOrchestrator>()
         .AddOrchestrator<ProvisionDomainOrchestrator>()
@@ -51,6 +54,10 @@ public static class EngineComposition
         .AddActivity<VerifyDomain>()
         .AddActivity<CreateInbox>()
         .AddActivity<OpenPendingAction>()
+        .AddOrchestrator<PendingActionCheckOrchestrator>()
+        .AddActivity<CheckPendingAction>()
+        .AddOrchestrator<RenewOrderOrchestrator>()
+        .AddActivity<RenewOrder>()
         .AddActivity<RegisterSequencerAccount>()
         .AddActivity<SetForwarding>()
         .AddActivity<MarkDomainConnected>();

@@ -16,6 +16,8 @@ public static class OrderFunctions
         group.MapPost("/orders", CreateAsync).Accepts<OrderRequest>("application/json").Produces<DataEnvelope<OrderReceipt>>().WithSummary("Create an order (and user)");
         group.MapGet("/orders", ListAsync).Produces<ListEnvelope<OrderReceipt>>().WithSummary("List orders");
         group.MapGet("/orders/pending", PendingAsync).Produces<ListEnvelope<PendingAction>>().WithSummary("List pending order actions");
+        group.MapPost("/orders/pending/{id}/resolve", ResolveAsync).Accepts<ResolveActionRequest>("application/json").Produces<DataEnvelope<PendingAction>>(StatusCodes.Status202Accepted)
+            .WithSummary("Supply the fix for a pending action (a reachable profile_picture_url); Peeker retries the blocked step and the row becomes resolved");
         group.MapGet("/orders/{id}", GetAsync).Produces<DataEnvelope<OrderView>>().WithSummary("Retrieve an order");
         group.MapPost("/orders/{id}/cancel", CancelAsync).Accepts<CancelRequest>("application/json").Produces<DataEnvelope<CancelResponse>>()
             .WithSummary("Cancel an order or some of its domains (a failed order at once)");
@@ -76,6 +78,21 @@ public static class OrderFunctions
             Paging.Filter(http.Request, "status", ActionStatuses) ?? "open");
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, a => a);
+    }
+
+    private static async Task<IResult> ResolveAsync(HttpContext http, string id, PendingActionResolution resolution)
+    {
+        var caller = PartnerContext.From(http);
+        var body = await JsonBody.ReadAsync(http);
+        var url = body.String("profile_picture_url", required: true, maxLength: 2000)!;
+        // The picture is fetched over https only, like at provisioning: anything else could never resolve the action.
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0 || uri.UserInfo.Length > 0)
+        {
+            throw ApiException.Invalid("profile_picture_url", "profile_picture_url must be a public https:// URL of an image.");
+        }
+
+        var action = await resolution.ResolveAsync(caller.Scope, id, url, http.RequestAborted);
+        return PartnerResults.Accepted(action);
     }
 
     private static async Task<IResult> CancelAsync(HttpContext http, string id, OrderCancellation cancellation)

@@ -38,3 +38,6 @@ public sealed record OrderSequencerRequest(string Provider, long? ClientId, stri
 
 /// <summary>Optional body of a cancellation: domain ids or names; absent = the whole order.</summary>
 public sealed record CancelRequest(IReadOnlyList<string>? Domains);
+
+/// <summary>Body of <c>POST /orders/pending/{id}/resolve</c> (for OpenAPI): the reachable https picture to use instead.</summary>
+public sealed record ResolveActionRequest(string ProfilePictureUrl);

@@ -22,15 +22,15 @@ public sealed class RegisteredNamesTests
         Assert.Equal(
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
-                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator",
+                "PendingActionCheckOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "RenewOrderOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
+                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckPendingAction", "CheckZoneActive", "CreateImportZone",
                 "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
                 "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
+                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RenewOrder", "RevokeLicenses",
                 "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));

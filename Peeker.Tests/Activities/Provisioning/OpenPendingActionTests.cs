@@ -4,6 +4,7 @@ using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Tests.Activities.Webhooks;
+using Peeker.Tests.Functions.PartnerApi;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Provisioning;
@@ -22,7 +23,7 @@ public sealed class OpenPendingActionTests(AzuriteFixture azurite) : IClassFixtu
         var webhooks = new RecordingWebhookPublisher();
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var domain = order.Domains[0];
-        var activity = new OpenPendingAction(orders, actions, webhooks, new FakeTimeProvider());
+        var activity = new OpenPendingAction(orders, actions, webhooks, new RecordingWorkflows(), new FakeTimeProvider());
         var input = new OpenPendingActionInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), domain.Id, domain.Domain, "ada@acme-mail.com", CreateInbox.PictureNotAccessible);
 
         var first = await activity.RunAsync(new TestActivityContext(nameof(OpenPendingAction), order.Id), input);
@@ -42,7 +43,7 @@ public sealed class OpenPendingActionTests(AzuriteFixture azurite) : IClassFixtu
         var webhooks = new RecordingWebhookPublisher();
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var domain = order.Domains[0];
-        var activity = new OpenPendingAction(orders, new PendingActionStore(tables), webhooks, new FakeTimeProvider());
+        var activity = new OpenPendingAction(orders, new PendingActionStore(tables), webhooks, new RecordingWorkflows(), new FakeTimeProvider());
         var context = new TestActivityContext(nameof(OpenPendingAction), order.Id);
         var orderRef = new OrderRef(order.Id, PeekerEnvironment.Test, Partner);
 

@@ -93,5 +93,11 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
         public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

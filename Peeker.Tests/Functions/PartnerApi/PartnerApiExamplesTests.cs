@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
+using Peeker.Activities.Provisioning;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions.PartnerApi;
@@ -32,6 +35,26 @@ public sealed class PartnerApiExamplesTests(PartnerApiFixture fixture)
         Assert.Equal("in_progress", read.Data.GetProperty("status").GetString());
         Assert.Equal("https://shop.acme.com", read.Data.GetProperty("domain_details").EnumerateArray()
             .Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
+    }
+
+    [Fact]
+    public async Task ResolvePendingActionExample_IsAcceptedForAnOpenAction()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var order = (await partner.Test.PostRawAsync("/partner/v1/orders", Example("create-order.json").Replace("acme", "ex" + Guid.NewGuid().ToString("N")[..8], StringComparison.Ordinal))).Data;
+        var orderId = order.GetProperty("id").GetString()!;
+        var domain = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}")).Data.GetProperty("domain_details")[0];
+        var name = domain.GetProperty("domain").GetString()!;
+        var actionId = OpenPendingAction.ActionId(orderId, name, $"sam@{name}", CreateInbox.PictureNotAccessible);
+        await fixture.Service<PendingActionStore>().AddAsync(PeekerEnvironment.Test, partner.Id, new PendingAction(
+            actionId, orderId, order.GetProperty("user_id").GetString(), OpenPendingAction.ActionType, CreateInbox.PictureNotAccessible, PendingActionStatus.Open,
+            domain.GetProperty("id").GetString(), name, new Persona("Sam", "Lee", "https://intranet.example/sam.jpg"), "Not reachable.", fixture.Time.GetUtcNow(),
+            Email: $"sam@{name}"), default);
+
+        var response = await partner.Test.PostRawAsync($"/partner/v1/orders/pending/{actionId}/resolve", Example("resolve-pending-action.json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.Status);
+        Assert.Equal("https://cdn.acme.com/sam-public.jpg", response.Data.GetProperty("user").GetProperty("profile_picture_url").GetString());
     }
 
     [Fact]

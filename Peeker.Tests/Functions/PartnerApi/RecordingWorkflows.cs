@@ -57,6 +57,30 @@ public sealed class RecordingWorkflows : IOrderWorkflows
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string ActionId)> ActionChecks { get; } = new();
+
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string ActionId)> ActionFixes { get; } = new();
+
+    public ConcurrentQueue<(PeekerEnvironment Env, string OrderId, int Attempt)> Renewals { get; } = new();
+
+    public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken)
+    {
+        ActionChecks.Enqueue((env, partnerId, actionId));
+        return Task.CompletedTask;
+    }
+
+    public Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken)
+    {
+        ActionFixes.Enqueue((env, partnerId, actionId));
+        return Task.CompletedTask;
+    }
+
+    public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken)
+    {
+        Renewals.Enqueue((env, orderId, attempt));
+        return Task.CompletedTask;
+    }
+
     public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
     {
         Cancellations.Enqueue((env, orderId, domains, cancelsAt));
