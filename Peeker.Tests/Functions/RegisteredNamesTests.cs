@@ -22,16 +22,17 @@ public sealed class RegisteredNamesTests
         Assert.Equal(
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
-                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator",
+                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "SwapOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
-                "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
-                "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
-                "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
+                "ApplyForwarding", "AttachSwapReplacement", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckSwapReplacement",
+                "CheckZoneActive", "CreateImportZone", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
+                "FinishDomainImport", "FinishForwardingJob", "FinishSwap", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected",
+                "OpenPendingAction", "PostWebhook", "PublishImportEvent", "PublishOrderEvent", "PublishSwapEvent", "PurgeHistory", "RecordForwardingResult",
+                "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses", "SetForwarding", "SetNameservers", "StartSwapWarmPeriod", "VerifyDomain",
+                "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));
     }
