@@ -8,11 +8,26 @@ public static class SwapFunctions
 {
     private static readonly string[] DomainSwapTypes = [SwapType.Standard, SwapType.Premium];
 
+    /// <summary>The error codes of <c>POST /swaps</c>, as the OpenAPI document lists them.</summary>
+    public const string CreateErrors =
+        "Errors (each with details where noted): 400 invalid_request (field: type, domain_id, replacement_domain, personas[…]); " +
+        "400 domain_unavailable (replacement_domain neither sold by the registrar nor imported; details.domains[].reason); " +
+        "400 premium_swap_microsoft_only (premium on a Google domain; details.provider); 403 forbidden (a limited or read key); " +
+        "404 not_found (domain_id not a domain of this account); " +
+        "409 domain_not_swappable (the domain is not connected and active on a completed order; details.status, details.order_status); " +
+        "409 domain_swap_in_progress (another swap of the domain runs; details.swap_id); " +
+        "409 domain_already_in_active_order / domain_in_use (the replacement is on an order, or held by another account; details.domains); " +
+        "409 premium_swap_limit (details.limit = quota: plan_tier, percent, active_microsoft_inboxes, quota_inboxes, in_use_inboxes, requested_inboxes, frees_at; " +
+        "or cooldown: swap_id, frees_at). A refused request stores nothing.";
+
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
         group.MapPost("/swaps", CreateAsync).Accepts<SwapRequestBody>("application/json").Produces<DataEnvelope<SwapView>>(StatusCodes.Status201Created)
-            .WithSummary("Swap a connected domain for a replacement (standard or premium)");
+            .Produces<ErrorEnvelope>(StatusCodes.Status400BadRequest).Produces<ErrorEnvelope>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorEnvelope>(StatusCodes.Status404NotFound).Produces<ErrorEnvelope>(StatusCodes.Status409Conflict)
+            .WithSummary("Swap a connected domain for a replacement (standard or premium)")
+            .WithDescription(CreateErrors);
         group.MapGet("/swaps", ListAsync).Produces<ListEnvelope<SwapView>>().WithSummary("List swaps (domain swaps and user-name swap rows)");
         group.MapGet("/swaps/{id}", GetAsync).Produces<DataEnvelope<SwapView>>().WithSummary("Retrieve a swap");
     }

@@ -370,6 +370,20 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     }
 
     [Fact]
+    public async Task CreateSwapExample_WithARealDomainId_IsAccepted()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var order = await CompletedOrderAsync(partner);
+        var example = File.ReadAllText(Path.Combine(Peeker.Tests.Support.RepoPaths.Root, "docs", "examples", "partner-api", "create-swap.json"))
+            .Replace("dom_01JDX0SWAPEXAMPLE0000000000", order.GoogleId, StringComparison.Ordinal);
+
+        var response = await partner.Test.PostRawAsync("/partner/v1/swaps", example);
+
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal("acme-fresh.com", response.Data.GetProperty("replacement_domain").GetString());
+    }
+
+    [Fact]
     public async Task AdminPartners_PlanTier_DefaultsToBase_PatchValidatesIt()
     {
         var partner = await fixture.NewPartnerAsync();
