@@ -17,7 +17,7 @@ public sealed class PeekerTables(TableServiceClient service)
     [
         "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
         "PendingActions", "Availability", "ForwardingJobs", "DomainImports",
-        "DomainOwners", "ImportIdempotency",
+        "DomainOwners", "ImportIdempotency", "Swaps", "SwapClaims",
     ];
 
     /// <summary>Webhook endpoints, one row per partner and environment.</summary>

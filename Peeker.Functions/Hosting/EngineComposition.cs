@@ -3,6 +3,7 @@ using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
+using Peeker.Activities.Swaps;
 using Peeker.Activities.Retention;
 using Peeker.Activities.Webhooks;
 using Peeker.Durable.Hosting;
@@ -32,6 +33,7 @@ public static class EngineComposition
         .AddCancellationTasks()
         .AddForwardingTasks()
         .AddImportTasks()
+        .AddSwapTasks()
         .AddWebhookTasks()
         .AddRetentionTasks();
 
@@ -88,6 +90,15 @@ public static class EngineComposition
         .AddActivity<CheckImportZones>()
         .AddActivity<FinishDomainImport>()
         .AddActivity<PublishImportEvent>();
+
+    /// <summary>Domain swaps: <see cref="SwapOrchestrator"/> and its own steps (it reuses the provisioning and cancellation ones).</summary>
+    public static DurableTaskRegistry AddSwapTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<SwapOrchestrator>()
+        .AddActivity<PublishSwapEvent>()
+        .AddActivity<CheckSwapReplacement>()
+        .AddActivity<AttachSwapReplacement>()
+        .AddActivity<StartSwapWarmPeriod>()
+        .AddActivity<FinishSwap>();
 
     /// <summary>History retention: the eternal <see cref="HistoryRetentionOrchestrator"/> job and its <see cref="PurgeHistory"/> step.</summary>
     public static DurableTaskRegistry AddRetentionTasks(this DurableTaskRegistry registry) => registry

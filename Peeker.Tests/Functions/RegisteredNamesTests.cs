@@ -23,15 +23,18 @@ public sealed class RegisteredNamesTests
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
                 "PendingActionCheckOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "RenewOrderOrchestrator",
+                "SwapOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckPendingAction", "CheckZoneActive", "CreateImportZone",
-                "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
-                "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RenewOrder", "RevokeLicenses",
-                "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
+                "ApplyForwarding", "AttachSwapReplacement", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones",
+                "CheckPendingAction", "CheckSwapReplacement", "CheckZoneActive", "CreateImportZone", "CreateInbox", "CreateZone", "DeleteInboxes",
+                "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport", "FinishForwardingJob", "FinishSwap",
+                "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
+                "PublishImportEvent", "PublishOrderEvent", "PublishSwapEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount",
+                "ReleaseDomains", "RenewOrder", "RevokeLicenses", "SetForwarding", "SetNameservers", "StartSwapWarmPeriod", "VerifyDomain",
+                "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));
     }

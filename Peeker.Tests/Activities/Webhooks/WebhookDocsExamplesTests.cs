@@ -41,6 +41,21 @@ public sealed class WebhookDocsExamplesTests
         Assert.Equal(JsonValueKind.Object, root.GetProperty("data").ValueKind);
     }
 
+    [Fact]
+    public void SwapCompletedExample_DataHasExactlyTheFieldsOfACompletedSwapView()
+    {
+        using var example = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "webhooks", "swap.completed.json")));
+        var data = example.RootElement.GetProperty("data");
+        var at = DateTimeOffset.Parse(data.GetProperty("created_at").GetString()!, CultureInfo.InvariantCulture);
+        var swap = new Peeker.Activities.Swaps.Swap(data.GetProperty("id").GetString()!, "org_x", "standard", "dom_x", "team-acme.com", "acme-fresh.com", "ord_x", "usr_x",
+            "completed", null, at, at, at) { ReplacementDomainId = "dom_y" };
+        var written = JsonSerializer.SerializeToElement(Peeker.Activities.Swaps.SwapView.Of(swap), PeekerJson.Options);
+
+        Assert.Equal("swap.completed", example.RootElement.GetProperty("type").GetString());
+        Assert.Equal(written.EnumerateObject().Select(p => p.Name), data.EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith("swp_", data.GetProperty("id").GetString(), StringComparison.Ordinal);
+    }
+
     // Copied verbatim from the README ("Verifying a delivery"): the code partners copy must work.
 #pragma warning disable CA1310, CA1305
     private static bool IsValid(string secret, string timestamp, string signatureHeader, byte[] rawBody, DateTimeOffset now)

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
+using Peeker.Activities.Swaps;
 using Peeker.Activities.Provisioning;
 using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;
@@ -65,7 +67,7 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
         var completedWhileOpen = await rig.Orders.GetByIdAsync(PeekerEnvironment.Test, order.Id, default);
 
         rig.AcceptPhotos = true;
-        var resolution = new PendingActionResolution(rig.Actions, rig.Orders, new DurableOrderWorkflows(rig.Host.Client));
+        var resolution = new PendingActionResolution(rig.Actions, rig.Orders, new DurableOrderWorkflows(rig.Host.Client, Options.Create(new SwapOptions())));
         var answer = await resolution.ResolveAsync(new ProviderScope(PeekerEnvironment.Test, Partner), actionId, "https://cdn.example/ada-public.png", default);
         var finished = await rig.Host.WaitAsync(PendingActionCheckOrchestrator.InstanceId(actionId));
         var resolved = await rig.Actions.GetAsync(PeekerEnvironment.Test, Partner, actionId, default);
@@ -141,7 +143,7 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
         public async Task<(Order Order, string ActionId)> OpenAsync()
         {
             var order = await TestOrders.CreateAsync(Orders, Partner, "acme-mail.com");
-            var activity = new OpenPendingAction(Orders, Actions, Webhooks, new DurableOrderWorkflows(Host.Client), new FakeTimeProvider());
+            var activity = new OpenPendingAction(Orders, Actions, Webhooks, new DurableOrderWorkflows(Host.Client, Options.Create(new SwapOptions())), new FakeTimeProvider());
             var input = new OpenPendingActionInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-mail.com", "ada@acme-mail.com", CreateInbox.PictureNotAccessible);
             var opened = await activity.RunAsync(new TestActivityContext(nameof(OpenPendingAction), order.Id), input);
             return (order, opened.PendingActionId);

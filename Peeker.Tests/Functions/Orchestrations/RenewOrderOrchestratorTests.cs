@@ -7,6 +7,7 @@ using Moq;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
+using Peeker.Activities.Swaps;
 using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Activities;
@@ -41,7 +42,7 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
         var order = await TestOrders.CreateAsync(orders, Partner, "renew-me.com");
         var first = TimeProvider.System.GetUtcNow() + Period;
         await orders.UpdateAsync(PeekerEnvironment.Test, order.Id, o => o with { RenewsAt = first }, default);
-        var workflows = new DurableOrderWorkflows(host.Client);
+        var workflows = new DurableOrderWorkflows(host.Client, Options.Create(new SwapOptions()));
 
         await workflows.StartRenewalsAsync(PeekerEnvironment.Test, order.Id, 0, default);
         await workflows.StartRenewalsAsync(PeekerEnvironment.Test, order.Id, 0, default);

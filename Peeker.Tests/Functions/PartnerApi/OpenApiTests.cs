@@ -31,8 +31,26 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("post /partner/v1/domains/import/jobs", documented);
         Assert.Contains("post /partner/v1/orders/{id}/retry", documented);
         Assert.Contains("post /partner/v1/orders/pending/{id}/resolve", documented);
-        Assert.Equal(33, documented.Count);
+        Assert.Contains("get /partner/v1/swaps/{id}", documented);
+        Assert.Contains("post /partner/v1/swaps", documented);
+        Assert.Equal(36, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task Document_CreateSwap_ListsItsErrorCodesAndErrorResponses()
+    {
+        var response = await fixture.Client(null).GetAsync("/openapi/partner.json");
+
+        var post = response.Body.GetProperty("paths").GetProperty("/partner/v1/swaps").GetProperty("post");
+        var description = post.GetProperty("description").GetString()!;
+        foreach (var code in new[] { "invalid_request", "domain_unavailable", "premium_swap_microsoft_only", "forbidden", "not_found", "domain_not_swappable",
+            "domain_swap_in_progress", "domain_already_in_active_order", "domain_in_use", "premium_swap_limit" })
+        {
+            Assert.Contains(code, description, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["201", "400", "403", "404", "409"], post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -99,5 +99,7 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
         public Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

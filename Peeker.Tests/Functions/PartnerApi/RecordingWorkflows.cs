@@ -63,6 +63,8 @@ public sealed class RecordingWorkflows : IOrderWorkflows
 
     public ConcurrentQueue<(PeekerEnvironment Env, string OrderId, int Attempt)> Renewals { get; } = new();
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string SwapId)> Swaps { get; } = new();
+
     public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken)
     {
         ActionChecks.Enqueue((env, partnerId, actionId));
@@ -78,6 +80,18 @@ public sealed class RecordingWorkflows : IOrderWorkflows
     public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken)
     {
         Renewals.Enqueue((env, orderId, attempt));
+        return Task.CompletedTask;
+    }
+
+    public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken)
+    {
+        if (FailNextStart)
+        {
+            FailNextStart = false;
+            throw new InvalidOperationException("engine unavailable");
+        }
+
+        Swaps.Enqueue((env, partnerId, swapId));
         return Task.CompletedTask;
     }
 
