@@ -45,6 +45,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<Imports.DomainImportStore>();
         services.TryAddSingleton<Imports.ImportIdempotencyStore>();
         services.TryAddSingleton<Imports.DomainImports>();
+        services.TryAddSingleton<Swaps.SwapStore>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;
     }

@@ -16,7 +16,7 @@ public sealed class PeekerTables(TableServiceClient service)
     [
         "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
         "PendingActions", "Availability", "ForwardingJobs", "DomainImports",
-        "DomainOwners", "ImportIdempotency",
+        "DomainOwners", "ImportIdempotency", "Swaps", "SwapClaims",
     ];
 
     /// <summary>Shared table names.</summary>

@@ -47,6 +47,7 @@ public static class PartnerApiComposition
             UserFunctions.Map(group);
             DomainFunctions.Map(group);
             OrderFunctions.Map(group);
+            SwapFunctions.Map(group);
             WebhookFunctions.Map(group);
         }
 

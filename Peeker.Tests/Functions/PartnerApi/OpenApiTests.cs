@@ -30,7 +30,8 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("get /partner/v1/domains/forwarding/{id}", documented);
         Assert.Contains("post /partner/v1/domains/import/jobs", documented);
         Assert.Contains("post /partner/v1/orders/{id}/retry", documented);
-        Assert.Equal(32, documented.Count);
+        Assert.Contains("get /partner/v1/swaps/{id}", documented);
+        Assert.Equal(34, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 
