@@ -50,6 +50,21 @@ public static class ErrorCodes
 
     /// <summary>409: another partner holds the domain (in its inventory, on its order or in its import).</summary>
     public const string DomainInUse = "domain_in_use";
+
+    /// <summary>409: <c>POST /swaps</c> on a domain that is not connected and active on a live order (<c>details.status</c>, <c>details.order_status</c>).</summary>
+    public const string DomainNotSwappable = "domain_not_swappable";
+
+    /// <summary>409: <c>POST /swaps</c> on a domain another swap is still working on (<c>details.swap_id</c>).</summary>
+    public const string DomainSwapInProgress = "domain_swap_in_progress";
+
+    /// <summary>400: a premium swap of a Google domain (premium swaps are Microsoft-only).</summary>
+    public const string PremiumSwapMicrosoftOnly = "premium_swap_microsoft_only";
+
+    /// <summary>
+    /// 409: a premium swap over a limit: <c>details.limit</c> is <c>quota</c> (the plan tier's share of active Microsoft
+    /// inboxes) or <c>cooldown</c> (30 days per domain); <c>details.frees_at</c> says when it frees.
+    /// </summary>
+    public const string PremiumSwapLimit = "premium_swap_limit";
 }
 
 /// <summary>A partner-facing error: becomes the <c>{"error":{code,message,field,details}}</c> envelope at the boundary.</summary>

@@ -4,6 +4,7 @@ using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Retention;
+using Peeker.Activities.Swaps;
 using Peeker.Durable.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
@@ -19,6 +20,7 @@ public static class EngineComposition
         services.AddPeekerDurable(configuration, RegisterTasks);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
+        services.AddSingleton<IUserNameSwapWorkflows, DurableUserNameSwapWorkflows>();
         services.AddOptions<HistoryRetentionOptions>().BindConfiguration(HistoryRetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<HistoryRetentionStarter>();
         return services;
@@ -30,6 +32,7 @@ public static class EngineComposition
         .AddCancellationTasks()
         .AddForwardingTasks()
         .AddImportTasks()
+        .AddUserNameSwapTasks()
         .AddWebhookTasks()
         .AddRetentionTasks();
 
@@ -61,6 +64,15 @@ public static class EngineComposition
         .AddActivity<RevokeLicenses>()
         .AddActivity<DeleteZone>()
         .AddActivity<ReleaseDomains>();
+
+    /// <summary>User-name swaps: <see cref="UserNameSwapOrchestrator"/> and its steps.</summary>
+    public static DurableTaskRegistry AddUserNameSwapTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<UserNameSwapOrchestrator>()
+        .AddActivity<LoadUserNameSwap>()
+        .AddActivity<RenameInbox>()
+        .AddActivity<UpdateSequencerInbox>()
+        .AddActivity<PublishUserNameSwapEvent>()
+        .AddActivity<FinishUserNameSwap>();
 
     /// <summary>Forwarding jobs: <see cref="ForwardingJobOrchestrator"/> and its steps.</summary>
     public static DurableTaskRegistry AddForwardingTasks(this DurableTaskRegistry registry) => registry

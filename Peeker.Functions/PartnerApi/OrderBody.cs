@@ -49,7 +49,7 @@ public static class OrderBody
 
         var (userId, email, first, last) = User(body);
         return new PlaceOrderRequest(apiKeyId, Hash(body.Root), userId, email, first, last, bundleId, google, microsoft, inboxes,
-            Sequencer(body), Url(body, "forwarding_url"), Domains(body), Personas(body));
+            Sequencer(body), Url(body, "forwarding_url"), Domains(body), Personas(body)!);
     }
 
     private static (string? Id, string? Email, string? First, string? Last) User(JsonBody body)
@@ -100,8 +100,17 @@ public static class OrderBody
     private static RequestedDomain FromObject(JsonBody item, JsonBody order) =>
         new(item.String("domain", required: true, maxLength: 300)!, Url(item, "forwarding_url") ?? Url(order, "forwarding_url"));
 
-    private static List<Persona> Personas(JsonBody body)
+    /// <summary>
+    /// The <c>personas</c> (or older <c>users</c>) list: 1-10 of <c>{first_name, last_name, profile_picture_url}</c>.
+    /// Without <paramref name="required"/> an absent list is null (swaps: the old domain's personas).
+    /// </summary>
+    public static List<Persona>? Personas(JsonBody body, bool required = true)
     {
+        if (!required && !body.HasValue("personas") && !body.HasValue("users"))
+        {
+            return null;
+        }
+
         if (body.HasValue("personas") && body.HasValue("users"))
         {
             throw new ApiException(400, ErrorCodes.OrderShapeConflict, "Send personas or the older users list, not both.", "users");

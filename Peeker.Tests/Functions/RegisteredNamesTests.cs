@@ -22,16 +22,17 @@ public sealed class RegisteredNamesTests
         Assert.Equal(
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
-                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator",
+                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "UserNameSwapOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
                 "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
                 "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
-                "FinishForwardingJob", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RevokeLicenses",
-                "SetForwarding", "SetNameservers", "VerifyDomain", "WriteDnsRecords",
+                "FinishForwardingJob", "FinishUserNameSwap", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "LoadUserNameSwap", "MarkDomainConnected",
+                "OpenPendingAction", "PostWebhook", "PublishImportEvent", "PublishOrderEvent", "PublishUserNameSwapEvent", "PurgeHistory", "RecordForwardingResult",
+                "RegisterSequencerAccount", "ReleaseDomains", "RenameInbox", "RevokeLicenses", "SetForwarding", "SetNameservers", "UpdateSequencerInbox", "VerifyDomain",
+                "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));
     }
