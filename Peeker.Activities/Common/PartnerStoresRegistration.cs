@@ -46,7 +46,10 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<Imports.DomainImportStore>();
         services.TryAddSingleton<Imports.ImportIdempotencyStore>();
         services.TryAddSingleton<Imports.DomainImports>();
+        services.AddOptions<Swaps.SwapOptions>().BindConfiguration(Swaps.SwapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Swaps.SwapStore>();
+        services.TryAddSingleton<Swaps.SwapRules>();
+        services.TryAddSingleton<Swaps.SwapPlacement>();
         services.TryAddSingleton<ISequencerCredentialStore, SequencerCredentialStore>();
         return services;
     }

@@ -27,4 +27,7 @@ public interface IOrderWorkflows
 
     /// <summary>Starts the forwarding job <paramref name="jobId"/> (idempotent: starting it twice runs it once).</summary>
     Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Starts the domain swap <paramref name="swapId"/> (instance id = swap id; idempotent).</summary>
+    Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken);
 }

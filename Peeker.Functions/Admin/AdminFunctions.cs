@@ -6,8 +6,11 @@ using Peeker.Functions.PartnerApi;
 
 namespace Peeker.Functions.Admin;
 
-/// <summary>A new partner with its first two full-preset keys (shown once).</summary>
-public sealed record CreatedPartner(string Id, string Name, PartnerKeys ApiKeys);
+/// <summary>A new partner with its first two full-preset keys (shown once) and its plan tier.</summary>
+public sealed record CreatedPartner(string Id, string Name, PartnerKeys ApiKeys, string PlanTier);
+
+/// <summary>A partner as the admin API shows it.</summary>
+public sealed record PartnerView(string Id, string Name, string PlanTier, DateTimeOffset CreatedAt);
 
 /// <summary>The plain-text keys of a new partner.</summary>
 public sealed record PartnerKeys(string Test, string Live);
@@ -29,6 +32,8 @@ public static class AdminFunctions
     {
         var group = routes.MapGroup("/admin/v1").RequireAdminKey().AddEndpointFilter(WaitReadyAsync).ExcludeFromDescription();
         group.MapPost("/partners", CreatePartnerAsync);
+        group.MapGet("/partners/{id}", GetPartnerAsync);
+        group.MapPatch("/partners/{id}", UpdatePartnerAsync);
         group.MapPost("/partners/{id}/api_keys", CreateKeyAsync);
         group.MapDelete("/api_keys/{keyId}", RevokeAsync);
         AdminWebhookFunctions.Map(group);
@@ -37,10 +42,27 @@ public static class AdminFunctions
     private static async Task<IResult> CreatePartnerAsync(HttpContext http, PartnerStore partners, ApiKeyStore keys)
     {
         var body = await JsonBody.ReadAsync(http);
-        var partner = await partners.CreateAsync(body.String("name", required: true, maxLength: 200)!.Trim(), http.RequestAborted);
+        var name = body.String("name", required: true, maxLength: 200)!.Trim();
+        var tier = body.Enum("plan_tier", PlanTiers.All) ?? PlanTiers.Base;
+        var partner = await partners.CreateAsync(name, http.RequestAborted, planTier: tier);
         var (_, test) = await keys.CreateAsync(partner.Id, PeekerEnvironment.Test, PermissionPreset.Full, "default", http.RequestAborted);
         var (_, live) = await keys.CreateAsync(partner.Id, PeekerEnvironment.Live, PermissionPreset.Full, "default", http.RequestAborted);
-        return PartnerResults.Created(new CreatedPartner(partner.Id, partner.Name, new PartnerKeys(test, live)));
+        return PartnerResults.Created(new CreatedPartner(partner.Id, partner.Name, new PartnerKeys(test, live), partner.PlanTier));
+    }
+
+    private static async Task<IResult> GetPartnerAsync(HttpContext http, string id, PartnerStore partners)
+    {
+        var partner = await partners.GetAsync(id, http.RequestAborted) ?? throw ApiException.NotFound("partner");
+        return PartnerResults.Ok(new PartnerView(partner.Id, partner.Name, partner.PlanTier, partner.CreatedAt));
+    }
+
+    /// <summary><c>{"plan_tier": "base|premium|vip|vip_plus"}</c>: sets the tier the premium-swap quota follows.</summary>
+    private static async Task<IResult> UpdatePartnerAsync(HttpContext http, string id, PartnerStore partners)
+    {
+        var body = await JsonBody.ReadAsync(http);
+        var tier = body.Enum("plan_tier", PlanTiers.All, required: true)!;
+        var partner = await partners.SetPlanTierAsync(id, tier, http.RequestAborted) ?? throw ApiException.NotFound("partner");
+        return PartnerResults.Ok(new PartnerView(partner.Id, partner.Name, partner.PlanTier, partner.CreatedAt));
     }
 
     private static async Task<IResult> CreateKeyAsync(HttpContext http, string id, PartnerStore partners, ApiKeyStore keys)

@@ -5,6 +5,8 @@ using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
+using Peeker.Activities.Swaps;
+using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Peeker.Functions.Orchestrations;
@@ -16,8 +18,12 @@ namespace Peeker.Functions.Hosting;
 /// (or derived from the cancellation request), and a start of an id that exists in any state is treated as already
 /// done (a retried request never restarts a finished order).
 /// </summary>
-public sealed class DurableOrderWorkflows(DurableTaskClient client) : IOrderWorkflows
+public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<SwapOptions> swapOptions) : IOrderWorkflows
 {
+    /// <inheritdoc />
+    public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) =>
+        StartOnceAsync(nameof(SwapOrchestrator), new SwapInput(new SwapRef(swapId, env, partnerId), swapOptions.Value.ReplacementWait), swapId, cancellationToken);
+
     /// <inheritdoc />
     public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken) =>
         StartOnceAsync(nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput(orderId, env), orderId, cancellationToken);

@@ -3,8 +3,8 @@ using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Provisioning;
-using Peeker.Activities.Retention;
 using Peeker.Activities.Swaps;
+using Peeker.Activities.Retention;
 using Peeker.Durable.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;
@@ -32,6 +32,7 @@ public static class EngineComposition
         .AddCancellationTasks()
         .AddForwardingTasks()
         .AddImportTasks()
+        .AddSwapTasks()
         .AddUserNameSwapTasks()
         .AddWebhookTasks()
         .AddRetentionTasks();
@@ -71,7 +72,6 @@ public static class EngineComposition
         .AddActivity<LoadUserNameSwap>()
         .AddActivity<RenameInbox>()
         .AddActivity<UpdateSequencerInbox>()
-        .AddActivity<PublishUserNameSwapEvent>()
         .AddActivity<FinishUserNameSwap>();
 
     /// <summary>Forwarding jobs: <see cref="ForwardingJobOrchestrator"/> and its steps.</summary>
@@ -91,6 +91,15 @@ public static class EngineComposition
         .AddActivity<CheckImportZones>()
         .AddActivity<FinishDomainImport>()
         .AddActivity<PublishImportEvent>();
+
+    /// <summary>Domain swaps: <see cref="SwapOrchestrator"/> and its own steps (it reuses the provisioning and cancellation ones).</summary>
+    public static DurableTaskRegistry AddSwapTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<SwapOrchestrator>()
+        .AddActivity<PublishSwapEvent>()
+        .AddActivity<CheckSwapReplacement>()
+        .AddActivity<AttachSwapReplacement>()
+        .AddActivity<StartSwapWarmPeriod>()
+        .AddActivity<FinishSwap>();
 
     /// <summary>History retention: the eternal <see cref="HistoryRetentionOrchestrator"/> job and its <see cref="PurgeHistory"/> step.</summary>
     public static DurableTaskRegistry AddRetentionTasks(this DurableTaskRegistry registry) => registry

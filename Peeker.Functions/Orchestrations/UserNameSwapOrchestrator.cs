@@ -78,7 +78,7 @@ public sealed class UserNameSwapOrchestrator : TaskOrchestrator<UserNameSwapInpu
 
     private static async Task<string> PublishAsync(TaskOrchestrationContext context, UserNameSwapInput input, string swapId, string type, SwapReason? reason)
     {
-        await context.PublishUserNameSwapEventAsync(new PublishUserNameSwapEventInput(input.Row(swapId), type, reason), ProvisioningRetries.Storage);
+        await context.PublishSwapEventAsync(new PublishSwapEventInput(input.Row(swapId), type, reason), ProvisioningRetries.Storage);
         return type;
     }
 }

@@ -6,11 +6,27 @@ namespace Peeker.Functions.PartnerApi;
 /// <summary>Swaps (spec section 3.5): list and retrieve rows of domain swaps and user-name swaps.</summary>
 public static class SwapFunctions
 {
+    private static readonly string[] DomainSwapTypes = [SwapType.Standard, SwapType.Premium];
+
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
+        group.MapPost("/swaps", CreateAsync).Accepts<SwapRequestBody>("application/json").Produces<DataEnvelope<SwapView>>(StatusCodes.Status201Created)
+            .WithSummary("Swap a connected domain for a replacement (standard or premium)");
         group.MapGet("/swaps", ListAsync).Produces<ListEnvelope<SwapView>>().WithSummary("List swaps (domain swaps and user-name swap rows)");
         group.MapGet("/swaps/{id}", GetAsync).Produces<DataEnvelope<SwapView>>().WithSummary("Retrieve a swap");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, SwapPlacement placement)
+    {
+        var caller = PartnerContext.From(http);
+        var body = await JsonBody.ReadAsync(http);
+        var type = body.Enum("type", DomainSwapTypes, required: true)!;
+        var domainId = body.String("domain_id", required: true, maxLength: 100)!;
+        var replacement = body.String("replacement_domain", required: true, maxLength: 300)!;
+        var personas = OrderBody.Personas(body, required: false);
+        var swap = await placement.PlaceAsync(caller.Scope, new SwapRequest(type, domainId, replacement, personas), http.RequestAborted);
+        return PartnerResults.Created(SwapView.Of(swap));
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, SwapStore store)
@@ -30,3 +46,9 @@ public static class SwapFunctions
         return PartnerResults.Ok(SwapView.Of(swap));
     }
 }
+
+/// <summary>
+/// <c>POST /swaps</c>: <c>type</c> (<c>standard</c>|<c>premium</c>), the <c>dom_…</c> to retire, the replacement's name and,
+/// optionally, personas for the new inboxes (<c>personas</c>, or the older <c>users</c>; default: the order's).
+/// </summary>
+public sealed record SwapRequestBody(string Type, string DomainId, string ReplacementDomain, IReadOnlyList<Peeker.Activities.Orders.Persona>? Personas);

@@ -22,16 +22,17 @@ public sealed class RegisteredNamesTests
         Assert.Equal(
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
-                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "UserNameSwapOrchestrator",
+                "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "SwapOrchestrator", "UserNameSwapOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                "ApplyForwarding", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckZoneActive", "CreateImportZone",
-                "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport",
-                "FinishForwardingJob", "FinishUserNameSwap", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "LoadUserNameSwap", "MarkDomainConnected",
-                "OpenPendingAction", "PostWebhook", "PublishImportEvent", "PublishOrderEvent", "PublishUserNameSwapEvent", "PurgeHistory", "RecordForwardingResult",
-                "RegisterSequencerAccount", "ReleaseDomains", "RenameInbox", "RevokeLicenses", "SetForwarding", "SetNameservers", "UpdateSequencerInbox", "VerifyDomain",
+                "ApplyForwarding", "AttachSwapReplacement", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones", "CheckSwapReplacement",
+                "CheckZoneActive", "CreateImportZone", "CreateInbox", "CreateZone", "DeleteInboxes", "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant",
+                "FinishDomainImport", "FinishForwardingJob", "FinishSwap", "FinishUserNameSwap", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan",
+                "LoadUserNameSwap", "MarkDomainConnected", "OpenPendingAction", "PostWebhook", "PublishImportEvent", "PublishOrderEvent", "PublishSwapEvent",
+                "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RenameInbox", "RevokeLicenses", "SetForwarding",
+                "SetNameservers", "StartSwapWarmPeriod", "UpdateSequencerInbox", "VerifyDomain",
                 "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));

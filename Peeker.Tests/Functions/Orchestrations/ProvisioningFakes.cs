@@ -91,7 +91,7 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
         return done.ReadOutputAs<ProvisionOrderResult>()!;
     }
 
-    private void Register(DurableTaskRegistry r) => r
+    public void Register(DurableTaskRegistry r) => r
         .AddOrchestrator<ProvisionOrderOrchestrator>()
         .AddOrchestrator<ProvisionDomainOrchestrator>()
         .AddOrchestrator<CancelOrderOrchestrator>()

@@ -93,5 +93,7 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
         public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

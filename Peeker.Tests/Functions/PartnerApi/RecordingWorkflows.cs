@@ -57,6 +57,20 @@ public sealed class RecordingWorkflows : IOrderWorkflows
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<(PeekerEnvironment Env, string PartnerId, string SwapId)> Swaps { get; } = new();
+
+    public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken)
+    {
+        if (FailNextStart)
+        {
+            FailNextStart = false;
+            throw new InvalidOperationException("engine unavailable");
+        }
+
+        Swaps.Enqueue((env, partnerId, swapId));
+        return Task.CompletedTask;
+    }
+
     public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
     {
         Cancellations.Enqueue((env, orderId, domains, cancelsAt));
