@@ -37,6 +37,8 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
     public RecordingWorkflows Workflows { get; } = new();
 
+    public RecordingUserNameSwaps UserNameSwaps { get; } = new();
+
     public CapturingLoggerProvider Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -92,6 +94,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
             s.AddSingleton<TimeProvider>(Time);
             s.AddSingleton<IRegistrarClientFactory>(Registrar);
             s.AddSingleton<IOrderWorkflows>(Workflows);
+            s.AddSingleton<Peeker.Activities.Swaps.IUserNameSwapWorkflows>(UserNameSwaps);
             s.AddSingleton<ISequencerClients>(new FakeSequencerClients());
         });
     });
