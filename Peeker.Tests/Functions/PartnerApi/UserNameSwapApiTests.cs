@@ -122,6 +122,20 @@ public sealed class UserNameSwapApiTests(PartnerApiFixture fixture)
         Assert.Equal(HttpStatusCode.Created, again.Status);
     }
 
+    [Fact]
+    public async Task Post_DocsExampleBody_IsAccepted()
+    {
+        var partner = await fixture.NewPartnerAsync();
+        var (_, domainId, inboxes) = await CompletedDomainAsync(partner, "google");
+        var example = File.ReadAllText(Path.Combine(Peeker.Tests.Support.RepoPaths.Root, "docs", "examples", "partner-api", "rename-inboxes.json"));
+        Assert.Contains("dom_01JEXAMPLE0000000000000000", example, StringComparison.Ordinal);
+
+        var response = await partner.Test.PostRawAsync("/partner/v1/swaps/user_names", example.Replace("dom_01JEXAMPLE0000000000000000", domainId, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Created, response.Status);
+        Assert.Equal(inboxes.Count, response.Data.GetProperty("swaps").GetArrayLength());
+    }
+
     private async Task AssertNothingStoredAsync(TestPartner partner)
     {
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/swaps")).Data.EnumerateArray());
