@@ -38,6 +38,7 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<PendingActionStore>();
         services.TryAddSingleton<OrderPlanner>();
         services.TryAddSingleton<OrderPlacement>();
+        services.TryAddSingleton<Swaps.UserNameSwapPlacement>();
         services.TryAddSingleton<OrderCancellation>();
         services.TryAddSingleton<OrderRetry>();
         services.TryAddSingleton<PendingActionResolution>();

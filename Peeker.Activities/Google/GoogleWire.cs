@@ -24,7 +24,13 @@ internal sealed record GTokenResponse(string? Method, string Token);
 
 internal sealed record GWebResource(GSite Site);
 
-internal sealed record GUser(string? Id, string PrimaryEmail, GUserName? Name, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Password, bool? ChangePasswordAtNextLogin);
+internal sealed record GUser(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    string PrimaryEmail,
+    GUserName? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Password,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ChangePasswordAtNextLogin,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<string>? Aliases = null);
 
 internal sealed record GUserName(string GivenName, string FamilyName);
 

@@ -72,6 +72,29 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
             : new GoogleUserResult(created?.Id, created?.PrimaryEmail ?? u.PrimaryEmail, AlreadyExisted: false);
     }
 
+    public async Task<GoogleRenameResult> RenameUserAsync(GoogleRenameInput r, CancellationToken cancellationToken)
+    {
+        var name = new GUserName(r.GivenName, r.FamilyName);
+        var (renamed, status) = await CallAsync<GUser>(HttpMethod.Put, UserUrl(r.CurrentEmail),
+            new GUser(null, r.NewEmail, name, null, null), cancellationToken, HttpStatusCode.NotFound);
+        if (status != HttpStatusCode.NotFound && renamed is not null)
+        {
+            return new GoogleRenameResult(renamed.Id, renamed.PrimaryEmail, renamed.Aliases ?? [], AlreadyRenamed: false);
+        }
+
+        // The current address is unknown: an earlier try may have renamed the user and lost the answer. Then the user
+        // answers to the new address, and only the names still need to be the ones asked for.
+        var (existing, found) = await CallAsync<GUser>(HttpMethod.Get, UserUrl(r.NewEmail), null, cancellationToken, HttpStatusCode.NotFound);
+        if (found == HttpStatusCode.NotFound || existing is null)
+        {
+            throw new ProviderException(Provider, "user_not_found", $"Neither {r.CurrentEmail} nor {r.NewEmail} is a Workspace user.", isRetryable: false, statusCode: 404);
+        }
+
+        var (again, _) = await CallAsync<GUser>(HttpMethod.Put, UserUrl(existing.PrimaryEmail),
+            new GUser(null, existing.PrimaryEmail, name, null, null), cancellationToken);
+        return new GoogleRenameResult(again?.Id ?? existing.Id, again?.PrimaryEmail ?? existing.PrimaryEmail, again?.Aliases ?? existing.Aliases ?? [], AlreadyRenamed: true);
+    }
+
     public async Task AddAliasAsync(string userKey, string alias, CancellationToken cancellationToken) =>
         await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.DirectoryBaseUrl}/users/{Uri.EscapeDataString(userKey)}/aliases",
             new GAlias(alias), cancellationToken, HttpStatusCode.Conflict);
@@ -130,6 +153,8 @@ internal sealed class GoogleWorkspaceClient(HttpClient http, GoogleSettings sett
     private Task<(T? Result, HttpStatusCode Status)> CallAsync<T>(
         HttpMethod method, string url, object? body, CancellationToken cancellationToken, HttpStatusCode? tolerated = null) =>
         SendJsonAsync<T>(method, url, body, null, null, tolerated, ToException, cancellationToken);
+
+    private string UserUrl(string userKey) => $"{settings.DirectoryBaseUrl}/users/{Uri.EscapeDataString(userKey)}";
 
     private static GoogleSubscription Map(GSubscription s, bool alreadyExisted) =>
         new(s.SubscriptionId ?? "", s.SkuId, s.Plan.PlanName, s.Seats.NumberOfSeats ?? s.Seats.MaximumNumberOfSeats ?? 0, s.Status ?? "", alreadyExisted);

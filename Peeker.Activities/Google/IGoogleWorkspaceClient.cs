@@ -23,6 +23,15 @@ public interface IGoogleWorkspaceClient
     /// <summary>Directory <c>POST /users</c>; a 409 "Entity already exists." answers <see cref="GoogleUserResult.AlreadyExisted"/>.</summary>
     Task<GoogleUserResult> CreateUserAsync(GoogleUserInput user, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Directory <c>PUT /users/{userKey}</c> (<c>users.update</c>): sets the user's names and primary address; Google keeps
+    /// the old address as an alias. Idempotent: when <see cref="GoogleRenameInput.CurrentEmail"/> is unknown and the user
+    /// already answers to <see cref="GoogleRenameInput.NewEmail"/> (an earlier try whose answer was lost), only the names are
+    /// set and <see cref="GoogleRenameResult.AlreadyRenamed"/> is true. Neither address known is a non-retryable
+    /// <c>user_not_found</c>; a new address held by another user is a non-retryable <c>duplicate</c>.
+    /// </summary>
+    Task<GoogleRenameResult> RenameUserAsync(GoogleRenameInput rename, CancellationToken cancellationToken);
+
     /// <summary>Directory <c>POST /users/{userKey}/aliases</c>; an existing alias counts as done.</summary>
     Task AddAliasAsync(string userKey, string alias, CancellationToken cancellationToken);
 
@@ -75,6 +84,12 @@ public sealed record GoogleUserInput(string PrimaryEmail, string GivenName, stri
 
 /// <summary>A created (or already existing) Workspace user.</summary>
 public sealed record GoogleUserResult(string? Id, string PrimaryEmail, bool AlreadyExisted);
+
+/// <summary>A rename: the user now at <see cref="CurrentEmail"/> becomes <see cref="NewEmail"/> (may be the same) with new names.</summary>
+public sealed record GoogleRenameInput(string CurrentEmail, string NewEmail, string GivenName, string FamilyName);
+
+/// <summary>The renamed user; <see cref="AlreadyRenamed"/> when an earlier try had already moved it to the new address.</summary>
+public sealed record GoogleRenameResult(string? Id, string PrimaryEmail, IReadOnlyList<string> Aliases, bool AlreadyRenamed);
 
 /// <summary>SKU ids of the Google-Apps product (Reseller API).</summary>
 public static class GoogleSkus

@@ -38,6 +38,14 @@ public interface IMicrosoftClient
     /// <summary>Graph <c>POST /users</c> with <c>usageLocation</c>; an existing UPN answers <see cref="MicrosoftUserResult.AlreadyExisted"/>.</summary>
     Task<MicrosoftUserResult> CreateUserAsync(string tenantId, MicrosoftUserInput user, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Graph <c>PATCH /users/{id}</c>: new <c>userPrincipalName</c>, <c>mailNickname</c>, display and given/surnames.
+    /// Idempotent: when <see cref="MicrosoftRenameInput.CurrentUpn"/> is unknown and the user already answers to
+    /// <see cref="MicrosoftRenameInput.NewUpn"/> (an earlier try whose answer was lost), only the names are set and
+    /// <see cref="MicrosoftRenameResult.AlreadyRenamed"/> is true. Neither known is a non-retryable <c>user_not_found</c>.
+    /// </summary>
+    Task<MicrosoftRenameResult> RenameUserAsync(string tenantId, MicrosoftRenameInput rename, CancellationToken cancellationToken);
+
     /// <summary>Graph <c>POST /users/{upn}/assignLicense</c>. No seat left is a non-retryable <c>CountViolation</c>.</summary>
     Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken);
 
@@ -99,6 +107,12 @@ public sealed record MicrosoftSku(Guid SkuId, string SkuPartNumber, int Enabled,
 
 /// <summary>A user to create. The password never appears in logs or results.</summary>
 public sealed record MicrosoftUserInput(string UserPrincipalName, string DisplayName, string GivenName, string Surname, string Password, string UsageLocation);
+
+/// <summary>A rename: the user now at <see cref="CurrentUpn"/> becomes <see cref="NewUpn"/> (may be the same) with new names.</summary>
+public sealed record MicrosoftRenameInput(string CurrentUpn, string NewUpn, string DisplayName, string GivenName, string Surname);
+
+/// <summary>The renamed user; <see cref="AlreadyRenamed"/> when an earlier try had already moved it to the new UPN.</summary>
+public sealed record MicrosoftRenameResult(string Id, string UserPrincipalName, bool AlreadyRenamed);
 
 /// <summary>A created (or already existing) Microsoft 365 user.</summary>
 public sealed record MicrosoftUserResult(string? Id, string UserPrincipalName, bool AlreadyExisted);

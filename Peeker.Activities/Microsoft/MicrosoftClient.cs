@@ -131,6 +131,29 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
         }
     }
 
+    public async Task<MicrosoftRenameResult> RenameUserAsync(string tenantId, MicrosoftRenameInput r, CancellationToken cancellationToken)
+    {
+        var token = Graph(tenantId);
+        var (current, status) = await CallAsync<GraphUser>(HttpMethod.Get, UserUrl(r.CurrentUpn), null, token, null, cancellationToken, HttpStatusCode.NotFound);
+        var alreadyRenamed = false;
+        if (status == HttpStatusCode.NotFound || current is null)
+        {
+            // An earlier try may have renamed the user and lost the answer: then it answers to the new UPN.
+            (current, status) = await CallAsync<GraphUser>(HttpMethod.Get, UserUrl(r.NewUpn), null, token, null, cancellationToken, HttpStatusCode.NotFound);
+            if (status == HttpStatusCode.NotFound || current is null)
+            {
+                throw new ProviderException(Provider, "user_not_found", $"Neither {r.CurrentUpn} nor {r.NewUpn} is a user of the tenant.", isRetryable: false, statusCode: 404);
+            }
+
+            alreadyRenamed = true;
+        }
+
+        // By id: the id stays put while the UPN moves, so a PATCH is absolute and a repeat of it harmless.
+        var body = new GraphUserPatch(r.NewUpn, r.NewUpn.Split('@')[0], r.DisplayName, r.GivenName, r.Surname);
+        await CallAsync<JsonElement>(HttpMethod.Patch, UserUrl(current.Id), body, token, null, cancellationToken);
+        return new MicrosoftRenameResult(current.Id, r.NewUpn, alreadyRenamed);
+    }
+
     public async Task AssignLicenseAsync(string tenantId, string userPrincipalName, Guid skuId, CancellationToken cancellationToken) =>
         await CallAsync<JsonElement>(HttpMethod.Post, $"{settings.GraphBaseUrl}/users/{Uri.EscapeDataString(userPrincipalName)}/assignLicense",
             new GraphAssignLicense([new GraphAddLicense(skuId, [])], []), Graph(tenantId), null, cancellationToken);
@@ -206,6 +229,8 @@ internal sealed class MicrosoftClient(HttpClient http, MicrosoftSettings setting
 
     /// <summary>Graph calls into a customer use a token of that customer's tenant.</summary>
     private static TokenTarget Graph(string tenantId) => new(MicrosoftResources.Graph, tenantId);
+
+    private string UserUrl(string idOrUpn) => settings.GraphBaseUrl + "/users/" + Uri.EscapeDataString(idOrUpn);
 
     private string DomainUrl(string domain) => settings.GraphBaseUrl + "/domains/" + Uri.EscapeDataString(domain);
 

@@ -57,6 +57,8 @@ internal sealed record GraphPasswordProfile(string Password, bool ForceChangePas
 
 internal sealed record GraphUser(string Id, string UserPrincipalName);
 
+internal sealed record GraphUserPatch(string UserPrincipalName, string MailNickname, string DisplayName, string GivenName, string Surname);
+
 internal sealed record GraphAssignLicense(List<GraphAddLicense> AddLicenses, List<Guid> RemoveLicenses);
 
 internal sealed record GraphAddLicense(Guid SkuId, List<Guid> DisabledPlans);

@@ -42,7 +42,7 @@ public sealed class CreateInbox(
     public static readonly TimeSpan PictureTimeout = TimeSpan.FromSeconds(20);
 
     // A 1×1 PNG: sandbox orders never fetch partner URLs from the internet.
-    private static readonly byte[] SandboxPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    internal static readonly byte[] SandboxPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
     public override async Task<CreateInboxResult> RunAsync(TaskActivityContext context, CreateInboxInput input)
     {
@@ -93,7 +93,8 @@ public sealed class CreateInbox(
         await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
     }
 
-    private static async Task<(byte[] Bytes, string Mime)> DownloadAsync(IHttpClientFactory http, string url, CancellationToken ct)
+    /// <summary>Fetches a live profile picture through the guarded <see cref="PictureClientName"/> client (also used by renames).</summary>
+    internal static async Task<(byte[] Bytes, string Mime)> DownloadAsync(IHttpClientFactory http, string url, CancellationToken ct)
     {
         // Addresses are judged at connect time by the client's guarded handler (loopback, private, link-local and
         // metadata addresses refused after DNS resolution), so a name that resolves inward cannot slip past here.

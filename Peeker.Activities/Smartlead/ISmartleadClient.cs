@@ -11,6 +11,13 @@ public interface ISmartleadClient
     /// </summary>
     Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>POST /email-accounts/{id}</c>: sets the mailbox's sender name and, for a renamed inbox, its address and login
+    /// name. The account keeps its id, its warmup history and its password. Absolute values, so a repeat is harmless.
+    /// An unknown id is a non-retryable <c>http_404</c>.
+    /// </summary>
+    Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken);
+
     /// <summary>Every mailbox on the key (pages of 100).</summary>
     Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken);
 
@@ -53,6 +60,9 @@ public sealed record SmartleadEmailAccount(
     public static SmartleadEmailAccount ForMicrosoft(string fromName, string email, string refreshToken, SmartleadWarmup warmup, long? clientId = null) =>
         new(fromName, email, email, "OUTLOOK", null, "smtp.office365.com", 587, "outlook.office365.com", 993, refreshToken, warmup, ClientId: clientId);
 }
+
+/// <summary>New identity of a connected mailbox (a renamed inbox): sender name, address and SMTP/IMAP login name.</summary>
+public sealed record SmartleadAccountUpdate(string FromName, string FromEmail, string UserName);
 
 /// <summary>Warmup settings sent with the mailbox.</summary>
 public sealed record SmartleadWarmup(bool Enabled = true, int TotalPerDay = 20, int DailyRampup = 5, int ReplyRatePercentage = 30);

@@ -36,6 +36,18 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
         return Map(saved.Data);
     }
 
+    public async Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken)
+    {
+        var saved = await CallAsync<SlSaveResponse>(HttpMethod.Post, "/email-accounts/" + accountId.ToString(CultureInfo.InvariantCulture), "",
+            new SlUpdateRequest(update.FromName, update.FromEmail, update.UserName), cancellationToken);
+        if (!saved.Ok || saved.Data is null)
+        {
+            throw new ProviderException(Provider, "update_failed", saved.Message ?? "Smartlead did not update the account.", isRetryable: false);
+        }
+
+        return Map(saved.Data);
+    }
+
     public async Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken)
     {
         var all = new List<SmartleadAccount>();

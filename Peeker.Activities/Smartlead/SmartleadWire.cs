@@ -21,6 +21,8 @@ internal sealed record SlSaveRequest(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ClientId);
 
+internal sealed record SlUpdateRequest(string FromName, string FromEmail, string UserName);
+
 internal sealed record SlSaveResponse(bool Ok, string? Message, SlAccount? Data);
 
 internal sealed record SlAccount(long Id, string FromEmail, string? Type, bool? IsSmtpSuccess, bool? IsImapSuccess, SlWarmupDetails? WarmupDetails);

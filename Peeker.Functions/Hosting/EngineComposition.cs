@@ -22,6 +22,7 @@ public static class EngineComposition
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
         services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>();
+        services.AddSingleton<IUserNameSwapWorkflows, DurableUserNameSwapWorkflows>();
         services.AddOptions<HistoryRetentionOptions>().BindConfiguration(HistoryRetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<HistoryRetentionStarter>();
         return services;
@@ -34,6 +35,7 @@ public static class EngineComposition
         .AddForwardingTasks()
         .AddImportTasks()
         .AddSwapTasks()
+        .AddUserNameSwapTasks()
         .AddWebhookTasks()
         .AddRetentionTasks();
 
@@ -72,6 +74,14 @@ public static class EngineComposition
         .AddActivity<RevokeLicenses>()
         .AddActivity<DeleteZone>()
         .AddActivity<ReleaseDomains>();
+
+    /// <summary>User-name swaps: <see cref="UserNameSwapOrchestrator"/> and its steps.</summary>
+    public static DurableTaskRegistry AddUserNameSwapTasks(this DurableTaskRegistry registry) => registry
+        .AddOrchestrator<UserNameSwapOrchestrator>()
+        .AddActivity<LoadUserNameSwap>()
+        .AddActivity<RenameInbox>()
+        .AddActivity<UpdateSequencerInbox>()
+        .AddActivity<FinishUserNameSwap>();
 
     /// <summary>Forwarding jobs: <see cref="ForwardingJobOrchestrator"/> and its steps.</summary>
     public static DurableTaskRegistry AddForwardingTasks(this DurableTaskRegistry registry) => registry

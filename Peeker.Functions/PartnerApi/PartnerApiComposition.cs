@@ -48,6 +48,7 @@ public static class PartnerApiComposition
             DomainFunctions.Map(group);
             OrderFunctions.Map(group);
             SwapFunctions.Map(group);
+            UserNameSwapFunctions.Map(group);
             WebhookFunctions.Map(group);
         }
 

@@ -67,6 +67,59 @@ internal static class GoogleDirectory
         });
     }
 
+    /// <summary><c>GET /users/{userKey}</c>: the key may be the primary address, an alias or the user id.</summary>
+    public static async Task<IResult> GetUserAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct) =>
+        await FindUserAsync(store, GoogleSimulator.Partner(http), userKey, ct) is { } user ? GoogleSimulator.Json(Wire(user)) : UserNotFound();
+
+    /// <summary>
+    /// <c>PUT /users/{userKey}</c> (users.update): new names and, when <c>primaryEmail</c> changes, a move to the new address
+    /// on the same domain; the old address stays an alias, as Google keeps it. An address held by another user is 409.
+    /// </summary>
+    public static async Task<IResult> UpdateUserAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct)
+    {
+        var partner = GoogleSimulator.Partner(http);
+        if (await FindUserAsync(store, partner, userKey, ct) is not { } user)
+        {
+            return UserNotFound();
+        }
+
+        var body = await GoogleSimulator.BodyAsync(http.Request, ct);
+        var email = body?["primaryEmail"]?.GetValue<string>()?.ToLowerInvariant() ?? user.PrimaryEmail;
+        var given = body?["name"]?["givenName"]?.GetValue<string>() ?? user.GivenName;
+        var family = body?["name"]?["familyName"]?.GetValue<string>() ?? user.FamilyName;
+        if (email.Split('@') is not [{ Length: > 0 }, var domain] || domain != user.PrimaryEmail.Split('@')[1] || given.Length == 0 || family.Length == 0)
+        {
+            return GoogleSimulator.Error(400, "invalid", "Invalid Input: primaryEmail must stay on the user's domain, and names must not be empty.");
+        }
+
+        if (email == user.PrimaryEmail)
+        {
+            var renamed = user with { GivenName = given, FamilyName = family };
+            await store.UpsertAsync(partner, SandboxKinds.GoogleUser, user.PrimaryEmail, renamed, ct);
+            return GoogleSimulator.Json(Wire(renamed));
+        }
+
+        if (await FindUserAsync(store, partner, email, ct) is { } holder && holder.Id != user.Id)
+        {
+            return GoogleSimulator.Error(409, "duplicate", "Entity already exists.");
+        }
+
+        var moved = user with
+        {
+            PrimaryEmail = email,
+            GivenName = given,
+            FamilyName = family,
+            Aliases = [.. user.Aliases.Where(a => a != email).Append(user.PrimaryEmail).Distinct()],
+        };
+        if (!await store.TryAddAsync(partner, SandboxKinds.GoogleUser, email, moved, ct))
+        {
+            return GoogleSimulator.Error(409, "duplicate", "Entity already exists.");
+        }
+
+        await store.DeleteAsync(partner, SandboxKinds.GoogleUser, user.PrimaryEmail, ct);
+        return GoogleSimulator.Json(Wire(moved));
+    }
+
     /// <summary>Deletes a user by primary address (its seat becomes free).</summary>
     public static async Task<IResult> DeleteUserAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct) =>
         await store.DeleteAsync(GoogleSimulator.Partner(http), SandboxKinds.GoogleUser, userKey.ToLowerInvariant(), ct)
@@ -127,6 +180,16 @@ internal static class GoogleDirectory
         await store.UpsertAsync(partner, SandboxKinds.GoogleUser, user.PrimaryEmail, user with { HasPhoto = true }, ct);
         return GoogleSimulator.Json(new { kind = "admin#directory#user#photo", primaryEmail = user.PrimaryEmail, mimeType = mime, photoData = data });
     }
+
+    /// <summary>A user by primary address, else by alias or id (Google accepts all three as <c>userKey</c>).</summary>
+    private static async Task<GoogleUserState?> FindUserAsync(SandboxStore store, string partner, string userKey, CancellationToken ct)
+    {
+        var key = userKey.ToLowerInvariant();
+        return await store.GetAsync<GoogleUserState>(partner, SandboxKinds.GoogleUser, key, ct)
+            ?? (await store.ListAsync<GoogleUserState>(partner, SandboxKinds.GoogleUser, ct)).FirstOrDefault(u => u.Id == userKey || u.Aliases.Contains(key));
+    }
+
+    private static IResult UserNotFound() => GoogleSimulator.Error(404, "notFound", "Resource Not Found: userKey");
 
     private static object Wire(GoogleUserState u) => new
     {

@@ -40,6 +40,8 @@ internal static class GoogleSimulator
         group.MapPost("/siteVerification/v1/webResource", GoogleVerification.VerifyAsync);
         group.MapPost("/admin/directory/v1/users", GoogleDirectory.CreateUserAsync);
         group.MapGet("/admin/directory/v1/users", GoogleDirectory.ListUsersAsync);
+        group.MapGet("/admin/directory/v1/users/{userKey}", GoogleDirectory.GetUserAsync);
+        group.MapPut("/admin/directory/v1/users/{userKey}", GoogleDirectory.UpdateUserAsync);
         group.MapDelete("/admin/directory/v1/users/{userKey}", GoogleDirectory.DeleteUserAsync);
         group.MapPost("/admin/directory/v1/users/{userKey}/aliases", GoogleDirectory.AddAliasAsync);
         group.MapPut("/admin/directory/v1/users/{userKey}/photos/thumbnail", GoogleDirectory.SetPhotoAsync);

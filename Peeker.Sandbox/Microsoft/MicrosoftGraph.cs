@@ -169,7 +169,7 @@ internal static class MicrosoftGraph
         }
 
         var user = new MicrosoftUserState(Guid.Parse(SandboxFaults.HexId(partner + "|user|" + upn)).ToString(), tenant, upn, display,
-            body!["usageLocation"]?.GetValue<string>(), []);
+            body!["usageLocation"]?.GetValue<string>(), [], body["givenName"]?.GetValue<string>(), body["surname"]?.GetValue<string>());
         if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftUser, upn, user, ct))
         {
             return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
@@ -180,6 +180,50 @@ internal static class MicrosoftGraph
 
     public static async Task<IResult> GetUserAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct) =>
         await FindUserAsync(http, store, userId, ct) is { } u ? MicrosoftSimulator.Json(Wire(u)) : UserNotFound(userId);
+
+    /// <summary>
+    /// <c>PATCH /users/{id|upn}</c>: names, and a new <c>userPrincipalName</c> on a verified domain of the tenant (the user
+    /// moves; its id and licences stay). A UPN held by another user is Graph's 400 "already exists".
+    /// </summary>
+    public static async Task<IResult> UpdateUserAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct)
+    {
+        var (partner, tenant) = (MicrosoftSimulator.Partner(http), MicrosoftSimulator.Tenant(http));
+        if (await FindUserAsync(http, store, userId, ct) is not { } user)
+        {
+            return UserNotFound(userId);
+        }
+
+        var body = await MicrosoftSimulator.BodyAsync(http.Request, ct);
+        string? S(string key) => body?[key]?.GetValue<string>();
+        var upn = S("userPrincipalName")?.ToLowerInvariant() ?? user.UserPrincipalName;
+        var updated = user with
+        {
+            UserPrincipalName = upn,
+            DisplayName = S("displayName") ?? user.DisplayName,
+            GivenName = S("givenName") ?? user.GivenName,
+            Surname = S("surname") ?? user.Surname,
+        };
+        if (upn == user.UserPrincipalName)
+        {
+            await store.UpsertAsync(partner, SandboxKinds.MicrosoftUser, upn, updated, ct);
+            return Results.NoContent();
+        }
+
+        var domain = upn[(upn.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var owned = await store.GetAsync<MicrosoftDomainState>(partner, SandboxKinds.MicrosoftDomain, domain, ct);
+        if (!upn.Contains('@', StringComparison.Ordinal) || owned is null || owned.TenantId != tenant || !owned.IsVerified)
+        {
+            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
+        }
+
+        if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftUser, upn, updated, ct))
+        {
+            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+        }
+
+        await store.DeleteAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, ct);
+        return Results.NoContent();
+    }
 
     /// <summary>Deletes a user; each licence it held goes back to its subscription.</summary>
     public static async Task<IResult> DeleteUserAsync(HttpContext http, SandboxStore store, string userId, CancellationToken ct)
@@ -245,8 +289,14 @@ internal static class MicrosoftGraph
     private static async Task<MicrosoftDomainState?> FindAsync(HttpContext http, SandboxStore store, string id, CancellationToken ct) =>
         await store.GetAsync<MicrosoftDomainState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftDomain, id, ct) is { } d && d.TenantId == MicrosoftSimulator.Tenant(http) ? d : null;
 
-    private static async Task<MicrosoftUserState?> FindUserAsync(HttpContext http, SandboxStore store, string id, CancellationToken ct) =>
-        await store.GetAsync<MicrosoftUserState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftUser, id, ct) is { } u && u.TenantId == MicrosoftSimulator.Tenant(http) ? u : null;
+    /// <summary>A user of the calling tenant by UPN, else by id (Graph takes either in the path).</summary>
+    private static async Task<MicrosoftUserState?> FindUserAsync(HttpContext http, SandboxStore store, string id, CancellationToken ct)
+    {
+        var partner = MicrosoftSimulator.Partner(http);
+        var user = await store.GetAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, id, ct)
+            ?? (id.Contains('@', StringComparison.Ordinal) ? null : (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).FirstOrDefault(u => u.Id == id));
+        return user is not null && user.TenantId == MicrosoftSimulator.Tenant(http) ? user : null;
+    }
 
     private static IResult NotFound(string id) => MicrosoftSimulator.GraphError(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
 
@@ -268,6 +318,8 @@ internal static class MicrosoftGraph
         id = u.Id,
         userPrincipalName = u.UserPrincipalName,
         displayName = u.DisplayName,
+        givenName = u.GivenName,
+        surname = u.Surname,
         usageLocation = u.UsageLocation,
         assignedLicenses = u.Licenses.Select(l => new { skuId = l, disabledPlans = Array.Empty<Guid>() }).ToList(),
     };

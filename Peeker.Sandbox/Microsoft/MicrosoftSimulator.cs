@@ -78,6 +78,7 @@ internal static class MicrosoftSimulator
         graph.MapGet("/subscribedSkus", MicrosoftGraph.SubscribedSkusAsync);
         graph.MapPost("/users", MicrosoftGraph.CreateUserAsync);
         graph.MapGet("/users/{userId}", MicrosoftGraph.GetUserAsync);
+        graph.MapPatch("/users/{userId}", MicrosoftGraph.UpdateUserAsync);
         graph.MapDelete("/users/{userId}", MicrosoftGraph.DeleteUserAsync);
         graph.MapPost("/users/{userId}/assignLicense", MicrosoftGraph.AssignLicenseAsync);
     }

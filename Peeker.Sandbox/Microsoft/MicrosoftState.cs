@@ -13,7 +13,7 @@ public sealed record MicrosoftLicenseState(string TenantId, Guid SkuId, string S
 public sealed record MicrosoftDomainState(string Id, string TenantId, bool IsVerified, List<string> SupportedServices, string VerificationCode);
 
 /// <summary>A simulated Graph user and its assigned SKUs.</summary>
-public sealed record MicrosoftUserState(string Id, string TenantId, string UserPrincipalName, string DisplayName, string? UsageLocation, List<Guid> Licenses);
+public sealed record MicrosoftUserState(string Id, string TenantId, string UserPrincipalName, string DisplayName, string? UsageLocation, List<Guid> Licenses, string? GivenName = null, string? Surname = null);
 
 /// <summary>A stored answer, replayed for a repeated <c>MS-RequestId</c>.</summary>
 public sealed record MicrosoftReplayState(int Status, string Json);

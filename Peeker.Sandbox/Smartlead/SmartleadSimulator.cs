@@ -61,6 +61,7 @@ internal static class SmartleadSimulator
         group.MapPost("/email-accounts/save", SaveAsync);
         group.MapGet("/email-accounts/", ListAsync);
         group.MapGet("/email-accounts/{id:long}/", GetAsync);
+        group.MapPost("/email-accounts/{id:long}", UpdateAsync);
         group.MapGet("/client/", ListClientsAsync);
         group.MapPost("/client/save", SaveClientAsync);
     }
@@ -137,6 +138,45 @@ internal static class SmartleadSimulator
             message = existing is null ? "Email account added successfully" : "Email account updated successfully",
             data = Wire(account),
         }, Options);
+    }
+
+    /// <summary>
+    /// <c>POST /email-accounts/{id}</c>: new <c>from_name</c>, and for a renamed inbox <c>from_email</c> and
+    /// <c>user_name</c>. The account keeps its id, warmup and password; an address held by another account is refused.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(HttpContext http, SandboxStore store, long id, CancellationToken ct)
+    {
+        var partner = (string)http.Items["partner"]!;
+        var body = await ReadObjectAsync(http, ct);
+        string? S(string key) => body?[key]?.GetValueKind() == JsonValueKind.String ? body[key]!.GetValue<string>() : null;
+        var account = (await store.ListAsync<SmartleadAccountState>(partner, SandboxKinds.SmartleadAccount, ct)).FirstOrDefault(a => a.Id == id);
+        if (account is null)
+        {
+            return Results.Json(new { ok = false, message = "Email account not found" }, Options, statusCode: 404);
+        }
+
+        var fromEmail = S("from_email")?.Trim().ToLowerInvariant() ?? account.FromEmail;
+        if (!fromEmail.Contains('@', StringComparison.Ordinal) || S("from_name") is "" || S("user_name") is "")
+        {
+            return Results.Json(new { ok = false, message = "from_name, from_email and user_name must not be empty" }, Options, statusCode: 400);
+        }
+
+        var updated = account with { FromEmail = fromEmail, FromName = S("from_name") ?? account.FromName, UserName = S("user_name") ?? account.UserName };
+        if (fromEmail != account.FromEmail)
+        {
+            if (!await store.TryAddAsync(partner, SandboxKinds.SmartleadAccount, fromEmail, updated, ct))
+            {
+                return Results.Json(new { ok = false, message = "Another email account already uses " + fromEmail }, Options, statusCode: 400);
+            }
+
+            await store.DeleteAsync(partner, SandboxKinds.SmartleadAccount, account.FromEmail, ct);
+        }
+        else
+        {
+            await store.UpsertAsync(partner, SandboxKinds.SmartleadAccount, fromEmail, updated, ct);
+        }
+
+        return Results.Json(new { ok = true, message = "Email account updated successfully", data = Wire(updated) }, Options);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, SandboxStore store, int? offset, int? limit, CancellationToken ct)

@@ -23,7 +23,7 @@ public sealed class RegisteredNamesTests
             [
                 "CancelOrderOrchestrator", "DeliverWebhookOrchestrator", "ForwardingJobOrchestrator", "HistoryRetentionOrchestrator", "ImportDomainsOrchestrator",
                 "PendingActionCheckOrchestrator", "ProvisionDomainOrchestrator", "ProvisionOrderOrchestrator", "RenewOrderOrchestrator",
-                "SwapOrchestrator",
+                "SwapOrchestrator", "UserNameSwapOrchestrator",
             ],
             orchestrators.Order(StringComparer.Ordinal));
         Assert.Equal(
@@ -31,9 +31,10 @@ public sealed class RegisteredNamesTests
                 "ApplyForwarding", "AttachSwapReplacement", "AwaitProvisioning", "BuyDomain", "CheckForwardingTarget", "CheckImportZones",
                 "CheckPendingAction", "CheckSwapReplacement", "CheckZoneActive", "CreateImportZone", "CreateInbox", "CreateZone", "DeleteInboxes",
                 "DeleteZone", "EnsureGoogleTenant", "EnsureMicrosoftTenant", "FinishDomainImport", "FinishForwardingJob", "FinishSwap",
-                "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "MarkDomainConnected", "OpenPendingAction", "PostWebhook",
-                "PublishImportEvent", "PublishOrderEvent", "PublishSwapEvent", "PurgeHistory", "RecordForwardingResult", "RegisterSequencerAccount",
-                "ReleaseDomains", "RenewOrder", "RevokeLicenses", "SetForwarding", "SetNameservers", "StartSwapWarmPeriod", "VerifyDomain",
+                "FinishUserNameSwap", "LoadDomainImport", "LoadForwardingJob", "LoadOrderPlan", "LoadUserNameSwap", "MarkDomainConnected",
+                "OpenPendingAction", "PostWebhook", "PublishImportEvent", "PublishOrderEvent", "PublishSwapEvent", "PurgeHistory",
+                "RecordForwardingResult", "RegisterSequencerAccount", "ReleaseDomains", "RenameInbox", "RenewOrder", "RevokeLicenses",
+                "SetForwarding", "SetNameservers", "StartSwapWarmPeriod", "UpdateSequencerInbox", "VerifyDomain",
                 "WriteDnsRecords",
             ],
             activities.Order(StringComparer.Ordinal));

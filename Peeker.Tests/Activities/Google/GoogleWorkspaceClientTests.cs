@@ -131,4 +131,82 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         Assert.Equal("invalid", error.Code);
         Assert.False(error.IsRetryable);
     }
+
+    [Fact]
+    public async Task RenameUserAsync_NewAddress_MovesUserAndKeepsOldAddressAsAlias()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await ReadyDomainAsync(scope, "g-rename.com", seats: 1);
+        var created = await Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-rename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
+
+        var renamed = await Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-rename.com", "sam.lee@g-rename.com", "Sam", "Lee"), default);
+
+        Assert.False(renamed.AlreadyRenamed);
+        Assert.Equal(created.Id, renamed.Id);
+        Assert.Equal("sam.lee@g-rename.com", renamed.PrimaryEmail);
+        Assert.Contains("ada@g-rename.com", renamed.Aliases);
+        var user = Assert.Single(await sandbox.Inspector.ReadAsync(scope.PartnerId, SandboxKinds.GoogleUser));
+        Assert.Equal("sam.lee@g-rename.com", user.GetProperty("primaryEmail").GetString());
+        Assert.Equal("Sam", user.GetProperty("givenName").GetString());
+        Assert.Equal("Lee", user.GetProperty("familyName").GetString());
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_RepeatedAfterLostAnswer_SucceedsOnTheSameUser()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await ReadyDomainAsync(scope, "g-rerename.com", seats: 1);
+        var created = await Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-rerename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
+        var rename = new GoogleRenameInput("ada@g-rerename.com", "sam@g-rerename.com", "Sam", "Lee");
+        await Client(scope).RenameUserAsync(rename, default);
+
+        var again = await Client(scope).RenameUserAsync(rename, default);
+
+        Assert.Equal(created.Id, again.Id);
+        Assert.Equal("sam@g-rerename.com", again.PrimaryEmail);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.GoogleUser));
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_CurrentAddressGoneButNewOneThere_AnswersAlreadyRenamedAndSetsNames()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await ReadyDomainAsync(scope, "g-moved.com", seats: 1);
+        await Client(scope).CreateUserAsync(new GoogleUserInput("sam@g-moved.com", "Samuel", "L", "S3cret-pass!"), default);
+
+        var renamed = await Client(scope).RenameUserAsync(new GoogleRenameInput("gone@g-moved.com", "sam@g-moved.com", "Sam", "Lee"), default);
+
+        Assert.True(renamed.AlreadyRenamed);
+        var user = Assert.Single(await sandbox.Inspector.ReadAsync(scope.PartnerId, SandboxKinds.GoogleUser));
+        Assert.Equal("Sam", user.GetProperty("givenName").GetString());
+        Assert.Equal("Lee", user.GetProperty("familyName").GetString());
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_AddressOfAnotherUser_FailsNonRetryable()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await ReadyDomainAsync(scope, "g-taken.com", seats: 2);
+        await Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-taken.com", "Ada", "Lovelace", "S3cret-pass!"), default);
+        await Client(scope).CreateUserAsync(new GoogleUserInput("bob@g-taken.com", "Bob", "Byron", "S3cret-pass!"), default);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-taken.com", "bob@g-taken.com", "Bob", "Lee"), default));
+
+        Assert.Equal("duplicate", error.Code);
+        Assert.False(error.IsRetryable);
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_NeitherAddressKnown_FailsUserNotFound()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        await ReadyDomainAsync(scope, "g-nobody.com", seats: 1);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-nobody.com", "sam@g-nobody.com", "Sam", "Lee"), default));
+
+        Assert.Equal("user_not_found", error.Code);
+        Assert.False(error.IsRetryable);
+    }
 }

@@ -179,4 +179,71 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         Assert.False(domain.IsVerified);
         Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.MicrosoftDomain));
     }
+
+    [Fact]
+    public async Task RenameUserAsync_NewUpn_MovesUserKeepingIdAndLicence()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var tenant = await ReadyTenantAsync(scope, "m-rename.com", licenses: 1);
+        var ms = Client(scope);
+        var ada = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-rename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        await ms.AssignLicenseAsync(tenant, "ada@m-rename.com", (await ms.GetSubscribedSkusAsync(tenant, default)).Single().SkuId, default);
+
+        var renamed = await ms.RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-rename.com", "samlee@m-rename.com", "Sam Lee", "Sam", "Lee"), default);
+
+        Assert.False(renamed.AlreadyRenamed);
+        Assert.Equal(ada.Id, renamed.Id);
+        var user = Assert.Single(await sandbox.Inspector.ReadAsync(scope.PartnerId, SandboxKinds.MicrosoftUser));
+        Assert.Equal("samlee@m-rename.com", user.GetProperty("userPrincipalName").GetString());
+        Assert.Equal("Sam Lee", user.GetProperty("displayName").GetString());
+        Assert.Equal("Lee", user.GetProperty("surname").GetString());
+        Assert.Single(user.GetProperty("licenses").EnumerateArray());
+        Assert.Equal(1, (await ms.GetSubscribedSkusAsync(tenant, default)).Single().Consumed);
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_RepeatedAfterLostAnswer_AnswersAlreadyRenamed()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var tenant = await ReadyTenantAsync(scope, "m-rerename.com", licenses: 1);
+        var ms = Client(scope);
+        var ada = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-rerename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        var rename = new MicrosoftRenameInput("ada@m-rerename.com", "sam@m-rerename.com", "Sam Lee", "Sam", "Lee");
+        await ms.RenameUserAsync(tenant, rename, default);
+
+        var again = await ms.RenameUserAsync(tenant, rename, default);
+
+        Assert.True(again.AlreadyRenamed);
+        Assert.Equal(ada.Id, again.Id);
+        Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.MicrosoftUser));
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_UpnOfAnotherUser_FailsNonRetryable()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var tenant = await ReadyTenantAsync(scope, "m-taken.com", licenses: 2);
+        var ms = Client(scope);
+        await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-taken.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        await ms.CreateUserAsync(tenant, new MicrosoftUserInput("bob@m-taken.com", "Bob", "Bob", "Byron", "S3cret-pass!", "US"), default);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            ms.RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-taken.com", "bob@m-taken.com", "Bob Lee", "Bob", "Lee"), default));
+
+        Assert.True(MicrosoftClient.IsAlreadyExists(error));
+        Assert.False(error.IsRetryable);
+    }
+
+    [Fact]
+    public async Task RenameUserAsync_NeitherUpnKnown_FailsUserNotFound()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var tenant = await ReadyTenantAsync(scope, "m-nobody.com", licenses: 1);
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-nobody.com", "sam@m-nobody.com", "Sam Lee", "Sam", "Lee"), default));
+
+        Assert.Equal("user_not_found", error.Code);
+        Assert.False(error.IsRetryable);
+    }
 }

@@ -81,6 +81,8 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
         public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class FailingSmartlead : ISmartleadClientFactory

@@ -79,4 +79,35 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
         Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains(apiKey, StringComparison.Ordinal));
         Assert.DoesNotContain(sandbox.Logs.Lines(), line => line.Contains("app-password-secret", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task UpdateEmailAccountAsync_RenamedInbox_KeepsIdAndWarmupUnderTheNewAddress()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var saved = await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-rename.com", "app-password-1234", new SmartleadWarmup()), default);
+        var update = new SmartleadAccountUpdate("Sam Lee", "sam.lee@sl-rename.com", "sam.lee@sl-rename.com");
+
+        var updated = await Client(scope).UpdateEmailAccountAsync(saved.Id, update, default);
+        var again = await Client(scope).UpdateEmailAccountAsync(saved.Id, update, default);
+
+        Assert.Equal(saved.Id, updated.Id);
+        Assert.Equal(saved.Id, again.Id);
+        Assert.Equal("sam.lee@sl-rename.com", updated.FromEmail);
+        Assert.Equal("ACTIVE", updated.WarmupStatus);
+        var only = Assert.Single(await sandbox.Inspector.ReadAsync(scope.PartnerId, SandboxKinds.SmartleadAccount));
+        Assert.Equal("Sam Lee", only.GetProperty("fromName").GetString());
+        Assert.Equal("sam.lee@sl-rename.com", only.GetProperty("userName").GetString());
+    }
+
+    [Fact]
+    public async Task UpdateEmailAccountAsync_UnknownId_FailsNonRetryable()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).UpdateEmailAccountAsync(42, new SmartleadAccountUpdate("Sam Lee", "sam@sl-none.com", "sam@sl-none.com"), default));
+
+        Assert.Equal(404, error.StatusCode);
+        Assert.False(error.IsRetryable);
+    }
 }

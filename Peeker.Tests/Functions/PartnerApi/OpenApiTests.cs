@@ -33,7 +33,8 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         Assert.Contains("post /partner/v1/orders/pending/{id}/resolve", documented);
         Assert.Contains("get /partner/v1/swaps/{id}", documented);
         Assert.Contains("post /partner/v1/swaps", documented);
-        Assert.Equal(36, documented.Count);
+        Assert.Contains("post /partner/v1/swaps/user_names", documented);
+        Assert.Equal(37, documented.Count);
         Assert.Equal("bearer", response.Body.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("scheme").GetString());
     }
 

@@ -38,6 +38,8 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
     public RecordingWorkflows Workflows { get; } = new();
 
+    public RecordingUserNameSwaps UserNameSwaps { get; } = new();
+
     public FakeLogCollector Logs { get; } = new();
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
@@ -93,6 +95,7 @@ public sealed class PartnerApiFixture : IAsyncLifetime
             s.AddSingleton<TimeProvider>(Time);
             s.AddSingleton<IRegistrarClientFactory>(Registrar);
             s.AddSingleton<IOrderWorkflows>(Workflows);
+            s.AddSingleton<Peeker.Activities.Swaps.IUserNameSwapWorkflows>(UserNameSwaps);
             s.AddSingleton<ISequencerClients>(new FakeSequencerClients());
         });
     });
