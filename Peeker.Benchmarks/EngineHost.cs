@@ -3,13 +3,10 @@ using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
-using Microsoft.DurableTask.Worker;
-using Microsoft.DurableTask.Worker.Shims;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Peeker.Durable.Client;
 using Peeker.Durable.Hosting;
-using CoreTaskActivity = DurableTask.Core.TaskActivity;
 using Peeker.Shared;
 
 namespace Peeker.Benchmarks;

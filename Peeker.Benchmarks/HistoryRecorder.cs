@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Peeker.Activities.Common;
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Providers;

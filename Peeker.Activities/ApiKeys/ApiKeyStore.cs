@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.ApiKeys;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 
-using Peeker.Activities.Providers;
-
 namespace Peeker.Activities.Common;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Azure.Data.Tables;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Common;
 

@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Domains;
 

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Domains;
 

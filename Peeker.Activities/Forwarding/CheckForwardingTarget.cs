@@ -1,6 +1,5 @@
 using Microsoft.DurableTask;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
 namespace Peeker.Activities.Forwarding;

@@ -1,3 +1,4 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Forwarding;

@@ -1,7 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Imports;
 

@@ -3,7 +3,6 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Imports;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Microsoft;

@@ -1,7 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Orders;
 

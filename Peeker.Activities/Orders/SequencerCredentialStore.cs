@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Orders;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Peeker.Activities.Common;
 
 namespace Peeker.Activities.Providers;
 

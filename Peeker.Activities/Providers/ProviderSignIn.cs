@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Smartlead;
 
 namespace Peeker.Activities.Providers;

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Durable.Retries;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 
 namespace Peeker.Activities.Provisioning;
 

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Orders;

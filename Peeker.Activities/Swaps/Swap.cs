@@ -1,3 +1,4 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 

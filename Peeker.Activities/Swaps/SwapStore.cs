@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
 namespace Peeker.Activities.Swaps;

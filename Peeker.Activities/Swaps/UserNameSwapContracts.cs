@@ -1,4 +1,4 @@
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 
 namespace Peeker.Activities.Swaps;

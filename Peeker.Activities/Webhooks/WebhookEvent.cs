@@ -1,4 +1,4 @@
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 
 namespace Peeker.Activities.Webhooks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Activities.Webhooks;
 

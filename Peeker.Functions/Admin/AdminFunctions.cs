@@ -1,7 +1,6 @@
 using Peeker.Activities.ApiKeys;
 using Peeker.Activities.Common;
 using Peeker.Activities.Partners;
-using Peeker.Activities.Providers;
 using Peeker.Functions.PartnerApi;
 
 namespace Peeker.Functions.Admin;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
 using Peeker.Activities.Partners;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.PartnerApi;
 

@@ -1,14 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Swaps;
-using Microsoft.Extensions.Options;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 using Peeker.Functions.Orchestrations;
 
 namespace Peeker.Functions.Hosting;

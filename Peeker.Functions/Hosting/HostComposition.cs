@@ -4,8 +4,8 @@ using Peeker.Functions.Admin;
 using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
 using Peeker.Functions.PartnerApi;
-using Peeker.Sandbox;
 using Peeker.Functions.Webhooks;
+using Peeker.Sandbox;
 
 namespace Peeker.Functions.Hosting;
 

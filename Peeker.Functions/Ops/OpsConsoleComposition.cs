@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Azure.Storage.Blobs;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Mvc;

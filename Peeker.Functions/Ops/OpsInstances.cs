@@ -1,8 +1,6 @@
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Durable.Management;
 
 namespace Peeker.Functions.Ops;

@@ -3,7 +3,6 @@ using Microsoft.DurableTask.Client;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Partners;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Durable.Management;
 using Peeker.Sandbox;

@@ -1,6 +1,6 @@
-using Peeker.Activities.Providers;
-using Peeker.Activities.Provisioning;
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
+using Peeker.Activities.Provisioning;
 
 namespace Peeker.Functions.Orchestrations;
 

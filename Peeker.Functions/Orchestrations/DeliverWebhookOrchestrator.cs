@@ -1,5 +1,5 @@
-using Peeker.Activities.Webhooks;
 using Microsoft.DurableTask;
+using Peeker.Activities.Webhooks;
 using Peeker.Durable.Retries;
 
 namespace Peeker.Functions.Orchestrations;

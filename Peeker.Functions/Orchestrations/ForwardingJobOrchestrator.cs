@@ -1,6 +1,6 @@
+using Microsoft.DurableTask;
 using Peeker.Activities.Forwarding;
 using Peeker.Activities.Provisioning;
-using Microsoft.DurableTask;
 
 namespace Peeker.Functions.Orchestrations;
 

@@ -1,5 +1,5 @@
 using Microsoft.DurableTask;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 
 namespace Peeker.Functions.Orchestrations;

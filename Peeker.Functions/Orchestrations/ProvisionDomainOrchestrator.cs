@@ -1,5 +1,5 @@
-using Peeker.Activities.Provisioning;
 using Microsoft.DurableTask;
+using Peeker.Activities.Provisioning;
 
 namespace Peeker.Functions.Orchestrations;
 

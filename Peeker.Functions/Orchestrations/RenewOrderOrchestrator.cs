@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 
 namespace Peeker.Functions.Orchestrations;

@@ -1,5 +1,4 @@
 using Peeker.Activities.Orders;
-using Peeker.Activities.Users;
 
 namespace Peeker.Functions.PartnerApi;
 

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Peeker.Activities.Common;
-using Peeker.Activities.Registrar;
 using Peeker.Functions.Admin;
 
 namespace Peeker.Functions.PartnerApi;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Peeker.Activities.ApiKeys;
 using Peeker.Activities.Common;
 using Peeker.Activities.Partners;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Functions.PartnerApi;
 

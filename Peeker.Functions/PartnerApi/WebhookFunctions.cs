@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 
 namespace Peeker.Functions.PartnerApi;

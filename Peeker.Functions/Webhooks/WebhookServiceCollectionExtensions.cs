@@ -1,10 +1,10 @@
 using System.Globalization;
 using Azure.Data.Tables;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
-using Microsoft.DurableTask;
 using Peeker.Functions.Orchestrations;
 
 namespace Peeker.Functions.Webhooks;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Functions.PartnerApi;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Google;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;
 using Peeker.Activities.Smartlead;
 using Peeker.Sandbox.State;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Sandbox;
 using Peeker.Sandbox.State;

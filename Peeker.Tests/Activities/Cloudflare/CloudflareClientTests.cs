@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 using Peeker.Activities.Forwarding;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Tests.Activities.Forwarding;
 

@@ -1,6 +1,5 @@
 using Peeker.Activities.Common;
 using Peeker.Activities.Forwarding;
-using Peeker.Activities.Providers;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Support;
 

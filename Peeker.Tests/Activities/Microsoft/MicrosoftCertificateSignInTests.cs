@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;

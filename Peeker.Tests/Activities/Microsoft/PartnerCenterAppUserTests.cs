@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;
 using Peeker.Tests.Sandbox;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Cloudflare;
+using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Providers;

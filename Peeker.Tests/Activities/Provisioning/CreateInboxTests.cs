@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moq;
+using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Microsoft;
 using Peeker.Activities.Orders;

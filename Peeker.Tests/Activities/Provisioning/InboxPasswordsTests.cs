@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Tests.Sandbox;
 

@@ -1,6 +1,6 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Support;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Functions.PartnerApi;

@@ -3,9 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
-using Peeker.Activities.Webhooks;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Support;
 

@@ -1,6 +1,5 @@
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Tests.Activities.Provisioning;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Peeker.Activities.Common;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Registrar;
 using Peeker.Sandbox.State;

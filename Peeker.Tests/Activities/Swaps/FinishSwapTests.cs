@@ -1,7 +1,6 @@
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Swaps;
 using Peeker.Tests.Activities.Provisioning;
 using Peeker.Tests.Support;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Swaps;
 using Peeker.Tests.Activities.Webhooks;
 using Peeker.Tests.Support;

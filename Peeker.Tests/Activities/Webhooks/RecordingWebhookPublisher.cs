@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 
 namespace Peeker.Tests.Activities.Webhooks;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Peeker.Activities.Common;
-using Peeker.Activities.Webhooks;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Webhooks;

@@ -2,7 +2,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Support;
 

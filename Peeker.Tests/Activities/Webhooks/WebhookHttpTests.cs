@@ -1,7 +1,5 @@
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
-using Peeker.Tests.Functions.Webhooks;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Webhooks;

@@ -1,5 +1,5 @@
 using System.Net;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Functions.PartnerApi;
 

@@ -12,9 +12,9 @@ using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Trace;
 using Peeker.Activities.Common;
 using Peeker.Durable.Telemetry;
+using Peeker.Shared;
 using Peeker.Tests.EndToEnd;
 using Peeker.Tests.Support;
-using Peeker.Shared;
 
 namespace Peeker.Tests.Functions.Hosting;
 

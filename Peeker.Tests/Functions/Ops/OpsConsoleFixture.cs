@@ -11,8 +11,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Peeker.Tests.Support;
 using Peeker.Shared;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions.Ops;
 

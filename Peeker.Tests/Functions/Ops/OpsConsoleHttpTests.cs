@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 
 namespace Peeker.Tests.Functions.Ops;
 

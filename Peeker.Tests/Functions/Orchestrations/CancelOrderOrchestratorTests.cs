@@ -1,7 +1,7 @@
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Durable.Support;

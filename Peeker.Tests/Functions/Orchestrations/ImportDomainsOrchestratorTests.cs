@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Peeker.Activities.Common;
 using Peeker.Activities.Imports;
-using Peeker.Activities.Providers;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Durable.Support;
 using Peeker.Tests.Support;

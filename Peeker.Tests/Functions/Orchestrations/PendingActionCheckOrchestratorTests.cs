@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -9,8 +8,8 @@ using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
-using Peeker.Activities.Swaps;
 using Peeker.Activities.Provisioning;
+using Peeker.Activities.Swaps;
 using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Activities;

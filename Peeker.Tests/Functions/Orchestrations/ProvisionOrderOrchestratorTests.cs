@@ -1,9 +1,5 @@
-using DurableTask.Core;
-using DurableTask.Core.Command;
 using DurableTask.Core.History;
-using Microsoft.DurableTask;
 using Peeker.Activities.Provisioning;
-using Peeker.Durable.Replay;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Support;
 using static Peeker.Tests.Functions.Orchestrations.ProvisioningFakes;

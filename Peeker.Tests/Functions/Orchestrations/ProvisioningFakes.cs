@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 using Peeker.Durable.Retries;
 using Peeker.Functions.Orchestrations;

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Moq;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Swaps;
 using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;

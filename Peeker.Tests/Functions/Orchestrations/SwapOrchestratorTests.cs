@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Swaps;
 using Peeker.Functions.Orchestrations;

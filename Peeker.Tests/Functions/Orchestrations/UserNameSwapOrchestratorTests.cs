@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 using Moq;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Swaps;
 using Peeker.Functions.Orchestrations;

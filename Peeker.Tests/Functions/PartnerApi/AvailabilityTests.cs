@@ -172,7 +172,7 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
 
         await partner.Live.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "live-env-acme.com" } });
 
-        Assert.Contains(fixture.Registrar.Queries, q => q.Domain == "live-env-acme.com" && q.Scope.Environment == Peeker.Activities.Providers.PeekerEnvironment.Live && q.Scope.PartnerId == partner.Id);
+        Assert.Contains(fixture.Registrar.Queries, q => q.Domain == "live-env-acme.com" && q.Scope.Environment == Peeker.Activities.Common.PeekerEnvironment.Live && q.Scope.PartnerId == partner.Id);
     }
 
     [Theory]

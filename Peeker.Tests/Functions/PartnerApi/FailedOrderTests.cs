@@ -1,6 +1,6 @@
 using System.Net;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;

@@ -1,6 +1,6 @@
 using System.Net;
+using Peeker.Activities.Common;
 using Peeker.Activities.Imports;
-using Peeker.Activities.Providers;
 using Peeker.Tests.Support;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 

@@ -1,7 +1,7 @@
 using System.Net;
+using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;

@@ -1,7 +1,7 @@
 using System.Net;
 using Azure.Data.Tables;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Tests.Support;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 

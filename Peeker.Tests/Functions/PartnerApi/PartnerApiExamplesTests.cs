@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Tests.Support;
 

@@ -1,8 +1,7 @@
 using System.Net;
-using System.Text.Json;
+using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Provisioning;
 using Peeker.Activities.Webhooks;
 using Peeker.Tests.Activities;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 
 namespace Peeker.Tests.Functions.PartnerApi;
 

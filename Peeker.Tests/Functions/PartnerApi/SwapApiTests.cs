@@ -2,7 +2,6 @@ using System.Net;
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Swaps;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 

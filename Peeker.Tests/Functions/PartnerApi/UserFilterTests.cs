@@ -1,5 +1,5 @@
+using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;

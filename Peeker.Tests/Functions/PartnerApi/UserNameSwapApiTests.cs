@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
-using Peeker.Activities.Providers;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;

@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 using Moq;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
 using Peeker.Functions.Webhooks;

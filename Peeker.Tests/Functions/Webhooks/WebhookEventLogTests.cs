@@ -2,7 +2,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Orchestrations;
 using Peeker.Tests.Support;

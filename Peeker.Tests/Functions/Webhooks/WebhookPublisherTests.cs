@@ -1,8 +1,7 @@
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Webhooks;
 using Peeker.Tests.Support;

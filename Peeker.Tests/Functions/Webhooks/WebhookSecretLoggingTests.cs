@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Functions.Webhooks;

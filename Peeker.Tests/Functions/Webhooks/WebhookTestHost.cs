@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
-using Peeker.Activities.Providers;
+using Peeker.Activities.Common;
 using Peeker.Activities.Webhooks;
 using Peeker.Functions.Hosting;
 using Peeker.Functions.Orchestrations;
