@@ -1,35 +1,7 @@
 using Microsoft.DurableTask;
-using Peeker.Activities.Common;
-using Peeker.Activities.Providers;
 using Peeker.Durable.Retries;
 
 namespace Peeker.Activities.Provisioning;
-
-/// <summary>Which order an activity works for. Ids only: activities load everything else (and every secret) themselves.</summary>
-public sealed record OrderRef(string OrderId, PeekerEnvironment Environment, string PartnerId)
-{
-    /// <summary>The provider scope of the order's environment and partner.</summary>
-    public ProviderScope Scope => new(Environment, PartnerId);
-}
-
-/// <summary>The mail provider of a domain.</summary>
-public enum MailProvider
-{
-    Google,
-    Microsoft,
-}
-
-/// <summary>One inbox to create: its local part and the persona it belongs to (no password: it is derived in the activity).</summary>
-public sealed record PlannedInbox(string LocalPart, string FirstName, string LastName, string? ProfilePictureUrl);
-
-/// <summary>One domain of an order with everything its provisioning needs.</summary>
-public sealed record PlannedDomain(
-    string DomainId,
-    string Domain,
-    MailProvider Provider,
-    bool Owned,
-    string? ForwardingUrl,
-    IReadOnlyList<PlannedInbox> Inboxes);
 
 /// <summary>The named durable retry policies of provisioning (the outer retry layer; Polly is the inner one).</summary>
 public static class ProvisioningRetries
@@ -60,24 +32,4 @@ public static class ProvisioningRetries
 
     /// <summary>Smartlead (60 requests/minute): waits long enough for its window to pass.</summary>
     public static TaskOptions Sequencer { get; } = DurableRetry.Options(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));
-}
-
-/// <summary>Thrown by polling activities while the awaited state is not reached yet; always retryable.</summary>
-public sealed class NotReadyYetException : Exception, IRetryClassified
-{
-    public NotReadyYetException(string message)
-        : base(message)
-    {
-    }
-
-    public NotReadyYetException()
-    {
-    }
-
-    public NotReadyYetException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
-    public bool IsRetryable => true;
 }
