@@ -25,12 +25,16 @@ public static class ChaosBenchmark
         var plain = baseline?.Rows().ToDictionary(r => r.Metric, r => r.Value);
         foreach (var (metric, value) in result.Rows())
         {
-            Console.WriteLine(plain is null ? $"| {metric} | {value} |" : $"| {metric} | {value} | {plain.GetValueOrDefault(metric, "")} |");
+            Console.WriteLine(
+                plain is null ? $"| {metric} | {value} |" : $"| {metric} | {value} | {plain.GetValueOrDefault(metric, "")} |"
+            );
         }
 
         if (baseline is not null)
         {
-            Console.WriteLine($"\nextra time for the faults: {result.WallSeconds - baseline.WallSeconds:F1} s ({result.WallSeconds / baseline.WallSeconds:P0} of the fault-free run)");
+            Console.WriteLine(
+                $"\nextra time for the faults: {result.WallSeconds - baseline.WallSeconds:F1} s ({result.WallSeconds / baseline.WallSeconds:P0} of the fault-free run)"
+            );
         }
 
         foreach (var failure in result.ExpectedFailures)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-
 using Peeker.Shared;
 
 namespace Peeker.Benchmarks;
@@ -61,7 +60,13 @@ internal sealed record ChaosResult
 
     public required List<string> LogTail { get; init; }
 
-    public bool Passed => Unexpected.Count == 0 && DomainsBoughtTwice == 0 && InboxesTwice == 0 && SmartleadTwice == 0 && EventsLost == 0 && EventsUnderSeveralIds == 0;
+    public bool Passed =>
+        Unexpected.Count == 0
+        && DomainsBoughtTwice == 0
+        && InboxesTwice == 0
+        && SmartleadTwice == 0
+        && EventsLost == 0
+        && EventsUnderSeveralIds == 0;
 
     /// <summary>The events an order must have produced by now and that have not arrived.</summary>
     public static IEnumerable<string> MissingEvents(EventLedger ledger, PlacedOrder order) =>
@@ -69,7 +74,11 @@ internal sealed record ChaosResult
 
     /// <summary>Expected events of the orders that finished (an unfinished order's events are not lost, only not yet sent).</summary>
     private static List<(string Key, HashSet<string> Ids)> FinishedOrdersEvents(EventLedger ledger, IEnumerable<PlacedOrder> orders) =>
-        [.. orders.Where(o => ledger.First("order.completed", o.Id) is not null || ledger.First("order.failed", o.Id) is not null).SelectMany(o => ExpectedEvents(ledger, o))];
+        [
+            .. orders
+                .Where(o => ledger.First("order.completed", o.Id) is not null || ledger.First("order.failed", o.Id) is not null)
+                .SelectMany(o => ExpectedEvents(ledger, o)),
+        ];
 
     private static List<(string Key, HashSet<string> Ids)> ExpectedEvents(EventLedger ledger, PlacedOrder order)
     {
@@ -89,12 +98,24 @@ internal sealed record ChaosResult
         return expected;
     }
 
-    public static ChaosResult From(ChaosSettings settings, List<PlacedOrder> orders, EventLedger ledger, Dictionary<string, SandboxRows> inspections,
-        StorageProxy proxy, List<TimeSpan> kills, TimeSpan start, double wall, IEnumerable<string> logTail)
+    public static ChaosResult From(
+        ChaosSettings settings,
+        List<PlacedOrder> orders,
+        EventLedger ledger,
+        Dictionary<string, SandboxRows> inspections,
+        StorageProxy proxy,
+        List<TimeSpan> kills,
+        TimeSpan start,
+        double wall,
+        IEnumerable<string> logTail
+    )
     {
         var ends = orders.ToDictionary(o => o.Id, o => (ledger.First("order.completed", o.Id) ?? ledger.First("order.failed", o.Id))?.At);
         var events = FinishedOrdersEvents(ledger, orders);
-        int bought = 0, inboxesTwice = 0, inboxesMissing = 0, smartleadTwice = 0;
+        int bought = 0,
+            inboxesTwice = 0,
+            inboxesMissing = 0,
+            smartleadTwice = 0;
         var overRate = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var unexpected = new List<string>();
         var expectedFailures = new List<string>();
@@ -103,8 +124,10 @@ internal sealed record ChaosResult
             var rows = inspections[order.PartnerId];
             var owned = rows.Rows("registrar.domain");
             var purchases = rows.Rows("registrar.purchase");
-            bought += order.Domains.Count(d => owned.Count(r => r.Contains($"\"{d}\"", StringComparison.OrdinalIgnoreCase)) > 1
-                || purchases.Count(r => r.Contains($"\"{d}\"", StringComparison.OrdinalIgnoreCase)) > 1);
+            bought += order.Domains.Count(d =>
+                owned.Count(r => r.Contains($"\"{d}\"", StringComparison.OrdinalIgnoreCase)) > 1
+                || purchases.Count(r => r.Contains($"\"{d}\"", StringComparison.OrdinalIgnoreCase)) > 1
+            );
             var inboxes = Emails(rows.Rows("google.user").Concat(rows.Rows("microsoft.user")), order.Domains);
             inboxesTwice += inboxes.Count - inboxes.Distinct(StringComparer.OrdinalIgnoreCase).Count();
             var accounts = Emails(rows.Rows("smartlead.account"), order.Domains);
@@ -118,7 +141,8 @@ internal sealed record ChaosResult
             var failure = ledger.First("order.failed", order.Id);
             if (failure is not null)
             {
-                var reason = $"{order.Id}: {Field(failure.Data, "step")} / {Field(failure.Data, "code")} ({Field(failure.Data, "domain")}): {Field(failure.Data, "message")}";
+                var reason =
+                    $"{order.Id}: {Field(failure.Data, "step")} / {Field(failure.Data, "code")} ({Field(failure.Data, "domain")}): {Field(failure.Data, "message")}";
                 (order.ExpectsFailure ? expectedFailures : unexpected).Add(reason);
             }
             else if (ledger.First("order.completed", order.Id) is null)
@@ -127,7 +151,10 @@ internal sealed record ChaosResult
             }
             else
             {
-                inboxesMissing += Math.Max(0, (2 * order.Google) + (3 * order.Microsoft) - inboxes.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+                inboxesMissing += Math.Max(
+                    0,
+                    (2 * order.Google) + (3 * order.Microsoft) - inboxes.Distinct(StringComparer.OrdinalIgnoreCase).Count()
+                );
                 if (order.ExpectsFailure)
                 {
                     unexpected.Add($"{order.Id}: completed despite an nsfail domain");
@@ -136,7 +163,13 @@ internal sealed record ChaosResult
         }
 
         var lastEnd = ends.Values.Max(e => e ?? ledger.Now);
-        var worst = kills.Select(k => orders.Where(o => ends[o.Id] is not { } e || e > k).Select(o => ((ends[o.Id] ?? ledger.Now) - k).TotalSeconds).DefaultIfEmpty(0).Max());
+        var worst = kills.Select(k =>
+            orders
+                .Where(o => ends[o.Id] is not { } e || e > k)
+                .Select(o => ((ends[o.Id] ?? ledger.Now) - k).TotalSeconds)
+                .DefaultIfEmpty(0)
+                .Max()
+        );
         return new ChaosResult
         {
             Orders = orders.Count,
@@ -167,7 +200,10 @@ internal sealed record ChaosResult
     /// <summary>The result as a two-column markdown table.</summary>
     public IEnumerable<(string Metric, string Value)> Rows()
     {
-        yield return ("orders completed", $"{Completed}/{Orders}" + (ExpectedFailures.Count > 0 ? $" (+{ExpectedFailures.Count} nsfail failed as planned)" : ""));
+        yield return (
+            "orders completed",
+            $"{Completed}/{Orders}" + (ExpectedFailures.Count > 0 ? $" (+{ExpectedFailures.Count} nsfail failed as planned)" : "")
+        );
         yield return ("unexpected failures / unfinished", Unexpected.Count.ToString(CultureInfo.InvariantCulture));
         yield return ("wall time, first POST → last order finished", $"{WallSeconds:F1} s");
         if (Kills > 0)
@@ -180,24 +216,38 @@ internal sealed record ChaosResult
         yield return ("domains bought twice", DomainsBoughtTwice.ToString(CultureInfo.InvariantCulture));
         yield return ("inboxes created twice (missing)", $"{InboxesTwice} ({InboxesMissing})");
         yield return ("Smartlead accounts created twice", SmartleadTwice.ToString(CultureInfo.InvariantCulture));
-        yield return ("calls refused over a provider's rate", RefusedOverRate.Count == 0 ? "0" : string.Join(", ", RefusedOverRate.Select(r => $"{r.Key} {r.Value}")));
+        yield return (
+            "calls refused over a provider's rate",
+            RefusedOverRate.Count == 0 ? "0" : string.Join(", ", RefusedOverRate.Select(r => $"{r.Key} {r.Value}"))
+        );
         yield return ("webhook events lost (of finished orders)", EventsLost.ToString(CultureInfo.InvariantCulture));
         yield return ("events delivered under more than one id", EventsUnderSeveralIds.ToString(CultureInfo.InvariantCulture));
         yield return ("deliveries / distinct event ids", $"{Deliveries} / {DistinctEvents}");
-        yield return ("activity messages redelivered per 1,000", $"{Dequeues.ActivityRedeliveriesPerThousand:F1} ({Dequeues.ActivityRedeliveries} of {Dequeues.Activities})");
+        yield return (
+            "activity messages redelivered per 1,000",
+            $"{Dequeues.ActivityRedeliveriesPerThousand:F1} ({Dequeues.ActivityRedeliveries} of {Dequeues.Activities})"
+        );
         yield return ("control messages redelivered", $"{Dequeues.ControlRedeliveries} of {Dequeues.ControlMessages}");
         yield return ("storage requests (table / queue / blob)", string.Join(" / ", StorageRequests));
         if (Faults is not null)
         {
-            yield return ("storage faults injected", string.Join(", ", Faults.Select(f => $"{f.Key} {f.Value}")) + $"; refused while Azurite was down {Unreachable}");
+            yield return (
+                "storage faults injected",
+                string.Join(", ", Faults.Select(f => $"{f.Key} {f.Value}")) + $"; refused while Azurite was down {Unreachable}"
+            );
         }
     }
 
     private static List<string> Emails(IEnumerable<string> rows, string[] domains) =>
-    [
-        .. rows.Select(r => domains.Select(d => Regex.Match(r, $"[A-Za-z0-9._%+-]+@{Regex.Escape(d)}", RegexOptions.IgnoreCase)).FirstOrDefault(m => m.Success)?.Value)
-            .OfType<string>(),
-    ];
+        [
+            .. rows.Select(r =>
+                    domains
+                        .Select(d => Regex.Match(r, $"[A-Za-z0-9._%+-]+@{Regex.Escape(d)}", RegexOptions.IgnoreCase))
+                        .FirstOrDefault(m => m.Success)
+                        ?.Value
+                )
+                .OfType<string>(),
+        ];
 
     private static string Field(string data, string name) =>
         Regex.Match(data, $"\"{name}\"\\s*:\\s*\"([^\"]*)\"") is { Success: true } m ? m.Groups[1].Value : "?";

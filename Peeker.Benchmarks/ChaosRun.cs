@@ -32,7 +32,10 @@ internal sealed class ChaosRun
 
     private async Task<ChaosResult> RunAsync()
     {
-        var folder = _settings.AzuriteRestartAt is null && !_settings.PersistAzurite ? null : Directory.CreateTempSubdirectory("peeker-chaos-azurite-").FullName;
+        var folder =
+            _settings.AzuriteRestartAt is null && !_settings.PersistAzurite
+                ? null
+                : Directory.CreateTempSubdirectory("peeker-chaos-azurite-").FullName;
         var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot(), folder);
         try
         {
@@ -66,59 +69,65 @@ internal sealed class ChaosRun
         await using var fleet = new HostFleet(_settings.Hosts, proxy.ConnectionString, _settings.Profile, hostSettings);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         await Task.WhenAll(Enumerable.Range(0, fleet.Count).Select(fleet.StartAsync));
-            Array.Fill(_healthy, true);
-            var orders = await PlaceOrdersAsync(fleet, http, ledger);
-            var start = orders.Min(o => o.PostedAt);
-            if (faults is not null)
-            {
-                faults.Enabled = true;
-            }
+        Array.Fill(_healthy, true);
+        var orders = await PlaceOrdersAsync(fleet, http, ledger);
+        var start = orders.Min(o => o.PostedAt);
+        if (faults is not null)
+        {
+            faults.Enabled = true;
+        }
 
-            using var stop = new CancellationTokenSource();
-            var chaos = Task.WhenAll(KillLoopAsync(fleet, ledger, start, stop.Token), RestartAzuriteAsync(azurite, ledger, start, stop.Token));
-            var finished = await WaitFinishedAsync(ledger, orders, _settings.Timeout);
-            await stop.CancelAsync();
-            await chaos;
-            if (faults is not null)
-            {
-                faults.Enabled = false;
-            }
+        using var stop = new CancellationTokenSource();
+        var chaos = Task.WhenAll(KillLoopAsync(fleet, ledger, start, stop.Token), RestartAzuriteAsync(azurite, ledger, start, stop.Token));
+        var finished = await WaitFinishedAsync(ledger, orders, _settings.Timeout);
+        await stop.CancelAsync();
+        await chaos;
+        if (faults is not null)
+        {
+            faults.Enabled = false;
+        }
 
-            var wall = (finished - start).TotalSeconds;
-            for (var i = 0; i < fleet.Count; i++)
+        var wall = (finished - start).TotalSeconds;
+        for (var i = 0; i < fleet.Count; i++)
+        {
+            if (!fleet.IsRunning(i))
             {
-                if (!fleet.IsRunning(i))
-                {
-                    await fleet.StartAsync(i);
-                }
+                await fleet.StartAsync(i);
             }
+        }
 
-            // Events delivered after their order finished (a domain.connected whose delivery was cut by a kill) get a
-            // grace period before they count as lost.
-            await WaitEventsAsync(ledger, orders, TimeSpan.FromSeconds(120));
-            var inspections = new Dictionary<string, SandboxRows>();
-            foreach (var order in orders)
-            {
-                inspections[order.PartnerId] = await InspectAsync(fleet, http, order.PartnerId);
-            }
+        // Events delivered after their order finished (a domain.connected whose delivery was cut by a kill) get a
+        // grace period before they count as lost.
+        await WaitEventsAsync(ledger, orders, TimeSpan.FromSeconds(120));
+        var inspections = new Dictionary<string, SandboxRows>();
+        foreach (var order in orders)
+        {
+            inspections[order.PartnerId] = await InspectAsync(fleet, http, order.PartnerId);
+        }
 
-            return ChaosResult.From(_settings, orders, ledger, inspections, proxy, _kills, start, wall, fleet.LogTail(40));
+        return ChaosResult.From(_settings, orders, ledger, inspections, proxy, _kills, start, wall, fleet.LogTail(40));
     }
 
     private async Task<List<PlacedOrder>> PlaceOrdersAsync(HostFleet fleet, HttpClient http, EventLedger ledger)
     {
         var tag = _random.Next(0x100000, 0xFFFFFF).ToString("x6", CultureInfo.InvariantCulture);
-        var plans = Enumerable.Range(0, _settings.Orders).Select(i =>
-        {
-            var count = _random.Next(_settings.MinDomains, _settings.MaxDomains + 1);
-            var microsoft = _random.Next(0, count + 1);
-            var domains = Enumerable.Range(0, count).Select(j =>
+        var plans = Enumerable
+            .Range(0, _settings.Orders)
+            .Select(i =>
             {
-                var word = _random.NextDouble() < _settings.ProviderFaultShare ? FaultWords[_random.Next(FaultWords.Length)] : "c";
-                return $"{word}{tag}{i}x{j}.com";
-            }).ToArray();
-            return (Index: i, Domains: domains, Google: count - microsoft, Microsoft: microsoft);
-        }).ToList();
+                var count = _random.Next(_settings.MinDomains, _settings.MaxDomains + 1);
+                var microsoft = _random.Next(0, count + 1);
+                var domains = Enumerable
+                    .Range(0, count)
+                    .Select(j =>
+                    {
+                        var word = _random.NextDouble() < _settings.ProviderFaultShare ? FaultWords[_random.Next(FaultWords.Length)] : "c";
+                        return $"{word}{tag}{i}x{j}.com";
+                    })
+                    .ToArray();
+                return (Index: i, Domains: domains, Google: count - microsoft, Microsoft: microsoft);
+            })
+            .ToList();
 
         var admin = new HttpClient { BaseAddress = fleet.Address(0), Timeout = TimeSpan.FromSeconds(60) };
         var partners = new List<(string Id, string Key)>();
@@ -128,60 +137,88 @@ internal sealed class ChaosRun
         }
 
         admin.Dispose();
-        var placed = await Task.WhenAll(plans.Select(async plan =>
-        {
-            var (partnerId, key) = partners[plan.Index];
-            var body = JsonSerializer.Serialize(new
+        var placed = await Task.WhenAll(
+            plans.Select(async plan =>
             {
-                user = $"client{plan.Index}@example.com",
-                google_licenses = plan.Google * 2,
-                microsoft_licenses = plan.Microsoft,
-                google_inboxes_per_domain = 2,
-                sequencer = new { provider = "smartlead", client_id = 1000 + plan.Index, login_email = $"ops{plan.Index}@example.com", login_password = $"chaos-{tag}-{plan.Index}" },
-                forwarding_url = "https://example.com",
-                domains = plan.Domains,
-                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = "https://pics.example.com/sam.png" } },
-            });
-            var posted = ledger.Now;
-            string text;
-            for (var attempt = 1; ; attempt++)
-            {
-                using var response = await fleet.SendAsync(http, address => new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/partner/v1/orders"))
+                var (partnerId, key) = partners[plan.Index];
+                var body = JsonSerializer.Serialize(
+                    new
+                    {
+                        user = $"client{plan.Index}@example.com",
+                        google_licenses = plan.Google * 2,
+                        microsoft_licenses = plan.Microsoft,
+                        google_inboxes_per_domain = 2,
+                        sequencer = new
+                        {
+                            provider = "smartlead",
+                            client_id = 1000 + plan.Index,
+                            login_email = $"ops{plan.Index}@example.com",
+                            login_password = $"chaos-{tag}-{plan.Index}",
+                        },
+                        forwarding_url = "https://example.com",
+                        domains = plan.Domains,
+                        personas = new[]
+                        {
+                            new
+                            {
+                                first_name = "Sam",
+                                last_name = "Lee",
+                                profile_picture_url = "https://pics.example.com/sam.png",
+                            },
+                        },
+                    }
+                );
+                var posted = ledger.Now;
+                string text;
+                for (var attempt = 1; ; attempt++)
                 {
-                    Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-                    Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-                });
-                text = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    break;
+                    using var response = await fleet.SendAsync(
+                        http,
+                        address => new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/partner/v1/orders"))
+                        {
+                            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+                            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+                        }
+                    );
+                    text = await response.Content.ReadAsStringAsync();
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+
+                    // As a partner would: an availability check the registrar could not answer ("errored": a flaky
+                    // name's 503s), a rate limit or a server error is tried again; the same body is idempotent.
+                    var retryable =
+                        (int)response.StatusCode is 429 or >= 500 || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal);
+                    if (!retryable || attempt == 8)
+                    {
+                        throw new InvalidOperationException($"order refused ({(int)response.StatusCode}): {text}");
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(attempt));
                 }
 
-                // As a partner would: an availability check the registrar could not answer ("errored": a flaky
-                // name's 503s), a rate limit or a server error is tried again; the same body is idempotent.
-                var retryable = (int)response.StatusCode is 429 or >= 500 || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal);
-                if (!retryable || attempt == 8)
-                {
-                    throw new InvalidOperationException($"order refused ({(int)response.StatusCode}): {text}");
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
-            }
-
-            var id = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetString()!;
-            return new PlacedOrder(id, partnerId, plan.Domains, plan.Google, plan.Microsoft, posted);
-        }));
+                var id = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetString()!;
+                return new PlacedOrder(id, partnerId, plan.Domains, plan.Google, plan.Microsoft, posted);
+            })
+        );
         return [.. placed];
     }
 
     private static async Task<(string Id, string Key)> CreatePartnerAsync(HttpClient admin, string hook)
     {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = $"Chaos {Guid.NewGuid():N}"[..20] }) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners")
+        {
+            Content = JsonContent.Create(new { name = $"Chaos {Guid.NewGuid():N}"[..20] }),
+        };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey);
         using var created = await admin.SendAsync(create);
         var data = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
         var id = data.GetProperty("id").GetString()!;
-        using var webhook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{id}/webhook") { Content = JsonContent.Create(new { environment = "test", url = hook }) };
+        using var webhook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{id}/webhook")
+        {
+            Content = JsonContent.Create(new { environment = "test", url = hook }),
+        };
         webhook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey);
         using var set = await admin.SendAsync(webhook);
         set.EnsureSuccessStatusCode();
@@ -207,16 +244,14 @@ internal sealed class ChaosRun
                 _healthy[victim] = false;
                 await fleet.KillAsync(victim);
                 _kills.Add(ledger.Now);
-                Console.WriteLine($"  {(ledger.Now - start).TotalSeconds,6:F1} s: killed host {victim}");
+                Console.WriteLine($"  {(ledger.Now - start).TotalSeconds, 6:F1} s: killed host {victim}");
                 if (_settings.Restart)
                 {
                     restarts.Add(RestartAsync(fleet, victim));
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
 
         await Task.WhenAll(restarts);
     }
@@ -243,9 +278,9 @@ internal sealed class ChaosRun
             return;
         }
 
-        Console.WriteLine($"  {(ledger.Now - start).TotalSeconds,6:F1} s: restarting Azurite");
+        Console.WriteLine($"  {(ledger.Now - start).TotalSeconds, 6:F1} s: restarting Azurite");
         await azurite.RestartAsync(_settings.AzuriteDowntime);
-        Console.WriteLine($"  {(ledger.Now - start).TotalSeconds,6:F1} s: Azurite is back");
+        Console.WriteLine($"  {(ledger.Now - start).TotalSeconds, 6:F1} s: Azurite is back");
     }
 
     /// <summary>Waits until every order has an order.completed or order.failed; returns when the last one arrived.</summary>
@@ -264,7 +299,9 @@ internal sealed class ChaosRun
             if (ledger.Now - report > TimeSpan.FromSeconds(30))
             {
                 report = ledger.Now;
-                Console.WriteLine($"  {(ledger.Now - orders.Min(o => o.PostedAt)).TotalSeconds,6:F1} s: {finished.Count(f => f is not null)}/{orders.Count} orders finished");
+                Console.WriteLine(
+                    $"  {(ledger.Now - orders.Min(o => o.PostedAt)).TotalSeconds, 6:F1} s: {finished.Count(f => f is not null)}/{orders.Count} orders finished"
+                );
             }
 
             await Task.Delay(250);
@@ -284,10 +321,13 @@ internal sealed class ChaosRun
 
     private static async Task<SandboxRows> InspectAsync(HostFleet fleet, HttpClient http, string partnerId)
     {
-        using var response = await fleet.SendAsync(http, address => new HttpRequestMessage(HttpMethod.Get, new Uri(address, $"/sandbox/_inspect/{partnerId}"))
-        {
-            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey) },
-        });
+        using var response = await fleet.SendAsync(
+            http,
+            address => new HttpRequestMessage(HttpMethod.Get, new Uri(address, $"/sandbox/_inspect/{partnerId}"))
+            {
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey) },
+            }
+        );
         response.EnsureSuccessStatusCode();
         return new SandboxRows(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
@@ -302,7 +342,8 @@ internal sealed record PlacedOrder(string Id, string PartnerId, string[] Domains
 /// <summary>A read of <c>/sandbox/_inspect/{partner}</c>: every row the simulators hold, as JSON text, by kind.</summary>
 internal sealed record SandboxRows(JsonElement Seen)
 {
-    public List<string> Rows(string kind) => Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.GetRawText())] : [];
+    public List<string> Rows(string kind) =>
+        Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.GetRawText())] : [];
 
     public List<JsonElement> Elements(string kind) => Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray()] : [];
 }

@@ -90,15 +90,26 @@ internal sealed record ChaosSettings
 
     /// <summary>The same run without any injected fault: the baseline the fault runs are compared with.</summary>
     public ChaosSettings FaultFree() =>
-        this with { MaxKills = 0, Faults = null, AzuriteRestartAt = null, ProviderFaultShare = 0, PersistAzurite = PersistAzurite || AzuriteRestartAt is not null };
+        this with
+        {
+            MaxKills = 0,
+            Faults = null,
+            AzuriteRestartAt = null,
+            ProviderFaultShare = 0,
+            PersistAzurite = PersistAzurite || AzuriteRestartAt is not null,
+        };
 
     public string Describe() =>
-        $"{Orders} orders of {MinDomains}-{MaxDomains} domains (mixed Google/Microsoft), {Hosts} host(s), seed {Seed}" +
-        (MaxKills > 0 && Duration > TimeSpan.Zero ? $"; SIGKILL a random host every {KillEvery.Min}-{KillEvery.Max} s for {Duration.TotalSeconds:F0} s{(MaxKills < int.MaxValue ? $" (at most {MaxKills})" : "")}, {(Restart ? "restarted" : "not restarted")}" : "") +
-        (Faults is null ? "" : "; " + Faults.Describe()) +
-        (AzuriteRestartAt is { } at ? $"; Azurite restarted at {at.TotalSeconds:F0} s ({AzuriteDowntime.TotalSeconds:F0} s down)" : "") +
-        (ProviderFaultShare > 0 ? $"; provider fault words in {ProviderFaultShare:P0} of domains" : "") +
-        (Profile is null ? "" : "; " + Profile.Describe());
+        $"{Orders} orders of {MinDomains}-{MaxDomains} domains (mixed Google/Microsoft), {Hosts} host(s), seed {Seed}"
+        + (
+            MaxKills > 0 && Duration > TimeSpan.Zero
+                ? $"; SIGKILL a random host every {KillEvery.Min}-{KillEvery.Max} s for {Duration.TotalSeconds:F0} s{(MaxKills < int.MaxValue ? $" (at most {MaxKills})" : "")}, {(Restart ? "restarted" : "not restarted")}"
+                : ""
+        )
+        + (Faults is null ? "" : "; " + Faults.Describe())
+        + (AzuriteRestartAt is { } at ? $"; Azurite restarted at {at.TotalSeconds:F0} s ({AzuriteDowntime.TotalSeconds:F0} s down)" : "")
+        + (ProviderFaultShare > 0 ? $"; provider fault words in {ProviderFaultShare:P0} of domains" : "")
+        + (Profile is null ? "" : "; " + Profile.Describe());
 }
 
 /// <summary>Reads the storage-fault knobs of a run from its command line.</summary>

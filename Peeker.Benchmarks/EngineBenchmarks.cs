@@ -28,7 +28,9 @@ public static class EngineBenchmarks
         var ours = SettingsProfile.Ours(args);
         var defaults = SettingsProfile.DurableFunctionsDefaults();
         var concurrentOrders = quick ? 3 : 20;
-        Console.WriteLine($"Peeker engine benchmarks: DTFx on Azurite, fresh Azurite per scenario and column, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}{(quick ? " (quick)" : "")}");
+        Console.WriteLine(
+            $"Peeker engine benchmarks: DTFx on Azurite, fresh Azurite per scenario and column, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}{(quick ? " (quick)" : "")}"
+        );
         Console.WriteLine("  " + ours.Describe());
         Console.WriteLine("  " + defaults.Describe());
         var table = new ResultTable(ours.Name, defaults.Name);
@@ -37,15 +39,34 @@ public static class EngineBenchmarks
         {
             if (Runs($"fanout{count}"))
             {
-                var (o, d) = await BothAsync($"fan-out {count}", ours, defaults, p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.FanOut, count)]), r => r.Seconds);
-                table.Add($"fan-out/fan-in {count}: activities/s", count / o?.Seconds, count / d?.Seconds, "F0", true, count == 100 ? "242" : "");
+                var (o, d) = await BothAsync(
+                    $"fan-out {count}",
+                    ours,
+                    defaults,
+                    p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.FanOut, count)]),
+                    r => r.Seconds
+                );
+                table.Add(
+                    $"fan-out/fan-in {count}: activities/s",
+                    count / o?.Seconds,
+                    count / d?.Seconds,
+                    "F0",
+                    true,
+                    count == 100 ? "242" : ""
+                );
                 table.Add($"fan-out/fan-in {count}: storage requests/activity", o?.PerItem(count), d?.PerItem(count), "F1", false);
             }
         }
 
         if (Runs("chain"))
         {
-            var (o, d) = await BothAsync("chain", ours, defaults, p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.Chain, ChainSteps)], steps: true), r => r.Seconds);
+            var (o, d) = await BothAsync(
+                "chain",
+                ours,
+                defaults,
+                p => MeasureAsync(p, async h => [await h.ScheduleAsync(BenchOrchestrations.Chain, ChainSteps)], steps: true),
+                r => r.Seconds
+            );
             table.Add($"chain of {ChainSteps}: activities/s", ChainSteps / o?.Seconds, ChainSteps / d?.Seconds, "F1", true);
             table.Add($"chain of {ChainSteps}: step p50 ms", o?.Percentile(0.5), d?.Percentile(0.5), "F1", false, "7.0");
             table.Add($"chain of {ChainSteps}: step p95 ms", o?.Percentile(0.95), d?.Percentile(0.95), "F1", false);
@@ -55,17 +76,44 @@ public static class EngineBenchmarks
         if (Runs("batch"))
         {
             var instances = quick ? 50 : 200;
-            var (o, d) = await BothAsync("batch", ours, defaults, p => MeasureAsync(p, h =>
-                Task.WhenAll(Enumerable.Range(0, instances).Select(_ => h.ScheduleAsync(BenchOrchestrations.Chain, 5)))), r => r.Seconds);
-            table.Add($"{instances} instances x 5 chained: instances/s", instances / o?.Seconds, instances / d?.Seconds, "F1", true, instances == 200 ? "33.9" : "");
-            table.Add($"{instances} instances x 5 chained: storage requests/activity", o?.PerItem(instances * 5), d?.PerItem(instances * 5), "F1", false);
+            var (o, d) = await BothAsync(
+                "batch",
+                ours,
+                defaults,
+                p =>
+                    MeasureAsync(
+                        p,
+                        h => Task.WhenAll(Enumerable.Range(0, instances).Select(_ => h.ScheduleAsync(BenchOrchestrations.Chain, 5)))
+                    ),
+                r => r.Seconds
+            );
+            table.Add(
+                $"{instances} instances x 5 chained: instances/s",
+                instances / o?.Seconds,
+                instances / d?.Seconds,
+                "F1",
+                true,
+                instances == 200 ? "33.9" : ""
+            );
+            table.Add(
+                $"{instances} instances x 5 chained: storage requests/activity",
+                o?.PerItem(instances * 5),
+                d?.PerItem(instances * 5),
+                "F1",
+                false
+            );
         }
 
         if (Runs("idle"))
         {
-            var (settle, window) = quick ? (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)) : (TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60));
+            var (settle, window) = quick
+                ? (TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10))
+                : (TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60));
             // Both columns at once: an idle hub barely uses the CPU, and this halves the longest wait of the run.
-            var both = await Task.WhenAll(TryAsync("idle ours", () => IdleAsync(ours, settle, window)), TryAsync("idle defaults", () => IdleAsync(defaults, settle, window)));
+            var both = await Task.WhenAll(
+                TryAsync("idle ours", () => IdleAsync(ours, settle, window)),
+                TryAsync("idle defaults", () => IdleAsync(defaults, settle, window))
+            );
             table.Add($"idle hub, one worker: storage requests/s (after {settle.TotalSeconds:F0} s idle)", both[0], both[1], "F2", false);
         }
 
@@ -78,7 +126,14 @@ public static class EngineBenchmarks
 
         if (Runs("orders"))
         {
-            var (o, d) = await BothAsync("orders", ours, defaults, p => OrderBenchmark.RunOrdersAsync(concurrentOrders, p), r => r.Seconds, repeat: 1);
+            var (o, d) = await BothAsync(
+                "orders",
+                ours,
+                defaults,
+                p => OrderBenchmark.RunOrdersAsync(concurrentOrders, p),
+                r => r.Seconds,
+                repeat: 1
+            );
             table.Add($"{concurrentOrders} orders at once: orders/minute", o?.OrdersPerMinute, d?.OrdersPerMinute, "F1", true);
             table.Add($"{concurrentOrders} orders at once: order p50 s", o?.Percentile(0.5), d?.Percentile(0.5), "F1", false);
         }
@@ -92,10 +147,17 @@ public static class EngineBenchmarks
     /// both alike, and keeps each column's median run by <paramref name="key"/>.
     /// </summary>
     private static async Task<(T? Ours, T? Defaults)> BothAsync<T>(
-        string name, SettingsProfile ours, SettingsProfile defaults, Func<SettingsProfile, Task<T>> measure, Func<T, double> key, int? repeat = null)
+        string name,
+        SettingsProfile ours,
+        SettingsProfile defaults,
+        Func<SettingsProfile, Task<T>> measure,
+        Func<T, double> key,
+        int? repeat = null
+    )
         where T : class
     {
-        List<T> o = [], d = [];
+        List<T> o = [],
+            d = [];
         for (var i = 0; i < (repeat ?? _repeat); i++)
         {
             if (await TryAsync($"{name} ours", () => measure(ours)) is { } a)
@@ -149,22 +211,31 @@ public static class EngineBenchmarks
         List<double> stepMs = [];
         if (steps)
         {
-            var starts = (await host.HistoryAsync(ids[0])).Where(e => e.EventType == EventType.OrchestratorStarted).Select(e => e.Timestamp).ToList();
+            var starts = (await host.HistoryAsync(ids[0]))
+                .Where(e => e.EventType == EventType.OrchestratorStarted)
+                .Select(e => e.Timestamp)
+                .ToList();
             stepMs = [.. starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).Order()];
         }
 
         var run = new EngineRun(seconds, requests, stepMs);
-        Console.WriteLine($"  {profile.Name}: {ids.Length} instance(s) in {seconds:F2} s, storage requests table/queue/blob {string.Join('/', requests)}" +
-            (steps ? $", step p50 {run.Percentile(0.5):F1} ms p95 {run.Percentile(0.95):F1} ms" : ""));
+        Console.WriteLine(
+            $"  {profile.Name}: {ids.Length} instance(s) in {seconds:F2} s, storage requests table/queue/blob {string.Join('/', requests)}"
+                + (steps ? $", step p50 {run.Percentile(0.5):F1} ms p95 {run.Percentile(0.95):F1} ms" : "")
+        );
         return run;
     }
 
     /// <summary>JIT, partition leases and queue creation happen here, outside the measurement.</summary>
     private static async Task WarmUpAsync(EngineHost host)
     {
-        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.ScheduleAsync(BenchOrchestrations.Chain, 1))
-            .Append(host.ScheduleAsync(BenchOrchestrations.FanOut, 10))
-            .Append(host.ScheduleAsync(BenchOrchestrations.Chain, 3)));
+        var ids = await Task.WhenAll(
+            Enumerable
+                .Range(0, 8)
+                .Select(_ => host.ScheduleAsync(BenchOrchestrations.Chain, 1))
+                .Append(host.ScheduleAsync(BenchOrchestrations.FanOut, 10))
+                .Append(host.ScheduleAsync(BenchOrchestrations.Chain, 3))
+        );
         foreach (var id in ids)
         {
             await host.WaitAsync(id, TimeSpan.FromMinutes(2));
@@ -182,7 +253,9 @@ public static class EngineBenchmarks
         await Task.Delay(window);
         var requests = host.Requests.ByService.Zip(before, (a, b) => a - b).ToArray();
         var rate = requests.Sum() / window.TotalSeconds;
-        Console.WriteLine($"  {profile.Name}: idle {rate:F2} storage requests/s (table/queue/blob {string.Join('/', requests)} in {window.TotalSeconds:F0} s)");
+        Console.WriteLine(
+            $"  {profile.Name}: idle {rate:F2} storage requests/s (table/queue/blob {string.Join('/', requests)} in {window.TotalSeconds:F0} s)"
+        );
         return rate;
     }
 

@@ -18,7 +18,12 @@ namespace Peeker.Benchmarks;
 /// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
-    private static readonly OrchestrationStatus[] RunningStatuses = [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.Suspended];
+    private static readonly OrchestrationStatus[] RunningStatuses =
+    [
+        OrchestrationStatus.Pending,
+        OrchestrationStatus.Running,
+        OrchestrationStatus.Suspended,
+    ];
     private readonly AzuriteProcess _azurite;
     private readonly ILoggerFactory _loggers;
     private readonly AzureStorageOrchestrationService _service;
@@ -56,7 +61,14 @@ public sealed class EngineHost : IAsyncDisposable
     /// <summary>Starts an instance the way our client does (rejecting a duplicate of a running id).</summary>
     public async Task<string> ScheduleAsync(string name, object input)
     {
-        var instance = await _client.CreateOrchestrationInstanceAsync(name, string.Empty, Guid.NewGuid().ToString("N"), input, null, RunningStatuses);
+        var instance = await _client.CreateOrchestrationInstanceAsync(
+            name,
+            string.Empty,
+            Guid.NewGuid().ToString("N"),
+            input,
+            null,
+            RunningStatuses
+        );
         return instance.InstanceId;
     }
 

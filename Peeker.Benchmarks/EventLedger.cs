@@ -32,20 +32,26 @@ internal sealed class EventLedger : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            using var json = JsonDocument.Parse(body);
-            var data = json.RootElement.GetProperty("data");
-            ledger.Deliveries.Enqueue(new Delivery(
-                context.Request.Headers["Peeker-Event-Id"].ToString(),
-                json.RootElement.GetProperty("type").GetString()!,
-                data.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : string.Empty,
-                data.GetRawText(),
-                ledger.Now));
-            return Results.Ok();
-        });
+        app.MapPost(
+            "/hooks",
+            async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                using var json = JsonDocument.Parse(body);
+                var data = json.RootElement.GetProperty("data");
+                ledger.Deliveries.Enqueue(
+                    new Delivery(
+                        context.Request.Headers["Peeker-Event-Id"].ToString(),
+                        json.RootElement.GetProperty("type").GetString()!,
+                        data.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : string.Empty,
+                        data.GetRawText(),
+                        ledger.Now
+                    )
+                );
+                return Results.Ok();
+            }
+        );
         await app.StartAsync();
         ledger._app = app;
         ledger.Url = $"http://127.0.0.1:{port}/hooks";

@@ -37,14 +37,20 @@ internal sealed class HostFleet : IAsyncDisposable
     /// <summary>Starts host <paramref name="host"/> and waits until it answers <c>/health</c>.</summary>
     public async Task StartAsync(int host)
     {
-        var process = OrderBenchmark.StartHost(_connectionString, _ports[host], _profile, _settings, line =>
-        {
-            _log.Enqueue($"[{host}] {line}");
-            while (_log.Count > 400)
+        var process = OrderBenchmark.StartHost(
+            _connectionString,
+            _ports[host],
+            _profile,
+            _settings,
+            line =>
             {
-                _log.TryDequeue(out _);
+                _log.Enqueue($"[{host}] {line}");
+                while (_log.Count > 400)
+                {
+                    _log.TryDequeue(out _);
+                }
             }
-        });
+        );
         _processes[host] = process;
         using var http = new HttpClient { BaseAddress = Address(host), Timeout = TimeSpan.FromSeconds(30) };
         await OrderBenchmark.WaitHealthyAsync(http);

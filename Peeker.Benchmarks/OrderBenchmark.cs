@@ -28,20 +28,29 @@ public static class OrderBenchmark
         var count = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 1;
         var runs = quick || count > 1 ? 1 : 3;
         var profile = args.Contains("--set") ? SettingsProfile.Ours(args) : null;
-        Console.WriteLine($"Peeker provisioning benchmark: {count} x 19-domain sandbox order{(count > 1 ? "s posted at once" : "")}, host process on a fresh Azurite per run, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}");
+        Console.WriteLine(
+            $"Peeker provisioning benchmark: {count} x 19-domain sandbox order{(count > 1 ? "s posted at once" : "")}, host process on a fresh Azurite per run, {Environment.ProcessorCount} cores, {DateTimeOffset.UtcNow:u}"
+        );
         if (profile is not null)
         {
             Console.WriteLine("  " + profile.Describe());
         }
 
-        Console.WriteLine("| run | POST → order.completed | orders/minute | storage requests (table / queue / blob) | of which before POST |");
+        Console.WriteLine(
+            "| run | POST → order.completed | orders/minute | storage requests (table / queue / blob) | of which before POST |"
+        );
         Console.WriteLine("| --- | --- | --- | --- | --- |");
         for (var run = 1; run <= runs; run++)
         {
             var result = await RunOrdersAsync(count, profile);
             var total = result.Requests;
-            var time = count == 1 ? $"{result.Seconds:F1} s" : $"all {result.Seconds:F1} s, p50 {result.Percentile(0.5):F1} s, max {result.PerOrder.Max():F1} s";
-            Console.WriteLine($"| {run} | {time} | {result.OrdersPerMinute:F1} | {total.Sum()} ({total[0]} / {total[1]} / {total[2]}) | {result.RequestsBefore} |");
+            var time =
+                count == 1
+                    ? $"{result.Seconds:F1} s"
+                    : $"all {result.Seconds:F1} s, p50 {result.Percentile(0.5):F1} s, max {result.PerOrder.Max():F1} s";
+            Console.WriteLine(
+                $"| {run} | {time} | {result.OrdersPerMinute:F1} | {total.Sum()} ({total[0]} / {total[1]} / {total[2]}) | {result.RequestsBefore} |"
+            );
         }
 
         return 0;
@@ -70,19 +79,28 @@ public static class OrderBenchmark
             {
                 var client = new HttpClient { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AdminAsync(http, receiver.Url));
-                using var bundleResponse = await client.PostAsJsonAsync("/partner/v1/bundles", new { name = "bench", monthly_sending_volume = 25000 });
-                var bundle = JsonDocument.Parse(await bundleResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("id").GetString();
+                using var bundleResponse = await client.PostAsJsonAsync(
+                    "/partner/v1/bundles",
+                    new { name = "bench", monthly_sending_volume = 25000 }
+                );
+                var bundle = JsonDocument
+                    .Parse(await bundleResponse.Content.ReadAsStringAsync())
+                    .RootElement.GetProperty("data")
+                    .GetProperty("id")
+                    .GetString();
                 partners.Add((client, bundle));
             }
 
             var before = proxy.ByService.Sum();
-            var posted = await Task.WhenAll(partners.Select(async partner =>
-            {
-                var sent = receiver.Now;
-                var id = await PostOrderAsync(partner.Http, partner.Bundle);
-                receiver.Expect(id, sent);
-                return id;
-            }));
+            var posted = await Task.WhenAll(
+                partners.Select(async partner =>
+                {
+                    var sent = receiver.Now;
+                    var id = await PostOrderAsync(partner.Http, partner.Bundle);
+                    receiver.Expect(id, sent);
+                    return id;
+                })
+            );
             var (seconds, perOrder) = await receiver.AllCompletedAsync(posted).WaitAsync(TimeSpan.FromMinutes(10));
             foreach (var (client, _) in partners)
             {
@@ -106,15 +124,32 @@ public static class OrderBenchmark
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var domains = Enumerable.Range(1, 19).Select(i => $"bench{tag}-{i:D2}.com").ToArray();
-        using var order = await http.PostAsJsonAsync("/partner/v1/orders", new
-        {
-            user = "bench@example.com",
-            bundle_id = bundle,
-            sequencer = new { provider = "smartlead", client_id = 1, login_email = "ops@example.com", login_password = "bench-password" },
-            forwarding_url = "https://example.com",
-            domains,
-            personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-        });
+        using var order = await http.PostAsJsonAsync(
+            "/partner/v1/orders",
+            new
+            {
+                user = "bench@example.com",
+                bundle_id = bundle,
+                sequencer = new
+                {
+                    provider = "smartlead",
+                    client_id = 1,
+                    login_email = "ops@example.com",
+                    login_password = "bench-password",
+                },
+                forwarding_url = "https://example.com",
+                domains,
+                personas = new[]
+                {
+                    new
+                    {
+                        first_name = "Sam",
+                        last_name = "Lee",
+                        profile_picture_url = (string?)null,
+                    },
+                },
+            }
+        );
         var body = await order.Content.ReadAsStringAsync();
         if (order.StatusCode != HttpStatusCode.OK)
         {
@@ -128,10 +163,20 @@ public static class OrderBenchmark
     /// Starts the host process on <paramref name="port"/>; <paramref name="settings"/> are extra environment variables.
     /// Its output goes to <paramref name="log"/>, else to <see cref="HostLog"/> (cleared first).
     /// </summary>
-    internal static Process StartHost(string connectionString, int port, SettingsProfile? profile, IReadOnlyDictionary<string, string>? settings = null,
-        Action<string>? log = null)
+    internal static Process StartHost(
+        string connectionString,
+        int port,
+        SettingsProfile? profile,
+        IReadOnlyDictionary<string, string>? settings = null,
+        Action<string>? log = null
+    )
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll"));
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
@@ -162,7 +207,10 @@ public static class OrderBenchmark
     /// <summary>Creates a partner through the admin API and returns its test key; a webhook URL is set when given.</summary>
     internal static async Task<string> AdminAsync(HttpClient http, string? hookUrl)
     {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = $"Bench Agency {Guid.NewGuid():N}"[..20] }) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners")
+        {
+            Content = JsonContent.Create(new { name = $"Bench Agency {Guid.NewGuid():N}"[..20] }),
+        };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var created = await http.SendAsync(create);
         var data = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
@@ -172,7 +220,10 @@ public static class OrderBenchmark
             return data.GetProperty("api_keys").GetProperty("test").GetString()!;
         }
 
-        using var hook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{partner}/webhook") { Content = JsonContent.Create(new { environment = "test", url = hookUrl }) };
+        using var hook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{partner}/webhook")
+        {
+            Content = JsonContent.Create(new { environment = "test", url = hookUrl }),
+        };
         hook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var _ = await http.SendAsync(hook);
         return data.GetProperty("api_keys").GetProperty("test").GetString()!;
@@ -190,16 +241,13 @@ public static class OrderBenchmark
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { }
 
             await Task.Delay(200);
         }
 
         throw new TimeoutException("the host did not start");
     }
-
 }
 
 /// <summary>One order run: wall time for all orders, each order's own time, storage requests per service.</summary>

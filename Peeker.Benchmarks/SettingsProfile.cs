@@ -26,7 +26,8 @@ public sealed record SettingsProfile(string Name, IReadOnlyDictionary<string, st
     {
         var hostJson = Path.Combine(FindRoot(), "host.json");
         var section = new ConfigurationBuilder().AddJsonFile(hostJson).Build().GetSection(Section);
-        var values = section.AsEnumerable(makePathsRelative: true)
+        var values = section
+            .AsEnumerable(makePathsRelative: true)
             .Where(p => p.Value is not null)
             .ToDictionary(p => p.Key, p => p.Value!, StringComparer.OrdinalIgnoreCase);
         var overrides = Overrides(args);
@@ -45,24 +46,27 @@ public sealed record SettingsProfile(string Name, IReadOnlyDictionary<string, st
     public static SettingsProfile DurableFunctionsDefaults()
     {
         var perCore = (10 * Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture);
-        return new SettingsProfile("DF defaults", new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["hubName"] = "TestHubName",
-            ["maxConcurrentActivityFunctions"] = perCore,
-            ["maxConcurrentOrchestratorFunctions"] = perCore,
-            ["extendedSessionsEnabled"] = "false",
-            ["extendedSessionIdleTimeoutInSeconds"] = "30",
-            ["storageProvider:partitionCount"] = "4",
-            ["storageProvider:controlQueueBatchSize"] = "32",
-            ["storageProvider:controlQueueBufferThreshold"] = "256",
-            ["storageProvider:controlQueueVisibilityTimeout"] = "00:05:00",
-            ["storageProvider:workItemQueueVisibilityTimeout"] = "00:05:00",
-            ["storageProvider:maxQueuePollingInterval"] = "00:00:30",
-            ["storageProvider:leaseInterval"] = "00:00:30",
-            ["storageProvider:leaseRenewInterval"] = "00:00:10",
-            ["storageProvider:leaseAcquireInterval"] = "00:00:10",
-            ["storageProvider:useTablePartitionManagement"] = "true",
-        });
+        return new SettingsProfile(
+            "DF defaults",
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["hubName"] = "TestHubName",
+                ["maxConcurrentActivityFunctions"] = perCore,
+                ["maxConcurrentOrchestratorFunctions"] = perCore,
+                ["extendedSessionsEnabled"] = "false",
+                ["extendedSessionIdleTimeoutInSeconds"] = "30",
+                ["storageProvider:partitionCount"] = "4",
+                ["storageProvider:controlQueueBatchSize"] = "32",
+                ["storageProvider:controlQueueBufferThreshold"] = "256",
+                ["storageProvider:controlQueueVisibilityTimeout"] = "00:05:00",
+                ["storageProvider:workItemQueueVisibilityTimeout"] = "00:05:00",
+                ["storageProvider:maxQueuePollingInterval"] = "00:00:30",
+                ["storageProvider:leaseInterval"] = "00:00:30",
+                ["storageProvider:leaseRenewInterval"] = "00:00:10",
+                ["storageProvider:leaseAcquireInterval"] = "00:00:10",
+                ["storageProvider:useTablePartitionManagement"] = "true",
+            }
+        );
     }
 
     /// <summary>The values bound onto the engine's options, validated as the host validates them.</summary>
@@ -76,24 +80,32 @@ public sealed record SettingsProfile(string Name, IReadOnlyDictionary<string, st
     }
 
     /// <summary>The values as environment variables for the host process (they override its host.json).</summary>
-    public IEnumerable<KeyValuePair<string, string>> AsEnvironment() => Values.Select(p =>
-        KeyValuePair.Create("AzureFunctionsJobHost__extensions__durableTask__" + p.Key.Replace(":", "__", StringComparison.Ordinal), p.Value));
+    public IEnumerable<KeyValuePair<string, string>> AsEnvironment() =>
+        Values.Select(p =>
+            KeyValuePair.Create(
+                "AzureFunctionsJobHost__extensions__durableTask__" + p.Key.Replace(":", "__", StringComparison.Ordinal),
+                p.Value
+            )
+        );
 
     /// <summary>One line describing the settings that matter for speed.</summary>
     public string Describe()
     {
         var o = Bind();
         var s = o.StorageProvider;
-        return $"{Name}: activities {o.MaxConcurrentActivityFunctions}, orchestrators {o.MaxConcurrentOrchestratorFunctions}, " +
-            $"extended sessions {o.ExtendedSessionsEnabled}, partitions {s.PartitionCount}, batch {s.ControlQueueBatchSize}, " +
-            $"buffer {s.ControlQueueBufferThreshold}, max polling {s.MaxQueuePollingInterval}, table partitions {s.UseTablePartitionManagement}" +
-            (ActivityDispatchers > 1 ? $", activity dispatchers {ActivityDispatchers} (experiment)" : "");
+        return $"{Name}: activities {o.MaxConcurrentActivityFunctions}, orchestrators {o.MaxConcurrentOrchestratorFunctions}, "
+            + $"extended sessions {o.ExtendedSessionsEnabled}, partitions {s.PartitionCount}, batch {s.ControlQueueBatchSize}, "
+            + $"buffer {s.ControlQueueBufferThreshold}, max polling {s.MaxQueuePollingInterval}, table partitions {s.UseTablePartitionManagement}"
+            + (ActivityDispatchers > 1 ? $", activity dispatchers {ActivityDispatchers} (experiment)" : "");
     }
 
     /// <summary>The repository root: <c>PEEKER_APP_ROOT</c> (a copied build), else the first folder above the binaries with the solution.</summary>
     internal static string FindRoot()
     {
-        if (Environment.GetEnvironmentVariable("PEEKER_APP_ROOT") is { Length: > 0 } configured && File.Exists(Path.Combine(configured, "host.json")))
+        if (
+            Environment.GetEnvironmentVariable("PEEKER_APP_ROOT") is { Length: > 0 } configured
+            && File.Exists(Path.Combine(configured, "host.json"))
+        )
         {
             return configured;
         }

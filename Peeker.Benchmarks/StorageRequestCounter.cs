@@ -35,7 +35,8 @@ public sealed class StorageRequestCounter
         return new StorageAccountClientProvider(
             StorageServiceClientProvider.ForBlob(connectionString, blob),
             StorageServiceClientProvider.ForQueue(connectionString, queue),
-            StorageServiceClientProvider.ForTable(connectionString, table));
+            StorageServiceClientProvider.ForTable(connectionString, table)
+        );
     }
 
     private sealed class Counting : HttpPipelineSynchronousPolicy

@@ -29,12 +29,15 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapPost("/hooks", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            receiver.Receive(await reader.ReadToEndAsync());
-            return Results.Ok();
-        });
+        app.MapPost(
+            "/hooks",
+            async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                receiver.Receive(await reader.ReadToEndAsync());
+                return Results.Ok();
+            }
+        );
         await app.StartAsync();
         receiver._app = app;
         receiver.Url = $"http://127.0.0.1:{port}/hooks";

@@ -14,8 +14,10 @@ public sealed class CliException(int exitCode, string message) : Exception(messa
         return status switch
         {
             HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, $"Not found: {what}{detail}"),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                new CliException(ExitCodes.Unauthorized, $"{(int)status} {status}: the key is wrong or lacks the right{detail}"),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new CliException(
+                ExitCodes.Unauthorized,
+                $"{(int)status} {status}: the key is wrong or lacks the right{detail}"
+            ),
             _ => new CliException(ExitCodes.Error, $"{(int)status} {status} for {what}{detail}"),
         };
     }

@@ -14,7 +14,9 @@ public static class Output
     public static void Table(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string?>> rows)
     {
         var all = rows.Select(r => r.Select(c => Clean(c)).ToArray()).ToList();
-        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
+        var widths = headers
+            .Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => i < r.Length ? r[i].Length : 0)))
+            .ToArray();
         writer.WriteLine(Line(headers.ToArray(), widths));
         foreach (var row in all)
         {
@@ -34,12 +36,13 @@ public static class Output
     }
 
     /// <summary>A JSON value as a short text cell: strings bare, anything else as compact JSON.</summary>
-    public static string? Text(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => node.ToJsonString(),
-    };
+    public static string? Text(JsonNode? node) =>
+        node switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => node.ToJsonString(),
+        };
 
     private static string Line(string[] cells, int[] widths) =>
         string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd();

@@ -28,19 +28,36 @@ public sealed class PeekerApi(CliEnvironment env, Uri baseUrl)
     public const string ManagementPrefix = "/runtime/webhooks/durabletask";
     public const string AdminPrefix = "/admin/v1";
 
-    public Task<ApiAnswer> ManagementAsync(HttpMethod method, string path, string what, JsonNode? body = null, IDictionary<string, string>? headers = null, CancellationToken ct = default) =>
-        SendAsync(ApiKeyKind.Management, method, ManagementPrefix + path, what, body, headers, ct);
+    public Task<ApiAnswer> ManagementAsync(
+        HttpMethod method,
+        string path,
+        string what,
+        JsonNode? body = null,
+        IDictionary<string, string>? headers = null,
+        CancellationToken ct = default
+    ) => SendAsync(ApiKeyKind.Management, method, ManagementPrefix + path, what, body, headers, ct);
 
     public Task<ApiAnswer> AdminAsync(HttpMethod method, string path, string what, JsonNode? body = null, CancellationToken ct = default) =>
         SendAsync(ApiKeyKind.Admin, method, AdminPrefix + path, what, body, null, ct);
 
-    private async Task<ApiAnswer> SendAsync(ApiKeyKind kind, HttpMethod method, string path, string what, JsonNode? body, IDictionary<string, string>? headers, CancellationToken ct)
+    private async Task<ApiAnswer> SendAsync(
+        ApiKeyKind kind,
+        HttpMethod method,
+        string path,
+        string what,
+        JsonNode? body,
+        IDictionary<string, string>? headers,
+        CancellationToken ct
+    )
     {
         var variable = kind == ApiKeyKind.Admin ? CliEnvironment.AdminKeyVariable : CliEnvironment.ManagementKeyVariable;
         var key = env.Variables(variable);
         if (string.IsNullOrWhiteSpace(key))
         {
-            throw new CliException(ExitCodes.Usage, $"Set {variable} to the host's {(kind == ApiKeyKind.Admin ? "admin" : "management")} key.");
+            throw new CliException(
+                ExitCodes.Usage,
+                $"Set {variable} to the host's {(kind == ApiKeyKind.Admin ? "admin" : "management")} key."
+            );
         }
 
         using var request = new HttpRequestMessage(method, new Uri(baseUrl, path));
@@ -96,11 +113,12 @@ public sealed class PeekerApi(CliEnvironment env, Uri baseUrl)
     }
 
     // The admin API answers {"error":{"code","message"}}, the management API {"error":"…"}.
-    private static string? ServerMessage(JsonNode? json, string text) => json switch
-    {
-        JsonObject o when o["error"] is JsonObject e => $"{e["code"]?.GetValue<string>()} {e["message"]?.GetValue<string>()}".Trim(),
-        JsonObject o when o["error"] is JsonValue v => v.ToString(),
-        null when text.Length is > 0 and < 300 => text,
-        _ => null,
-    };
+    private static string? ServerMessage(JsonNode? json, string text) =>
+        json switch
+        {
+            JsonObject o when o["error"] is JsonObject e => $"{e["code"]?.GetValue<string>()} {e["message"]?.GetValue<string>()}".Trim(),
+            JsonObject o when o["error"] is JsonValue v => v.ToString(),
+            null when text.Length is > 0 and < 300 => text,
+            _ => null,
+        };
 }

@@ -22,7 +22,9 @@ public static class PeekerCli
     public static RootCommand Build(CliEnvironment env)
     {
         var globals = new CliGlobals(env);
-        var root = new RootCommand("Operate a Peeker host through its management and admin HTTP APIs. Keys come from PEEKER_ADMIN_KEY and PEEKER_MANAGEMENT_KEY.");
+        var root = new RootCommand(
+            "Operate a Peeker host through its management and admin HTTP APIs. Keys come from PEEKER_ADMIN_KEY and PEEKER_MANAGEMENT_KEY."
+        );
         root.Options.Add(globals.Url);
         root.Options.Add(globals.Json);
         root.Subcommands.Add(InstanceCommands.Build(globals));
@@ -55,25 +57,31 @@ public sealed class CliGlobals
     public Option<bool> Json { get; }
 
     /// <summary>Sets <paramref name="command"/>'s action: <paramref name="run"/> with an API client, mapping failures to exit codes.</summary>
-    public void Handle(Command command, Func<CommandRun, Task> run) => command.SetAction(async (parse, ct) =>
-    {
-        try
-        {
-            var text = parse.GetValue(Url)!;
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+    public void Handle(Command command, Func<CommandRun, Task> run) =>
+        command.SetAction(
+            async (parse, ct) =>
             {
-                throw new CliException(ExitCodes.Usage, $"--url must be an absolute http(s) URL, not '{text}'.");
-            }
+                try
+                {
+                    var text = parse.GetValue(Url)!;
+                    if (
+                        !Uri.TryCreate(text, UriKind.Absolute, out var baseUrl)
+                        || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps)
+                    )
+                    {
+                        throw new CliException(ExitCodes.Usage, $"--url must be an absolute http(s) URL, not '{text}'.");
+                    }
 
-            await run(new CommandRun(parse, new PeekerApi(Env, baseUrl), Env.Out, parse.GetValue(Json), ct));
-            return ExitCodes.Ok;
-        }
-        catch (CliException ex)
-        {
-            await Env.Error.WriteLineAsync(ex.Message);
-            return ex.ExitCode;
-        }
-    });
+                    await run(new CommandRun(parse, new PeekerApi(Env, baseUrl), Env.Out, parse.GetValue(Json), ct));
+                    return ExitCodes.Ok;
+                }
+                catch (CliException ex)
+                {
+                    await Env.Error.WriteLineAsync(ex.Message);
+                    return ex.ExitCode;
+                }
+            }
+        );
 }
 
 /// <summary>One invocation: the parse result, the API, where to write and whether to write JSON.</summary>

@@ -22,7 +22,10 @@ public sealed class SandboxGuard(IOptions<SandboxOptions> options) : IEndpointFi
         var given = http.Request.Headers[SandboxOptions.SecretHeader].ToString();
         if (string.IsNullOrEmpty(given))
         {
-            return Results.Json(new { error = "sandbox_secret_required", message = $"Send the sandbox secret in {SandboxOptions.SecretHeader}." }, statusCode: 401);
+            return Results.Json(
+                new { error = "sandbox_secret_required", message = $"Send the sandbox secret in {SandboxOptions.SecretHeader}." },
+                statusCode: 401
+            );
         }
 
         if (string.IsNullOrEmpty(expected) || !CryptographicOperations.FixedTimeEquals(Hash(given), Hash(expected)))

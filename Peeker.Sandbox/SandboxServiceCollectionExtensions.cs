@@ -30,7 +30,9 @@ public static class SandboxServiceCollectionExtensions
             var connection = configuration["AzureWebJobsStorage"];
             if (string.IsNullOrWhiteSpace(connection))
             {
-                throw new InvalidOperationException("AzureWebJobsStorage is not set: the sandbox simulators keep their state in Azure Tables.");
+                throw new InvalidOperationException(
+                    "AzureWebJobsStorage is not set: the sandbox simulators keep their state in Azure Tables."
+                );
             }
 
             return new SandboxStore(new TableServiceClient(connection));
@@ -39,7 +41,9 @@ public static class SandboxServiceCollectionExtensions
         services.TryAddSingleton<SandboxGuard>();
         services.TryAddSingleton<SandboxTokens>();
         services.TryAddSingleton(sp => new SandboxRateLimits(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SandboxOptions>>().Value.MaxTrackedCounters));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SandboxOptions>>().Value.MaxTrackedCounters
+        ));
         return services;
     }
 
@@ -64,7 +68,8 @@ public static class SandboxServiceCollectionExtensions
         {
             throw new InvalidOperationException(
                 $"Providers:Sandbox:Secret must be set (at least {SandboxOptions.MinSecretLength} characters) to serve the sandbox simulators; "
-                + "set it, or turn the simulators off with Providers:Sandbox:Enabled=false.");
+                    + "set it, or turn the simulators off with Providers:Sandbox:Enabled=false."
+            );
         }
 
         var root = endpoints.MapGroup(prefix).ExcludeFromDescription().AddEndpointFilter<SandboxGuard>();
@@ -93,7 +98,11 @@ public static class SandboxServiceCollectionExtensions
     /// authentication of its own: the caller adds one (the host: the admin key).
     /// </summary>
     public static RouteHandlerBuilder MapPeekerSandboxInspector(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix) =>
-        endpoints.MapGet(prefix + "/_inspect/{partnerId}", async (string partnerId, SandboxInspector inspector, CancellationToken ct) =>
-            Results.Json(await inspector.ReadAsync(partnerId, ct), new JsonSerializerOptions { WriteIndented = true }))
+        endpoints
+            .MapGet(
+                prefix + "/_inspect/{partnerId}",
+                async (string partnerId, SandboxInspector inspector, CancellationToken ct) =>
+                    Results.Json(await inspector.ReadAsync(partnerId, ct), new JsonSerializerOptions { WriteIndented = true })
+            )
             .ExcludeFromDescription();
 }

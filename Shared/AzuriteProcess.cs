@@ -31,9 +31,9 @@ internal sealed class AzuriteProcess : IAsyncDisposable
     public int TablePort { get; }
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
+        + $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;"
+        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
     /// <summary>
     /// Starts Azurite from <paramref name="repositoryRoot"/>'s <c>node_modules</c>; with <paramref name="location"/> it
@@ -44,12 +44,20 @@ internal sealed class AzuriteProcess : IAsyncDisposable
         var script = Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {script}: run 'npm ci' in {repositoryRoot} (./test.sh does).");
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {script}: run 'npm ci' in {repositoryRoot} (./test.sh does)."
+            );
         }
 
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var azurite = new AzuriteProcess(script, location, LoopbackPorts.FreePort(), LoopbackPorts.FreePort(), LoopbackPorts.FreePort());
+            var azurite = new AzuriteProcess(
+                script,
+                location,
+                LoopbackPorts.FreePort(),
+                LoopbackPorts.FreePort(),
+                LoopbackPorts.FreePort()
+            );
             azurite.Launch();
             if (await azurite.WaitOpenAsync(TimeSpan.FromSeconds(30)))
             {
@@ -83,13 +91,33 @@ internal sealed class AzuriteProcess : IAsyncDisposable
 
     private void Launch()
     {
-        var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
+        var info = new ProcessStartInfo("node")
         {
-            _script, "--disableTelemetry", "--skipApiVersionCheck", "--silent",
-            "--blobHost", "127.0.0.1", "--blobPort", Port(BlobPort), "--queueHost", "127.0.0.1", "--queuePort", Port(QueuePort),
-            "--tableHost", "127.0.0.1", "--tablePort", Port(TablePort),
-        })
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (
+            var arg in new[]
+            {
+                _script,
+                "--disableTelemetry",
+                "--skipApiVersionCheck",
+                "--silent",
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Port(BlobPort),
+                "--queueHost",
+                "127.0.0.1",
+                "--queuePort",
+                Port(QueuePort),
+                "--tableHost",
+                "127.0.0.1",
+                "--tablePort",
+                Port(TablePort),
+            }
+        )
         {
             info.ArgumentList.Add(arg);
         }
@@ -121,7 +149,11 @@ internal sealed class AzuriteProcess : IAsyncDisposable
                 return false;
             }
 
-            if (await LoopbackPorts.IsOpenAsync(BlobPort) && await LoopbackPorts.IsOpenAsync(QueuePort) && await LoopbackPorts.IsOpenAsync(TablePort))
+            if (
+                await LoopbackPorts.IsOpenAsync(BlobPort)
+                && await LoopbackPorts.IsOpenAsync(QueuePort)
+                && await LoopbackPorts.IsOpenAsync(TablePort)
+            )
             {
                 return true;
             }

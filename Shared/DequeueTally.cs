@@ -30,12 +30,15 @@ internal sealed partial class DequeueTally
 
     /// <summary>A Get Messages request (<c>GET /{account}/{queue}/messages</c>, not a peek).</summary>
     public static bool IsDequeue(string rawTarget) =>
-        rawTarget.Contains("/messages", StringComparison.Ordinal) && !rawTarget.Contains("peekonly=true", StringComparison.OrdinalIgnoreCase);
+        rawTarget.Contains("/messages", StringComparison.Ordinal)
+        && !rawTarget.Contains("peekonly=true", StringComparison.OrdinalIgnoreCase);
 
     public void Record(string rawTarget, byte[] body)
     {
-        var kind = rawTarget.Contains("-workitems/", StringComparison.OrdinalIgnoreCase) ? 0
-            : rawTarget.Contains("-control-", StringComparison.OrdinalIgnoreCase) ? 1 : -1;
+        var kind =
+            rawTarget.Contains("-workitems/", StringComparison.OrdinalIgnoreCase) ? 0
+            : rawTarget.Contains("-control-", StringComparison.OrdinalIgnoreCase) ? 1
+            : -1;
         if (kind < 0)
         {
             return;
@@ -51,8 +54,11 @@ internal sealed partial class DequeueTally
         }
     }
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"activity messages {Activities}, redelivered {ActivityRedeliveries} ({ActivityRedeliveriesPerThousand:F1}/1000); control messages {ControlMessages}, redelivered {ControlRedeliveries}");
+    public string Describe() =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"activity messages {Activities}, redelivered {ActivityRedeliveries} ({ActivityRedeliveriesPerThousand:F1}/1000); control messages {ControlMessages}, redelivered {ControlRedeliveries}"
+        );
 
     [GeneratedRegex("<MessageId>([^<]+)</MessageId>")]
     private static partial Regex MessageId();

@@ -170,9 +170,10 @@ internal sealed class StorageProxy : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.Headers["x-ms-error-code"] = code;
         context.Response.ContentType = "application/xml";
-        await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>Injected by the storage fault proxy.</Message></Error>");
+        await context.Response.WriteAsync(
+            $"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>Injected by the storage fault proxy.</Message></Error>"
+        );
     }
 
     private static Regex EndpointRegex(string name) => new($"{name}=http://([^/]+)/");
-
 }

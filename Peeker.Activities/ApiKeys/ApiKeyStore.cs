@@ -19,7 +19,15 @@ public enum PermissionPreset
 }
 
 /// <summary>A stored key (never the key itself: only its SHA-256).</summary>
-public sealed record ApiKey(string Id, string PartnerId, PeekerEnvironment Environment, PermissionPreset Preset, string Label, bool Revoked, DateTimeOffset CreatedAt);
+public sealed record ApiKey(
+    string Id,
+    string PartnerId,
+    PeekerEnvironment Environment,
+    PermissionPreset Preset,
+    string Label,
+    bool Revoked,
+    DateTimeOffset CreatedAt
+);
 
 /// <summary>
 /// API keys in the shared <c>PeekerApiKeys</c> table: one row per key under PartitionKey <c>hash</c> (RowKey = SHA-256
@@ -31,21 +39,32 @@ public sealed class ApiKeyStore(PeekerTables tables, TimeProvider time)
 
     /// <summary>Creates a key and returns it with its plain text, which is shown once and never stored.</summary>
     public async Task<(ApiKey Key, string Secret)> CreateAsync(
-        string partnerId, PeekerEnvironment environment, PermissionPreset preset, string label, CancellationToken cancellationToken, string? fixedSecret = null)
+        string partnerId,
+        PeekerEnvironment environment,
+        PermissionPreset preset,
+        string label,
+        CancellationToken cancellationToken,
+        string? fixedSecret = null
+    )
     {
-        var secret = fixedSecret ?? $"{Prefix(environment)}{RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz0123456789", 32)}";
+        var secret =
+            fixedSecret
+            ?? $"{Prefix(environment)}{RandomNumberGenerator.GetString("ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz0123456789", 32)}";
         var key = new ApiKey(Ids.New("key", time), partnerId, environment, preset, label, false, time.GetUtcNow());
         var hash = Hash(secret);
-        var added = await Table.TryAddAsync(new TableEntity("hash", hash)
-        {
-            ["KeyId"] = key.Id,
-            ["PartnerId"] = partnerId,
-            ["Environment"] = environment.ToString(),
-            ["Preset"] = preset.ToString(),
-            ["Label"] = label,
-            ["Revoked"] = false,
-            ["CreatedAt"] = key.CreatedAt,
-        }, cancellationToken);
+        var added = await Table.TryAddAsync(
+            new TableEntity("hash", hash)
+            {
+                ["KeyId"] = key.Id,
+                ["PartnerId"] = partnerId,
+                ["Environment"] = environment.ToString(),
+                ["Preset"] = preset.ToString(),
+                ["Label"] = label,
+                ["Revoked"] = false,
+                ["CreatedAt"] = key.CreatedAt,
+            },
+            cancellationToken
+        );
         if (!added)
         {
             // Only a fixed (demo) secret can collide: it already exists, so hand back the stored key.
@@ -62,8 +81,15 @@ public sealed class ApiKeyStore(PeekerTables tables, TimeProvider time)
         var row = await Table.FindAsync("hash", Hash(secret), cancellationToken);
         return row is null
             ? null
-            : new ApiKey(row.Str("KeyId"), row.Str("PartnerId"), Enum.Parse<PeekerEnvironment>(row.Str("Environment")),
-                Enum.Parse<PermissionPreset>(row.Str("Preset")), row.Str("Label"), row.GetBoolean("Revoked") == true, row.Time("CreatedAt"));
+            : new ApiKey(
+                row.Str("KeyId"),
+                row.Str("PartnerId"),
+                Enum.Parse<PeekerEnvironment>(row.Str("Environment")),
+                Enum.Parse<PermissionPreset>(row.Str("Preset")),
+                row.Str("Label"),
+                row.GetBoolean("Revoked") == true,
+                row.Time("CreatedAt")
+            );
     }
 
     /// <summary>Revokes a key by id; false when no such key exists.</summary>
@@ -75,7 +101,12 @@ public sealed class ApiKeyStore(PeekerTables tables, TimeProvider time)
             return false;
         }
 
-        await Table.UpdateEntityAsync(new TableEntity("hash", index.Str("Hash")) { ["Revoked"] = true }, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await Table.UpdateEntityAsync(
+            new TableEntity("hash", index.Str("Hash")) { ["Revoked"] = true },
+            Azure.ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken
+        );
         return true;
     }
 

@@ -16,10 +16,18 @@ public sealed record Bundle(
     string Status,
     EffectiveSplit Effective,
     RequiredDomains RequiredDomains,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt
+);
 
 /// <summary>The editable fields of a bundle.</summary>
-public sealed record BundleSpec(string Name, long MonthlySendingVolume, int? GooglePercent, int? MicrosoftPercent, bool SendOnWeekends, int GoogleInboxesPerDomain);
+public sealed record BundleSpec(
+    string Name,
+    long MonthlySendingVolume,
+    int? GooglePercent,
+    int? MicrosoftPercent,
+    bool SendOnWeekends,
+    int GoogleInboxesPerDomain
+);
 
 /// <summary>Bundles in <c>Peeker{Env}Bundles</c>: PartitionKey = partner id, RowKey = <c>bun_…</c>.</summary>
 public sealed class BundleStore(PeekerTables tables, TimeProvider time)
@@ -27,7 +35,12 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
     /// <summary>Creates an active bundle.</summary>
     public async Task<Bundle> CreateAsync(PeekerEnvironment env, string partnerId, BundleSpec spec, CancellationToken cancellationToken)
     {
-        var entity = new TableEntity(partnerId, Ids.New("bun", time)) { ["Status"] = "active", ["Used"] = false, ["CreatedAt"] = time.GetUtcNow() };
+        var entity = new TableEntity(partnerId, Ids.New("bun", time))
+        {
+            ["Status"] = "active",
+            ["Used"] = false,
+            ["CreatedAt"] = time.GetUtcNow(),
+        };
         Write(entity, spec);
         await tables.For(env, "Bundles").AddEntityAsync(entity, cancellationToken);
         return Read(entity);
@@ -38,7 +51,13 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
         Ids.Has(id, "bun") && await tables.For(env, "Bundles").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>The partner's bundles in creation order, optionally by status.</summary>
-    public async Task<ResultPage<Bundle>> ListAsync(PeekerEnvironment env, string partnerId, string? status, PageRequest page, CancellationToken cancellationToken)
+    public async Task<ResultPage<Bundle>> ListAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string? status,
+        PageRequest page,
+        CancellationToken cancellationToken
+    )
     {
         var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}'";
         if (status is not null)
@@ -51,7 +70,13 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
     }
 
     /// <summary>Replaces the editable fields (optimistic concurrency on the row's ETag).</summary>
-    public async Task<Bundle?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<BundleSpec, BundleSpec> change, CancellationToken cancellationToken)
+    public async Task<Bundle?> UpdateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        Func<BundleSpec, BundleSpec> change,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "Bundles");
         while (Ids.Has(id, "bun"))
@@ -99,10 +124,13 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
 
     /// <summary>Marks the bundle as used by an order (so deleting it archives instead).</summary>
     public async Task MarkUsedAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        await tables.For(env, "Bundles").UpdateEntityAsync(new TableEntity(partnerId, id) { ["Used"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await tables
+            .For(env, "Bundles")
+            .UpdateEntityAsync(new TableEntity(partnerId, id) { ["Used"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     /// <summary>The editable fields of a bundle.</summary>
-    public static BundleSpec SpecOf(Bundle b) => new(b.Name, b.MonthlySendingVolume, b.GooglePercent, b.MicrosoftPercent, b.SendOnWeekends, b.GoogleInboxesPerDomain);
+    public static BundleSpec SpecOf(Bundle b) =>
+        new(b.Name, b.MonthlySendingVolume, b.GooglePercent, b.MicrosoftPercent, b.SendOnWeekends, b.GoogleInboxesPerDomain);
 
     private static void Write(TableEntity e, BundleSpec spec)
     {
@@ -116,11 +144,27 @@ public sealed class BundleStore(PeekerTables tables, TimeProvider time)
 
     private static Bundle Read(TableEntity e)
     {
-        var spec = new BundleSpec(e.Str("Name"), e.GetInt64("MonthlySendingVolume") ?? 0, e.GetInt32("GooglePercent"), e.GetInt32("MicrosoftPercent"),
-            e.GetBoolean("SendOnWeekends") == true, e.GetInt32("GoogleInboxesPerDomain") ?? 2);
+        var spec = new BundleSpec(
+            e.Str("Name"),
+            e.GetInt64("MonthlySendingVolume") ?? 0,
+            e.GetInt32("GooglePercent"),
+            e.GetInt32("MicrosoftPercent"),
+            e.GetBoolean("SendOnWeekends") == true,
+            e.GetInt32("GoogleInboxesPerDomain") ?? 2
+        );
         var split = BundleSizing.Effective(spec.GooglePercent, spec.MicrosoftPercent);
-        return new Bundle(e.RowKey, spec.Name, spec.MonthlySendingVolume, spec.GooglePercent, spec.MicrosoftPercent, spec.SendOnWeekends,
-            spec.GoogleInboxesPerDomain, e.Str("Status"), split,
-            BundleSizing.Required(spec.MonthlySendingVolume, split, spec.SendOnWeekends, spec.GoogleInboxesPerDomain), e.Time("CreatedAt"));
+        return new Bundle(
+            e.RowKey,
+            spec.Name,
+            spec.MonthlySendingVolume,
+            spec.GooglePercent,
+            spec.MicrosoftPercent,
+            spec.SendOnWeekends,
+            spec.GoogleInboxesPerDomain,
+            e.Str("Status"),
+            split,
+            BundleSizing.Required(spec.MonthlySendingVolume, split, spec.SendOnWeekends, spec.GoogleInboxesPerDomain),
+            e.Time("CreatedAt")
+        );
     }
 }

@@ -13,7 +13,8 @@ internal sealed record CloudflareSettings(string BaseUrl, string ApiToken, strin
 
 /// <summary>Cloudflare API v4 over the v4 envelope; error mapping lives in <see cref="ToException"/>.</summary>
 internal sealed class CloudflareClient(HttpClient http, CloudflareSettings settings, ILogger<CloudflareClient> logger)
-    : ProviderClientBase(http, logger, ProviderNames.Cloudflare), ICloudflareClient
+    : ProviderClientBase(http, logger, ProviderNames.Cloudflare),
+        ICloudflareClient
 {
     /// <summary>Zone already exists on the account.</summary>
     public const int ZoneExists = 1061;
@@ -32,14 +33,21 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
             return Map(zone);
         }
 
-        var existing = await FindZoneAsync(domain, cancellationToken)
+        var existing =
+            await FindZoneAsync(domain, cancellationToken)
             ?? throw new ProviderException(Provider, "1061", $"Zone {domain} exists but is not on our account.", isRetryable: false);
         return existing with { AlreadyExisted = true };
     }
 
     public async Task<CloudflareZone?> GetZoneAsync(string zoneId, CancellationToken cancellationToken)
     {
-        var (envelope, status) = await CallAsync<CfZone>(HttpMethod.Get, $"/zones/{Uri.EscapeDataString(zoneId)}", null, cancellationToken, notFoundIsNull: true);
+        var (envelope, status) = await CallAsync<CfZone>(
+            HttpMethod.Get,
+            $"/zones/{Uri.EscapeDataString(zoneId)}",
+            null,
+            cancellationToken,
+            notFoundIsNull: true
+        );
         return status == HttpStatusCode.NotFound || envelope.Result is null ? null : Map(envelope.Result);
     }
 
@@ -54,9 +62,20 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
         await CallAsync<JsonElement>(HttpMethod.Put, $"/zones/{Uri.EscapeDataString(zoneId)}/activation_check", null, cancellationToken);
 
     public async Task DeleteZoneAsync(string zoneId, CancellationToken cancellationToken) =>
-        await CallAsync<JsonElement>(HttpMethod.Delete, $"/zones/{Uri.EscapeDataString(zoneId)}", null, cancellationToken, notFoundIsNull: true);
+        await CallAsync<JsonElement>(
+            HttpMethod.Delete,
+            $"/zones/{Uri.EscapeDataString(zoneId)}",
+            null,
+            cancellationToken,
+            notFoundIsNull: true
+        );
 
-    public async Task<IReadOnlyList<DnsRecord>> ListDnsRecordsAsync(string zoneId, string? type, string? name, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DnsRecord>> ListDnsRecordsAsync(
+        string zoneId,
+        string? type,
+        string? name,
+        CancellationToken cancellationToken
+    )
     {
         var records = new List<DnsRecord>();
         for (var page = 1; ; page++)
@@ -75,26 +94,57 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
 
     public async Task<DnsRecordResult> CreateDnsRecordAsync(string zoneId, DnsRecordInput record, CancellationToken cancellationToken)
     {
-        var (envelope, _) = await CallAsync<CfDnsRecord>(HttpMethod.Post, $"/zones/{Uri.EscapeDataString(zoneId)}/dns_records", ToWire(record), cancellationToken, tolerated: RecordExists);
-        return envelope.Success && envelope.Result is { } created ? new DnsRecordResult(Map(created), false) : new DnsRecordResult(null, true);
+        var (envelope, _) = await CallAsync<CfDnsRecord>(
+            HttpMethod.Post,
+            $"/zones/{Uri.EscapeDataString(zoneId)}/dns_records",
+            ToWire(record),
+            cancellationToken,
+            tolerated: RecordExists
+        );
+        return envelope.Success && envelope.Result is { } created
+            ? new DnsRecordResult(Map(created), false)
+            : new DnsRecordResult(null, true);
     }
 
-    public async Task<IReadOnlyList<DnsRecord>> BatchDnsRecordsAsync(string zoneId, IReadOnlyList<string> deletes, IReadOnlyList<DnsRecordInput> posts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DnsRecord>> BatchDnsRecordsAsync(
+        string zoneId,
+        IReadOnlyList<string> deletes,
+        IReadOnlyList<DnsRecordInput> posts,
+        CancellationToken cancellationToken
+    )
     {
         var body = new CfBatch(deletes.Select(id => new CfIdRef(id)).ToList(), posts.Select(ToWire).ToList());
-        var (envelope, _) = await CallAsync<CfBatchResult>(HttpMethod.Post, $"/zones/{Uri.EscapeDataString(zoneId)}/dns_records/batch", body, cancellationToken, idempotent: false);
+        var (envelope, _) = await CallAsync<CfBatchResult>(
+            HttpMethod.Post,
+            $"/zones/{Uri.EscapeDataString(zoneId)}/dns_records/batch",
+            body,
+            cancellationToken,
+            idempotent: false
+        );
         return (envelope.Result?.Posts ?? []).Select(Map).ToList();
     }
 
-    public async Task SetForwardingAsync(string zoneId, string hostname, string targetUrl, int statusCode, CancellationToken cancellationToken)
+    public async Task SetForwardingAsync(
+        string zoneId,
+        string hostname,
+        string targetUrl,
+        int statusCode,
+        CancellationToken cancellationToken
+    )
     {
         var rule = new CfRule(
             "redirect",
             $"(http.host eq \"{hostname}\")",
             "peeker forwarding " + hostname,
             Enabled: true,
-            new CfRedirectParameters(new CfFromValue(new CfTargetUrl(targetUrl), statusCode, PreserveQueryString: true)));
-        await CallAsync<JsonElement>(HttpMethod.Put, $"/zones/{Uri.EscapeDataString(zoneId)}/rulesets/phases/http_request_dynamic_redirect/entrypoint", new CfRuleset([rule]), cancellationToken);
+            new CfRedirectParameters(new CfFromValue(new CfTargetUrl(targetUrl), statusCode, PreserveQueryString: true))
+        );
+        await CallAsync<JsonElement>(
+            HttpMethod.Put,
+            $"/zones/{Uri.EscapeDataString(zoneId)}/rulesets/phases/http_request_dynamic_redirect/entrypoint",
+            new CfRuleset([rule]),
+            cancellationToken
+        );
     }
 
     /// <summary>Maps one answer: success, a tolerated error code (returned with Success false), or an exception.</summary>
@@ -102,13 +152,28 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
     {
         var first = envelope?.Errors is [var error, ..] ? error : null;
         var code = first?.Code.ToString(CultureInfo.InvariantCulture) ?? "http_" + ((int)status).ToString(CultureInfo.InvariantCulture);
-        var message = envelope?.Errors is { Count: > 0 } errors ? string.Join("; ", errors.Select(e => $"{e.Code} {e.Message}")) : status.ToString();
-        return new ProviderException(ProviderNames.Cloudflare, code, message, ProviderResilience.IsTransient(status), retryAfter, (int)status);
+        var message = envelope?.Errors is { Count: > 0 } errors
+            ? string.Join("; ", errors.Select(e => $"{e.Code} {e.Message}"))
+            : status.ToString();
+        return new ProviderException(
+            ProviderNames.Cloudflare,
+            code,
+            message,
+            ProviderResilience.IsTransient(status),
+            retryAfter,
+            (int)status
+        );
     }
 
     private async Task<(CfEnvelope<T> Envelope, HttpStatusCode Status)> CallAsync<T>(
-        HttpMethod method, string path, object? body, CancellationToken cancellationToken,
-        IReadOnlySet<int>? tolerated = null, bool notFoundIsNull = false, bool idempotent = true)
+        HttpMethod method,
+        string path,
+        object? body,
+        CancellationToken cancellationToken,
+        IReadOnlySet<int>? tolerated = null,
+        bool notFoundIsNull = false,
+        bool idempotent = true
+    )
     {
         using var request = new HttpRequestMessage(method, settings.BaseUrl.TrimEnd('/') + path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiToken);
@@ -148,7 +213,14 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
     }
 
     private T Deserialize<T>(string text, HttpResponseMessage response) =>
-        TryDeserialize<T>(text) ?? throw new ProviderException(Provider, "bad_response", "Unreadable Cloudflare envelope.", isRetryable: false, statusCode: (int)response.StatusCode);
+        TryDeserialize<T>(text)
+        ?? throw new ProviderException(
+            Provider,
+            "bad_response",
+            "Unreadable Cloudflare envelope.",
+            isRetryable: false,
+            statusCode: (int)response.StatusCode
+        );
 
     private static T? TryDeserialize<T>(string text)
     {
@@ -164,7 +236,8 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
 
     private static CfDnsRecordInput ToWire(DnsRecordInput r) => new(r.Type, r.Name, r.Content, r.Ttl, r.Priority, r.Proxied, r.Comment);
 
-    private static CloudflareZone Map(CfZone z) => new(z.Id, z.Name, z.Status, z.NameServers ?? [], z.ActivatedOn) { CreatedOn = z.CreatedOn };
+    private static CloudflareZone Map(CfZone z) =>
+        new(z.Id, z.Name, z.Status, z.NameServers ?? [], z.ActivatedOn) { CreatedOn = z.CreatedOn };
 
     private static DnsRecord Map(CfDnsRecord r) => new(r.Id, r.Type, r.Name, r.Content, r.Ttl, r.Priority, r.Proxied);
 }

@@ -10,7 +10,8 @@ internal sealed class CloudflareClientFactory(
     IHttpClientFactory httpClients,
     IOptions<CloudflareOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
-    ILoggerFactory loggers) : ICloudflareClientFactory
+    ILoggerFactory loggers
+) : ICloudflareClientFactory
 {
     public ICloudflareClient Create(ProviderScope scope)
     {
@@ -20,19 +21,29 @@ internal sealed class CloudflareClientFactory(
             settings = new CloudflareSettings(
                 SandboxCredentials.BaseUrl(sandbox.Value, ProviderNames.Cloudflare, "/client/v4"),
                 SandboxCredentials.SecretFor(scope.PartnerId),
-                scope.PartnerId);
+                scope.PartnerId
+            );
         }
         else
         {
             var o = live.Value;
             if (!o.Enabled || o.ApiToken is null || o.AccountId is null)
             {
-                throw new ProviderException(ProviderNames.Cloudflare, "not_configured", "Live Cloudflare calls are not enabled (Providers:Cloudflare:Enabled).", isRetryable: false);
+                throw new ProviderException(
+                    ProviderNames.Cloudflare,
+                    "not_configured",
+                    "Live Cloudflare calls are not enabled (Providers:Cloudflare:Enabled).",
+                    isRetryable: false
+                );
             }
 
             settings = new CloudflareSettings(o.BaseUrl, o.ApiToken, o.AccountId);
         }
 
-        return new CloudflareClient(SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Cloudflare), settings, loggers.CreateLogger<CloudflareClient>());
+        return new CloudflareClient(
+            SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Cloudflare),
+            settings,
+            loggers.CreateLogger<CloudflareClient>()
+        );
     }
 }

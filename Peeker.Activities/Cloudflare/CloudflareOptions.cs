@@ -22,12 +22,18 @@ public sealed class CloudflareOptions : IValidatableObject
     {
         if (Enabled && string.IsNullOrWhiteSpace(ApiToken))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(ApiToken)} is required when live Cloudflare calls are enabled.", [nameof(ApiToken)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(ApiToken)} is required when live Cloudflare calls are enabled.",
+                [nameof(ApiToken)]
+            );
         }
 
         if (Enabled && string.IsNullOrWhiteSpace(AccountId))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(AccountId)} is required when live Cloudflare calls are enabled.", [nameof(AccountId)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(AccountId)} is required when live Cloudflare calls are enabled.",
+                [nameof(AccountId)]
+            );
         }
     }
 }

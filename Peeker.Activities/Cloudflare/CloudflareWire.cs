@@ -16,7 +16,8 @@ internal sealed record CfZone(
     string Status,
     List<string>? NameServers,
     DateTimeOffset? ActivatedOn,
-    DateTimeOffset? CreatedOn = null);
+    DateTimeOffset? CreatedOn = null
+);
 
 internal sealed record CfCreateZone(string Name, CfAccountRef Account, string Type, bool JumpStart);
 
@@ -31,7 +32,8 @@ internal sealed record CfDnsRecordInput(
     int Ttl,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Priority,
     bool Proxied,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Comment);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Comment
+);
 
 internal sealed record CfBatch(List<CfIdRef> Deletes, List<CfDnsRecordInput> Posts);
 

@@ -31,7 +31,12 @@ public interface ICloudflareClient
     Task<DnsRecordResult> CreateDnsRecordAsync(string zoneId, DnsRecordInput record, CancellationToken cancellationToken);
 
     /// <summary>One transaction: deletes first, then posts. Not retried in-process (a replay could partly apply twice).</summary>
-    Task<IReadOnlyList<DnsRecord>> BatchDnsRecordsAsync(string zoneId, IReadOnlyList<string> deletes, IReadOnlyList<DnsRecordInput> posts, CancellationToken cancellationToken);
+    Task<IReadOnlyList<DnsRecord>> BatchDnsRecordsAsync(
+        string zoneId,
+        IReadOnlyList<string> deletes,
+        IReadOnlyList<DnsRecordInput> posts,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>
     /// Forwards every request for <paramref name="hostname"/> to <paramref name="targetUrl"/> with a Single Redirect rule
@@ -47,14 +52,29 @@ public interface ICloudflareClientFactory
 }
 
 /// <summary>A zone: <see cref="Status"/> is <c>pending</c> until the registrar points at <see cref="NameServers"/>, then <c>active</c>.</summary>
-public sealed record CloudflareZone(string Id, string Name, string Status, IReadOnlyList<string> NameServers, DateTimeOffset? ActivatedOn, bool AlreadyExisted = false)
+public sealed record CloudflareZone(
+    string Id,
+    string Name,
+    string Status,
+    IReadOnlyList<string> NameServers,
+    DateTimeOffset? ActivatedOn,
+    bool AlreadyExisted = false
+)
 {
     /// <summary>When Cloudflare created the zone (tells a zone we created from an older one of the same name).</summary>
     public DateTimeOffset? CreatedOn { get; init; }
 }
 
 /// <summary>A record to write. <see cref="Ttl"/> 1 means automatic; <see cref="Priority"/> is required for MX.</summary>
-public sealed record DnsRecordInput(string Type, string Name, string Content, int Ttl = 1, int? Priority = null, bool Proxied = false, string? Comment = null);
+public sealed record DnsRecordInput(
+    string Type,
+    string Name,
+    string Content,
+    int Ttl = 1,
+    int? Priority = null,
+    bool Proxied = false,
+    string? Comment = null
+);
 
 /// <summary>A record as Cloudflare stores it (FQDN name).</summary>
 public sealed record DnsRecord(string Id, string Type, string Name, string Content, int Ttl, int? Priority, bool Proxied);

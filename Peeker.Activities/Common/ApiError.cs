@@ -71,8 +71,13 @@ public static class ErrorCodes
 }
 
 /// <summary>A partner-facing error: becomes the <c>{"error":{code,message,field,details}}</c> envelope at the boundary.</summary>
-public sealed class ApiException(int status, string code, string message, string? field = null, IReadOnlyDictionary<string, object?>? details = null)
-    : Exception(message)
+public sealed class ApiException(
+    int status,
+    string code,
+    string message,
+    string? field = null,
+    IReadOnlyDictionary<string, object?>? details = null
+) : Exception(message)
 {
     /// <summary>HTTP status.</summary>
     public int Status { get; } = status;

@@ -11,5 +11,7 @@ public static class Ids
 
     /// <summary>Whether <paramref name="value"/> looks like an id with <paramref name="prefix"/>.</summary>
     public static bool Has(string? value, string prefix) =>
-        value is not null && value.StartsWith(prefix + "_", StringComparison.Ordinal) && Ulid.TryParse(value.AsSpan(prefix.Length + 1), out _);
+        value is not null
+        && value.StartsWith(prefix + "_", StringComparison.Ordinal)
+        && Ulid.TryParse(value.AsSpan(prefix.Length + 1), out _);
 }

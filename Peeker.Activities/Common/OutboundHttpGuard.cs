@@ -21,27 +21,40 @@ public static class OutboundHttpGuard
 
     private static readonly IPNetwork[] BlockedNetworks =
     [
-        IPNetwork.Parse("0.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("100.64.0.0/10"),
-        IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("172.16.0.0/12"),
-        IPNetwork.Parse("192.0.0.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"),
-        IPNetwork.Parse("224.0.0.0/3"), IPNetwork.Parse("168.63.129.16/32"),
-        IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
-        IPNetwork.Parse("ff00::/8"), IPNetwork.Parse("64:ff9b::/96"), IPNetwork.Parse("2001:db8::/32"),
+        IPNetwork.Parse("0.0.0.0/8"),
+        IPNetwork.Parse("10.0.0.0/8"),
+        IPNetwork.Parse("100.64.0.0/10"),
+        IPNetwork.Parse("127.0.0.0/8"),
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("172.16.0.0/12"),
+        IPNetwork.Parse("192.0.0.0/24"),
+        IPNetwork.Parse("192.168.0.0/16"),
+        IPNetwork.Parse("198.18.0.0/15"),
+        IPNetwork.Parse("224.0.0.0/3"),
+        IPNetwork.Parse("168.63.129.16/32"),
+        IPNetwork.Parse("::/128"),
+        IPNetwork.Parse("::1/128"),
+        IPNetwork.Parse("fc00::/7"),
+        IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("64:ff9b::/96"),
+        IPNetwork.Parse("2001:db8::/32"),
     ];
 
     /// <summary>
     /// A handler with the guard. <paramref name="resolve"/> replaces DNS (tests resolve names to chosen addresses
     /// without a resolver); the default resolves with the system resolver.
     /// </summary>
-    public static SocketsHttpHandler CreateHandler(Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) => new()
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        UseProxy = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        ConnectCallback = (context, cancellationToken) => ConnectAsync(context, resolve ?? ResolveAsync, cancellationToken),
-    };
+    public static SocketsHttpHandler CreateHandler(Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) =>
+        new()
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context, resolve ?? ResolveAsync, cancellationToken),
+        };
 
     /// <summary>Null when every address may be reached, else why not. One internal address is enough to refuse (DNS answers rotate).</summary>
     public static string? Refusal(string host, IReadOnlyCollection<IPAddress> addresses, bool allowLocalDevelopmentHost)
@@ -81,8 +94,7 @@ public static class OutboundHttpGuard
     }
 
     /// <summary>True for the names a developer's own machine answers on: <c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>.</summary>
-    public static bool IsLocalDevelopmentHost(string host) =>
-        host?.Trim('[', ']') is "localhost" or "127.0.0.1" or "::1";
+    public static bool IsLocalDevelopmentHost(string host) => host?.Trim('[', ']') is "localhost" or "127.0.0.1" or "::1";
 
     /// <summary>
     /// Reads <paramref name="content"/> as it streams in, refusing (<see cref="InvalidDataException"/>) a declared or
@@ -114,7 +126,10 @@ public static class OutboundHttpGuard
     }
 
     private static async ValueTask<Stream> ConnectAsync(
-        SocketsHttpConnectionContext context, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
+        SocketsHttpConnectionContext context,
+        Func<string, CancellationToken, Task<IPAddress[]>> resolve,
+        CancellationToken cancellationToken
+    )
     {
         var allowLocal = context.InitialRequestMessage.Options.TryGetValue(AllowLocalDevelopmentHostOption, out var allowed) && allowed;
         var host = context.DnsEndPoint.Host;

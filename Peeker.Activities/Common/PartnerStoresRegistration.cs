@@ -23,8 +23,10 @@ public static class PartnerStoresRegistration
     public static IServiceCollection AddPartnerStores(this IServiceCollection services)
     {
         services.AddOptions<PeekerOptions>().BindConfiguration(PeekerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]
-            ?? throw new InvalidOperationException("AzureWebJobsStorage is not configured.")));
+        services.TryAddSingleton(sp => new TableServiceClient(
+            sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"]
+                ?? throw new InvalidOperationException("AzureWebJobsStorage is not configured.")
+        ));
         services.TryAddSingleton<PeekerTables>();
         services.TryAddSingleton<PartnerStore>();
         services.TryAddSingleton<ApiKeyStore>();
@@ -47,7 +49,11 @@ public static class PartnerStoresRegistration
         services.TryAddSingleton<Imports.DomainImportStore>();
         services.TryAddSingleton<Imports.ImportIdempotencyStore>();
         services.TryAddSingleton<Imports.DomainImports>();
-        services.AddOptions<Swaps.SwapOptions>().BindConfiguration(Swaps.SwapOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services
+            .AddOptions<Swaps.SwapOptions>()
+            .BindConfiguration(Swaps.SwapOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<Swaps.SwapStore>();
         services.TryAddSingleton<Swaps.SwapRules>();
         services.TryAddSingleton<Swaps.SwapPlacement>();

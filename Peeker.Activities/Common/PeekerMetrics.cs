@@ -18,15 +18,31 @@ public static class PeekerMetrics
     public static readonly Counter<long> Orders = Meter.CreateCounter<long>("peeker.orders", "{order}", "Orders reaching a status.");
 
     /// <summary><c>peeker.webhook.attempts</c>: delivery attempts, tagged <c>outcome</c> and <c>event_type</c>.</summary>
-    public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("peeker.webhook.attempts", "{attempt}", "Webhook delivery attempts by outcome.");
+    public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>(
+        "peeker.webhook.attempts",
+        "{attempt}",
+        "Webhook delivery attempts by outcome."
+    );
 
     /// <summary><c>peeker.provider.errors</c>: provider calls that failed, tagged <c>provider</c>, <c>code</c> and <c>retryable</c>.</summary>
-    public static readonly Counter<long> ProviderErrors = Meter.CreateCounter<long>("peeker.provider.errors", "{error}", "Provider calls that failed.");
+    public static readonly Counter<long> ProviderErrors = Meter.CreateCounter<long>(
+        "peeker.provider.errors",
+        "{error}",
+        "Provider calls that failed."
+    );
 
     /// <summary><c>peeker.provider.rate_limit_wait</c> (s): waits a provider asked for (429/503 with Retry-After), tagged <c>provider</c>.</summary>
-    public static readonly Histogram<double> RateLimitWaits = Meter.CreateHistogram<double>("peeker.provider.rate_limit_wait", "s", "Waits providers asked for with Retry-After.");
+    public static readonly Histogram<double> RateLimitWaits = Meter.CreateHistogram<double>(
+        "peeker.provider.rate_limit_wait",
+        "s",
+        "Waits providers asked for with Retry-After."
+    );
 
     /// <summary>Counts an order reaching <paramref name="status"/>.</summary>
     public static void OrderReached(string status, PeekerEnvironment environment) =>
-        Orders.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("environment", environment.ToString().ToLowerInvariant()));
+        Orders.Add(
+            1,
+            new KeyValuePair<string, object?>("status", status),
+            new KeyValuePair<string, object?>("environment", environment.ToString().ToLowerInvariant())
+        );
 }

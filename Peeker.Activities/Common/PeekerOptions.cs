@@ -73,7 +73,8 @@ public sealed class PeekerOptions
     public TimeSpan? RenewalPeriod { get; set; }
 
     /// <summary>The end of the period that starts at <paramref name="from"/>.</summary>
-    public DateTimeOffset NextRenewal(DateTimeOffset from) => RenewalPeriod is { } period && period > TimeSpan.Zero ? from + period : from.AddMonths(1);
+    public DateTimeOffset NextRenewal(DateTimeOffset from) =>
+        RenewalPeriod is { } period && period > TimeSpan.Zero ? from + period : from.AddMonths(1);
 
     /// <summary>The 32-byte key, validated.</summary>
     public byte[] EncryptionKeyBytes()

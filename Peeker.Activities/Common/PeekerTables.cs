@@ -14,9 +14,21 @@ public sealed class PeekerTables(TableServiceClient service)
     /// <summary>Per-environment table names (without the environment prefix).</summary>
     public static readonly IReadOnlyList<string> EnvironmentTables =
     [
-        "Bundles", "Users", "Domains", "Orders", "OrderClaims", "OrderIdempotency", "SequencerCredentials",
-        "PendingActions", "Availability", "ForwardingJobs", "DomainImports",
-        "DomainOwners", "ImportIdempotency", "Swaps", "SwapClaims",
+        "Bundles",
+        "Users",
+        "Domains",
+        "Orders",
+        "OrderClaims",
+        "OrderIdempotency",
+        "SequencerCredentials",
+        "PendingActions",
+        "Availability",
+        "ForwardingJobs",
+        "DomainImports",
+        "DomainOwners",
+        "ImportIdempotency",
+        "Swaps",
+        "SwapClaims",
     ];
 
     /// <summary>Webhook endpoints, one row per partner and environment.</summary>
@@ -30,7 +42,14 @@ public sealed class PeekerTables(TableServiceClient service)
 
     /// <summary>Shared table names.</summary>
     public static readonly IReadOnlyList<string> SharedTables =
-        ["PeekerPartners", "PeekerApiKeys", "PeekerRateLimits", WebhookEndpoints, WebhookEvents, WebhookAttempts];
+    [
+        "PeekerPartners",
+        "PeekerApiKeys",
+        "PeekerRateLimits",
+        WebhookEndpoints,
+        WebhookEvents,
+        WebhookAttempts,
+    ];
 
     private readonly ConcurrentDictionary<string, TableClient> _clients = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<TableClient>> _created = new(StringComparer.Ordinal);
@@ -65,7 +84,10 @@ public sealed class PeekerTables(TableServiceClient service)
     public async Task CreateAllAsync(CancellationToken cancellationToken)
     {
         var names = SharedTables.Concat(
-            from env in Enum.GetValues<PeekerEnvironment>() from name in EnvironmentTables select NameFor(env, name));
+            from env in Enum.GetValues<PeekerEnvironment>()
+            from name in EnvironmentTables
+            select NameFor(env, name)
+        );
         foreach (var name in names)
         {
             await service.CreateTableIfNotExistsAsync(name, cancellationToken);

@@ -36,7 +36,13 @@ public static class SealedBox
 
         var plain = new byte[input.Length - NonceSize - TagSize];
         using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain, Encoding.UTF8.GetBytes(context));
+        aes.Decrypt(
+            input.AsSpan(0, NonceSize),
+            input.AsSpan(NonceSize + TagSize),
+            input.AsSpan(NonceSize, TagSize),
+            plain,
+            Encoding.UTF8.GetBytes(context)
+        );
         return plain;
     }
 }

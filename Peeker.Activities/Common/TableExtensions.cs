@@ -8,7 +8,12 @@ namespace Peeker.Activities.Common;
 public static class TableExtensions
 {
     /// <summary>Point read; null when the row does not exist.</summary>
-    public static async Task<TableEntity?> FindAsync(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    public static async Task<TableEntity?> FindAsync(
+        this TableClient table,
+        string partitionKey,
+        string rowKey,
+        CancellationToken cancellationToken
+    )
     {
         var response = await table.GetEntityIfExistsAsync<TableEntity>(partitionKey, rowKey, cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
@@ -20,7 +25,14 @@ public static class TableExtensions
     /// came first. Null when the row does not exist.
     /// </summary>
     public static async Task<T?> UpdateWithRetryAsync<T>(
-        this TableClient table, string partitionKey, string rowKey, Func<TableEntity, T> read, Func<T, T> change, Func<T, TableEntity> write, CancellationToken cancellationToken)
+        this TableClient table,
+        string partitionKey,
+        string rowKey,
+        Func<TableEntity, T> read,
+        Func<T, T> change,
+        Func<T, TableEntity> write,
+        CancellationToken cancellationToken
+    )
         where T : class
     {
         while (true)
@@ -59,7 +71,12 @@ public static class TableExtensions
 
     /// <summary>Reads rows in RowKey order after <paramref name="afterRowKey"/>; returns up to <paramref name="take"/> rows and whether more exist.</summary>
     public static async Task<(List<TableEntity> Rows, bool More)> PageAsync(
-        this TableClient table, string filter, string? afterRowKey, int take, CancellationToken cancellationToken)
+        this TableClient table,
+        string filter,
+        string? afterRowKey,
+        int take,
+        CancellationToken cancellationToken
+    )
     {
         if (afterRowKey is not null)
         {
@@ -67,7 +84,9 @@ public static class TableExtensions
         }
 
         var rows = new List<TableEntity>(take + 1);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take + 1, 1000), cancellationToken: cancellationToken))
+        await foreach (
+            var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(take + 1, 1000), cancellationToken: cancellationToken)
+        )
         {
             rows.Add(row);
             if (rows.Count > take)

@@ -7,7 +7,15 @@ using Peeker.Activities.Providers;
 namespace Peeker.Activities.Domains;
 
 /// <summary>One registrar answer as cached: what a row of <c>Peeker{Env}Availability</c> holds.</summary>
-public sealed record AvailabilityAnswer(bool Available, bool Premium, long? PriceCents, long? RenewalPriceCents, string? Currency, DateTimeOffset CheckedAt, bool UnsupportedTld = false);
+public sealed record AvailabilityAnswer(
+    bool Available,
+    bool Premium,
+    long? PriceCents,
+    long? RenewalPriceCents,
+    string? Currency,
+    DateTimeOffset CheckedAt,
+    bool UnsupportedTld = false
+);
 
 /// <summary>
 /// This host's in-process copy of fresh <c>Peeker{Env}Availability</c> rows, so a repeated check answers without a
@@ -29,8 +37,11 @@ public sealed class AvailabilityMemoryCache : IDisposable
 
     /// <summary>The still-fresh answer for <paramref name="name"/>, or null.</summary>
     public AvailabilityAnswer? Get(ProviderScope scope, string name) =>
-        _cache.TryGetValue(Key(scope, name), out AvailabilityAnswer? answer) && answer is not null
-            && _time.GetUtcNow() - answer.CheckedAt < DomainAvailabilityService.Freshness ? answer : null;
+        _cache.TryGetValue(Key(scope, name), out AvailabilityAnswer? answer)
+        && answer is not null
+        && _time.GetUtcNow() - answer.CheckedAt < DomainAvailabilityService.Freshness
+            ? answer
+            : null;
 
     /// <summary>Keeps <paramref name="answer"/> until its table validity ends; an already expired answer is not kept.</summary>
     public void Set(ProviderScope scope, string name, AvailabilityAnswer answer)

@@ -17,7 +17,8 @@ public sealed record AvailabilityRow(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RenewalPriceCents,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Currency,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? UsableFor,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason
+);
 
 /// <summary>
 /// Availability through the registrar client of the caller's environment, cached per partner and name for 5 minutes
@@ -28,8 +29,13 @@ public sealed record AvailabilityRow(
 /// comes back <c>errored</c>.
 /// </summary>
 public sealed class DomainAvailabilityService(
-    PeekerTables tables, AvailabilityMemoryCache memory, IRegistrarClientFactory registrars, TimeProvider time, IOptions<PeekerOptions> options,
-    ILogger<DomainAvailabilityService> logger)
+    PeekerTables tables,
+    AvailabilityMemoryCache memory,
+    IRegistrarClientFactory registrars,
+    TimeProvider time,
+    IOptions<PeekerOptions> options,
+    ILogger<DomainAvailabilityService> logger
+)
 {
     /// <summary>How long a registrar answer is served from the cache.</summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(5);
@@ -37,7 +43,11 @@ public sealed class DomainAvailabilityService(
     private const int ParallelReads = 16;
 
     /// <summary>One row per input, in input order; invalid names become <c>invalid</c> rows.</summary>
-    public async Task<IReadOnlyList<AvailabilityRow>> CheckAsync(ProviderScope scope, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AvailabilityRow>> CheckAsync(
+        ProviderScope scope,
+        IReadOnlyList<string> inputs,
+        CancellationToken cancellationToken
+    )
     {
         var now = time.GetUtcNow();
         var normalized = inputs.Select(DomainNames.Normalize).ToList();
@@ -62,14 +72,23 @@ public sealed class DomainAvailabilityService(
 
     /// <summary>Memory misses: the table, then the registrar for what is missing or expired; true when the registrar failed.</summary>
     private async Task<bool> FillAsync(
-        ProviderScope scope, List<string> misses, Dictionary<string, AvailabilityAnswer> cached, DateTimeOffset now, CancellationToken cancellationToken)
+        ProviderScope scope,
+        List<string> misses,
+        Dictionary<string, AvailabilityAnswer> cached,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(scope.Environment, "Availability");
 
         // Point reads side by side (another host may have asked for these names): one round trip's latency, not fifty.
         var rows = new TableEntity?[misses.Count];
-        await Parallel.ForAsync(0, misses.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (i, ct) => rows[i] = await table.FindAsync(scope.PartnerId, misses[i], ct));
+        await Parallel.ForAsync(
+            0,
+            misses.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (i, ct) => rows[i] = await table.FindAsync(scope.PartnerId, misses[i], ct)
+        );
         foreach (var row in rows.OfType<TableEntity>())
         {
             var answer = FromRow(row);
@@ -90,8 +109,14 @@ public sealed class DomainAvailabilityService(
             foreach (var answer in answers.DistinctBy(a => a.Domain, StringComparer.Ordinal))
             {
                 var fresh = new AvailabilityAnswer(
-                    answer.Available, answer.Premium, ToCents(answer.FirstYearPrice), ToCents(answer.RenewalPrice), answer.Currency.ToLowerInvariant(), now,
-                    answer.UnsupportedTld);
+                    answer.Available,
+                    answer.Premium,
+                    ToCents(answer.FirstYearPrice),
+                    ToCents(answer.RenewalPrice),
+                    answer.Currency.ToLowerInvariant(),
+                    now,
+                    answer.UnsupportedTld
+                );
                 writes.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToRow(scope, answer.Domain, fresh)));
                 cached[answer.Domain] = fresh;
                 memory.Set(scope, answer.Domain, fresh);
@@ -114,9 +139,17 @@ public sealed class DomainAvailabilityService(
 
     /// <summary>Providers a domain can run.</summary>
     public IReadOnlyList<string> UsableFor(string domain) =>
-        options.Value.GoogleOnlyTlds.Contains(DomainNames.Tld(domain), StringComparer.OrdinalIgnoreCase) ? ["google"] : ["google", "microsoft"];
+        options.Value.GoogleOnlyTlds.Contains(DomainNames.Tld(domain), StringComparer.OrdinalIgnoreCase)
+            ? ["google"]
+            : ["google", "microsoft"];
 
-    private AvailabilityRow ToRow(string input, string? name, Dictionary<string, AvailabilityAnswer> cached, bool failed, DateTimeOffset now)
+    private AvailabilityRow ToRow(
+        string input,
+        string? name,
+        Dictionary<string, AvailabilityAnswer> cached,
+        bool failed,
+        DateTimeOffset now
+    )
     {
         if (name is null)
         {
@@ -148,20 +181,28 @@ public sealed class DomainAvailabilityService(
             : new AvailabilityRow(name, false, false, null, null, null, null, "taken");
     }
 
-    private static AvailabilityAnswer FromRow(TableEntity row) => new(
-        row.GetBoolean("Available") == true, row.GetBoolean("Premium") == true, row.GetInt64("PriceCents"), row.GetInt64("RenewalPriceCents"),
-        row.GetString("Currency"), row.Time("CheckedAt"), row.GetBoolean("UnsupportedTld") == true);
+    private static AvailabilityAnswer FromRow(TableEntity row) =>
+        new(
+            row.GetBoolean("Available") == true,
+            row.GetBoolean("Premium") == true,
+            row.GetInt64("PriceCents"),
+            row.GetInt64("RenewalPriceCents"),
+            row.GetString("Currency"),
+            row.Time("CheckedAt"),
+            row.GetBoolean("UnsupportedTld") == true
+        );
 
-    private static TableEntity ToRow(ProviderScope scope, string name, AvailabilityAnswer answer) => new(scope.PartnerId, name)
-    {
-        ["Available"] = answer.Available,
-        ["Premium"] = answer.Premium,
-        ["UnsupportedTld"] = answer.UnsupportedTld,
-        ["PriceCents"] = answer.PriceCents,
-        ["RenewalPriceCents"] = answer.RenewalPriceCents,
-        ["Currency"] = answer.Currency,
-        ["CheckedAt"] = answer.CheckedAt,
-    };
+    private static TableEntity ToRow(ProviderScope scope, string name, AvailabilityAnswer answer) =>
+        new(scope.PartnerId, name)
+        {
+            ["Available"] = answer.Available,
+            ["Premium"] = answer.Premium,
+            ["UnsupportedTld"] = answer.UnsupportedTld,
+            ["PriceCents"] = answer.PriceCents,
+            ["RenewalPriceCents"] = answer.RenewalPriceCents,
+            ["Currency"] = answer.Currency,
+            ["CheckedAt"] = answer.CheckedAt,
+        };
 
     private static long? ToCents(decimal? price) => price is { } p ? (long)decimal.Round(p * 100, MidpointRounding.AwayFromZero) : null;
 }

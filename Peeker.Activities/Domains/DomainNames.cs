@@ -46,7 +46,12 @@ public static class DomainNames
 
         foreach (var label in labels)
         {
-            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !label.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            if (
+                label.Length is 0 or > 63
+                || label[0] == '-'
+                || label[^1] == '-'
+                || !label.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+            )
             {
                 return null;
             }
@@ -59,8 +64,27 @@ public static class DomainNames
     /// <summary>Two-label public suffixes under which the registrable name has three labels (<c>acme.co.uk</c>).</summary>
     private static readonly HashSet<string> SecondLevelSuffixes =
     [
-        "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "com.au", "net.au", "org.au", "co.nz", "org.nz", "co.za", "com.br",
-        "com.mx", "co.jp", "co.in", "co.il", "com.sg", "com.tr", "com.cn", "com.hk", "co.kr",
+        "co.uk",
+        "org.uk",
+        "me.uk",
+        "ltd.uk",
+        "plc.uk",
+        "com.au",
+        "net.au",
+        "org.au",
+        "co.nz",
+        "org.nz",
+        "co.za",
+        "com.br",
+        "com.mx",
+        "co.jp",
+        "co.in",
+        "co.il",
+        "com.sg",
+        "com.tr",
+        "com.cn",
+        "com.hk",
+        "co.kr",
     ];
 
     /// <summary>

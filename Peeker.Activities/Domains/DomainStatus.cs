@@ -23,5 +23,14 @@ public static class DomainStatus
     /// rows had a lifecycle and still accepts so no partner's query turns into a 400 (<c>action_required</c>,
     /// <c>failed</c>, <c>cancelled</c>: no row holds them; a cancelled domain returns to the inventory as <c>available</c>).
     /// </summary>
-    public static readonly IReadOnlyList<string> All = [Available, Provisioning, Active, "action_required", "failed", CancelScheduled, "cancelled"];
+    public static readonly IReadOnlyList<string> All =
+    [
+        Available,
+        Provisioning,
+        Active,
+        "action_required",
+        "failed",
+        CancelScheduled,
+        "cancelled",
+    ];
 }

@@ -31,12 +31,24 @@ public sealed partial class DomainStore
     /// Makes <paramref name="partnerId"/> the owner of <paramref name="domain"/> unless another partner holds it;
     /// <paramref name="holder"/> (<c>imp_…</c>, <c>ord_…</c>) and <paramref name="now"/> are recorded for operators and zone checks.
     /// </summary>
-    public async Task<DomainOwnership> TryOwnAsync(PeekerEnvironment env, string domain, string partnerId, string holder, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<DomainOwnership> TryOwnAsync(
+        PeekerEnvironment env,
+        string domain,
+        string partnerId,
+        string holder,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var table = Owners(env);
         while (true)
         {
-            var claim = new TableEntity(OwnerPartition, domain) { ["PartnerId"] = partnerId, ["AcquiredBy"] = holder, ["AcquiredAt"] = now };
+            var claim = new TableEntity(OwnerPartition, domain)
+            {
+                ["PartnerId"] = partnerId,
+                ["AcquiredBy"] = holder,
+                ["AcquiredAt"] = now,
+            };
             if (await table.TryAddAsync(claim, cancellationToken))
             {
                 return DomainOwnership.Acquired;
@@ -67,7 +79,9 @@ public sealed partial class DomainStore
 
     /// <summary>The partner owning <paramref name="domain"/>, or null when nobody does.</summary>
     public async Task<string?> OwnerOfAsync(PeekerEnvironment env, string domain, CancellationToken cancellationToken) =>
-        (await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken))?.GetString("PartnerId") is { Length: > 0 } owner ? owner : null;
+        (await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken))?.GetString("PartnerId") is { Length: > 0 } owner
+            ? owner
+            : null;
 
     /// <summary>Lets go of <paramref name="domain"/> if <paramref name="partnerId"/> owns it (the row stays, with its zone, as released).</summary>
     public async Task ReleaseOwnershipAsync(PeekerEnvironment env, string domain, string partnerId, CancellationToken cancellationToken)
@@ -77,7 +91,12 @@ public sealed partial class DomainStore
         {
             try
             {
-                await table.UpdateEntityAsync(new TableEntity(OwnerPartition, domain) { ["PartnerId"] = "" }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(
+                    new TableEntity(OwnerPartition, domain) { ["PartnerId"] = "" },
+                    row.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
@@ -93,9 +112,19 @@ public sealed partial class DomainStore
     /// it was created after the partner took the name (only the owner creates zones for a name, so it is ours from a try
     /// whose answer was lost).
     /// </summary>
-    public async Task<bool> IsOwnZoneAsync(PeekerEnvironment env, string domain, string partnerId, string zoneId, DateTimeOffset? zoneCreatedOn, CancellationToken cancellationToken)
+    public async Task<bool> IsOwnZoneAsync(
+        PeekerEnvironment env,
+        string domain,
+        string partnerId,
+        string zoneId,
+        DateTimeOffset? zoneCreatedOn,
+        CancellationToken cancellationToken
+    )
     {
-        if (await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken) is not { } row || row.GetString("PartnerId") != partnerId)
+        if (
+            await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken) is not { } row
+            || row.GetString("PartnerId") != partnerId
+        )
         {
             return false;
         }
@@ -105,7 +134,13 @@ public sealed partial class DomainStore
     }
 
     /// <summary>Records <paramref name="zoneId"/> as the zone <paramref name="partnerId"/> uses for <paramref name="domain"/>; false when the partner does not own the name.</summary>
-    public async Task<bool> RecordZoneAsync(PeekerEnvironment env, string domain, string partnerId, string zoneId, CancellationToken cancellationToken)
+    public async Task<bool> RecordZoneAsync(
+        PeekerEnvironment env,
+        string domain,
+        string partnerId,
+        string zoneId,
+        CancellationToken cancellationToken
+    )
     {
         var table = Owners(env);
         while (await table.FindAsync(OwnerPartition, domain, cancellationToken) is { } row && row.GetString("PartnerId") == partnerId)
@@ -127,8 +162,11 @@ public sealed partial class DomainStore
 
     /// <summary>The zone id recorded as created by <paramref name="partnerId"/> for <paramref name="domain"/>, or null.</summary>
     public async Task<string?> ZoneOfAsync(PeekerEnvironment env, string domain, string partnerId, CancellationToken cancellationToken) =>
-        await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken) is { } row && row.GetString("ZonePartnerId") == partnerId
-            && row.GetString("ZoneId") is { Length: > 0 } zoneId ? zoneId : null;
+        await Owners(env).FindAsync(OwnerPartition, domain, cancellationToken) is { } row
+        && row.GetString("ZonePartnerId") == partnerId
+        && row.GetString("ZoneId") is { Length: > 0 } zoneId
+            ? zoneId
+            : null;
 
     /// <summary>Forgets the recorded zone once it is deleted (only when it is still <paramref name="zoneId"/>).</summary>
     public async Task ForgetZoneAsync(PeekerEnvironment env, string domain, string zoneId, CancellationToken cancellationToken)
@@ -138,7 +176,12 @@ public sealed partial class DomainStore
         {
             try
             {
-                await table.UpdateEntityAsync(new TableEntity(OwnerPartition, domain) { ["ZoneId"] = "", ["ZonePartnerId"] = "" }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(
+                    new TableEntity(OwnerPartition, domain) { ["ZoneId"] = "", ["ZonePartnerId"] = "" },
+                    row.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
                 return;
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)

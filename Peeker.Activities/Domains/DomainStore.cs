@@ -16,7 +16,8 @@ public sealed record DomainRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OrderId,
     IReadOnlyList<string> UsableFor,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ForwardingUrl,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt
+);
 
 /// <summary>Filters of <c>GET /domains</c>.</summary>
 public sealed record DomainFilter(string? Category, string? UserId, string? UsableFor, string? Status);
@@ -29,11 +30,18 @@ public sealed record DomainFilter(string? Category, string? UserId, string? Usab
 public sealed partial class DomainStore(PeekerTables tables)
 {
     /// <summary>Writes domain rows, replacing rows with the same id (batched per partition, at most 100 per transaction).</summary>
-    public async Task SaveAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<DomainRecord> domains, CancellationToken cancellationToken)
+    public async Task SaveAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        IReadOnlyList<DomainRecord> domains,
+        CancellationToken cancellationToken
+    )
     {
         foreach (var chunk in domains.Chunk(100))
         {
-            var actions = chunk.Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partnerId, d))).ToList();
+            var actions = chunk
+                .Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partnerId, d)))
+                .ToList();
             await tables.For(env, "Domains").SubmitTransactionAsync(actions, cancellationToken);
         }
     }
@@ -52,7 +60,12 @@ public sealed partial class DomainStore(PeekerTables tables)
     }
 
     /// <summary>The partner's rows for a name (newest last).</summary>
-    public async Task<IReadOnlyList<DomainRecord>> FindByNameAsync(PeekerEnvironment env, string partnerId, string domain, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DomainRecord>> FindByNameAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string domain,
+        CancellationToken cancellationToken
+    )
     {
         var rows = new List<DomainRecord>();
         var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}' and Domain eq '{TableExtensions.Escape(domain)}'";
@@ -65,7 +78,13 @@ public sealed partial class DomainStore(PeekerTables tables)
     }
 
     /// <summary>The partner's domains in creation order.</summary>
-    public async Task<ResultPage<DomainRecord>> ListAsync(PeekerEnvironment env, string partnerId, DomainFilter f, PageRequest page, CancellationToken cancellationToken)
+    public async Task<ResultPage<DomainRecord>> ListAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        DomainFilter f,
+        PageRequest page,
+        CancellationToken cancellationToken
+    )
     {
         var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}'";
         foreach (var (column, value) in new[] { ("Category", f.Category), ("UserId", f.UserId), ("Status", f.Status) })
@@ -86,7 +105,14 @@ public sealed partial class DomainStore(PeekerTables tables)
     }
 
     /// <summary>Sets a domain's status (and category when given).</summary>
-    public async Task SetStatusAsync(PeekerEnvironment env, string partnerId, string id, string status, CancellationToken cancellationToken, string? category = null)
+    public async Task SetStatusAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        string status,
+        CancellationToken cancellationToken,
+        string? category = null
+    )
     {
         var entity = new TableEntity(partnerId, id) { ["Status"] = status };
         if (category is not null)
@@ -106,7 +132,14 @@ public sealed partial class DomainStore(PeekerTables tables)
         var table = tables.For(env, "Domains");
         while (await table.FindAsync(partnerId, id, cancellationToken) is { } row)
         {
-            var record = Read(row) with { Category = "inventory", Status = DomainStatus.Available, OrderId = null, UserId = null, Provider = null };
+            var record = Read(row) with
+            {
+                Category = "inventory",
+                Status = DomainStatus.Available,
+                OrderId = null,
+                UserId = null,
+                Provider = null,
+            };
             try
             {
                 await table.UpdateEntityAsync(ToEntity(partnerId, record), row.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -123,12 +156,22 @@ public sealed partial class DomainStore(PeekerTables tables)
     /// Marks a connected domain of <paramref name="orderId"/> <c>active</c>; a row that has moved on meanwhile (its
     /// cancellation accepted, back in the inventory, on another order) is left alone. False when nothing was written.
     /// </summary>
-    public async Task<bool> MarkActiveAsync(PeekerEnvironment env, string partnerId, string id, string orderId, CancellationToken cancellationToken)
+    public async Task<bool> MarkActiveAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        string orderId,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "Domains");
         while (await table.FindAsync(partnerId, id, cancellationToken) is { } row)
         {
-            if (row.GetString("OrderId") != orderId || row.GetString("Category") != "connected" || row.GetString("Status") != DomainStatus.Provisioning)
+            if (
+                row.GetString("OrderId") != orderId
+                || row.GetString("Category") != "connected"
+                || row.GetString("Status") != DomainStatus.Provisioning
+            )
             {
                 return false;
             }
@@ -136,7 +179,12 @@ public sealed partial class DomainStore(PeekerTables tables)
             try
             {
                 // The ETag makes the check and the write one step: a cancellation accepted in between wins.
-                await table.UpdateEntityAsync(new TableEntity(partnerId, id) { ["Status"] = DomainStatus.Active }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+                await table.UpdateEntityAsync(
+                    new TableEntity(partnerId, id) { ["Status"] = DomainStatus.Active },
+                    row.ETag,
+                    TableUpdateMode.Merge,
+                    cancellationToken
+                );
                 return true;
             }
             catch (RequestFailedException ex) when (ex.Status == 412)
@@ -149,15 +197,33 @@ public sealed partial class DomainStore(PeekerTables tables)
     }
 
     /// <summary>Sets a domain's forwarding URL.</summary>
-    public async Task SetForwardingUrlAsync(PeekerEnvironment env, string partnerId, string id, string url, CancellationToken cancellationToken) =>
-        await tables.For(env, "Domains").UpdateEntityAsync(new TableEntity(partnerId, id) { ["ForwardingUrl"] = url }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    public async Task SetForwardingUrlAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        string url,
+        CancellationToken cancellationToken
+    ) =>
+        await tables
+            .For(env, "Domains")
+            .UpdateEntityAsync(
+                new TableEntity(partnerId, id) { ["ForwardingUrl"] = url },
+                ETag.All,
+                TableUpdateMode.Merge,
+                cancellationToken
+            );
 
     /// <summary>The order holding an active claim on <paramref name="domain"/>, or null.</summary>
     public async Task<string?> ActiveOrderOfAsync(PeekerEnvironment env, string domain, CancellationToken cancellationToken) =>
         (await tables.For(env, "OrderClaims").FindAsync("domain", domain, cancellationToken))?.GetString("OrderId");
 
     /// <summary>Claims every name for <paramref name="orderId"/> (insert-if-absent); on any conflict releases what it took and returns the conflicting names.</summary>
-    public async Task<IReadOnlyList<string>> TryClaimAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string> domains, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> TryClaimAsync(
+        PeekerEnvironment env,
+        string orderId,
+        IReadOnlyList<string> domains,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "OrderClaims");
         var taken = new List<string>();
@@ -186,8 +252,12 @@ public sealed partial class DomainStore(PeekerTables tables)
     /// Records that <paramref name="orderId"/> is about to buy <paramref name="domain"/> (PartitionKey <c>purchase</c>);
     /// true when an earlier attempt already had, so its registrar create may have gone through unanswered.
     /// </summary>
-    public async Task<bool> MarkPurchaseAttemptAsync(PeekerEnvironment env, string orderId, string domain, CancellationToken cancellationToken) =>
-        !await tables.For(env, "OrderClaims").TryAddAsync(new TableEntity("purchase", domain + "|" + orderId), cancellationToken);
+    public async Task<bool> MarkPurchaseAttemptAsync(
+        PeekerEnvironment env,
+        string orderId,
+        string domain,
+        CancellationToken cancellationToken
+    ) => !await tables.For(env, "OrderClaims").TryAddAsync(new TableEntity("purchase", domain + "|" + orderId), cancellationToken);
 
     /// <summary>Releases claims held by <paramref name="orderId"/> (a claim of another order is left alone).</summary>
     public async Task ReleaseAsync(PeekerEnvironment env, string orderId, IEnumerable<string> domains, CancellationToken cancellationToken)
@@ -209,19 +279,20 @@ public sealed partial class DomainStore(PeekerTables tables)
         }
     }
 
-    private static TableEntity ToEntity(string partnerId, DomainRecord d) => new(partnerId, d.Id)
-    {
-        ["Domain"] = d.Domain,
-        ["Category"] = d.Category,
-        ["Status"] = d.Status,
-        ["Provider"] = d.Provider,
-        ["UserId"] = d.UserId,
-        ["OrderId"] = d.OrderId,
-        ["UsableGoogle"] = d.UsableFor.Contains("google"),
-        ["UsableMicrosoft"] = d.UsableFor.Contains("microsoft"),
-        ["ForwardingUrl"] = d.ForwardingUrl,
-        ["CreatedAt"] = d.CreatedAt,
-    };
+    private static TableEntity ToEntity(string partnerId, DomainRecord d) =>
+        new(partnerId, d.Id)
+        {
+            ["Domain"] = d.Domain,
+            ["Category"] = d.Category,
+            ["Status"] = d.Status,
+            ["Provider"] = d.Provider,
+            ["UserId"] = d.UserId,
+            ["OrderId"] = d.OrderId,
+            ["UsableGoogle"] = d.UsableFor.Contains("google"),
+            ["UsableMicrosoft"] = d.UsableFor.Contains("microsoft"),
+            ["ForwardingUrl"] = d.ForwardingUrl,
+            ["CreatedAt"] = d.CreatedAt,
+        };
 
     private static DomainRecord Read(TableEntity e)
     {
@@ -236,7 +307,17 @@ public sealed partial class DomainStore(PeekerTables tables)
             usable.Add("microsoft");
         }
 
-        return new DomainRecord(e.RowKey, e.Str("Domain"), e.Str("Category"), e.Str("Status"), e.GetString("Provider"), e.GetString("UserId"),
-            e.GetString("OrderId"), usable, e.GetString("ForwardingUrl"), e.Time("CreatedAt"));
+        return new DomainRecord(
+            e.RowKey,
+            e.Str("Domain"),
+            e.Str("Category"),
+            e.Str("Status"),
+            e.GetString("Provider"),
+            e.GetString("UserId"),
+            e.GetString("OrderId"),
+            usable,
+            e.GetString("ForwardingUrl"),
+            e.Time("CreatedAt")
+        );
     }
 }

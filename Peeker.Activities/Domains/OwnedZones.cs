@@ -12,7 +12,14 @@ public static class OwnedZones
 {
     /// <summary>The caller's zone for <paramref name="domain"/>, or null when another partner holds the name or its zone.</summary>
     public static async Task<CloudflareZone?> CreateOrReuseAsync(
-        ICloudflareClient client, DomainStore domains, ProviderScope scope, string domain, string holder, DateTimeOffset now, CancellationToken cancellationToken)
+        ICloudflareClient client,
+        DomainStore domains,
+        ProviderScope scope,
+        string domain,
+        string holder,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
         if (await domains.TryOwnAsync(env, domain, partnerId, holder, now, cancellationToken) == DomainOwnership.HeldByOther)

@@ -18,7 +18,8 @@ public sealed record ApplyForwardingResult(string Domain, string? Reason);
 /// Idempotent: the hostname's rule is replaced, not added, and the URL writes are absolute; a domain already pointing
 /// at the target simply counts as done. A domain without an active zone in our DNS fails with <c>dns_lookup_failed</c>.
 /// </remarks>
-public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainStore domains, OrderStore orders) : TaskActivity<ApplyForwardingInput, ApplyForwardingResult>
+public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainStore domains, OrderStore orders)
+    : TaskActivity<ApplyForwardingInput, ApplyForwardingResult>
 {
     public override async Task<ApplyForwardingResult> RunAsync(TaskActivityContext context, ApplyForwardingInput input)
     {
@@ -35,10 +36,12 @@ public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainS
         await domains.SetForwardingUrlAsync(env, partner, input.Domain.Id, input.Url, ct);
         if (record?.OrderId is { } orderId)
         {
-            await orders.UpdateAsync(env, orderId, o => o with
-            {
-                Domains = [.. o.Domains.Select(d => d.Id == input.Domain.Id ? d with { ForwardingUrl = input.Url } : d)],
-            }, ct);
+            await orders.UpdateAsync(
+                env,
+                orderId,
+                o => o with { Domains = [.. o.Domains.Select(d => d.Id == input.Domain.Id ? d with { ForwardingUrl = input.Url } : d)] },
+                ct
+            );
         }
 
         return new ApplyForwardingResult(input.Domain.Domain, null);
@@ -49,6 +52,9 @@ public sealed class ApplyForwarding(ICloudflareClientFactory cloudflare, DomainS
 public static class ApplyForwardingExtensions
 {
     /// <summary>Schedules <see cref="ApplyForwarding"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<ApplyForwardingResult> ApplyForwardingAsync(this TaskOrchestrationContext context, ApplyForwardingInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<ApplyForwardingResult>(nameof(ApplyForwarding), input, options);
+    public static Task<ApplyForwardingResult> ApplyForwardingAsync(
+        this TaskOrchestrationContext context,
+        ApplyForwardingInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<ApplyForwardingResult>(nameof(ApplyForwarding), input, options);
 }

@@ -25,8 +25,13 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
 
     public override async Task<CheckForwardingTargetResult> RunAsync(TaskActivityContext context, CheckForwardingTargetInput input)
     {
-        if (input.Url.Length > 2048 || !Uri.TryCreate(input.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-            || uri.IdnHost.Length == 0 || !string.IsNullOrEmpty(uri.UserInfo))
+        if (
+            input.Url.Length > 2048
+            || !Uri.TryCreate(input.Url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https")
+            || uri.IdnHost.Length == 0
+            || !string.IsNullOrEmpty(uri.UserInfo)
+        )
         {
             return new(ForwardingFailureReason.InvalidTarget);
         }
@@ -39,7 +44,9 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
 
         if (input.Job.Environment == PeekerEnvironment.Test)
         {
-            return new(host.Split('.')[0].Contains(UnreachableWord, StringComparison.Ordinal) ? ForwardingFailureReason.TargetUnreachable : null);
+            return new(
+                host.Split('.')[0].Contains(UnreachableWord, StringComparison.Ordinal) ? ForwardingFailureReason.TargetUnreachable : null
+            );
         }
 
         var addresses = await ResolveOrEmptyAsync(host, CancellationToken.None);
@@ -79,6 +86,9 @@ public sealed class CheckForwardingTarget(IHttpClientFactory http) : TaskActivit
 public static class CheckForwardingTargetExtensions
 {
     /// <summary>Schedules <see cref="CheckForwardingTarget"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CheckForwardingTargetResult> CheckForwardingTargetAsync(this TaskOrchestrationContext context, CheckForwardingTargetInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CheckForwardingTargetResult>(nameof(CheckForwardingTarget), input, options);
+    public static Task<CheckForwardingTargetResult> CheckForwardingTargetAsync(
+        this TaskOrchestrationContext context,
+        CheckForwardingTargetInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CheckForwardingTargetResult>(nameof(CheckForwardingTarget), input, options);
 }

@@ -11,7 +11,10 @@ public static class ForwardingJobStatus
     public const string Failed = "failed";
 
     /// <summary>The terminal status for these counts.</summary>
-    public static string Of(int completed, int failed) => failed == 0 ? Completed : completed == 0 ? Failed : PartialSuccess;
+    public static string Of(int completed, int failed) =>
+        failed == 0 ? Completed
+        : completed == 0 ? Failed
+        : PartialSuccess;
 }
 
 /// <summary>Why a domain's forwarding change failed (spec section 8.2).</summary>
@@ -41,7 +44,8 @@ public sealed record ForwardingJob(
     IReadOnlyList<string> Completed,
     IReadOnlyList<ForwardingFailure> Failed,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt
+)
 {
     /// <summary>How many domains now point at the target.</summary>
     public int CompletedCount => Completed.Count;

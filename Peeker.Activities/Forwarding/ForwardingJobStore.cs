@@ -15,28 +15,41 @@ public sealed class ForwardingJobStore(PeekerTables tables)
         Ids.Has(id, "fwj") && await Table(env).FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency (re-read and re-applied on a conflict).</summary>
-    public Task<ForwardingJob?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<ForwardingJob, ForwardingJob> change, CancellationToken cancellationToken)
-        => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
+    public Task<ForwardingJob?> UpdateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        Func<ForwardingJob, ForwardingJob> change,
+        CancellationToken cancellationToken
+    ) => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
 
     private TableClient Table(PeekerEnvironment env) => tables.For(env, "ForwardingJobs");
 
-    private static TableEntity ToEntity(string partnerId, ForwardingJob job) => new(partnerId, job.Id)
-    {
-        ["Status"] = job.Status,
-        ["ForwardingUrl"] = job.ForwardingUrl,
-        ["Domains"] = TableExtensions.ToJson(job.Domains),
-        ["Completed"] = TableExtensions.ToJson(job.Completed),
-        ["Failed"] = TableExtensions.ToJson(job.Failed),
-        ["CreatedAt"] = job.CreatedAt,
-        ["CompletedAt"] = job.CompletedAt,
-    };
+    private static TableEntity ToEntity(string partnerId, ForwardingJob job) =>
+        new(partnerId, job.Id)
+        {
+            ["Status"] = job.Status,
+            ["ForwardingUrl"] = job.ForwardingUrl,
+            ["Domains"] = TableExtensions.ToJson(job.Domains),
+            ["Completed"] = TableExtensions.ToJson(job.Completed),
+            ["Failed"] = TableExtensions.ToJson(job.Failed),
+            ["CreatedAt"] = job.CreatedAt,
+            ["CompletedAt"] = job.CompletedAt,
+        };
 
     private static ForwardingJob Read(TableEntity e)
     {
         var completed = e.Json<List<string>>("Completed") ?? [];
         var failed = e.Json<List<ForwardingFailure>>("Failed") ?? [];
-        return new ForwardingJob(e.RowKey, e.Str("Status"), e.Str("ForwardingUrl"), completed, failed,
-            e.Time("CreatedAt"), e.GetDateTimeOffset("CompletedAt"))
+        return new ForwardingJob(
+            e.RowKey,
+            e.Str("Status"),
+            e.Str("ForwardingUrl"),
+            completed,
+            failed,
+            e.Time("CreatedAt"),
+            e.GetDateTimeOffset("CompletedAt")
+        )
         {
             Domains = e.Json<List<ForwardingJobDomain>>("Domains") ?? [],
         };

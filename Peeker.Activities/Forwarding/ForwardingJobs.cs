@@ -16,15 +16,24 @@ public sealed class ForwardingJobs(DomainStore domains, ForwardingJobStore jobs,
     public const int MaxDomains = 25;
 
     /// <summary>Creates and starts a job; unknown domains are refused with the field that names them.</summary>
-    public async Task<ForwardingJob> CreateAsync(ProviderScope scope, IReadOnlyList<string> refs, string forwardingUrl, CancellationToken cancellationToken)
+    public async Task<ForwardingJob> CreateAsync(
+        ProviderScope scope,
+        IReadOnlyList<string> refs,
+        string forwardingUrl,
+        CancellationToken cancellationToken
+    )
     {
         var resolved = new List<ForwardingJobDomain>();
         for (var i = 0; i < refs.Count; i++)
         {
             var reference = refs[i].Trim().TrimEnd('.');
-            var record = reference.StartsWith("dom_", StringComparison.Ordinal)
-                ? await domains.GetAsync(scope.Environment, scope.PartnerId, reference, cancellationToken)
-                : await domains.FindByNameAsync(scope.Environment, scope.PartnerId, reference.ToLowerInvariant(), cancellationToken) is [var first, ..] ? first : null;
+            var record =
+                reference.StartsWith("dom_", StringComparison.Ordinal)
+                    ? await domains.GetAsync(scope.Environment, scope.PartnerId, reference, cancellationToken)
+                : await domains.FindByNameAsync(scope.Environment, scope.PartnerId, reference.ToLowerInvariant(), cancellationToken)
+                    is [var first, ..]
+                    ? first
+                : null;
             if (record is null)
             {
                 throw ApiException.Invalid($"domains[{i}]", $"'{refs[i]}' is not a domain of this account.");
@@ -36,7 +45,15 @@ public sealed class ForwardingJobs(DomainStore domains, ForwardingJobStore jobs,
             }
         }
 
-        var job = new ForwardingJob(Ids.New("fwj", time), ForwardingJobStatus.InProgress, forwardingUrl.Trim(), [], [], time.GetUtcNow(), null)
+        var job = new ForwardingJob(
+            Ids.New("fwj", time),
+            ForwardingJobStatus.InProgress,
+            forwardingUrl.Trim(),
+            [],
+            [],
+            time.GetUtcNow(),
+            null
+        )
         {
             Domains = resolved,
         };
@@ -48,7 +65,13 @@ public sealed class ForwardingJobs(DomainStore domains, ForwardingJobStore jobs,
         catch
         {
             // Never leave a job "in_progress" that nothing runs: the caller gets the error and may send a new job.
-            await jobs.UpdateAsync(scope.Environment, scope.PartnerId, job.Id, j => j with { Status = ForwardingJobStatus.Failed, CompletedAt = time.GetUtcNow() }, CancellationToken.None);
+            await jobs.UpdateAsync(
+                scope.Environment,
+                scope.PartnerId,
+                job.Id,
+                j => j with { Status = ForwardingJobStatus.Failed, CompletedAt = time.GetUtcNow() },
+                CancellationToken.None
+            );
             throw;
         }
 

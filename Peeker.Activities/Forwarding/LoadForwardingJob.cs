@@ -10,7 +10,8 @@ public sealed class LoadForwardingJob(ForwardingJobStore jobs) : TaskActivity<Fo
 {
     public override async Task<LoadForwardingJobResult> RunAsync(TaskActivityContext context, ForwardingJobRef input)
     {
-        var job = await jobs.GetAsync(input.Environment, input.PartnerId, input.JobId, CancellationToken.None)
+        var job =
+            await jobs.GetAsync(input.Environment, input.PartnerId, input.JobId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Forwarding job {input.JobId} does not exist.");
         return new LoadForwardingJobResult(job.ForwardingUrl, job.Domains);
     }
@@ -20,6 +21,9 @@ public sealed class LoadForwardingJob(ForwardingJobStore jobs) : TaskActivity<Fo
 public static class LoadForwardingJobExtensions
 {
     /// <summary>Schedules <see cref="LoadForwardingJob"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<LoadForwardingJobResult> LoadForwardingJobAsync(this TaskOrchestrationContext context, ForwardingJobRef input, TaskOptions? options = null) =>
-        context.CallActivityAsync<LoadForwardingJobResult>(nameof(LoadForwardingJob), input, options);
+    public static Task<LoadForwardingJobResult> LoadForwardingJobAsync(
+        this TaskOrchestrationContext context,
+        ForwardingJobRef input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<LoadForwardingJobResult>(nameof(LoadForwardingJob), input, options);
 }

@@ -54,7 +54,9 @@ public sealed record GoogleServiceAccountKey(string ClientEmail, string PrivateK
             string? Read(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var email = Read("client_email");
             var key = Read("private_key");
-            return string.IsNullOrEmpty(email) || string.IsNullOrEmpty(key) ? null : new(email, key, Read("private_key_id"), Read("token_uri") ?? DefaultTokenUri);
+            return string.IsNullOrEmpty(email) || string.IsNullOrEmpty(key)
+                ? null
+                : new(email, key, Read("private_key_id"), Read("token_uri") ?? DefaultTokenUri);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -63,14 +65,17 @@ public sealed record GoogleServiceAccountKey(string ClientEmail, string PrivateK
     }
 
     /// <summary>The key as Google's JSON key file.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, string?>
-    {
-        ["type"] = "service_account",
-        ["client_email"] = ClientEmail,
-        ["private_key_id"] = PrivateKeyId,
-        ["private_key"] = PrivateKey,
-        ["token_uri"] = TokenUri,
-    });
+    public string ToJson() =>
+        JsonSerializer.Serialize(
+            new Dictionary<string, string?>
+            {
+                ["type"] = "service_account",
+                ["client_email"] = ClientEmail,
+                ["private_key_id"] = PrivateKeyId,
+                ["private_key"] = PrivateKey,
+                ["token_uri"] = TokenUri,
+            }
+        );
 
     public override string ToString() => $"service account {ClientEmail}";
 }
@@ -82,15 +87,26 @@ public sealed record GoogleServiceAccountKey(string ClientEmail, string PrivateK
 /// </summary>
 internal sealed class GoogleTokenSource(ServiceAccountCredential credential) : IAccessTokenSource
 {
-    public static GoogleTokenSource Create(GoogleServiceAccountKey key, string tokenUri, string user, IEnumerable<string> scopes, TimeProvider time, HttpMessageHandler tokenHandler) =>
-        new(new ServiceAccountCredential(new ServiceAccountCredential.Initializer(key.ClientEmail, tokenUri)
-        {
-            User = user,
-            Scopes = scopes.ToList(),
-            KeyId = key.PrivateKeyId,
-            Clock = new TimeProviderClock(time),
-            HttpClientFactory = new HandlerHttpClientFactory(tokenHandler),
-        }.FromPrivateKey(key.PrivateKey)));
+    public static GoogleTokenSource Create(
+        GoogleServiceAccountKey key,
+        string tokenUri,
+        string user,
+        IEnumerable<string> scopes,
+        TimeProvider time,
+        HttpMessageHandler tokenHandler
+    ) =>
+        new(
+            new ServiceAccountCredential(
+                new ServiceAccountCredential.Initializer(key.ClientEmail, tokenUri)
+                {
+                    User = user,
+                    Scopes = scopes.ToList(),
+                    KeyId = key.PrivateKeyId,
+                    Clock = new TimeProviderClock(time),
+                    HttpClientFactory = new HandlerHttpClientFactory(tokenHandler),
+                }.FromPrivateKey(key.PrivateKey)
+            )
+        );
 
     public async ValueTask<string> GetTokenAsync(TokenTarget target, CancellationToken cancellationToken)
     {
@@ -104,13 +120,24 @@ internal sealed class GoogleTokenSource(ServiceAccountCredential credential) : I
             // the configuration is wrong and stays wrong until someone fixes it.
             var status = ex.StatusCode is { } s ? (int)s : (int?)null;
             var retryable = ex.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500;
-            throw new ProviderException(ProviderNames.Google, ex.Error?.Error ?? "auth_failed",
+            throw new ProviderException(
+                ProviderNames.Google,
+                ex.Error?.Error ?? "auth_failed",
                 $"Google's token endpoint refused the service account credentials ({ex.Error?.ErrorDescription ?? "no description"}).",
-                retryable, statusCode: status, innerException: ex);
+                retryable,
+                statusCode: status,
+                innerException: ex
+            );
         }
         catch (HttpRequestException ex)
         {
-            throw new ProviderException(ProviderNames.Google, "network_error", $"Google's token endpoint could not be reached ({ex.HttpRequestError}).", isRetryable: true, innerException: ex);
+            throw new ProviderException(
+                ProviderNames.Google,
+                "network_error",
+                $"Google's token endpoint could not be reached ({ex.HttpRequestError}).",
+                isRetryable: true,
+                innerException: ex
+            );
         }
     }
 

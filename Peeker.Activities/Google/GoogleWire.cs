@@ -2,9 +2,24 @@ using System.Text.Json.Serialization;
 
 namespace Peeker.Activities.Google;
 
-internal sealed record GCustomer(string? CustomerId, string CustomerDomain, string? AlternateEmail, GPostalAddress? PostalAddress, string? PhoneNumber, string? CustomerType);
+internal sealed record GCustomer(
+    string? CustomerId,
+    string CustomerDomain,
+    string? AlternateEmail,
+    GPostalAddress? PostalAddress,
+    string? PhoneNumber,
+    string? CustomerType
+);
 
-internal sealed record GPostalAddress(string ContactName, string OrganizationName, string AddressLine1, string Locality, string Region, string PostalCode, string CountryCode);
+internal sealed record GPostalAddress(
+    string ContactName,
+    string OrganizationName,
+    string AddressLine1,
+    string Locality,
+    string Region,
+    string PostalCode,
+    string CountryCode
+);
 
 internal sealed record GSubscription(string? SubscriptionId, string? CustomerId, string SkuId, GPlan Plan, GSeats Seats, string? Status);
 
@@ -12,7 +27,8 @@ internal sealed record GPlan(string PlanName);
 
 internal sealed record GSeats(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? NumberOfSeats,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaximumNumberOfSeats);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaximumNumberOfSeats
+);
 
 internal sealed record GSubscriptionList(List<GSubscription>? Subscriptions);
 
@@ -30,7 +46,8 @@ internal sealed record GUser(
     GUserName? Name,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Password,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ChangePasswordAtNextLogin,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<string>? Aliases = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<string>? Aliases = null
+);
 
 internal sealed record GUserName(string GivenName, string FamilyName);
 

@@ -48,12 +48,16 @@ public sealed class GoogleWorkspaceOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(ServiceAccountKey)} must be a service account JSON key (inline or a readable file path) with client_email and private_key when live Google calls are enabled.",
-                [nameof(ServiceAccountKey)]);
+                [nameof(ServiceAccountKey)]
+            );
         }
 
         if (string.IsNullOrWhiteSpace(AdminUser) || !AdminUser.Contains('@', StringComparison.Ordinal))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(AdminUser)} (the reseller admin's email) is required when live Google calls are enabled.", [nameof(AdminUser)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(AdminUser)} (the reseller admin's email) is required when live Google calls are enabled.",
+                [nameof(AdminUser)]
+            );
         }
     }
 }

@@ -12,7 +12,13 @@ public interface IGoogleWorkspaceClient
     /// Reseller <c>POST /customers/{id}/subscriptions</c>. Annual plans send <c>seats.numberOfSeats</c>, FLEXIBLE/TRIAL
     /// send <c>seats.maximumNumberOfSeats</c>. A 409 answers the existing subscription for the SKU.
     /// </summary>
-    Task<GoogleSubscription> CreateSubscriptionAsync(string customerId, string skuId, string planName, int seats, CancellationToken cancellationToken);
+    Task<GoogleSubscription> CreateSubscriptionAsync(
+        string customerId,
+        string skuId,
+        string planName,
+        int seats,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Site Verification <c>POST /token</c> (DNS_TXT): the full TXT value <c>google-site-verification=…</c>.</summary>
     Task<string> GetVerificationTokenAsync(string domain, CancellationToken cancellationToken);
@@ -71,16 +77,30 @@ public sealed record GoogleCustomerInput(
     string Region,
     string PostalCode,
     string CountryCode,
-    string? PhoneNumber = null);
+    string? PhoneNumber = null
+);
 
 /// <summary>A reseller customer; <see cref="AlreadyExisted"/> when it was created by an earlier attempt.</summary>
 public sealed record GoogleCustomer(string CustomerId, string Domain, bool AlreadyExisted = false);
 
 /// <summary>A Workspace subscription and its seats (number or maximum, by plan).</summary>
-public sealed record GoogleSubscription(string SubscriptionId, string SkuId, string PlanName, int Seats, string Status, bool AlreadyExisted = false);
+public sealed record GoogleSubscription(
+    string SubscriptionId,
+    string SkuId,
+    string PlanName,
+    int Seats,
+    string Status,
+    bool AlreadyExisted = false
+);
 
 /// <summary>A user to create. The password never appears in logs or results.</summary>
-public sealed record GoogleUserInput(string PrimaryEmail, string GivenName, string FamilyName, string Password, bool ChangePasswordAtNextLogin = false);
+public sealed record GoogleUserInput(
+    string PrimaryEmail,
+    string GivenName,
+    string FamilyName,
+    string Password,
+    bool ChangePasswordAtNextLogin = false
+);
 
 /// <summary>A created (or already existing) Workspace user.</summary>
 public sealed record GoogleUserResult(string? Id, string PrimaryEmail, bool AlreadyExisted);

@@ -47,7 +47,8 @@ public sealed record ImportDomainRow(
     string Domain,
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nameservers);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nameservers
+);
 
 /// <summary>Domains sharing one nameserver pair: what the customer sets at their registrar.</summary>
 public sealed record NameserverGroup(IReadOnlyList<string> Nameservers, IReadOnlyList<string> Domains);
@@ -59,14 +60,17 @@ public sealed record DomainImport(
     IReadOnlyList<NameserverGroup> NameserverGroups,
     IReadOnlyList<ImportDomainRow> Domains,
     DateTimeOffset CreatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt
+)
 {
     /// <summary>Groups the rows that have nameservers by their pair (sorted, so the grouping is stable).</summary>
     public static IReadOnlyList<NameserverGroup> GroupsOf(IEnumerable<ImportDomainRow> rows) =>
-        [.. rows.Where(r => r.Nameservers is { Count: > 0 } && r.Status != ImportDomainStatus.Failed)
-            .GroupBy(r => string.Join(' ', r.Nameservers!.Order(StringComparer.Ordinal)), StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new NameserverGroup([.. g.First().Nameservers!.Order(StringComparer.Ordinal)], [.. g.Select(r => r.Domain)]))];
+        [
+            .. rows.Where(r => r.Nameservers is { Count: > 0 } && r.Status != ImportDomainStatus.Failed)
+                .GroupBy(r => string.Join(' ', r.Nameservers!.Order(StringComparer.Ordinal)), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new NameserverGroup([.. g.First().Nameservers!.Order(StringComparer.Ordinal)], [.. g.Select(r => r.Domain)])),
+        ];
 
     /// <summary>This import with <paramref name="change"/> applied to the row of <paramref name="domain"/>, groups recomputed.</summary>
     public DomainImport WithRow(string domain, Func<ImportDomainRow, ImportDomainRow> change)

@@ -18,7 +18,12 @@ public sealed class DomainImportStore(PeekerTables tables)
         await Table(env).AddEntityAsync(ToEntity(partnerId, import), cancellationToken);
         foreach (var row in import.Domains.Where(r => TableKeys.IsSafe(NamePrefix + r.Domain)))
         {
-            await Table(env).UpsertEntityAsync(new TableEntity(partnerId, NamePrefix + row.Domain) { ["ImportId"] = import.Id }, TableUpdateMode.Replace, cancellationToken);
+            await Table(env)
+                .UpsertEntityAsync(
+                    new TableEntity(partnerId, NamePrefix + row.Domain) { ["ImportId"] = import.Id },
+                    TableUpdateMode.Replace,
+                    cancellationToken
+                );
         }
     }
 
@@ -27,13 +32,21 @@ public sealed class DomainImportStore(PeekerTables tables)
         Ids.Has(id, "imp") && await Table(env).FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
     /// <summary>The newest import of each name that has one (names never imported are left out).</summary>
-    public async Task<IReadOnlyList<(string ImportId, ImportDomainRow Row)>> LookupAsync(PeekerEnvironment env, string partnerId, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string ImportId, ImportDomainRow Row)>> LookupAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        IReadOnlyList<string> names,
+        CancellationToken cancellationToken
+    )
     {
         var found = new List<(string, ImportDomainRow)>();
         var imports = new Dictionary<string, DomainImport?>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            if (!TableKeys.IsSafe(NamePrefix + name) || await Table(env).FindAsync(partnerId, NamePrefix + name, cancellationToken) is not { } pointer)
+            if (
+                !TableKeys.IsSafe(NamePrefix + name)
+                || await Table(env).FindAsync(partnerId, NamePrefix + name, cancellationToken) is not { } pointer
+            )
             {
                 continue;
             }
@@ -54,8 +67,13 @@ public sealed class DomainImportStore(PeekerTables tables)
     }
 
     /// <summary>Applies <paramref name="change"/> with optimistic concurrency (re-read and re-applied on a conflict).</summary>
-    public Task<DomainImport?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<DomainImport, DomainImport> change, CancellationToken cancellationToken)
-        => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
+    public Task<DomainImport?> UpdateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        Func<DomainImport, DomainImport> change,
+        CancellationToken cancellationToken
+    ) => Table(env).UpdateWithRetryAsync(partnerId, id, Read, change, next => ToEntity(partnerId, next), cancellationToken);
 
     private TableClient Table(PeekerEnvironment env) => tables.For(env, "DomainImports");
 
@@ -73,7 +91,10 @@ public sealed class DomainImportStore(PeekerTables tables)
         var json = TableExtensions.ToJson(import.Domains);
         for (var i = 0; i * ChunkChars < json.Length; i++)
         {
-            entity["Domains" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = json.Substring(i * ChunkChars, Math.Min(ChunkChars, json.Length - (i * ChunkChars)));
+            entity["Domains" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = json.Substring(
+                i * ChunkChars,
+                Math.Min(ChunkChars, json.Length - (i * ChunkChars))
+            );
         }
 
         return entity;
@@ -87,7 +108,16 @@ public sealed class DomainImportStore(PeekerTables tables)
             json.Append(chunk);
         }
 
-        var rows = System.Text.Json.JsonSerializer.Deserialize<List<ImportDomainRow>>(json.Length == 0 ? "[]" : json.ToString(), StoreJson.Options) ?? [];
-        return new DomainImport(e.RowKey, e.Str("Status"), DomainImport.GroupsOf(rows), rows, e.Time("CreatedAt"), e.GetDateTimeOffset("CompletedAt"));
+        var rows =
+            System.Text.Json.JsonSerializer.Deserialize<List<ImportDomainRow>>(json.Length == 0 ? "[]" : json.ToString(), StoreJson.Options)
+            ?? [];
+        return new DomainImport(
+            e.RowKey,
+            e.Str("Status"),
+            DomainImport.GroupsOf(rows),
+            rows,
+            e.Time("CreatedAt"),
+            e.GetDateTimeOffset("CompletedAt")
+        );
     }
 }

@@ -18,7 +18,13 @@ namespace Peeker.Activities.Imports;
 /// name containing <see cref="CapacityFaultWord"/> rehearses that answer.
 /// </summary>
 public sealed class DomainImports(
-    DomainStore domains, DomainImportStore imports, ImportIdempotencyStore idempotency, IOrderWorkflows workflows, TimeProvider time, IOptions<ProvisioningOptions> options)
+    DomainStore domains,
+    DomainImportStore imports,
+    ImportIdempotencyStore idempotency,
+    IOrderWorkflows workflows,
+    TimeProvider time,
+    IOptions<ProvisioningOptions> options
+)
 {
     /// <summary>The sandbox fault word that makes a synchronous import find every Cloudflare account busy.</summary>
     public const string CapacityFaultWord = "cfbusy";
@@ -35,18 +41,36 @@ public sealed class DomainImports(
     /// Creates and starts an import. With <paramref name="waitForNameservers"/> (the synchronous endpoint) it waits up to
     /// <see cref="ProvisioningOptions.ImportResponseWait"/> for the zones, so the answer shows the nameservers.
     /// </summary>
-    public async Task<DomainImport> CreateAsync(ProviderScope scope, IReadOnlyList<string> names, bool waitForNameservers, CancellationToken cancellationToken)
+    public async Task<DomainImport> CreateAsync(
+        ProviderScope scope,
+        IReadOnlyList<string> names,
+        bool waitForNameservers,
+        CancellationToken cancellationToken
+    )
     {
         var normalizedNames = names.Select(raw => DomainNames.Normalize(raw) ?? raw.Trim().ToLowerInvariant()).ToList();
         var importId = Ids.New("imp", time);
         var setKey = ImportIdempotencyStore.KeyOf(normalizedNames);
-        var winner = await idempotency.ReserveAsync(scope.Environment, scope.PartnerId, setKey, importId,
-            async id => await imports.GetAsync(scope.Environment, scope.PartnerId, id, cancellationToken) is { } i ? i.Status != ImportStatus.Failed : null,
-            cancellationToken);
+        var winner = await idempotency.ReserveAsync(
+            scope.Environment,
+            scope.PartnerId,
+            setKey,
+            importId,
+            async id =>
+                await imports.GetAsync(scope.Environment, scope.PartnerId, id, cancellationToken) is { } i
+                    ? i.Status != ImportStatus.Failed
+                    : null,
+            cancellationToken
+        );
         if (winner != importId)
         {
-            var existing = await imports.GetAsync(scope.Environment, scope.PartnerId, winner, cancellationToken)
-                ?? throw new ApiException(409, ErrorCodes.InvalidRequest, "An identical import is being created right now; retry in a few seconds.");
+            var existing =
+                await imports.GetAsync(scope.Environment, scope.PartnerId, winner, cancellationToken)
+                ?? throw new ApiException(
+                    409,
+                    ErrorCodes.InvalidRequest,
+                    "An identical import is being created right now; retry in a few seconds."
+                );
             return waitForNameservers ? await WaitForZonesAsync(scope, existing, cancellationToken) : existing;
         }
 
@@ -55,7 +79,9 @@ public sealed class DomainImports(
             return await CreateNewAsync(scope, normalizedNames, importId, setKey, waitForNameservers, cancellationToken);
         }
 
-        var busy = scope.Environment == PeekerEnvironment.Test && normalizedNames.Any(n => n.Contains(CapacityFaultWord, StringComparison.Ordinal));
+        var busy =
+            scope.Environment == PeekerEnvironment.Test
+            && normalizedNames.Any(n => n.Contains(CapacityFaultWord, StringComparison.Ordinal));
         try
         {
             if (busy || Interlocked.Increment(ref _syncInFlight) > options.Value.SyncImportCapacity)
@@ -76,16 +102,27 @@ public sealed class DomainImports(
     }
 
     /// <summary>429 <c>rate_limited</c>, <c>details.reason: cloudflare_account_capacity</c> (spec 2.4): nothing was stored.</summary>
-    private ApiException CapacityBusy() => new(429, ErrorCodes.RateLimited,
-        "Every Cloudflare account is busy with synchronous imports; retry after retry_after_seconds or use POST /domains/import/jobs.", null,
-        new Dictionary<string, object?>
-        {
-            ["reason"] = "cloudflare_account_capacity",
-            ["retry_after_seconds"] = Math.Max(1, (int)Math.Ceiling(options.Value.ImportResponseWait.TotalSeconds)),
-        });
+    private ApiException CapacityBusy() =>
+        new(
+            429,
+            ErrorCodes.RateLimited,
+            "Every Cloudflare account is busy with synchronous imports; retry after retry_after_seconds or use POST /domains/import/jobs.",
+            null,
+            new Dictionary<string, object?>
+            {
+                ["reason"] = "cloudflare_account_capacity",
+                ["retry_after_seconds"] = Math.Max(1, (int)Math.Ceiling(options.Value.ImportResponseWait.TotalSeconds)),
+            }
+        );
 
     private async Task<DomainImport> CreateNewAsync(
-        ProviderScope scope, IReadOnlyList<string> normalizedNames, string importId, string setKey, bool waitForNameservers, CancellationToken cancellationToken)
+        ProviderScope scope,
+        IReadOnlyList<string> normalizedNames,
+        string importId,
+        string setKey,
+        bool waitForNameservers,
+        CancellationToken cancellationToken
+    )
     {
         var taken = new List<string>();
         DomainImport import;
@@ -100,8 +137,10 @@ public sealed class DomainImports(
                 }
 
                 var normalized = DomainNames.Normalize(name);
-                var reason = normalized is null || !DomainNames.IsRoot(normalized) ? ImportFailureReason.NotRootDomain
-                    : (await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken)).Count > 0 ? ImportFailureReason.AlreadyInAccount
+                var reason =
+                    normalized is null || !DomainNames.IsRoot(normalized) ? ImportFailureReason.NotRootDomain
+                    : (await domains.FindByNameAsync(scope.Environment, scope.PartnerId, name, cancellationToken)).Count > 0
+                        ? ImportFailureReason.AlreadyInAccount
                     : await domains.ActiveOrderOfAsync(scope.Environment, name, cancellationToken) is not null ? ImportFailureReason.InUse
                     : await TakeAsync(scope, name, importId, taken, cancellationToken);
                 rows.Add(new ImportDomainRow(name, reason is null ? ImportDomainStatus.Pending : ImportDomainStatus.Failed, reason, null));
@@ -124,7 +163,13 @@ public sealed class DomainImports(
         catch
         {
             // Never leave an import "in_progress" that nothing runs, nor names held for it.
-            await imports.UpdateAsync(scope.Environment, scope.PartnerId, import.Id, i => i with { Status = ImportStatus.Failed, CompletedAt = time.GetUtcNow() }, CancellationToken.None);
+            await imports.UpdateAsync(
+                scope.Environment,
+                scope.PartnerId,
+                import.Id,
+                i => i with { Status = ImportStatus.Failed, CompletedAt = time.GetUtcNow() },
+                CancellationToken.None
+            );
             await ReleaseAsync(scope, taken);
             throw;
         }
@@ -133,7 +178,13 @@ public sealed class DomainImports(
     }
 
     /// <summary>Takes the name for this partner: null when it may be imported, <c>domain_in_use</c> when another partner holds it.</summary>
-    private async Task<string?> TakeAsync(ProviderScope scope, string name, string importId, List<string> taken, CancellationToken cancellationToken)
+    private async Task<string?> TakeAsync(
+        ProviderScope scope,
+        string name,
+        string importId,
+        List<string> taken,
+        CancellationToken cancellationToken
+    )
     {
         switch (await domains.TryOwnAsync(scope.Environment, name, scope.PartnerId, importId, time.GetUtcNow(), cancellationToken))
         {

@@ -22,14 +22,25 @@ public sealed class ImportIdempotencyStore(PeekerTables tables, TimeProvider tim
 
     /// <summary>The key of a normalised set of names: order and duplicates do not matter.</summary>
     public static string KeyOf(IEnumerable<string> normalizedNames) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', normalizedNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)))));
+        Convert.ToHexStringLower(
+            SHA256.HashData(
+                Encoding.UTF8.GetBytes(string.Join('\n', normalizedNames.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)))
+            )
+        );
 
     /// <summary>
     /// Binds <paramref name="setKey"/> to <paramref name="importId"/>; returns the import id that won (ours, or the one
     /// an earlier or concurrent request bound). <paramref name="isReusable"/> says whether a bound import still answers
     /// replays (null: the import is not stored).
     /// </summary>
-    public async Task<string> ReserveAsync(PeekerEnvironment env, string partnerId, string setKey, string importId, Func<string, Task<bool?>> isReusable, CancellationToken cancellationToken)
+    public async Task<string> ReserveAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string setKey,
+        string importId,
+        Func<string, Task<bool?>> isReusable,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "ImportIdempotency");
         var entity = new TableEntity(partnerId, setKey) { ["ImportId"] = importId, ["CreatedAt"] = time.GetUtcNow() };
@@ -64,7 +75,13 @@ public sealed class ImportIdempotencyStore(PeekerTables tables, TimeProvider tim
     }
 
     /// <summary>Unbinds the set if it is still bound to <paramref name="importId"/> (the import could not be stored).</summary>
-    public async Task ReleaseAsync(PeekerEnvironment env, string partnerId, string setKey, string importId, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string setKey,
+        string importId,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "ImportIdempotency");
         if (await table.FindAsync(partnerId, setKey, cancellationToken) is { } row && row.Str("ImportId") == importId)

@@ -9,13 +9,18 @@ public sealed record LoadDomainImportResult(IReadOnlyList<string> Pending, TimeS
 
 /// <summary>Reads the import (it lands in history, so replays see the same names).</summary>
 /// <remarks>Read-only; idempotent.</remarks>
-public sealed class LoadDomainImport(DomainImportStore imports, IOptions<ProvisioningOptions> options) : TaskActivity<ImportRef, LoadDomainImportResult>
+public sealed class LoadDomainImport(DomainImportStore imports, IOptions<ProvisioningOptions> options)
+    : TaskActivity<ImportRef, LoadDomainImportResult>
 {
     public override async Task<LoadDomainImportResult> RunAsync(TaskActivityContext context, ImportRef input)
     {
-        var import = await imports.GetAsync(input.Environment, input.PartnerId, input.ImportId, CancellationToken.None)
+        var import =
+            await imports.GetAsync(input.Environment, input.PartnerId, input.ImportId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Import {input.ImportId} does not exist.");
-        return new LoadDomainImportResult([.. import.Domains.Where(r => r.Status == ImportDomainStatus.Pending).Select(r => r.Domain)], options.Value.ImportNameserverTimeout);
+        return new LoadDomainImportResult(
+            [.. import.Domains.Where(r => r.Status == ImportDomainStatus.Pending).Select(r => r.Domain)],
+            options.Value.ImportNameserverTimeout
+        );
     }
 }
 
@@ -23,6 +28,9 @@ public sealed class LoadDomainImport(DomainImportStore imports, IOptions<Provisi
 public static class LoadDomainImportExtensions
 {
     /// <summary>Schedules <see cref="LoadDomainImport"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<LoadDomainImportResult> LoadDomainImportAsync(this TaskOrchestrationContext context, ImportRef input, TaskOptions? options = null) =>
-        context.CallActivityAsync<LoadDomainImportResult>(nameof(LoadDomainImport), input, options);
+    public static Task<LoadDomainImportResult> LoadDomainImportAsync(
+        this TaskOrchestrationContext context,
+        ImportRef input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<LoadDomainImportResult>(nameof(LoadDomainImport), input, options);
 }

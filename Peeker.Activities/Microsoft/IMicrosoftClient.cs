@@ -12,13 +12,23 @@ public interface IMicrosoftClient
     Task<MicrosoftCustomer> CreateCustomerAsync(MicrosoftCustomerInput customer, string requestId, CancellationToken cancellationToken);
 
     /// <summary>Partner Center cart + checkout for <paramref name="quantity"/> licences; <paramref name="requestId"/> makes the checkout idempotent.</summary>
-    Task<MicrosoftOrder> PurchaseLicensesAsync(string customerId, string catalogItemId, int quantity, string requestId, CancellationToken cancellationToken);
+    Task<MicrosoftOrder> PurchaseLicensesAsync(
+        string customerId,
+        string catalogItemId,
+        int quantity,
+        string requestId,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Graph <c>POST /domains</c> unless the tenant already has it (check-before-act).</summary>
     Task<MicrosoftDomain> AddDomainAsync(string tenantId, string domain, CancellationToken cancellationToken);
 
     /// <summary>Graph <c>GET /domains/{id}/verificationDnsRecords</c> (the <c>MS=ms…</c> TXT and its MX alternative).</summary>
-    Task<IReadOnlyList<MicrosoftDnsRecord>> GetVerificationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken);
+    Task<IReadOnlyList<MicrosoftDnsRecord>> GetVerificationRecordsAsync(
+        string tenantId,
+        string domain,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Graph <c>POST /domains/{id}/verify</c>: true once verified, false while the TXT is not visible yet.</summary>
     Task<bool> VerifyDomainAsync(string tenantId, string domain, CancellationToken cancellationToken);
@@ -30,7 +40,11 @@ public interface IMicrosoftClient
     /// Graph <c>GET /domains/{id}/serviceConfigurationRecords</c>: the authoritative MX, SPF and autodiscover values.
     /// Never build the MX host from a pattern: Microsoft is moving domains to <c>*.mx.microsoft</c>.
     /// </summary>
-    Task<IReadOnlyList<MicrosoftDnsRecord>> GetServiceConfigurationRecordsAsync(string tenantId, string domain, CancellationToken cancellationToken);
+    Task<IReadOnlyList<MicrosoftDnsRecord>> GetServiceConfigurationRecordsAsync(
+        string tenantId,
+        string domain,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Graph <c>GET /subscribedSkus</c>: licences bought and used.</summary>
     Task<IReadOnlyList<MicrosoftSku>> GetSubscribedSkusAsync(string tenantId, CancellationToken cancellationToken);
@@ -62,7 +76,12 @@ public interface IMicrosoftClient
     /// Partner Center <c>PATCH /customers/{id}/subscriptions/{subscriptionId}</c>: sets the licence quantity, or, at zero,
     /// the status <c>suspended</c> (a subscription cannot hold zero licences). Absolute, so a retry is harmless.
     /// </summary>
-    Task<MicrosoftSubscription> SetSubscriptionQuantityAsync(string customerId, MicrosoftSubscription subscription, int quantity, CancellationToken cancellationToken);
+    Task<MicrosoftSubscription> SetSubscriptionQuantityAsync(
+        string customerId,
+        MicrosoftSubscription subscription,
+        int quantity,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>Creates the Microsoft client for a caller's environment and partner.</summary>
@@ -85,7 +104,8 @@ public sealed record MicrosoftCustomerInput(
     string Country,
     string PhoneNumber,
     string Culture = "en-US",
-    string Language = "en");
+    string Language = "en"
+);
 
 /// <summary>A customer tenant: <see cref="TenantId"/> is what Graph calls act in.</summary>
 public sealed record MicrosoftCustomer(string CustomerId, string TenantId, string InitialDomain);
@@ -100,13 +120,29 @@ public sealed record MicrosoftSubscription(string Id, string OfferId, int Quanti
 public sealed record MicrosoftDomain(string Id, bool IsVerified, IReadOnlyList<string> SupportedServices, bool AlreadyExisted);
 
 /// <summary>One Graph <c>domainDnsRecord</c>: <see cref="RecordType"/> Txt (Text), Mx (MailExchange, Preference) or CName (CanonicalName).</summary>
-public sealed record MicrosoftDnsRecord(string RecordType, string Label, int Ttl, string? Text, string? MailExchange, int? Preference, string? CanonicalName, string? SupportedService);
+public sealed record MicrosoftDnsRecord(
+    string RecordType,
+    string Label,
+    int Ttl,
+    string? Text,
+    string? MailExchange,
+    int? Preference,
+    string? CanonicalName,
+    string? SupportedService
+);
 
 /// <summary>Licences bought (<see cref="Enabled"/>) and assigned (<see cref="Consumed"/>) for one SKU.</summary>
 public sealed record MicrosoftSku(Guid SkuId, string SkuPartNumber, int Enabled, int Consumed);
 
 /// <summary>A user to create. The password never appears in logs or results.</summary>
-public sealed record MicrosoftUserInput(string UserPrincipalName, string DisplayName, string GivenName, string Surname, string Password, string UsageLocation);
+public sealed record MicrosoftUserInput(
+    string UserPrincipalName,
+    string DisplayName,
+    string GivenName,
+    string Surname,
+    string Password,
+    string UsageLocation
+);
 
 /// <summary>A rename: the user now at <see cref="CurrentUpn"/> becomes <see cref="NewUpn"/> (may be the same) with new names.</summary>
 public sealed record MicrosoftRenameInput(string CurrentUpn, string NewUpn, string DisplayName, string GivenName, string Surname);

@@ -17,7 +17,8 @@ internal sealed class MicrosoftClientFactory(
     IOptions<MicrosoftOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
     TimeProvider time,
-    ILoggerFactory loggers) : IMicrosoftClientFactory, IProviderSignIn
+    ILoggerFactory loggers
+) : IMicrosoftClientFactory, IProviderSignIn
 {
     private readonly ConcurrentDictionary<string, IAccessTokenSource> _sources = new(StringComparer.Ordinal);
 
@@ -30,34 +31,49 @@ internal sealed class MicrosoftClientFactory(
         {
             settings = new MicrosoftSettings(
                 SandboxCredentials.BaseUrl(sandbox.Value, ProviderNames.Microsoft, "/partnercenter/v1"),
-                SandboxCredentials.BaseUrl(sandbox.Value, ProviderNames.Microsoft, "/graph/v1.0"));
+                SandboxCredentials.BaseUrl(sandbox.Value, ProviderNames.Microsoft, "/graph/v1.0")
+            );
             var authority = SandboxCredentials.BaseUrl(sandbox.Value, ProviderNames.Microsoft, "");
             var defaults = new MicrosoftOptions();
-            tokens = _sources.GetOrAdd("test:" + authority + ":" + scope.PartnerId, _ => new MicrosoftTokenSource(
-                new SandboxClientSecretCredential(
-                    new HttpClient(handlers.CreateHandler(clientName), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan },
-                    authority,
-                    SandboxIdentity.MicrosoftPartnerTenant,
-                    SandboxIdentity.MicrosoftClientId(scope.PartnerId),
-                    SandboxIdentity.MicrosoftClientSecret(sandbox.Value.Secret!, scope.PartnerId),
-                    time),
-                defaults.PartnerCenterScope,
-                defaults.GraphScope,
-                time));
+            tokens = _sources.GetOrAdd(
+                "test:" + authority + ":" + scope.PartnerId,
+                _ => new MicrosoftTokenSource(
+                    new SandboxClientSecretCredential(
+                        new HttpClient(handlers.CreateHandler(clientName), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan },
+                        authority,
+                        SandboxIdentity.MicrosoftPartnerTenant,
+                        SandboxIdentity.MicrosoftClientId(scope.PartnerId),
+                        SandboxIdentity.MicrosoftClientSecret(sandbox.Value.Secret!, scope.PartnerId),
+                        time
+                    ),
+                    defaults.PartnerCenterScope,
+                    defaults.GraphScope,
+                    time
+                )
+            );
         }
         else
         {
             var o = live.Value;
             if (!o.Enabled)
             {
-                throw new ProviderException(ProviderNames.Microsoft, "not_configured", "Live Microsoft calls are not enabled (Providers:Microsoft:Enabled).", isRetryable: false);
+                throw new ProviderException(
+                    ProviderNames.Microsoft,
+                    "not_configured",
+                    "Live Microsoft calls are not enabled (Providers:Microsoft:Enabled).",
+                    isRetryable: false
+                );
             }
 
             settings = new MicrosoftSettings(o.PartnerCenterBaseUrl.TrimEnd('/'), o.GraphBaseUrl.TrimEnd('/'));
             tokens = LiveTokens();
         }
 
-        return new MicrosoftClient(BearerTokenHandler.Client(handlers, clientName, tokens), settings, loggers.CreateLogger<MicrosoftClient>());
+        return new MicrosoftClient(
+            BearerTokenHandler.Client(handlers, clientName, tokens),
+            settings,
+            loggers.CreateLogger<MicrosoftClient>()
+        );
     }
 
     public string Provider => ProviderNames.Microsoft;
@@ -68,15 +84,28 @@ internal sealed class MicrosoftClientFactory(
     public async Task VerifyAsync(CancellationToken cancellationToken) =>
         await LiveTokens().GetTokenAsync(new TokenTarget(MicrosoftResources.PartnerCenter), cancellationToken);
 
-    private IAccessTokenSource LiveTokens() => _sources.GetOrAdd("live", _ =>
-    {
-        var o = live.Value;
-        var appUser = !string.IsNullOrEmpty(o.PartnerCenter.RefreshToken);
-        return new MicrosoftTokenSource(
-            MicrosoftTokenSource.CreateCredential(o, new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)),
-            appUser ? o.PartnerCenter.Scope : o.PartnerCenterScope,
-            o.GraphScope,
-            time,
-            appUser ? new PartnerCenterUserCredential(o, new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)) : null);
-    });
+    private IAccessTokenSource LiveTokens() =>
+        _sources.GetOrAdd(
+            "live",
+            _ =>
+            {
+                var o = live.Value;
+                var appUser = !string.IsNullOrEmpty(o.PartnerCenter.RefreshToken);
+                return new MicrosoftTokenSource(
+                    MicrosoftTokenSource.CreateCredential(
+                        o,
+                        new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)
+                    ),
+                    appUser ? o.PartnerCenter.Scope : o.PartnerCenterScope,
+                    o.GraphScope,
+                    time,
+                    appUser
+                        ? new PartnerCenterUserCredential(
+                            o,
+                            new HttpClient(handlers.CreateHandler(ProviderNames.Microsoft), disposeHandler: false)
+                        )
+                        : null
+                );
+            }
+        );
 }

@@ -22,7 +22,13 @@ internal static class MicrosoftResources
 /// expire, by the injected clock; the credential's own MSAL cache sits behind this one. With
 /// <paramref name="partnerCenterUser"/> (Partner Center's app+user flow) Partner Center tokens come from it instead.
 /// </summary>
-internal sealed partial class MicrosoftTokenSource(TokenCredential credential, string partnerCenterScope, string graphScope, TimeProvider time, TokenCredential? partnerCenterUser = null) : IAccessTokenSource
+internal sealed partial class MicrosoftTokenSource(
+    TokenCredential credential,
+    string partnerCenterScope,
+    string graphScope,
+    TimeProvider time,
+    TokenCredential? partnerCenterUser = null
+) : IAccessTokenSource
 {
     /// <summary>How long before its expiry a cached token is replaced.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
@@ -42,9 +48,10 @@ internal sealed partial class MicrosoftTokenSource(TokenCredential credential, s
         try
         {
             // Partner Center with an admin's consent: the app+user token (its scope is the delegated one).
-            token = target.Resource != MicrosoftResources.Graph && partnerCenterUser is not null
-                ? await partnerCenterUser.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken)
-                : await credential.GetTokenAsync(new TokenRequestContext([scope], tenantId: target.Tenant), cancellationToken);
+            token =
+                target.Resource != MicrosoftResources.Graph && partnerCenterUser is not null
+                    ? await partnerCenterUser.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken)
+                    : await credential.GetTokenAsync(new TokenRequestContext([scope], tenantId: target.Tenant), cancellationToken);
         }
         catch (AuthenticationFailedException ex)
         {
@@ -52,7 +59,14 @@ internal sealed partial class MicrosoftTokenSource(TokenCredential credential, s
         }
         catch (Azure.RequestFailedException ex)
         {
-            throw new ProviderException(ProviderNames.Microsoft, "network_error", "Microsoft's token endpoint could not be reached.", isRetryable: true, statusCode: ex.Status == 0 ? null : ex.Status, innerException: ex);
+            throw new ProviderException(
+                ProviderNames.Microsoft,
+                "network_error",
+                "Microsoft's token endpoint could not be reached.",
+                isRetryable: true,
+                statusCode: ex.Status == 0 ? null : ex.Status,
+                innerException: ex
+            );
         }
 
         _tokens[key] = token;
@@ -68,8 +82,16 @@ internal sealed partial class MicrosoftTokenSource(TokenCredential credential, s
         var text = ex.Message + " " + ex.InnerException?.Message;
         var code = AadstsCode().Match(text) is { Success: true } m ? m.Value : "auth_failed";
         var status = (ex.InnerException as global::Microsoft.Identity.Client.MsalServiceException)?.StatusCode;
-        var retryable = status is 429 or 408 or >= 500 || ex.InnerException is HttpRequestException or Azure.RequestFailedException { Status: 0 };
-        return new ProviderException(ProviderNames.Microsoft, code, "Microsoft Entra refused Peeker's app credentials.", retryable, statusCode: status is > 0 ? status : null, innerException: ex);
+        var retryable =
+            status is 429 or 408 or >= 500 || ex.InnerException is HttpRequestException or Azure.RequestFailedException { Status: 0 };
+        return new ProviderException(
+            ProviderNames.Microsoft,
+            code,
+            "Microsoft Entra refused Peeker's app credentials.",
+            retryable,
+            statusCode: status is > 0 ? status : null,
+            innerException: ex
+        );
     }
 
     /// <summary>
@@ -84,22 +106,32 @@ internal sealed partial class MicrosoftTokenSource(TokenCredential credential, s
         if (!string.IsNullOrEmpty(o.CertificatePath))
         {
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(o.CertificatePath, o.CertificatePassword);
-            return new ClientCertificateCredential(o.TenantId, o.ClientId, certificate, new ClientCertificateCredentialOptions
+            return new ClientCertificateCredential(
+                o.TenantId,
+                o.ClientId,
+                certificate,
+                new ClientCertificateCredentialOptions
+                {
+                    AuthorityHost = authority,
+                    DisableInstanceDiscovery = true,
+                    AdditionallyAllowedTenants = { "*" },
+                    Transport = pipeline,
+                }
+            );
+        }
+
+        return new ClientSecretCredential(
+            o.TenantId,
+            o.ClientId,
+            o.ClientSecret,
+            new ClientSecretCredentialOptions
             {
                 AuthorityHost = authority,
                 DisableInstanceDiscovery = true,
                 AdditionallyAllowedTenants = { "*" },
                 Transport = pipeline,
-            });
-        }
-
-        return new ClientSecretCredential(o.TenantId, o.ClientId, o.ClientSecret, new ClientSecretCredentialOptions
-        {
-            AuthorityHost = authority,
-            DisableInstanceDiscovery = true,
-            AdditionallyAllowedTenants = { "*" },
-            Transport = pipeline,
-        });
+            }
+        );
     }
 
     [GeneratedRegex("AADSTS[0-9]+")]

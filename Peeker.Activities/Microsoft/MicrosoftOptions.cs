@@ -61,19 +61,24 @@ public sealed class MicrosoftOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(TenantId)} and {SectionName}:{nameof(ClientId)} are required when live Microsoft calls are enabled.",
-                [nameof(TenantId), nameof(ClientId)]);
+                [nameof(TenantId), nameof(ClientId)]
+            );
         }
 
         if (string.IsNullOrWhiteSpace(ClientSecret) && string.IsNullOrWhiteSpace(CertificatePath))
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(ClientSecret)} or {SectionName}:{nameof(CertificatePath)} is required when live Microsoft calls are enabled.",
-                [nameof(ClientSecret), nameof(CertificatePath)]);
+                [nameof(ClientSecret), nameof(CertificatePath)]
+            );
         }
 
         if (!AuthorityHost.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(AuthorityHost)} must be an https URL (Azure.Identity refuses others).", [nameof(AuthorityHost)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(AuthorityHost)} must be an https URL (Azure.Identity refuses others).",
+                [nameof(AuthorityHost)]
+            );
         }
     }
 }

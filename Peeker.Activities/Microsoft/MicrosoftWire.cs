@@ -8,7 +8,16 @@ internal sealed record PcCompanyProfile(string Domain, string? TenantId, string?
 
 internal sealed record PcBillingProfile(string Culture, string Email, string Language, string CompanyName, PcAddress DefaultAddress);
 
-internal sealed record PcAddress(string FirstName, string LastName, string AddressLine1, string City, string State, string PostalCode, string Country, string PhoneNumber);
+internal sealed record PcAddress(
+    string FirstName,
+    string LastName,
+    string AddressLine1,
+    string City,
+    string State,
+    string PostalCode,
+    string Country,
+    string PhoneNumber
+);
 
 internal sealed record PcCart(string? Id, List<PcCartLineItem> LineItems);
 
@@ -45,13 +54,23 @@ internal sealed record GraphDnsRecord(
     string? MailExchange,
     int? Preference,
     string? CanonicalName,
-    string? SupportedService);
+    string? SupportedService
+);
 
 internal sealed record GraphSku(Guid SkuId, string SkuPartNumber, GraphPrepaidUnits PrepaidUnits, int ConsumedUnits);
 
 internal sealed record GraphPrepaidUnits(int Enabled);
 
-internal sealed record GraphNewUser(bool AccountEnabled, string DisplayName, string MailNickname, string UserPrincipalName, GraphPasswordProfile PasswordProfile, string GivenName, string Surname, string UsageLocation);
+internal sealed record GraphNewUser(
+    bool AccountEnabled,
+    string DisplayName,
+    string MailNickname,
+    string UserPrincipalName,
+    GraphPasswordProfile PasswordProfile,
+    string GivenName,
+    string Surname,
+    string UsageLocation
+);
 
 internal sealed record GraphPasswordProfile(string Password, bool ForceChangePasswordNextSignIn);
 

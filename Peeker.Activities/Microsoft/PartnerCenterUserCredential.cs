@@ -22,7 +22,8 @@ internal sealed class PartnerCenterUserCredential : TokenCredential
 
     public PartnerCenterUserCredential(MicrosoftOptions o, HttpClient transport)
     {
-        var builder = ConfidentialClientApplicationBuilder.Create(o.ClientId)
+        var builder = ConfidentialClientApplicationBuilder
+            .Create(o.ClientId)
             .WithAuthority($"{o.AuthorityHost.TrimEnd('/')}/{o.TenantId}", validateAuthority: false)
             .WithInstanceDiscovery(false)
             .WithHttpClientFactory(new Transport(transport))
@@ -54,7 +55,9 @@ internal sealed class PartnerCenterUserCredential : TokenCredential
                 }
             }
 
-            var result = await ((IByRefreshToken)_app).AcquireTokenByRefreshToken(requestContext.Scopes, _refreshToken).ExecuteAsync(cancellationToken);
+            var result = await ((IByRefreshToken)_app)
+                .AcquireTokenByRefreshToken(requestContext.Scopes, _refreshToken)
+                .ExecuteAsync(cancellationToken);
             _accountId = result.Account?.HomeAccountId?.Identifier;
             return new AccessToken(result.AccessToken, result.ExpiresOn);
         }

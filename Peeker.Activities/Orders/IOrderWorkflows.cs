@@ -18,7 +18,13 @@ public interface IOrderWorkflows
     Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken);
 
     /// <summary>Schedules the cancellation orchestration for the whole order (<paramref name="domains"/> null) or some domain ids, due at <paramref name="cancelsAt"/>.</summary>
-    Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken);
+    Task ScheduleCancellationAsync(
+        PeekerEnvironment env,
+        string orderId,
+        IReadOnlyList<string>? domains,
+        DateTimeOffset cancelsAt,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Starts the re-check loop of pending action <paramref name="actionId"/> (idempotent: one loop per action).</summary>
     Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken);

@@ -40,7 +40,15 @@ public sealed record LineItem(string Type, int Quantity, long AmountCents);
 public sealed record OrderCosts(long TotalCents, string Currency, IReadOnlyList<LineItem> LineItems);
 
 /// <summary>A domain on an order. <see cref="Source"/> is <c>registered</c> (bought by Peeker) or <c>imported</c> (from inventory).</summary>
-public sealed record OrderDomain(string Id, string Domain, string Provider, string Source, string? ForwardingUrl, string Status, IReadOnlyList<string>? Inboxes = null);
+public sealed record OrderDomain(
+    string Id,
+    string Domain,
+    string Provider,
+    string Source,
+    string? ForwardingUrl,
+    string Status,
+    IReadOnlyList<string>? Inboxes = null
+);
 
 /// <summary>
 /// A stored order with everything provisioning needs except the sequencer credentials (see <see cref="ISequencerCredentialStore"/>).
@@ -74,7 +82,8 @@ public sealed record Order(
     OrderFailure? Failure = null,
     int ProvisioningAttempt = 0,
     IReadOnlyList<string>? OpenActions = null,
-    string? StatusBeforeAction = null)
+    string? StatusBeforeAction = null
+)
 {
     /// <summary>
     /// The order with pending action <paramref name="actionId"/> open: <c>action_required</c> while it is open, the
@@ -84,8 +93,16 @@ public sealed record Order(
     {
         var open = (OpenActions ?? []).Contains(actionId) ? OpenActions! : [.. OpenActions ?? [], actionId];
         return Status is OrderStatus.InProgress or OrderStatus.Completed
-            ? this with { OpenActions = open, StatusBeforeAction = Status, Status = OrderStatus.ActionRequired }
-            : this with { OpenActions = open };
+            ? this with
+            {
+                OpenActions = open,
+                StatusBeforeAction = Status,
+                Status = OrderStatus.ActionRequired,
+            }
+            : this with
+            {
+                OpenActions = open,
+            };
     }
 
     /// <summary>The order with <paramref name="actionId"/> resolved: back to the remembered status once no action is open.</summary>
@@ -93,8 +110,16 @@ public sealed record Order(
     {
         var open = (OpenActions ?? []).Where(a => a != actionId).ToList();
         return open.Count == 0 && Status == OrderStatus.ActionRequired
-            ? this with { OpenActions = open, Status = StatusBeforeAction ?? OrderStatus.InProgress, StatusBeforeAction = null }
-            : this with { OpenActions = open };
+            ? this with
+            {
+                OpenActions = open,
+                Status = StatusBeforeAction ?? OrderStatus.InProgress,
+                StatusBeforeAction = null,
+            }
+            : this with
+            {
+                OpenActions = open,
+            };
     }
 
     /// <summary>
@@ -103,8 +128,15 @@ public sealed record Order(
     /// </summary>
     public Order WithProvisioningStatus(string status) =>
         Status == OrderStatus.ActionRequired && status != OrderStatus.Failed && (OpenActions?.Count ?? 0) > 0
-            ? this with { StatusBeforeAction = status }
-            : this with { Status = status, StatusBeforeAction = status == OrderStatus.Failed ? null : StatusBeforeAction };
+            ? this with
+            {
+                StatusBeforeAction = status,
+            }
+            : this with
+            {
+                Status = status,
+                StatusBeforeAction = status == OrderStatus.Failed ? null : StatusBeforeAction,
+            };
 }
 
 /// <summary>
@@ -124,4 +156,5 @@ public sealed record PendingAction(
     string Message,
     DateTimeOffset CreatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ResolvedAt = null,
-    [property: JsonIgnore] string? Email = null);
+    [property: JsonIgnore] string? Email = null
+);

@@ -15,13 +15,17 @@ public static class OrderCostReduction
         var google = cancelled.Count(d => !IsMicrosoft(d)) * order.GoogleInboxesPerDomain;
         var microsoft = cancelled.Count(IsMicrosoft);
         var registered = cancelled.Count(d => d.Source == "registered");
-        var lines = order.Costs.LineItems.Select(line => line.Type switch
-        {
-            "google_license" => Reduce(line, google),
-            "microsoft_license" => Reduce(line, microsoft),
-            "domain_registration" => Reduce(line, registered),
-            _ => line,
-        }).ToList();
+        var lines = order
+            .Costs.LineItems.Select(line =>
+                line.Type switch
+                {
+                    "google_license" => Reduce(line, google),
+                    "microsoft_license" => Reduce(line, microsoft),
+                    "domain_registration" => Reduce(line, registered),
+                    _ => line,
+                }
+            )
+            .ToList();
         return order.Costs with { TotalCents = lines.Sum(l => l.AmountCents), LineItems = lines };
     }
 

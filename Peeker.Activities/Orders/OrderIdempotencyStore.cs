@@ -28,7 +28,14 @@ public sealed class OrderIdempotencyStore(PeekerTables tables, TimeProvider time
     /// Binds the body to <paramref name="orderId"/>; returns the order id that won (ours, or a concurrent request's).
     /// <paramref name="isReusable"/> says whether a bound order still answers replays (null: the order is not stored).
     /// </summary>
-    public async Task<string> ReserveAsync(PeekerEnvironment env, string keyId, string bodyHash, string orderId, Func<string, Task<bool?>> isReusable, CancellationToken cancellationToken)
+    public async Task<string> ReserveAsync(
+        PeekerEnvironment env,
+        string keyId,
+        string bodyHash,
+        string orderId,
+        Func<string, Task<bool?>> isReusable,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "OrderIdempotency");
         var entity = new TableEntity(keyId, bodyHash) { ["OrderId"] = orderId, ["CreatedAt"] = time.GetUtcNow() };
@@ -63,7 +70,13 @@ public sealed class OrderIdempotencyStore(PeekerTables tables, TimeProvider time
     }
 
     /// <summary>Unbinds the body if it is still bound to <paramref name="orderId"/> (the order was rejected or broke).</summary>
-    public async Task ReleaseAsync(PeekerEnvironment env, string keyId, string bodyHash, string orderId, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(
+        PeekerEnvironment env,
+        string keyId,
+        string bodyHash,
+        string orderId,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "OrderIdempotency");
         if (await table.FindAsync(keyId, bodyHash, cancellationToken) is { } row && row.Str("OrderId") == orderId)

@@ -28,15 +28,18 @@ public sealed class OrderPlacement(
     OrderPlanner planner,
     TimeProvider time,
     IOptions<PeekerOptions> options,
-    ILogger<OrderPlacement> logger)
+    ILogger<OrderPlacement> logger
+)
 {
     /// <summary>Places or replays the order.</summary>
     public async Task<PlaceOrderResult> PlaceAsync(ProviderScope scope, PlaceOrderRequest request, CancellationToken cancellationToken)
     {
         var env = scope.Environment;
         var partnerId = scope.PartnerId;
-        if (await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
-            && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous)
+        if (
+            await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
+            && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous
+        )
         {
             if (previous.Status == OrderStatus.InProgress)
             {
@@ -54,22 +57,39 @@ public sealed class OrderPlacement(
             return new PlaceOrderResult(previous, true);
         }
 
-        var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(env, partnerId, request, cancellationToken);
+        var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(
+            env,
+            partnerId,
+            request,
+            cancellationToken
+        );
         if (env == PeekerEnvironment.Live && microsoftLicenses > 0)
         {
             // Smartlead connects Microsoft 365 mailboxes only through its OAuth consent in a browser (SMTP AUTH is off
             // in Microsoft 365), which an unattended order cannot give: refuse before anything is stored or bought.
-            throw new ApiException(400, ErrorCodes.NotSupported,
+            throw new ApiException(
+                400,
+                ErrorCodes.NotSupported,
                 "Live orders cannot include Microsoft licences yet: Smartlead connects Microsoft 365 mailboxes only through an interactive OAuth consent. Order Google inboxes only.",
                 bundleId is null ? "microsoft_licenses" : "bundle_id",
-                new Dictionary<string, object?> { ["reason"] = "smartlead_microsoft_oauth_unsupported", ["microsoft_licenses"] = microsoftLicenses });
+                new Dictionary<string, object?>
+                {
+                    ["reason"] = "smartlead_microsoft_oauth_unsupported",
+                    ["microsoft_licenses"] = microsoftLicenses,
+                }
+            );
         }
 
         var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
-        if (request.Sequencer.ClientId is { } clientId
-            && await sequencerClients.CheckAsync(scope, clientId, cancellationToken) == SequencerClientStatus.Unknown)
+        if (
+            request.Sequencer.ClientId is { } clientId
+            && await sequencerClients.CheckAsync(scope, clientId, cancellationToken) == SequencerClientStatus.Unknown
+        )
         {
-            throw ApiException.Invalid("sequencer.client_id", "Smartlead has no client with this id in the account; use one of the agency's client ids.");
+            throw ApiException.Invalid(
+                "sequencer.client_id",
+                "Smartlead has no client with this id in the account; use one of the agency's client ids."
+            );
         }
 
         var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
@@ -79,14 +99,23 @@ public sealed class OrderPlacement(
         cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
         var orderId = Ids.New("ord", time);
-        var winner = await idempotency.ReserveAsync(env, request.ApiKeyId, request.BodyHash, orderId,
+        var winner = await idempotency.ReserveAsync(
+            env,
+            request.ApiKeyId,
+            request.BodyHash,
+            orderId,
             async id => await orders.GetAsync(env, partnerId, id, cancellationToken) is { } o ? o.Status != OrderStatus.Failed : null,
-            cancellationToken);
+            cancellationToken
+        );
         if (winner != orderId)
         {
             return await orders.GetAsync(env, partnerId, winner, cancellationToken) is { } concurrent
                 ? new PlaceOrderResult(concurrent, true)
-                : throw new ApiException(409, ErrorCodes.InvalidRequest, "An identical order is being placed right now; retry in a few seconds.");
+                : throw new ApiException(
+                    409,
+                    ErrorCodes.InvalidRequest,
+                    "An identical order is being placed right now; retry in a few seconds."
+                );
         }
 
         var names = plan.Domains.Select(d => d.Domain).ToList();
@@ -108,14 +137,57 @@ public sealed class OrderPlacement(
 
         try
         {
-            user ??= (await users.CreateAsync(env, partnerId, new UserSpec(request.UserEmail!, request.UserFirstName, request.UserLastName,
-                new SequencerRouting(request.Sequencer.Provider, request.Sequencer.ClientId)), cancellationToken)).User;
+            user ??= (
+                await users.CreateAsync(
+                    env,
+                    partnerId,
+                    new UserSpec(
+                        request.UserEmail!,
+                        request.UserFirstName,
+                        request.UserLastName,
+                        new SequencerRouting(request.Sequencer.Provider, request.Sequencer.ClientId)
+                    ),
+                    cancellationToken
+                )
+            ).User;
             await credentials.SaveAsync(env, orderId, request.Sequencer, cancellationToken);
-            var order = new Order(orderId, partnerId, user.Id, user.Email, bundleId, OrderStatus.InProgress, googleLicenses, microsoftLicenses,
-                inboxesPerDomain, request.Sequencer.ClientId, request.ForwardingUrl, planner.Costs(plan, googleLicenses, microsoftLicenses),
-                plan.Domains, request.Personas, options.Value.NextRenewal(now), now, null);
-            await domains.SaveAsync(env, partnerId, plan.Domains.Select(d => new DomainRecord(
-                d.Id, d.Domain, "connected", d.Status, d.Provider, user.Id, orderId, planner.UsableFor(d.Domain), d.ForwardingUrl, now)).ToList(), cancellationToken);
+            var order = new Order(
+                orderId,
+                partnerId,
+                user.Id,
+                user.Email,
+                bundleId,
+                OrderStatus.InProgress,
+                googleLicenses,
+                microsoftLicenses,
+                inboxesPerDomain,
+                request.Sequencer.ClientId,
+                request.ForwardingUrl,
+                planner.Costs(plan, googleLicenses, microsoftLicenses),
+                plan.Domains,
+                request.Personas,
+                options.Value.NextRenewal(now),
+                now,
+                null
+            );
+            await domains.SaveAsync(
+                env,
+                partnerId,
+                plan.Domains.Select(d => new DomainRecord(
+                        d.Id,
+                        d.Domain,
+                        "connected",
+                        d.Status,
+                        d.Provider,
+                        user.Id,
+                        orderId,
+                        planner.UsableFor(d.Domain),
+                        d.ForwardingUrl,
+                        now
+                    ))
+                    .ToList(),
+                cancellationToken
+            );
             await orders.CreateAsync(env, order, cancellationToken);
             if (bundleId is not null)
             {
@@ -136,12 +208,22 @@ public sealed class OrderPlacement(
                 throw;
             }
 
-            throw new ApiException(500, ErrorCodes.InternalError, "The order could not be placed; nothing was charged. Retry with backoff.");
+            throw new ApiException(
+                500,
+                ErrorCodes.InternalError,
+                "The order could not be placed; nothing was charged. Retry with backoff."
+            );
         }
     }
 
     /// <summary>Best effort, each step on its own: the order is marked failed, its secrets and domain rows go, claims and the idempotency binding are released.</summary>
-    private async Task RollBackAsync(PeekerEnvironment env, string partnerId, string orderId, PlaceOrderRequest request, IReadOnlyList<OrderDomain> planned)
+    private async Task RollBackAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string orderId,
+        PlaceOrderRequest request,
+        IReadOnlyList<OrderDomain> planned
+    )
     {
         var none = CancellationToken.None;
         var now = time.GetUtcNow();
@@ -150,8 +232,27 @@ public sealed class OrderPlacement(
             () => orders.SetStatusAsync(env, orderId, OrderStatus.Failed, none),
             () => credentials.DeleteAsync(env, orderId, none),
             () => domains.DeleteAsync(env, partnerId, planned.Where(d => d.Source == "registered").Select(d => d.Id), none),
-            () => domains.SaveAsync(env, partnerId, planned.Where(d => d.Source == "imported").Select(d => new DomainRecord(
-                d.Id, d.Domain, "inventory", "available", null, null, null, planner.UsableFor(d.Domain), null, now)).ToList(), none),
+            () =>
+                domains.SaveAsync(
+                    env,
+                    partnerId,
+                    planned
+                        .Where(d => d.Source == "imported")
+                        .Select(d => new DomainRecord(
+                            d.Id,
+                            d.Domain,
+                            "inventory",
+                            "available",
+                            null,
+                            null,
+                            null,
+                            planner.UsableFor(d.Domain),
+                            null,
+                            now
+                        ))
+                        .ToList(),
+                    none
+                ),
             () => domains.ReleaseAsync(env, orderId, planned.Select(d => d.Domain), none),
             () => idempotency.ReleaseAsync(env, request.ApiKeyId, request.BodyHash, orderId, none),
         };
@@ -170,7 +271,12 @@ public sealed class OrderPlacement(
 
     /// <summary>Makes the partner the owner of every name; the names it newly took, and those another partner holds.</summary>
     private async Task<(List<string> Taken, List<string> Foreign)> TakeOwnershipAsync(
-        ProviderScope scope, string orderId, IReadOnlyList<string> names, DateTimeOffset now, CancellationToken cancellationToken)
+        ProviderScope scope,
+        string orderId,
+        IReadOnlyList<string> names,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var (taken, foreign) = (new List<string>(), new List<string>());
         foreach (var name in names)
@@ -206,7 +312,11 @@ public sealed class OrderPlacement(
     }
 
     private async Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> ResolvePlanAsync(
-        PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
+        PeekerEnvironment env,
+        string partnerId,
+        PlaceOrderRequest request,
+        CancellationToken cancellationToken
+    )
     {
         if (request.BundleId is null)
         {
@@ -224,25 +334,49 @@ public sealed class OrderPlacement(
             throw ApiException.Invalid("bundle_id", "The bundle is archived; use an active bundle.");
         }
 
-        return (bundle.Id, bundle.RequiredDomains.Google * bundle.GoogleInboxesPerDomain, bundle.RequiredDomains.Microsoft, bundle.GoogleInboxesPerDomain);
+        return (
+            bundle.Id,
+            bundle.RequiredDomains.Google * bundle.GoogleInboxesPerDomain,
+            bundle.RequiredDomains.Microsoft,
+            bundle.GoogleInboxesPerDomain
+        );
     }
 
-    private async Task<User?> ResolveUserAsync(PeekerEnvironment env, string partnerId, PlaceOrderRequest request, CancellationToken cancellationToken)
+    private async Task<User?> ResolveUserAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        PlaceOrderRequest request,
+        CancellationToken cancellationToken
+    )
     {
         if (request.UserId is not null)
         {
             var byId = await users.GetAsync(env, partnerId, request.UserId, cancellationToken);
-            return byId is { Status: "active" } ? byId : throw new ApiException(404, ErrorCodes.NotFound, "No user with that id in this account.", "user");
+            return byId is { Status: "active" }
+                ? byId
+                : throw new ApiException(404, ErrorCodes.NotFound, "No user with that id in this account.", "user");
         }
 
         return await users.GetByEmailAsync(env, partnerId, request.UserEmail!, cancellationToken);
     }
 
     /// <summary>409 <c>domain_in_use</c> naming the domains another partner holds.</summary>
-    public static ApiException InUseConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainInUse,
-        $"Held by another account: {string.Join(", ", names)}.", "domains", new Dictionary<string, object?> { ["domains"] = names });
+    public static ApiException InUseConflict(IReadOnlyList<string> names) =>
+        new(
+            409,
+            ErrorCodes.DomainInUse,
+            $"Held by another account: {string.Join(", ", names)}.",
+            "domains",
+            new Dictionary<string, object?> { ["domains"] = names }
+        );
 
     /// <summary>409 naming the domains already on an active order.</summary>
-    public static ApiException ActiveOrderConflict(IReadOnlyList<string> names) => new(409, ErrorCodes.DomainAlreadyInActiveOrder,
-        $"Already on an active order: {string.Join(", ", names)}.", "domains", new Dictionary<string, object?> { ["domains"] = names });
+    public static ApiException ActiveOrderConflict(IReadOnlyList<string> names) =>
+        new(
+            409,
+            ErrorCodes.DomainAlreadyInActiveOrder,
+            $"Already on an active order: {string.Join(", ", names)}.",
+            "domains",
+            new Dictionary<string, object?> { ["domains"] = names }
+        );
 }

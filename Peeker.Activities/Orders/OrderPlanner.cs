@@ -13,19 +13,32 @@ public sealed record OrderPlan(IReadOnlyList<OrderDomain> Domains, long Registra
 /// another active order nor held by another partner, each available and not premium (or in the partner's inventory), enough usable for
 /// Microsoft. Assigns providers: Google-only names to Google, then the first Microsoft-usable names to Microsoft.
 /// </summary>
-public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService availability, TimeProvider time, IOptions<PeekerOptions> options)
+public sealed class OrderPlanner(
+    DomainStore domains,
+    DomainAvailabilityService availability,
+    TimeProvider time,
+    IOptions<PeekerOptions> options
+)
 {
     /// <summary>Domain status while an order provisions it.</summary>
     public const string Provisioning = "provisioning";
 
     /// <summary>Validates the submitted domains against the plan and assigns providers.</summary>
-    public async Task<OrderPlan> PlanAsync(ProviderScope scope, IReadOnlyList<RequestedDomain> requested, int googleLicenses, int microsoftLicenses,
-        int inboxesPerDomain, CancellationToken cancellationToken)
+    public async Task<OrderPlan> PlanAsync(
+        ProviderScope scope,
+        IReadOnlyList<RequestedDomain> requested,
+        int googleLicenses,
+        int microsoftLicenses,
+        int inboxesPerDomain,
+        CancellationToken cancellationToken
+    )
     {
         var names = new List<string>();
         for (var i = 0; i < requested.Count; i++)
         {
-            var name = DomainNames.Normalize(requested[i].Domain) ?? throw ApiException.Invalid($"domains[{i}]", $"'{requested[i].Domain}' is not a valid domain name.");
+            var name =
+                DomainNames.Normalize(requested[i].Domain)
+                ?? throw ApiException.Invalid($"domains[{i}]", $"'{requested[i].Domain}' is not a valid domain name.");
             if (names.Contains(name))
             {
                 throw ApiException.Invalid($"domains[{i}]", $"'{name}' is listed twice.");
@@ -38,8 +51,18 @@ public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService 
         var required = googleDomains + microsoftLicenses;
         if (names.Count != required)
         {
-            throw new ApiException(400, ErrorCodes.DomainCountMismatch, $"The plan needs {required} domains; {names.Count} were submitted.", "domains",
-                new Dictionary<string, object?> { ["required_count"] = required, ["submitted_count"] = names.Count, ["missing_count"] = required - names.Count });
+            throw new ApiException(
+                400,
+                ErrorCodes.DomainCountMismatch,
+                $"The plan needs {required} domains; {names.Count} were submitted.",
+                "domains",
+                new Dictionary<string, object?>
+                {
+                    ["required_count"] = required,
+                    ["submitted_count"] = names.Count,
+                    ["missing_count"] = required - names.Count,
+                }
+            );
         }
 
         var busy = new List<string>();
@@ -82,32 +105,57 @@ public sealed class OrderPlanner(DomainStore domains, DomainAvailabilityService 
         }
 
         var toBuy = names.Where(n => !imported.ContainsKey(n)).ToList();
-        var rowsByName = toBuy.Count == 0
-            ? []
-            : (await availability.CheckAsync(scope, toBuy, cancellationToken)).ToDictionary(r => r.Domain, StringComparer.Ordinal);
+        var rowsByName =
+            toBuy.Count == 0
+                ? []
+                : (await availability.CheckAsync(scope, toBuy, cancellationToken)).ToDictionary(r => r.Domain, StringComparer.Ordinal);
         var unavailable = toBuy.Where(n => !rowsByName[n].Available).ToList();
         if (unavailable.Count > 0)
         {
-            throw new ApiException(400, ErrorCodes.DomainUnavailable, $"Not available for registration: {string.Join(", ", unavailable)}.", "domains",
+            throw new ApiException(
+                400,
+                ErrorCodes.DomainUnavailable,
+                $"Not available for registration: {string.Join(", ", unavailable)}.",
+                "domains",
                 new Dictionary<string, object?>
                 {
-                    ["domains"] = unavailable.Select(n => new Dictionary<string, object?> { ["domain"] = n, ["reason"] = rowsByName[n].Reason }).ToList(),
-                });
+                    ["domains"] = unavailable
+                        .Select(n => new Dictionary<string, object?> { ["domain"] = n, ["reason"] = rowsByName[n].Reason })
+                        .ToList(),
+                }
+            );
         }
 
         var microsoftUsable = names.Where(n => UsableFor(n).Contains("microsoft")).ToList();
         if (microsoftUsable.Count < microsoftLicenses)
         {
-            throw new ApiException(400, ErrorCodes.MicrosoftSplitUnsatisfied,
-                $"The plan needs {microsoftLicenses} Microsoft domains but only {microsoftUsable.Count} submitted domains can run Microsoft 365.", "domains",
-                new Dictionary<string, object?> { ["required_microsoft_count"] = microsoftLicenses, ["usable_microsoft_count"] = microsoftUsable.Count });
+            throw new ApiException(
+                400,
+                ErrorCodes.MicrosoftSplitUnsatisfied,
+                $"The plan needs {microsoftLicenses} Microsoft domains but only {microsoftUsable.Count} submitted domains can run Microsoft 365.",
+                "domains",
+                new Dictionary<string, object?>
+                {
+                    ["required_microsoft_count"] = microsoftLicenses,
+                    ["usable_microsoft_count"] = microsoftUsable.Count,
+                }
+            );
         }
 
         var forMicrosoft = microsoftUsable.Take(microsoftLicenses).ToHashSet(StringComparer.Ordinal);
-        var planned = names.Select((name, i) => new OrderDomain(
-            imported.GetValueOrDefault(name) ?? Ids.New("dom", time), name, forMicrosoft.Contains(name) ? "microsoft" : "google",
-            imported.ContainsKey(name) ? "imported" : "registered",
-            requested[i].ForwardingUrl, Provisioning)).ToList();
+        var planned = names
+            .Select(
+                (name, i) =>
+                    new OrderDomain(
+                        imported.GetValueOrDefault(name) ?? Ids.New("dom", time),
+                        name,
+                        forMicrosoft.Contains(name) ? "microsoft" : "google",
+                        imported.ContainsKey(name) ? "imported" : "registered",
+                        requested[i].ForwardingUrl,
+                        Provisioning
+                    )
+            )
+            .ToList();
         var currency = rowsByName.Values.Select(r => r.Currency).FirstOrDefault(c => c is not null) ?? "usd";
         return new OrderPlan(planned, rowsByName.Values.Sum(r => r.PriceCents ?? 0), toBuy.Count, currency);
     }

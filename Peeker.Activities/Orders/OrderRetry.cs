@@ -19,18 +19,36 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
     /// <summary>Retries the partner's failed order <paramref name="orderId"/>; returns the order as it now is.</summary>
     public async Task<Order> RetryAsync(ProviderScope scope, string orderId, CancellationToken cancellationToken)
     {
-        var order = await orders.GetAsync(scope.Environment, scope.PartnerId, orderId, cancellationToken) ?? throw ApiException.NotFound("order");
+        var order =
+            await orders.GetAsync(scope.Environment, scope.PartnerId, orderId, cancellationToken) ?? throw ApiException.NotFound("order");
         Order? before = null;
-        var updated = await orders.UpdateAsync(scope.Environment, orderId, o =>
-        {
-            before = o.Status == OrderStatus.Failed ? o : null;
-            return before is null ? o : o with { Status = OrderStatus.InProgress, Failure = null, ProvisioningAttempt = o.ProvisioningAttempt + 1 };
-        }, cancellationToken);
+        var updated = await orders.UpdateAsync(
+            scope.Environment,
+            orderId,
+            o =>
+            {
+                before = o.Status == OrderStatus.Failed ? o : null;
+                return before is null
+                    ? o
+                    : o with
+                    {
+                        Status = OrderStatus.InProgress,
+                        Failure = null,
+                        ProvisioningAttempt = o.ProvisioningAttempt + 1,
+                    };
+            },
+            cancellationToken
+        );
         if (before is null || updated is null)
         {
             var status = updated?.Status ?? order.Status;
-            throw new ApiException(409, ErrorCodes.OrderNotFailed, $"Only a failed order can be retried; this one is {status}.", null,
-                new Dictionary<string, object?> { ["status"] = status });
+            throw new ApiException(
+                409,
+                ErrorCodes.OrderNotFailed,
+                $"Only a failed order can be retried; this one is {status}.",
+                null,
+                new Dictionary<string, object?> { ["status"] = status }
+            );
         }
 
         try
@@ -39,12 +57,32 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Starting retry {Attempt} of order {OrderId} failed; the order stays failed", updated.ProvisioningAttempt, orderId);
+            logger.LogError(
+                ex,
+                "Starting retry {Attempt} of order {OrderId} failed; the order stays failed",
+                updated.ProvisioningAttempt,
+                orderId
+            );
             var failed = before;
-            await orders.UpdateAsync(scope.Environment, orderId, o => o.ProvisioningAttempt == updated.ProvisioningAttempt && o.Status == OrderStatus.InProgress
-                ? o with { Status = OrderStatus.Failed, Failure = failed.Failure, ProvisioningAttempt = failed.ProvisioningAttempt }
-                : o, CancellationToken.None);
-            throw new ApiException(500, ErrorCodes.InternalError, "The retry could not be started; the order is still failed. Retry with backoff.");
+            await orders.UpdateAsync(
+                scope.Environment,
+                orderId,
+                o =>
+                    o.ProvisioningAttempt == updated.ProvisioningAttempt && o.Status == OrderStatus.InProgress
+                        ? o with
+                        {
+                            Status = OrderStatus.Failed,
+                            Failure = failed.Failure,
+                            ProvisioningAttempt = failed.ProvisioningAttempt,
+                        }
+                        : o,
+                CancellationToken.None
+            );
+            throw new ApiException(
+                500,
+                ErrorCodes.InternalError,
+                "The retry could not be started; the order is still failed. Retry with backoff."
+            );
         }
 
         try
@@ -54,7 +92,12 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Starting the renewal loop of order {OrderId} (attempt {Attempt}) failed", orderId, updated.ProvisioningAttempt);
+            logger.LogError(
+                ex,
+                "Starting the renewal loop of order {OrderId} (attempt {Attempt}) failed",
+                orderId,
+                updated.ProvisioningAttempt
+            );
         }
 
         return updated;

@@ -30,13 +30,34 @@ public sealed record OrderView(
     DateTimeOffset RenewsAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset? CancelsAt,
-    OrderFailure? Failure)
+    OrderFailure? Failure
+)
 {
     /// <summary>The full view of an order.</summary>
-    public static OrderView Of(Order o) => new(o.Id, o.UserId, o.Email, o.BundleId, o.Status, o.Domains.Count, o.GoogleLicenses, o.MicrosoftLicenses,
-        o.GoogleInboxesPerDomain, new SequencerRouting("smartlead", o.SequencerClientId), o.ForwardingUrl, o.Costs,
-        new OrderDomainNames(
-            o.Domains.Where(d => d.Source == "registered").Select(d => d.Domain).ToList(),
-            o.Domains.Where(d => d.Source == "imported").Select(d => d.Domain).ToList()),
-        o.Domains, o.Personas, o.Personas, o.RenewsAt, o.CreatedAt, o.CancelsAt, o.Failure);
+    public static OrderView Of(Order o) =>
+        new(
+            o.Id,
+            o.UserId,
+            o.Email,
+            o.BundleId,
+            o.Status,
+            o.Domains.Count,
+            o.GoogleLicenses,
+            o.MicrosoftLicenses,
+            o.GoogleInboxesPerDomain,
+            new SequencerRouting("smartlead", o.SequencerClientId),
+            o.ForwardingUrl,
+            o.Costs,
+            new OrderDomainNames(
+                o.Domains.Where(d => d.Source == "registered").Select(d => d.Domain).ToList(),
+                o.Domains.Where(d => d.Source == "imported").Select(d => d.Domain).ToList()
+            ),
+            o.Domains,
+            o.Personas,
+            o.Personas,
+            o.RenewsAt,
+            o.CreatedAt,
+            o.CancelsAt,
+            o.Failure
+        );
 }

@@ -13,28 +13,65 @@ namespace Peeker.Activities.Orders;
 public sealed class PendingActionResolution(PendingActionStore actions, OrderStore orders, IOrderWorkflows workflows)
 {
     /// <summary>Stores <paramref name="pictureUrl"/> on the action and its persona and asks for a retry; returns the row as stored.</summary>
-    public async Task<PendingAction> ResolveAsync(ProviderScope scope, string actionId, string pictureUrl, CancellationToken cancellationToken)
+    public async Task<PendingAction> ResolveAsync(
+        ProviderScope scope,
+        string actionId,
+        string pictureUrl,
+        CancellationToken cancellationToken
+    )
     {
         var env = scope.Environment;
-        var action = await actions.GetAsync(env, scope.PartnerId, actionId, cancellationToken) ?? throw ApiException.NotFound("pending action");
+        var action =
+            await actions.GetAsync(env, scope.PartnerId, actionId, cancellationToken) ?? throw ApiException.NotFound("pending action");
         var previous = action.User;
-        var updated = await actions.UpdateAsync(env, scope.PartnerId, actionId, a => a.Status != PendingActionStatus.Open ? a : a with
-        {
-            User = (a.User ?? new Persona("", "", null)) with { ProfilePictureUrl = pictureUrl },
-        }, cancellationToken) ?? throw ApiException.NotFound("pending action");
+        var updated =
+            await actions.UpdateAsync(
+                env,
+                scope.PartnerId,
+                actionId,
+                a =>
+                    a.Status != PendingActionStatus.Open
+                        ? a
+                        : a with
+                        {
+                            User = (a.User ?? new Persona("", "", null)) with { ProfilePictureUrl = pictureUrl },
+                        },
+                cancellationToken
+            ) ?? throw ApiException.NotFound("pending action");
         if (updated.Status != PendingActionStatus.Open)
         {
-            throw new ApiException(409, ErrorCodes.ActionAlreadyResolved, "This pending action is already resolved.", null,
-                new Dictionary<string, object?> { ["status"] = updated.Status });
+            throw new ApiException(
+                409,
+                ErrorCodes.ActionAlreadyResolved,
+                "This pending action is already resolved.",
+                null,
+                new Dictionary<string, object?> { ["status"] = updated.Status }
+            );
         }
 
         if (previous is not null)
         {
             // The persona the inbox is named after: later provisioning runs (a retry of the order) use the new picture.
-            await orders.UpdateAsync(env, updated.OrderId, o => o with
-            {
-                Personas = [.. o.Personas.Select(p => p.FirstName == previous.FirstName && p.LastName == previous.LastName ? p with { ProfilePictureUrl = pictureUrl } : p)],
-            }, CancellationToken.None);
+            await orders.UpdateAsync(
+                env,
+                updated.OrderId,
+                o =>
+                    o with
+                    {
+                        Personas =
+                        [
+                            .. o.Personas.Select(p =>
+                                p.FirstName == previous.FirstName && p.LastName == previous.LastName
+                                    ? p with
+                                    {
+                                        ProfilePictureUrl = pictureUrl,
+                                    }
+                                    : p
+                            ),
+                        ],
+                    },
+                CancellationToken.None
+            );
         }
 
         await workflows.NotifyPendingActionFixAsync(env, scope.PartnerId, actionId, CancellationToken.None);

@@ -23,7 +23,12 @@ public static class PendingActionStatus
 public sealed class PendingActionStore(PeekerTables tables)
 {
     /// <summary>Adds an action (provisioning activities call this); an existing row with the same id is left as it is.</summary>
-    public async Task<PendingAction> AddAsync(PeekerEnvironment env, string partnerId, PendingAction action, CancellationToken cancellationToken)
+    public async Task<PendingAction> AddAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        PendingAction action,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "PendingActions");
         // Insert-if-absent: a re-run of the step that opened the action must not reopen a resolved one or undo the partner's fix.
@@ -37,16 +42,29 @@ public sealed class PendingActionStore(PeekerTables tables)
 
     /// <summary>The partner's action, or null.</summary>
     public async Task<PendingAction?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
-        id.StartsWith("act_", StringComparison.Ordinal) && await tables.For(env, "PendingActions").FindAsync(partnerId, id, cancellationToken) is { } row
+        id.StartsWith("act_", StringComparison.Ordinal)
+        && await tables.For(env, "PendingActions").FindAsync(partnerId, id, cancellationToken) is { } row
             ? Read(row)
             : null;
 
     /// <summary>Read-modify-write of one action under its ETag. Null when missing.</summary>
-    public Task<PendingAction?> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<PendingAction, PendingAction> change, CancellationToken cancellationToken) =>
+    public Task<PendingAction?> UpdateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        Func<PendingAction, PendingAction> change,
+        CancellationToken cancellationToken
+    ) =>
         tables.For(env, "PendingActions").UpdateWithRetryAsync(partnerId, id, Read, change, a => ToEntity(partnerId, a), cancellationToken);
 
     /// <summary>The partner's actions in creation order.</summary>
-    public async Task<ResultPage<PendingAction>> ListAsync(PeekerEnvironment env, string partnerId, PendingActionFilter f, PageRequest page, CancellationToken cancellationToken)
+    public async Task<ResultPage<PendingAction>> ListAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        PendingActionFilter f,
+        PageRequest page,
+        CancellationToken cancellationToken
+    )
     {
         var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}' and Status eq '{TableExtensions.Escape(f.Status)}'";
         foreach (var (column, value) in new[] { ("OrderId", f.OrderId), ("UserId", f.UserId), ("DomainId", f.DomainId) })
@@ -61,23 +79,37 @@ public sealed class PendingActionStore(PeekerTables tables)
         return new ResultPage<PendingAction>(rows.Select(Read).ToList(), more ? rows[^1].RowKey : null);
     }
 
-    private static TableEntity ToEntity(string partnerId, PendingAction action) => new(partnerId, action.Id)
-    {
-        ["OrderId"] = action.OrderId,
-        ["UserId"] = action.UserId,
-        ["Type"] = action.Type,
-        ["Reason"] = action.Reason,
-        ["Status"] = action.Status,
-        ["DomainId"] = action.DomainId,
-        ["Domain"] = action.Domain,
-        ["User"] = action.User is null ? null : TableExtensions.ToJson(action.User),
-        ["Message"] = action.Message,
-        ["CreatedAt"] = action.CreatedAt,
-        ["ResolvedAt"] = action.ResolvedAt,
-        ["Email"] = action.Email,
-    };
+    private static TableEntity ToEntity(string partnerId, PendingAction action) =>
+        new(partnerId, action.Id)
+        {
+            ["OrderId"] = action.OrderId,
+            ["UserId"] = action.UserId,
+            ["Type"] = action.Type,
+            ["Reason"] = action.Reason,
+            ["Status"] = action.Status,
+            ["DomainId"] = action.DomainId,
+            ["Domain"] = action.Domain,
+            ["User"] = action.User is null ? null : TableExtensions.ToJson(action.User),
+            ["Message"] = action.Message,
+            ["CreatedAt"] = action.CreatedAt,
+            ["ResolvedAt"] = action.ResolvedAt,
+            ["Email"] = action.Email,
+        };
 
-    private static PendingAction Read(TableEntity e) => new(
-        e.RowKey, e.Str("OrderId"), e.GetString("UserId"), e.Str("Type"), e.Str("Reason"), e.Str("Status"), e.GetString("DomainId"),
-        e.GetString("Domain"), e.Json<Persona>("User"), e.Str("Message"), e.Time("CreatedAt"), e.GetDateTimeOffset("ResolvedAt"), e.GetString("Email"));
+    private static PendingAction Read(TableEntity e) =>
+        new(
+            e.RowKey,
+            e.Str("OrderId"),
+            e.GetString("UserId"),
+            e.Str("Type"),
+            e.Str("Reason"),
+            e.Str("Status"),
+            e.GetString("DomainId"),
+            e.GetString("Domain"),
+            e.Json<Persona>("User"),
+            e.Str("Message"),
+            e.Time("CreatedAt"),
+            e.GetDateTimeOffset("ResolvedAt"),
+            e.GetString("Email")
+        );
 }

@@ -21,7 +21,8 @@ public sealed record PlaceOrderRequest(
     SequencerCredentials Sequencer,
     string? ForwardingUrl,
     IReadOnlyList<RequestedDomain> Domains,
-    IReadOnlyList<Persona> Personas);
+    IReadOnlyList<Persona> Personas
+);
 
 /// <summary>The order and whether it was a replay of an earlier identical request.</summary>
 public sealed record PlaceOrderResult(Order Order, bool Replayed);

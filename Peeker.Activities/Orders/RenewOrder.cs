@@ -28,19 +28,24 @@ public sealed class RenewOrder(OrderStore orders, IOptions<PeekerOptions> option
         var now = new DateTimeOffset(DateTime.SpecifyKind(input.Now, DateTimeKind.Utc));
         var advanced = 0;
         var stop = false;
-        var updated = await orders.UpdateAsync(input.Environment, input.OrderId, o =>
-        {
-            advanced = 0;
-            stop = o.Status is not (OrderStatus.InProgress or OrderStatus.Completed or OrderStatus.ActionRequired);
-            var renewsAt = o.RenewsAt;
-            while (!stop && renewsAt <= now)
+        var updated = await orders.UpdateAsync(
+            input.Environment,
+            input.OrderId,
+            o =>
             {
-                renewsAt = options.Value.NextRenewal(renewsAt);
-                advanced++;
-            }
+                advanced = 0;
+                stop = o.Status is not (OrderStatus.InProgress or OrderStatus.Completed or OrderStatus.ActionRequired);
+                var renewsAt = o.RenewsAt;
+                while (!stop && renewsAt <= now)
+                {
+                    renewsAt = options.Value.NextRenewal(renewsAt);
+                    advanced++;
+                }
 
-            return advanced == 0 ? o : o with { RenewsAt = renewsAt };
-        }, CancellationToken.None);
+                return advanced == 0 ? o : o with { RenewsAt = renewsAt };
+            },
+            CancellationToken.None
+        );
         return updated is null ? new RenewOrderResult(true, default, 0) : new RenewOrderResult(stop, updated.RenewsAt, advanced);
     }
 }
@@ -49,6 +54,9 @@ public sealed class RenewOrder(OrderStore orders, IOptions<PeekerOptions> option
 public static class RenewOrderExtensions
 {
     /// <summary>Schedules <see cref="RenewOrder"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<RenewOrderResult> RenewOrderAsync(this TaskOrchestrationContext context, RenewOrderInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), input, options);
+    public static Task<RenewOrderResult> RenewOrderAsync(
+        this TaskOrchestrationContext context,
+        RenewOrderInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), input, options);
 }

@@ -38,14 +38,23 @@ public interface ISequencerCredentialStore
 public sealed class SequencerCredentialStore(PeekerTables tables, IOptions<PeekerOptions> options) : ISequencerCredentialStore
 {
     /// <inheritdoc />
-    public async Task SaveAsync(PeekerEnvironment env, string orderId, SequencerCredentials credentials, CancellationToken cancellationToken)
+    public async Task SaveAsync(
+        PeekerEnvironment env,
+        string orderId,
+        SequencerCredentials credentials,
+        CancellationToken cancellationToken
+    )
     {
         var plain = JsonSerializer.SerializeToUtf8Bytes(credentials with { LoginEmail = "", LoginPassword = "" }, StoreJson.Options);
         var sealedText = SealedBox.Seal(options.Value.EncryptionKeyBytes(), plain, orderId);
         CryptographicOperations.ZeroMemory(plain);
-        await tables.For(env, "SequencerCredentials").UpsertEntityAsync(
-            new TableEntity(orderId, "sequencer") { ["Sealed"] = sealedText },
-            TableUpdateMode.Replace, cancellationToken);
+        await tables
+            .For(env, "SequencerCredentials")
+            .UpsertEntityAsync(
+                new TableEntity(orderId, "sequencer") { ["Sealed"] = sealedText },
+                TableUpdateMode.Replace,
+                cancellationToken
+            );
     }
 
     /// <inheritdoc />

@@ -14,15 +14,23 @@ public sealed class PartnerStore(PeekerTables tables, TimeProvider time)
     private TableClient Table => tables.Shared("PeekerPartners");
 
     /// <summary>Creates a partner with a new id, or with <paramref name="fixedId"/> if it does not exist yet.</summary>
-    public async Task<Partner> CreateAsync(string name, CancellationToken cancellationToken, string? fixedId = null, string planTier = PlanTiers.Base)
+    public async Task<Partner> CreateAsync(
+        string name,
+        CancellationToken cancellationToken,
+        string? fixedId = null,
+        string planTier = PlanTiers.Base
+    )
     {
         var partner = new Partner(fixedId ?? Ids.New("org", time), name, time.GetUtcNow(), planTier);
-        var added = await Table.TryAddAsync(new TableEntity(Partition, partner.Id)
-        {
-            ["Name"] = partner.Name,
-            ["CreatedAt"] = partner.CreatedAt,
-            ["PlanTier"] = partner.PlanTier,
-        }, cancellationToken);
+        var added = await Table.TryAddAsync(
+            new TableEntity(Partition, partner.Id)
+            {
+                ["Name"] = partner.Name,
+                ["CreatedAt"] = partner.CreatedAt,
+                ["PlanTier"] = partner.PlanTier,
+            },
+            cancellationToken
+        );
         return added ? partner : (await GetAsync(partner.Id, cancellationToken))!;
     }
 
@@ -30,7 +38,9 @@ public sealed class PartnerStore(PeekerTables tables, TimeProvider time)
     public async Task<Partner?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var row = Ids.Has(id, "org") ? await Table.FindAsync(Partition, id, cancellationToken) : null;
-        return row is null ? null : new Partner(row.RowKey, row.Str("Name"), row.Time("CreatedAt"), row.GetString("PlanTier") ?? PlanTiers.Base);
+        return row is null
+            ? null
+            : new Partner(row.RowKey, row.Str("Name"), row.Time("CreatedAt"), row.GetString("PlanTier") ?? PlanTiers.Base);
     }
 
     /// <summary>Sets the partner's plan tier; null when there is no such partner.</summary>
@@ -41,7 +51,12 @@ public sealed class PartnerStore(PeekerTables tables, TimeProvider time)
             return null;
         }
 
-        await Table.UpdateEntityAsync(new TableEntity(Partition, id) { ["PlanTier"] = planTier }, Azure.ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await Table.UpdateEntityAsync(
+            new TableEntity(Partition, id) { ["PlanTier"] = planTier },
+            Azure.ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken
+        );
         return await GetAsync(id, cancellationToken);
     }
 }

@@ -16,11 +16,12 @@ public static class PlanTiers
     public static readonly IReadOnlyList<string> All = [Base, Premium, Vip, VipPlus];
 
     /// <summary>The premium-swap quota of <paramref name="tier"/> in percent of active Microsoft inboxes (unknown tiers count as base).</summary>
-    public static int PremiumSwapPercent(string? tier) => tier switch
-    {
-        Premium => 30,
-        Vip => 40,
-        VipPlus => 60,
-        _ => 20,
-    };
+    public static int PremiumSwapPercent(string? tier) =>
+        tier switch
+        {
+            Premium => 30,
+            Vip => 40,
+            VipPlus => 60,
+            _ => 20,
+        };
 }

@@ -29,9 +29,16 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
         catch (HttpRequestException ex)
         {
             logger.LogWarning("{Provider} {Method} {Path} failed: {Error}", provider, request.Method, path, ex.HttpRequestError);
-            throw new ProviderException(provider, "network_error", $"{request.Method} {path} failed ({ex.HttpRequestError}).", isRetryable: true, innerException: ex);
+            throw new ProviderException(
+                provider,
+                "network_error",
+                $"{request.Method} {path} failed ({ex.HttpRequestError}).",
+                isRetryable: true,
+                innerException: ex
+            );
         }
-        catch (Exception ex) when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex)
+            when (ex is TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning("{Provider} {Method} {Path} timed out", provider, request.Method, path);
             throw new ProviderException(provider, "timeout", $"{request.Method} {path} timed out.", isRetryable: true, innerException: ex);
@@ -43,12 +50,18 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-                ?? throw new JsonException("empty body");
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken) ?? throw new JsonException("empty body");
         }
         catch (JsonException ex)
         {
-            throw new ProviderException(provider, "bad_response", $"Unreadable response ({ex.Message}).", isRetryable: false, statusCode: (int)response.StatusCode, innerException: ex);
+            throw new ProviderException(
+                provider,
+                "bad_response",
+                $"Unreadable response ({ex.Message}).",
+                isRetryable: false,
+                statusCode: (int)response.StatusCode,
+                innerException: ex
+            );
         }
     }
 
@@ -66,7 +79,8 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
         IReadOnlyDictionary<string, string>? headers,
         HttpStatusCode? tolerated,
         Func<HttpStatusCode, string, TimeSpan?, ProviderException> toException,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         using var request = new HttpRequestMessage(method, url);
         if (target is not null)
@@ -92,7 +106,11 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
 
         if (!response.IsSuccessStatusCode)
         {
-            throw toException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken), ProviderResilience.RetryAfterOf(response));
+            throw toException(
+                response.StatusCode,
+                await response.Content.ReadAsStringAsync(cancellationToken),
+                ProviderResilience.RetryAfterOf(response)
+            );
         }
 
         if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(JsonElement))
@@ -105,12 +123,14 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
 
     /// <summary>The generic failure for a status with no provider-specific meaning.</summary>
     protected ProviderException HttpFailure(HttpResponseMessage response, string? code = null, string? message = null) =>
-        new(provider,
+        new(
+            provider,
             code ?? "http_" + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
             message ?? response.ReasonPhrase ?? response.StatusCode.ToString(),
             ProviderResilience.IsTransient(response.StatusCode),
             ProviderResilience.RetryAfterOf(response),
-            (int)response.StatusCode);
+            (int)response.StatusCode
+        );
 
     protected static bool IsStatus(HttpResponseMessage response, HttpStatusCode status) => response.StatusCode == status;
 }

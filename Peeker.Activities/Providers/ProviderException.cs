@@ -9,19 +9,13 @@ namespace Peeker.Activities.Providers;
 public sealed class ProviderException : Exception, IRetryClassified
 {
     public ProviderException()
-        : this(ProviderNames.Unknown, "unknown", "Provider call failed.", isRetryable: false)
-    {
-    }
+        : this(ProviderNames.Unknown, "unknown", "Provider call failed.", isRetryable: false) { }
 
     public ProviderException(string message)
-        : this(ProviderNames.Unknown, "unknown", message, isRetryable: false)
-    {
-    }
+        : this(ProviderNames.Unknown, "unknown", message, isRetryable: false) { }
 
     public ProviderException(string message, Exception innerException)
-        : this(ProviderNames.Unknown, "unknown", message, isRetryable: false, innerException: innerException)
-    {
-    }
+        : this(ProviderNames.Unknown, "unknown", message, isRetryable: false, innerException: innerException) { }
 
     public ProviderException(
         string provider,
@@ -30,7 +24,8 @@ public sealed class ProviderException : Exception, IRetryClassified
         bool isRetryable,
         TimeSpan? retryAfter = null,
         int? statusCode = null,
-        Exception? innerException = null)
+        Exception? innerException = null
+    )
         : base($"{provider}: {code}: {message}", innerException)
     {
         Provider = provider;

@@ -85,7 +85,12 @@ internal static class SandboxCredentials
         }
 
         return string.IsNullOrEmpty(options.Secret)
-            ? throw new ProviderException(provider, "not_configured", "Sandbox provider calls need Providers:Sandbox:Secret.", isRetryable: false)
+            ? throw new ProviderException(
+                provider,
+                "not_configured",
+                "Sandbox provider calls need Providers:Sandbox:Secret.",
+                isRetryable: false
+            )
             : ClientName(provider);
     }
 
@@ -110,7 +115,12 @@ internal static class SandboxCredentials
         }
 
         return string.IsNullOrEmpty(options.Secret)
-            ? throw new ProviderException(provider, "not_configured", "Sandbox provider calls need Providers:Sandbox:Secret.", isRetryable: false)
+            ? throw new ProviderException(
+                provider,
+                "not_configured",
+                "Sandbox provider calls need Providers:Sandbox:Secret.",
+                isRetryable: false
+            )
             : clients.CreateClient(ClientName(provider));
     }
 }

@@ -26,34 +26,38 @@ public static class ProviderResilience
     /// <summary>Adds the provider pipeline to a named client; options are read from DI when the pipeline is built.</summary>
     public static IHttpClientBuilder AddProviderResilience(this IHttpClientBuilder builder)
     {
-        builder.AddResilienceHandler("provider", (pipeline, context) =>
-        {
-            var options = context.ServiceProvider.GetRequiredService<IOptions<ProviderRetryOptions>>().Value;
-            var time = context.ServiceProvider.GetService<TimeProvider>();
-            if (time is not null)
+        builder.AddResilienceHandler(
+            "provider",
+            (pipeline, context) =>
             {
-                pipeline.TimeProvider = time;
-            }
+                var options = context.ServiceProvider.GetRequiredService<IOptions<ProviderRetryOptions>>().Value;
+                var time = context.ServiceProvider.GetService<TimeProvider>();
+                if (time is not null)
+                {
+                    pipeline.TimeProvider = time;
+                }
 
-            Configure(pipeline, options);
-        });
+                Configure(pipeline, options);
+            }
+        );
         return builder;
     }
 
     /// <summary>Builds the strategies into <paramref name="pipeline"/> (exposed for tests of the settings).</summary>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ProviderRetryOptions options)
     {
-        pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-        {
-            MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.BaseDelay,
-            MaxDelay = options.MaxRetryAfter,
-            ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && ShouldRetry(args.Outcome, args.Context, options)),
-            DelayGenerator = args => ValueTask.FromResult(
-                args.Outcome.Result is { } response ? RetryAfterOf(response) : null),
-        });
+        pipeline.AddRetry(
+            new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxRetryAfter,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && ShouldRetry(args.Outcome, args.Context, options)),
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfterOf(response) : null),
+            }
+        );
         pipeline.AddTimeout(options.AttemptTimeout);
     }
 

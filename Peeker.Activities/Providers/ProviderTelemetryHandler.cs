@@ -26,11 +26,16 @@ internal sealed class ProviderTelemetryHandler(string provider) : DelegatingHand
         var status = (int)response.StatusCode;
         if (status >= 400)
         {
-            Count("http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture), ProviderResilience.IsTransient(response.StatusCode));
+            Count(
+                "http_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ProviderResilience.IsTransient(response.StatusCode)
+            );
         }
 
-        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-            && ProviderResilience.RetryAfterOf(response) is { } wait)
+        if (
+            response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+            && ProviderResilience.RetryAfterOf(response) is { } wait
+        )
         {
             PeekerMetrics.RateLimitWaits.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("provider", provider));
         }
@@ -38,8 +43,11 @@ internal sealed class ProviderTelemetryHandler(string provider) : DelegatingHand
         return response;
     }
 
-    private void Count(string code, bool retryable) => PeekerMetrics.ProviderErrors.Add(1,
-        new KeyValuePair<string, object?>("provider", provider),
-        new KeyValuePair<string, object?>("code", code),
-        new KeyValuePair<string, object?>("retryable", retryable));
+    private void Count(string code, bool retryable) =>
+        PeekerMetrics.ProviderErrors.Add(
+            1,
+            new KeyValuePair<string, object?>("provider", provider),
+            new KeyValuePair<string, object?>("code", code),
+            new KeyValuePair<string, object?>("retryable", retryable)
+        );
 }

@@ -29,15 +29,27 @@ public static class ProvidersServiceCollectionExtensions
         Bind<MicrosoftOptions>(services, configuration, MicrosoftOptions.SectionName);
         Bind<SmartleadOptions>(services, configuration, SmartleadOptions.SectionName);
 
-        foreach (var name in new[] { ProviderNames.Registrar, ProviderNames.Cloudflare, ProviderNames.Google, ProviderNames.Microsoft, ProviderNames.Smartlead })
+        foreach (
+            var name in new[]
+            {
+                ProviderNames.Registrar,
+                ProviderNames.Cloudflare,
+                ProviderNames.Google,
+                ProviderNames.Microsoft,
+                ProviderNames.Smartlead,
+            }
+        )
         {
             // The pipeline bounds each attempt (AttemptTimeout) and the number of attempts; HttpClient's own 100 s
             // overall timeout would cut a legitimate Retry-After wait short with an unmapped cancellation.
-            services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience()
+            services
+                .AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .AddProviderResilience()
                 .AddHttpMessageHandler(() => new ProviderTelemetryHandler(name));
 
             // Sandbox calls get their own client so the simulators' secret can never reach a live provider.
-            services.AddHttpClient(SandboxCredentials.ClientName(name), client => client.Timeout = Timeout.InfiniteTimeSpan)
+            services
+                .AddHttpClient(SandboxCredentials.ClientName(name), client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .AddProviderResilience()
                 .AddHttpMessageHandler(() => new ProviderTelemetryHandler(name))
                 .AddHttpMessageHandler(sp => new SandboxSecretHandler(sp.GetRequiredService<IOptions<SandboxProviderOptions>>().Value));
@@ -53,8 +65,14 @@ public static class ProvidersServiceCollectionExtensions
         services.TryAddSingleton<ISequencerClients, SmartleadSequencerClients>();
 
         // Readiness asks each live provider whether it still accepts Peeker's credentials.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, GoogleWorkspaceClientFactory>(sp => sp.GetRequiredService<GoogleWorkspaceClientFactory>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, MicrosoftClientFactory>(sp => sp.GetRequiredService<MicrosoftClientFactory>()));
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IProviderSignIn, GoogleWorkspaceClientFactory>(sp =>
+                sp.GetRequiredService<GoogleWorkspaceClientFactory>()
+            )
+        );
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IProviderSignIn, MicrosoftClientFactory>(sp => sp.GetRequiredService<MicrosoftClientFactory>())
+        );
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderSignIn, SmartleadSignIn>());
         return services;
     }

@@ -24,7 +24,10 @@ public static class SandboxIdentity
     /// <see cref="MicrosoftPartnerCenterAdmin"/>.
     /// </summary>
     public static string MicrosoftPartnerCenterRefreshToken(string sandboxSecret, string partnerId) =>
-        "sbxrt_" + Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sandboxSecret), Encoding.UTF8.GetBytes("microsoft-refresh-token:" + partnerId)));
+        "sbxrt_"
+        + Base64Url(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(sandboxSecret), Encoding.UTF8.GetBytes("microsoft-refresh-token:" + partnerId))
+        );
 
     /// <summary>The Partner Center admin user of a sandbox partner (the user of its app+user tokens).</summary>
     public static string MicrosoftPartnerCenterAdmin(string partnerId) => "admin@" + partnerId + ".sandbox.peeker.test";
@@ -37,7 +40,10 @@ public static class SandboxIdentity
     /// <c>microsoft-client-secret:{partnerId}</c>)). The simulator computes the same value.
     /// </summary>
     public static string MicrosoftClientSecret(string sandboxSecret, string partnerId) =>
-        "sbxcs_" + Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sandboxSecret), Encoding.UTF8.GetBytes("microsoft-client-secret:" + partnerId)));
+        "sbxcs_"
+        + Base64Url(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(sandboxSecret), Encoding.UTF8.GetBytes("microsoft-client-secret:" + partnerId))
+        );
 
     /// <summary>
     /// A fresh RSA-2048 service account key in Google's JSON key format, for a host whose simulators run in-process:
@@ -50,7 +56,8 @@ public static class SandboxIdentity
             "peeker-sandbox@peeker-sandbox.iam.gserviceaccount.com",
             rsa.ExportPkcs8PrivateKeyPem(),
             Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20)),
-            tokenUri);
+            tokenUri
+        );
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

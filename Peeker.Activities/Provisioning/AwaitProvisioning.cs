@@ -14,13 +14,24 @@ public sealed record AwaitProvisioningResult(string? ProvisioningStatus);
 /// instance of its latest retry: <see cref="ProvisioningInstances"/>) is no longer running, so undo steps never race the steps they undo (a mailbox created after it was deleted).
 /// </summary>
 /// <remarks>Read-only. Throws <see cref="NotReadyYetException"/> while provisioning runs, pends or is suspended; the caller polls through its retry policy.</remarks>
-public sealed class AwaitProvisioning(DurableTaskClient client, OrderStore orders) : TaskActivity<AwaitProvisioningInput, AwaitProvisioningResult>
+public sealed class AwaitProvisioning(DurableTaskClient client, OrderStore orders)
+    : TaskActivity<AwaitProvisioningInput, AwaitProvisioningResult>
 {
     public override async Task<AwaitProvisioningResult> RunAsync(TaskActivityContext context, AwaitProvisioningInput input)
     {
-        var attempt = (await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, CancellationToken.None))?.ProvisioningAttempt ?? 0;
-        var instance = await client.GetInstanceAsync(ProvisioningInstances.Order(input.Order.OrderId, attempt), getInputsAndOutputs: false, CancellationToken.None);
-        if (instance?.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended)
+        var attempt =
+            (await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, CancellationToken.None))?.ProvisioningAttempt ?? 0;
+        var instance = await client.GetInstanceAsync(
+            ProvisioningInstances.Order(input.Order.OrderId, attempt),
+            getInputsAndOutputs: false,
+            CancellationToken.None
+        );
+        if (
+            instance?.RuntimeStatus
+            is OrchestrationRuntimeStatus.Running
+                or OrchestrationRuntimeStatus.Pending
+                or OrchestrationRuntimeStatus.Suspended
+        )
         {
             throw new NotReadyYetException($"Provisioning of {input.Order.OrderId} is still {instance.RuntimeStatus}.");
         }
@@ -33,6 +44,9 @@ public sealed class AwaitProvisioning(DurableTaskClient client, OrderStore order
 public static class AwaitProvisioningExtensions
 {
     /// <summary>Schedules <see cref="AwaitProvisioning"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<AwaitProvisioningResult> AwaitProvisioningAsync(this TaskOrchestrationContext context, AwaitProvisioningInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<AwaitProvisioningResult>(nameof(AwaitProvisioning), input, options);
+    public static Task<AwaitProvisioningResult> AwaitProvisioningAsync(
+        this TaskOrchestrationContext context,
+        AwaitProvisioningInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<AwaitProvisioningResult>(nameof(AwaitProvisioning), input, options);
 }

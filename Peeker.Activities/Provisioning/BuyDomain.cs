@@ -27,9 +27,27 @@ public sealed class BuyDomain(IRegistrarClientFactory registrars, DomainStore do
         }
 
         var registrar = registrars.Create(input.Order.Scope);
-        var contact = new RegistrantContact("Domain", "Admin", "1 Main Street", "Austin", "TX", "78701", "US", "+1.5125550100", "domains@peeker.example");
-        var earlierAttempt = await domains.MarkPurchaseAttemptAsync(input.Order.Environment, input.Order.OrderId, input.Domain, CancellationToken.None);
-        var result = await registrar.RegisterAsync(new RegisterDomainRequest(input.Domain, 1, [], contact, EarlierCreateUncertain: earlierAttempt), CancellationToken.None);
+        var contact = new RegistrantContact(
+            "Domain",
+            "Admin",
+            "1 Main Street",
+            "Austin",
+            "TX",
+            "78701",
+            "US",
+            "+1.5125550100",
+            "domains@peeker.example"
+        );
+        var earlierAttempt = await domains.MarkPurchaseAttemptAsync(
+            input.Order.Environment,
+            input.Order.OrderId,
+            input.Domain,
+            CancellationToken.None
+        );
+        var result = await registrar.RegisterAsync(
+            new RegisterDomainRequest(input.Domain, 1, [], contact, EarlierCreateUncertain: earlierAttempt),
+            CancellationToken.None
+        );
         return new BuyDomainResult(input.Domain, result.Status != RegistrationStatus.Unavailable, result.Status.ToString(), result.Reason);
     }
 }
@@ -38,6 +56,9 @@ public sealed class BuyDomain(IRegistrarClientFactory registrars, DomainStore do
 public static class BuyDomainExtensions
 {
     /// <summary>Schedules <see cref="BuyDomain"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<BuyDomainResult> BuyDomainAsync(this TaskOrchestrationContext context, BuyDomainInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<BuyDomainResult>(nameof(BuyDomain), input, options);
+    public static Task<BuyDomainResult> BuyDomainAsync(
+        this TaskOrchestrationContext context,
+        BuyDomainInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<BuyDomainResult>(nameof(BuyDomain), input, options);
 }

@@ -34,7 +34,8 @@ public sealed class CheckPendingAction(
     IHttpClientFactory http,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
-    ILogger<CheckPendingAction> logger) : TaskActivity<CheckPendingActionInput, CheckPendingActionResult>
+    ILogger<CheckPendingAction> logger
+) : TaskActivity<CheckPendingActionInput, CheckPendingActionResult>
 {
     public override async Task<CheckPendingActionResult> RunAsync(TaskActivityContext context, CheckPendingActionInput input)
     {
@@ -56,11 +57,22 @@ public sealed class CheckPendingAction(
         {
             try
             {
-                await CreateInbox.ApplyPictureAsync(http, google.Create(new ProviderScope(input.Environment, input.PartnerId)), input.Environment, action.Email, url, ct);
+                await CreateInbox.ApplyPictureAsync(
+                    http,
+                    google.Create(new ProviderScope(input.Environment, input.PartnerId)),
+                    input.Environment,
+                    action.Email,
+                    url,
+                    ct
+                );
             }
             catch (Exception ex) when (CreateInbox.IsPictureProblem(ex) || ex is ProviderException)
             {
-                logger.LogInformation("Pending action {ActionId}: the picture still cannot be applied ({Error})", action.Id, ex.GetType().Name);
+                logger.LogInformation(
+                    "Pending action {ActionId}: the picture still cannot be applied ({Error})",
+                    action.Id,
+                    ex.GetType().Name
+                );
                 return new CheckPendingActionResult(false, false, interval);
             }
         }
@@ -70,13 +82,23 @@ public sealed class CheckPendingAction(
     }
 
     /// <summary>Marks the row resolved and takes it off its order (absolute writes, safe to repeat).</summary>
-    public static async Task ResolveAsync(PendingActionStore actions, OrderStore orders, PeekerEnvironment env, string partnerId, string actionId, DateTimeOffset now, CancellationToken ct)
+    public static async Task ResolveAsync(
+        PendingActionStore actions,
+        OrderStore orders,
+        PeekerEnvironment env,
+        string partnerId,
+        string actionId,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
     {
-        var resolved = await actions.UpdateAsync(env, partnerId, actionId, a => a.Status == PendingActionStatus.Resolved ? a : a with
-        {
-            Status = PendingActionStatus.Resolved,
-            ResolvedAt = now,
-        }, ct);
+        var resolved = await actions.UpdateAsync(
+            env,
+            partnerId,
+            actionId,
+            a => a.Status == PendingActionStatus.Resolved ? a : a with { Status = PendingActionStatus.Resolved, ResolvedAt = now },
+            ct
+        );
         if (resolved is not null)
         {
             await orders.UpdateAsync(env, resolved.OrderId, o => o.WithoutOpenAction(actionId), ct);
@@ -88,6 +110,9 @@ public sealed class CheckPendingAction(
 public static class CheckPendingActionExtensions
 {
     /// <summary>Schedules <see cref="CheckPendingAction"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CheckPendingActionResult> CheckPendingActionAsync(this TaskOrchestrationContext context, CheckPendingActionInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CheckPendingActionResult>(nameof(CheckPendingAction), input, options);
+    public static Task<CheckPendingActionResult> CheckPendingActionAsync(
+        this TaskOrchestrationContext context,
+        CheckPendingActionInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CheckPendingActionResult>(nameof(CheckPendingAction), input, options);
 }

@@ -14,7 +14,8 @@ public sealed class CheckZoneActive(ICloudflareClientFactory cloudflare) : TaskA
     public override async Task<CheckZoneActiveResult> RunAsync(TaskActivityContext context, CheckZoneActiveInput input)
     {
         var client = cloudflare.Create(input.Order.Scope);
-        var zone = await client.GetZoneAsync(input.ZoneId, CancellationToken.None)
+        var zone =
+            await client.GetZoneAsync(input.ZoneId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Zone {input.ZoneId} no longer exists.");
         if (!string.Equals(zone.Status, "active", StringComparison.OrdinalIgnoreCase))
         {
@@ -30,6 +31,9 @@ public sealed class CheckZoneActive(ICloudflareClientFactory cloudflare) : TaskA
 public static class CheckZoneActiveExtensions
 {
     /// <summary>Schedules <see cref="CheckZoneActive"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CheckZoneActiveResult> CheckZoneActiveAsync(this TaskOrchestrationContext context, CheckZoneActiveInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), input, options);
+    public static Task<CheckZoneActiveResult> CheckZoneActiveAsync(
+        this TaskOrchestrationContext context,
+        CheckZoneActiveInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CheckZoneActiveResult>(nameof(CheckZoneActive), input, options);
 }

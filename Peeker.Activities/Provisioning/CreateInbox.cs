@@ -27,7 +27,8 @@ public sealed class CreateInbox(
     IMicrosoftClientFactory microsoft,
     InboxPasswords passwords,
     IHttpClientFactory http,
-    IOptions<ProvisioningOptions> options) : TaskActivity<CreateInboxInput, CreateInboxResult>
+    IOptions<ProvisioningOptions> options
+) : TaskActivity<CreateInboxInput, CreateInboxResult>
 {
     /// <summary>Pending-action reason for a picture the provider cannot use.</summary>
     public const string PictureNotAccessible = "profile_picture_not_accessible";
@@ -42,7 +43,9 @@ public sealed class CreateInbox(
     public static readonly TimeSpan PictureTimeout = TimeSpan.FromSeconds(20);
 
     // A 1×1 PNG: sandbox orders never fetch partner URLs from the internet.
-    internal static readonly byte[] SandboxPicture = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    internal static readonly byte[] SandboxPicture = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    );
 
     public override async Task<CreateInboxResult> RunAsync(TaskActivityContext context, CreateInboxInput input)
     {
@@ -54,15 +57,37 @@ public sealed class CreateInbox(
         {
             var tenant = input.Tenants.MicrosoftTenantId ?? throw new InvalidOperationException("The order has no Microsoft tenant.");
             var client = microsoft.Create(input.Order.Scope);
-            var user = await client.CreateUserAsync(tenant, new MicrosoftUserInput(email, display, inbox.FirstName, inbox.LastName, await passwords.ForAsync(input.Order, email, ct), options.Value.MicrosoftUsageLocation), ct);
+            var user = await client.CreateUserAsync(
+                tenant,
+                new MicrosoftUserInput(
+                    email,
+                    display,
+                    inbox.FirstName,
+                    inbox.LastName,
+                    await passwords.ForAsync(input.Order, email, ct),
+                    options.Value.MicrosoftUsageLocation
+                ),
+                ct
+            );
             var skus = await client.GetSubscribedSkusAsync(tenant, ct);
-            var sku = skus.Count > 0 ? skus[0] : throw new ProviderException(ProviderNames.Microsoft, "no_licence", $"Tenant {tenant} has no licence to assign.", isRetryable: true);
+            var sku =
+                skus.Count > 0
+                    ? skus[0]
+                    : throw new ProviderException(
+                        ProviderNames.Microsoft,
+                        "no_licence",
+                        $"Tenant {tenant} has no licence to assign.",
+                        isRetryable: true
+                    );
             await client.AssignLicenseAsync(tenant, email, sku.SkuId, ct);
             return new CreateInboxResult(email, display, user.AlreadyExisted, null);
         }
 
         var workspace = google.Create(input.Order.Scope);
-        var created = await workspace.CreateUserAsync(new GoogleUserInput(email, inbox.FirstName, inbox.LastName, await passwords.ForAsync(input.Order, email, ct)), ct);
+        var created = await workspace.CreateUserAsync(
+            new GoogleUserInput(email, inbox.FirstName, inbox.LastName, await passwords.ForAsync(input.Order, email, ct)),
+            ct
+        );
         string? problem = null;
         if (inbox.ProfilePictureUrl is { } url)
         {
@@ -87,7 +112,14 @@ public sealed class CreateInbox(
     /// Fetches <paramref name="url"/> (in the sandbox a fixed 1×1 PNG instead) and sets it as the Google user's photo.
     /// Throws what <see cref="IsPictureProblem"/> recognises when the picture cannot be used.
     /// </summary>
-    public static async Task ApplyPictureAsync(IHttpClientFactory http, IGoogleWorkspaceClient workspace, PeekerEnvironment env, string email, string url, CancellationToken ct)
+    public static async Task ApplyPictureAsync(
+        IHttpClientFactory http,
+        IGoogleWorkspaceClient workspace,
+        PeekerEnvironment env,
+        string email,
+        string url,
+        CancellationToken ct
+    )
     {
         var (bytes, mime) = env == PeekerEnvironment.Test ? (SandboxPicture, "image/png") : await DownloadAsync(http, url, ct);
         await workspace.SetProfilePhotoAsync(email, bytes, mime, ct);
@@ -121,6 +153,9 @@ public sealed class CreateInbox(
 public static class CreateInboxExtensions
 {
     /// <summary>Schedules <see cref="CreateInbox"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CreateInboxResult> CreateInboxAsync(this TaskOrchestrationContext context, CreateInboxInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CreateInboxResult>(nameof(CreateInbox), input, options);
+    public static Task<CreateInboxResult> CreateInboxAsync(
+        this TaskOrchestrationContext context,
+        CreateInboxInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CreateInboxResult>(nameof(CreateInbox), input, options);
 }

@@ -15,13 +15,28 @@ public sealed record CreateZoneResult(string ZoneId, IReadOnlyList<string> Names
 /// zone of anyone else fails the step without retries (<c>domain_in_use</c>), it is never adopted. Records the zone id
 /// with the name's owner. Compensation: <c>DeleteZone</c> (by that id) on cancellation.
 /// </remarks>
-public sealed class CreateZone(ICloudflareClientFactory cloudflare, DomainStore domains, TimeProvider time) : TaskActivity<CreateZoneInput, CreateZoneResult>
+public sealed class CreateZone(ICloudflareClientFactory cloudflare, DomainStore domains, TimeProvider time)
+    : TaskActivity<CreateZoneInput, CreateZoneResult>
 {
     public override async Task<CreateZoneResult> RunAsync(TaskActivityContext context, CreateZoneInput input)
     {
         var scope = input.Order.Scope;
-        var zone = await OwnedZones.CreateOrReuseAsync(cloudflare.Create(scope), domains, scope, input.Domain, input.Order.OrderId, time.GetUtcNow(), CancellationToken.None)
-            ?? throw new ProviderException(ProviderNames.Cloudflare, "domain_in_use", $"{input.Domain} or its zone is held by another account.", isRetryable: false);
+        var zone =
+            await OwnedZones.CreateOrReuseAsync(
+                cloudflare.Create(scope),
+                domains,
+                scope,
+                input.Domain,
+                input.Order.OrderId,
+                time.GetUtcNow(),
+                CancellationToken.None
+            )
+            ?? throw new ProviderException(
+                ProviderNames.Cloudflare,
+                "domain_in_use",
+                $"{input.Domain} or its zone is held by another account.",
+                isRetryable: false
+            );
         return new CreateZoneResult(zone.Id, zone.NameServers);
     }
 }
@@ -30,6 +45,9 @@ public sealed class CreateZone(ICloudflareClientFactory cloudflare, DomainStore 
 public static class CreateZoneExtensions
 {
     /// <summary>Schedules <see cref="CreateZone"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CreateZoneResult> CreateZoneAsync(this TaskOrchestrationContext context, CreateZoneInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), input, options);
+    public static Task<CreateZoneResult> CreateZoneAsync(
+        this TaskOrchestrationContext context,
+        CreateZoneInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CreateZoneResult>(nameof(CreateZone), input, options);
 }

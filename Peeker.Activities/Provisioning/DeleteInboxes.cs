@@ -17,7 +17,8 @@ public sealed record DeleteInboxesResult(string Domain, int Deleted);
 /// Idempotent: a mailbox or domain that is already gone (404) counts as deleted. Deleting a Microsoft user frees its
 /// licence; <see cref="RevokeLicenses"/> then gives the freed licences back.
 /// </remarks>
-public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft) : TaskActivity<DeleteInboxesInput, DeleteInboxesResult>
+public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft)
+    : TaskActivity<DeleteInboxesInput, DeleteInboxesResult>
 {
     public override async Task<DeleteInboxesResult> RunAsync(TaskActivityContext context, DeleteInboxesInput input)
     {
@@ -57,6 +58,9 @@ public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicroso
 public static class DeleteInboxesExtensions
 {
     /// <summary>Schedules <see cref="DeleteInboxes"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<DeleteInboxesResult> DeleteInboxesAsync(this TaskOrchestrationContext context, DeleteInboxesInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<DeleteInboxesResult>(nameof(DeleteInboxes), input, options);
+    public static Task<DeleteInboxesResult> DeleteInboxesAsync(
+        this TaskOrchestrationContext context,
+        DeleteInboxesInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<DeleteInboxesResult>(nameof(DeleteInboxes), input, options);
 }

@@ -33,6 +33,9 @@ public sealed class DeleteZone(ICloudflareClientFactory cloudflare, DomainStore 
 public static class DeleteZoneExtensions
 {
     /// <summary>Schedules <see cref="DeleteZone"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<DeleteZoneResult> DeleteZoneAsync(this TaskOrchestrationContext context, DeleteZoneInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), input, options);
+    public static Task<DeleteZoneResult> DeleteZoneAsync(
+        this TaskOrchestrationContext context,
+        DeleteZoneInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<DeleteZoneResult>(nameof(DeleteZone), input, options);
 }

@@ -15,9 +15,26 @@ public sealed class EnsureGoogleTenant(IGoogleWorkspaceClientFactory google) : T
     {
         var client = google.Create(input.Order.Scope);
         var customer = await client.CreateCustomerAsync(
-            new GoogleCustomerInput(input.PrimaryDomain, input.CustomerEmail, "Peeker Provisioning", input.Order.OrderId, "1 Main Street", "Austin", "TX", "78701", "US"),
-            CancellationToken.None);
-        await client.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", Math.Max(1, input.Licenses), CancellationToken.None);
+            new GoogleCustomerInput(
+                input.PrimaryDomain,
+                input.CustomerEmail,
+                "Peeker Provisioning",
+                input.Order.OrderId,
+                "1 Main Street",
+                "Austin",
+                "TX",
+                "78701",
+                "US"
+            ),
+            CancellationToken.None
+        );
+        await client.CreateSubscriptionAsync(
+            customer.CustomerId,
+            GoogleSkus.BusinessStarter,
+            "FLEXIBLE",
+            Math.Max(1, input.Licenses),
+            CancellationToken.None
+        );
         return new EnsureTenantResult(customer.CustomerId, null, null);
     }
 }
@@ -26,6 +43,9 @@ public sealed class EnsureGoogleTenant(IGoogleWorkspaceClientFactory google) : T
 public static class EnsureGoogleTenantExtensions
 {
     /// <summary>Schedules <see cref="EnsureGoogleTenant"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<EnsureTenantResult> EnsureGoogleTenantAsync(this TaskOrchestrationContext context, EnsureTenantInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<EnsureTenantResult>(nameof(EnsureGoogleTenant), input, options);
+    public static Task<EnsureTenantResult> EnsureGoogleTenantAsync(
+        this TaskOrchestrationContext context,
+        EnsureTenantInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<EnsureTenantResult>(nameof(EnsureGoogleTenant), input, options);
 }

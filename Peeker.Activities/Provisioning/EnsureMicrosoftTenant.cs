@@ -16,7 +16,8 @@ namespace Peeker.Activities.Provisioning;
 /// company name (the order id), and an existing subscription to the licence counts as the purchase. Recording the
 /// tenant is an absolute write made before any licence is bought.
 /// </remarks>
-public sealed class EnsureMicrosoftTenant(IMicrosoftClientFactory microsoft, OrderStore orders) : TaskActivity<EnsureTenantInput, EnsureTenantResult>
+public sealed class EnsureMicrosoftTenant(IMicrosoftClientFactory microsoft, OrderStore orders)
+    : TaskActivity<EnsureTenantInput, EnsureTenantResult>
 {
     /// <summary>Partner Center catalog item of the Microsoft 365 Business Basic licence.</summary>
     public const string CatalogItemId = "CFQ7TTC0LH18:0001";
@@ -32,18 +33,42 @@ public sealed class EnsureMicrosoftTenant(IMicrosoftClientFactory microsoft, Ord
         var customerRequest = $"{input.Order.OrderId}:microsoft:customer";
         var licensesRequest = $"{input.Order.OrderId}:microsoft:licenses";
         var customer = await client.CreateCustomerAsync(
-            new MicrosoftCustomerInput(prefix, input.Order.OrderId, input.CustomerEmail, "Peeker", "Provisioning", "1 Main Street", "Austin", "TX", "78701", "US", "+15125550100"),
+            new MicrosoftCustomerInput(
+                prefix,
+                input.Order.OrderId,
+                input.CustomerEmail,
+                "Peeker",
+                "Provisioning",
+                "1 Main Street",
+                "Austin",
+                "TX",
+                "78701",
+                "US",
+                "+15125550100"
+            ),
             customerRequest,
-            CancellationToken.None);
-        _ = await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => o with { MicrosoftTenantId = customer.CustomerId }, CancellationToken.None)
-            ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
+            CancellationToken.None
+        );
+        _ =
+            await orders.UpdateAsync(
+                input.Order.Environment,
+                input.Order.OrderId,
+                o => o with { MicrosoftTenantId = customer.CustomerId },
+                CancellationToken.None
+            ) ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         // The customer is the order's own, so a subscription to the licence there is this order's purchase, made by an
         // earlier try whose answer was lost: never buy it again.
         if (!await HasLicensesAsync(client, customer.CustomerId))
         {
             try
             {
-                await client.PurchaseLicensesAsync(customer.CustomerId, CatalogItemId, Math.Max(1, input.Licenses), licensesRequest, CancellationToken.None);
+                await client.PurchaseLicensesAsync(
+                    customer.CustomerId,
+                    CatalogItemId,
+                    Math.Max(1, input.Licenses),
+                    licensesRequest,
+                    CancellationToken.None
+                );
             }
             catch (ProviderException ex) when (ex.Code == CartAlreadyCheckedOut)
             {
@@ -73,6 +98,9 @@ public sealed class EnsureMicrosoftTenant(IMicrosoftClientFactory microsoft, Ord
 public static class EnsureMicrosoftTenantExtensions
 {
     /// <summary>Schedules <see cref="EnsureMicrosoftTenant"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<EnsureTenantResult> EnsureMicrosoftTenantAsync(this TaskOrchestrationContext context, EnsureTenantInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<EnsureTenantResult>(nameof(EnsureMicrosoftTenant), input, options);
+    public static Task<EnsureTenantResult> EnsureMicrosoftTenantAsync(
+        this TaskOrchestrationContext context,
+        EnsureTenantInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<EnsureTenantResult>(nameof(EnsureMicrosoftTenant), input, options);
 }

@@ -25,9 +25,10 @@ public static class InboxNaming
             var first = Ascii(personas[persona].First);
             var last = Ascii(personas[persona].Last);
             first = first.Length == 0 ? "inbox" : first;
-            var candidates = last.Length == 0
-                ? [first]
-                : new[] { first, $"{first}.{last}", $"{first}{last}", $"{first[0]}{last}", $"{first}_{last[0]}" };
+            var candidates =
+                last.Length == 0
+                    ? [first]
+                    : new[] { first, $"{first}.{last}", $"{first}{last}", $"{first[0]}{last}", $"{first}_{last[0]}" };
             var chosen = candidates.FirstOrDefault(used.Add);
             for (var n = 2; chosen is null; n++)
             {

@@ -25,10 +25,17 @@ public sealed class InboxPasswords(IOptions<ProvisioningOptions> options, OrderS
     /// </summary>
     public string Derive(string keyId, PeekerEnvironment environment, string orderId, string email)
     {
-        var key = options.Value.InboxPasswordKeyBytes(keyId)
+        var key =
+            options.Value.InboxPasswordKeyBytes(keyId)
             ?? throw new InvalidOperationException(
-                $"{ProvisioningOptions.SectionName}:{nameof(ProvisioningOptions.InboxPasswordKeys)}:{keyId} is not configured; passwords of orders derived under it cannot be re-derived.");
-        var environmentKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes("peeker/inbox-password/" + environment));
+                $"{ProvisioningOptions.SectionName}:{nameof(ProvisioningOptions.InboxPasswordKeys)}:{keyId} is not configured; passwords of orders derived under it cannot be re-derived."
+            );
+        var environmentKey = HKDF.DeriveKey(
+            HashAlgorithmName.SHA256,
+            key,
+            32,
+            info: Encoding.UTF8.GetBytes("peeker/inbox-password/" + environment)
+        );
         var mac = HMACSHA256.HashData(environmentKey, Encoding.UTF8.GetBytes(orderId + "\n" + email.ToLowerInvariant()));
         return Convert.ToBase64String(mac)[..24].Replace('+', 'k').Replace('/', 'q') + "#7a";
     }
@@ -36,7 +43,8 @@ public sealed class InboxPasswords(IOptions<ProvisioningOptions> options, OrderS
     /// <summary>The key id of <paramref name="order"/>'s passwords: recorded on the order the first time (the current key).</summary>
     private async Task<string> KeyIdOfAsync(OrderRef order, CancellationToken cancellationToken)
     {
-        var stored = await orders.GetByIdAsync(order.Environment, order.OrderId, cancellationToken)
+        var stored =
+            await orders.GetByIdAsync(order.Environment, order.OrderId, cancellationToken)
             ?? throw new InvalidOperationException($"Order {order.OrderId} does not exist.");
         if (stored.InboxPasswordKeyId is { } recorded)
         {
@@ -44,7 +52,12 @@ public sealed class InboxPasswords(IOptions<ProvisioningOptions> options, OrderS
         }
 
         var current = options.Value.InboxPasswordKeyId;
-        var updated = await orders.UpdateAsync(order.Environment, order.OrderId, o => o.InboxPasswordKeyId is null ? o with { InboxPasswordKeyId = current } : o, cancellationToken);
+        var updated = await orders.UpdateAsync(
+            order.Environment,
+            order.OrderId,
+            o => o.InboxPasswordKeyId is null ? o with { InboxPasswordKeyId = current } : o,
+            cancellationToken
+        );
         return updated?.InboxPasswordKeyId ?? current;
     }
 }

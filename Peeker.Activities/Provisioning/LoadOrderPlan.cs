@@ -16,7 +16,14 @@ public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Enviro
     public bool RequireInProgress { get; init; }
 }
 
-public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail, int GoogleLicenses, int MicrosoftLicenses, int MaxParallelDomains, IReadOnlyList<PlannedDomain> Domains)
+public sealed record LoadOrderPlanResult(
+    string PartnerId,
+    string CustomerEmail,
+    int GoogleLicenses,
+    int MicrosoftLicenses,
+    int MaxParallelDomains,
+    IReadOnlyList<PlannedDomain> Domains
+)
 {
     /// <summary>The propagation budget of the order's environment when the order started (recorded in history, so replays see it).</summary>
     public TimeSpan PropagationTimeout { get; init; }
@@ -30,29 +37,52 @@ public sealed record LoadOrderPlanResult(string PartnerId, string CustomerEmail,
 /// Read-only; idempotent. The plan lands in history, so replays see the same plan. With
 /// <see cref="LoadOrderPlanInput.RequireInProgress"/> an order that is not <c>in_progress</c> fails the call without retries.
 /// </remarks>
-public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOptions> options) : TaskActivity<LoadOrderPlanInput, LoadOrderPlanResult>
+public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOptions> options)
+    : TaskActivity<LoadOrderPlanInput, LoadOrderPlanResult>
 {
     public override async Task<LoadOrderPlanResult> RunAsync(TaskActivityContext context, LoadOrderPlanInput input)
     {
-        var order = await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
+        var order =
+            await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
         if (input.RequireInProgress && order.Status is not (OrderStatus.InProgress or OrderStatus.CancelScheduled))
         {
-            throw new NonRetriableTaskException($"Order {input.OrderId} is {order.Status}, not {OrderStatus.InProgress}: it is not provisioned.");
+            throw new NonRetriableTaskException(
+                $"Order {input.OrderId} is {order.Status}, not {OrderStatus.InProgress}: it is not provisioned."
+            );
         }
 
         var personas = order.Personas.Select(p => (p.FirstName, p.LastName)).ToList();
-        var domains = order.Domains.Select(d =>
-        {
-            var provider = string.Equals(d.Provider, "microsoft", StringComparison.OrdinalIgnoreCase) ? MailProvider.Microsoft : MailProvider.Google;
-            var count = provider == MailProvider.Google ? order.GoogleInboxesPerDomain : options.Value.MicrosoftInboxesPerDomain;
-            var inboxes = InboxNaming.Plan(personas, count)
-                .Select(p => new PlannedInbox(p.LocalPart, order.Personas[p.Persona].FirstName, order.Personas[p.Persona].LastName, NullIfBlank(order.Personas[p.Persona].ProfilePictureUrl)))
-                .ToList();
-            var owned = !string.Equals(d.Source, "registered", StringComparison.OrdinalIgnoreCase) && !string.Equals(d.Source, "purchase", StringComparison.OrdinalIgnoreCase);
-            return new PlannedDomain(d.Id, d.Domain, provider, owned, d.ForwardingUrl ?? order.ForwardingUrl, inboxes);
-        }).ToList();
-        return new LoadOrderPlanResult(order.PartnerId, order.Email, order.GoogleLicenses, order.MicrosoftLicenses, options.Value.MaxParallelDomains, domains)
+        var domains = order
+            .Domains.Select(d =>
+            {
+                var provider = string.Equals(d.Provider, "microsoft", StringComparison.OrdinalIgnoreCase)
+                    ? MailProvider.Microsoft
+                    : MailProvider.Google;
+                var count = provider == MailProvider.Google ? order.GoogleInboxesPerDomain : options.Value.MicrosoftInboxesPerDomain;
+                var inboxes = InboxNaming
+                    .Plan(personas, count)
+                    .Select(p => new PlannedInbox(
+                        p.LocalPart,
+                        order.Personas[p.Persona].FirstName,
+                        order.Personas[p.Persona].LastName,
+                        NullIfBlank(order.Personas[p.Persona].ProfilePictureUrl)
+                    ))
+                    .ToList();
+                var owned =
+                    !string.Equals(d.Source, "registered", StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(d.Source, "purchase", StringComparison.OrdinalIgnoreCase);
+                return new PlannedDomain(d.Id, d.Domain, provider, owned, d.ForwardingUrl ?? order.ForwardingUrl, inboxes);
+            })
+            .ToList();
+        return new LoadOrderPlanResult(
+            order.PartnerId,
+            order.Email,
+            order.GoogleLicenses,
+            order.MicrosoftLicenses,
+            options.Value.MaxParallelDomains,
+            domains
+        )
         {
             PropagationTimeout = options.Value.PropagationBudgetFor(input.Environment),
             MicrosoftTenantId = order.MicrosoftTenantId,
@@ -66,6 +96,9 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
 public static class LoadOrderPlanExtensions
 {
     /// <summary>Schedules <see cref="LoadOrderPlan"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<LoadOrderPlanResult> LoadOrderPlanAsync(this TaskOrchestrationContext context, LoadOrderPlanInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), input, options);
+    public static Task<LoadOrderPlanResult> LoadOrderPlanAsync(
+        this TaskOrchestrationContext context,
+        LoadOrderPlanInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<LoadOrderPlanResult>(nameof(LoadOrderPlan), input, options);
 }

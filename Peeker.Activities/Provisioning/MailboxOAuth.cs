@@ -12,7 +12,13 @@ namespace Peeker.Activities.Provisioning;
 public sealed class MailboxOAuth(InboxPasswords passwords)
 {
     /// <summary>A refresh token for <paramref name="email"/> on <paramref name="order"/>.</summary>
-    public async Task<string> RefreshTokenForAsync(OrderRef order, string email, CancellationToken cancellationToken) => order.Environment == PeekerEnvironment.Test
-        ? "sbx_rt_" + await passwords.ForAsync(order, "oauth:" + email, cancellationToken)
-        : throw new ProviderException(ProviderNames.Microsoft, "not_supported", "Smartlead connects Microsoft 365 mailboxes only through an interactive OAuth consent; live Microsoft mailboxes are not supported.", isRetryable: false);
+    public async Task<string> RefreshTokenForAsync(OrderRef order, string email, CancellationToken cancellationToken) =>
+        order.Environment == PeekerEnvironment.Test
+            ? "sbx_rt_" + await passwords.ForAsync(order, "oauth:" + email, cancellationToken)
+            : throw new ProviderException(
+                ProviderNames.Microsoft,
+                "not_supported",
+                "Smartlead connects Microsoft 365 mailboxes only through an interactive OAuth consent; live Microsoft mailboxes are not supported.",
+                isRetryable: false
+            );
 }

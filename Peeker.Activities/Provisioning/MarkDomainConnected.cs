@@ -5,7 +5,14 @@ using Peeker.Activities.Webhooks;
 
 namespace Peeker.Activities.Provisioning;
 
-public sealed record MarkDomainConnectedInput(OrderRef Order, string DomainId, string Domain, MailProvider Provider, string? ForwardingUrl, IReadOnlyList<string> Inboxes);
+public sealed record MarkDomainConnectedInput(
+    OrderRef Order,
+    string DomainId,
+    string Domain,
+    MailProvider Provider,
+    string? ForwardingUrl,
+    IReadOnlyList<string> Inboxes
+);
 
 public sealed record MarkDomainConnectedResult(string Domain, string EventId);
 
@@ -18,21 +25,54 @@ public sealed record MarkDomainConnectedResult(string Domain, string EventId);
 /// redelivered call publishes once.
 /// A domain whose cancellation was accepted meanwhile keeps its cancellation status, on the order and on its row.
 /// </remarks>
-public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, IWebhookPublisher webhooks) : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
+public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, IWebhookPublisher webhooks)
+    : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
 {
     public override async Task<MarkDomainConnectedResult> RunAsync(TaskActivityContext context, MarkDomainConnectedInput input)
     {
         var ct = CancellationToken.None;
-        await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => o with
-        {
-            Domains = [.. o.Domains.Select(d => d.Id != input.DomainId ? d
-                : d with { Status = OrderStatus.IsCancelling(d.Status) ? d.Status : "connected", Inboxes = input.Inboxes })],
-        }, ct);
+        await orders.UpdateAsync(
+            input.Order.Environment,
+            input.Order.OrderId,
+            o =>
+                o with
+                {
+                    Domains =
+                    [
+                        .. o.Domains.Select(d =>
+                            d.Id != input.DomainId
+                                ? d
+                                : d with
+                                {
+                                    Status = OrderStatus.IsCancelling(d.Status) ? d.Status : "connected",
+                                    Inboxes = input.Inboxes,
+                                }
+                        ),
+                    ],
+                },
+            ct
+        );
         await domains.MarkActiveAsync(input.Order.Environment, input.Order.PartnerId, input.DomainId, input.Order.OrderId, ct);
-        var data = new DomainConnectedData(input.DomainId, input.Domain, input.Order.OrderId, input.Provider.ToString().ToLowerInvariant(), input.ForwardingUrl, "connected", input.Inboxes);
+        var data = new DomainConnectedData(
+            input.DomainId,
+            input.Domain,
+            input.Order.OrderId,
+            input.Provider.ToString().ToLowerInvariant(),
+            input.ForwardingUrl,
+            "connected",
+            input.Inboxes
+        );
         // The business identity of the event: one domain.connected per domain of the order.
         var key = $"{input.Order.OrderId}:{input.Domain}:domain.connected";
-        var eventId = await webhooks.PublishAsync(input.Order.Environment, input.Order.PartnerId, "domain.connected", data, input.Order.OrderId, key, ct);
+        var eventId = await webhooks.PublishAsync(
+            input.Order.Environment,
+            input.Order.PartnerId,
+            "domain.connected",
+            data,
+            input.Order.OrderId,
+            key,
+            ct
+        );
         return new MarkDomainConnectedResult(input.Domain, eventId);
     }
 }
@@ -41,9 +81,20 @@ public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, 
 public static class MarkDomainConnectedExtensions
 {
     /// <summary>Schedules <see cref="MarkDomainConnected"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<MarkDomainConnectedResult> MarkDomainConnectedAsync(this TaskOrchestrationContext context, MarkDomainConnectedInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<MarkDomainConnectedResult>(nameof(MarkDomainConnected), input, options);
+    public static Task<MarkDomainConnectedResult> MarkDomainConnectedAsync(
+        this TaskOrchestrationContext context,
+        MarkDomainConnectedInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<MarkDomainConnectedResult>(nameof(MarkDomainConnected), input, options);
 }
 
 /// <summary>The <c>domain.connected</c> payload: the domain resource with its inboxes.</summary>
-public sealed record DomainConnectedData(string Id, string Domain, string OrderId, string Provider, string? ForwardingUrl, string Status, IReadOnlyList<string> Inboxes);
+public sealed record DomainConnectedData(
+    string Id,
+    string Domain,
+    string OrderId,
+    string Provider,
+    string? ForwardingUrl,
+    string Status,
+    IReadOnlyList<string> Inboxes
+);

@@ -6,18 +6,12 @@ namespace Peeker.Activities.Provisioning;
 public sealed class NotReadyYetException : Exception, IRetryClassified
 {
     public NotReadyYetException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
-    public NotReadyYetException()
-    {
-    }
+    public NotReadyYetException() { }
 
     public NotReadyYetException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     public bool IsRetryable => true;
 }

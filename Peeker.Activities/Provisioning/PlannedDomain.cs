@@ -17,4 +17,5 @@ public sealed record PlannedDomain(
     MailProvider Provider,
     bool Owned,
     string? ForwardingUrl,
-    IReadOnlyList<PlannedInbox> Inboxes);
+    IReadOnlyList<PlannedInbox> Inboxes
+);

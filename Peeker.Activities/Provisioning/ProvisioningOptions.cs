@@ -34,7 +34,9 @@ public sealed class ProvisioningOptions : IValidatableObject
     public TimeSpan PropagationBudgetFor(PeekerEnvironment environment)
     {
         var sandbox = Sandbox.PropagationBudget;
-        var useSandbox = environment == PeekerEnvironment.Test && sandbox > TimeSpan.Zero
+        var useSandbox =
+            environment == PeekerEnvironment.Test
+            && sandbox > TimeSpan.Zero
             && (PropagationTimeout <= TimeSpan.Zero || sandbox < PropagationTimeout);
         return useSandbox ? sandbox : PropagationTimeout;
     }
@@ -83,14 +85,18 @@ public sealed class ProvisioningOptions : IValidatableObject
             if (InboxPasswordKeyBytes(id) is not { Length: >= 32 })
             {
                 yield return new ValidationResult(
-                    $"{SectionName}:{nameof(InboxPasswordKeys)}:{id} must be base64 of 32 to 64 bytes.", [nameof(InboxPasswordKeys)]);
+                    $"{SectionName}:{nameof(InboxPasswordKeys)}:{id} must be base64 of 32 to 64 bytes.",
+                    [nameof(InboxPasswordKeys)]
+                );
             }
         }
 
         if (!string.IsNullOrEmpty(InboxPasswordKeyId) && InboxPasswordKeyBytes(InboxPasswordKeyId) is null)
         {
             yield return new ValidationResult(
-                $"{SectionName}:{nameof(InboxPasswordKeyId)} names a key missing from {SectionName}:{nameof(InboxPasswordKeys)}.", [nameof(InboxPasswordKeyId)]);
+                $"{SectionName}:{nameof(InboxPasswordKeyId)} names a key missing from {SectionName}:{nameof(InboxPasswordKeys)}.",
+                [nameof(InboxPasswordKeyId)]
+            );
         }
     }
 }

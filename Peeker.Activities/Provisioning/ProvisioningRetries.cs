@@ -13,22 +13,37 @@ public static class ProvisioningRetries
     public static TaskOptions Provider { get; } = DurableRetry.Options(6, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(2));
 
     /// <summary>Waiting for DNS and verification: polls within <paramref name="timeout"/> (a day by default), backing off to every 15 minutes.</summary>
-    public static TaskOptions Propagation(TimeSpan timeout) => DurableRetry.Options(
-        60, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), Budget(timeout, TimeSpan.FromSeconds(2), TimeSpan.FromHours(24)));
+    public static TaskOptions Propagation(TimeSpan timeout) =>
+        DurableRetry.Options(
+            60,
+            TimeSpan.FromSeconds(2),
+            2,
+            TimeSpan.FromMinutes(15),
+            Budget(timeout, TimeSpan.FromSeconds(2), TimeSpan.FromHours(24))
+        );
 
     /// <summary>An import waiting for the customer's nameserver switch: polls back off to every 15 minutes, within <paramref name="timeout"/>.</summary>
-    public static TaskOptions Nameservers(TimeSpan timeout) => DurableRetry.Options(
-        1000, TimeSpan.FromSeconds(5), 2, TimeSpan.FromMinutes(15), Budget(timeout, TimeSpan.FromSeconds(5), TimeSpan.FromHours(72)));
+    public static TaskOptions Nameservers(TimeSpan timeout) =>
+        DurableRetry.Options(
+            1000,
+            TimeSpan.FromSeconds(5),
+            2,
+            TimeSpan.FromMinutes(15),
+            Budget(timeout, TimeSpan.FromSeconds(5), TimeSpan.FromHours(72))
+        );
 
     /// <summary>
     /// The configured budget, the default when none is set, and never less than the first retry interval: the SDK's
     /// <c>RetryPolicy</c> throws for a shorter timeout, which would crash the orchestration instead of failing the step.
     /// </summary>
     private static TimeSpan Budget(TimeSpan configured, TimeSpan firstInterval, TimeSpan fallback) =>
-        configured <= TimeSpan.Zero ? fallback : configured < firstInterval ? firstInterval : configured;
+        configured <= TimeSpan.Zero ? fallback
+        : configured < firstInterval ? firstInterval
+        : configured;
 
     /// <summary>A cancellation waiting for provisioning to stop running: polls back off to every 15 minutes, for up to two days.</summary>
-    public static TaskOptions ProvisioningSettled { get; } = DurableRetry.Options(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2));
+    public static TaskOptions ProvisioningSettled { get; } =
+        DurableRetry.Options(250, TimeSpan.FromSeconds(2), 2, TimeSpan.FromMinutes(15), TimeSpan.FromDays(2));
 
     /// <summary>Smartlead (60 requests/minute): waits long enough for its window to pass.</summary>
     public static TaskOptions Sequencer { get; } = DurableRetry.Options(8, TimeSpan.FromSeconds(10), 2, TimeSpan.FromMinutes(5));

@@ -11,7 +11,13 @@ namespace Peeker.Activities.Provisioning;
 /// The event to publish. <see cref="DomainIds"/> names the domains of a partial cancellation (null for events about
 /// the whole order): an order can have several partial cancellations, each with its own events.
 /// </summary>
-public sealed record PublishOrderEventInput(OrderRef Order, string Type, string? FailedStep, string? Reason, IReadOnlyList<string>? DomainIds = null)
+public sealed record PublishOrderEventInput(
+    OrderRef Order,
+    string Type,
+    string? FailedStep,
+    string? Reason,
+    IReadOnlyList<string>? DomainIds = null
+)
 {
     /// <summary>The provisioning attempt the event belongs to: a retried order's events are new events, not replays of the first run's.</summary>
     public int Attempt { get; init; }
@@ -32,7 +38,12 @@ public sealed record PublishOrderEventResult(string EventId, string Status);
 /// the provisioning attempt after a retry and, for a partial cancellation, its domains), so a retried or redelivered call publishes once. An order whose
 /// cancellation was accepted meanwhile keeps <c>cancel_scheduled</c>/<c>cancelled</c>.
 /// </remarks>
-public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webhooks, ISequencerCredentialStore credentials, ILogger<PublishOrderEvent> logger) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
+public sealed class PublishOrderEvent(
+    OrderStore orders,
+    IWebhookPublisher webhooks,
+    ISequencerCredentialStore credentials,
+    ILogger<PublishOrderEvent> logger
+) : TaskActivity<PublishOrderEventInput, PublishOrderEventResult>
 {
     public override async Task<PublishOrderEventResult> RunAsync(TaskActivityContext context, PublishOrderEventInput input)
     {
@@ -48,13 +59,26 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
             logger.LogWarning("Order {OrderId} failed at {Step}: {Reason}", input.Order.OrderId, input.FailedStep, input.Reason);
         }
 
-        var order = (status == OrderStatus.InProgress
-            ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
-            : await orders.UpdateAsync(input.Order.Environment, input.Order.OrderId, o => OrderStatus.IsCancelling(o.Status) ? o : o.WithProvisioningStatus(status) with
-            {
-                Failure = status == OrderStatus.Failed ? OrderFailureCodes.Of(input.FailedStep, input.Reason, o.Domains.Select(d => d.Domain)) : o.Failure,
-            }, ct))
-            ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
+        var order =
+            (
+                status == OrderStatus.InProgress
+                    ? await orders.GetByIdAsync(input.Order.Environment, input.Order.OrderId, ct)
+                    : await orders.UpdateAsync(
+                        input.Order.Environment,
+                        input.Order.OrderId,
+                        o =>
+                            OrderStatus.IsCancelling(o.Status)
+                                ? o
+                                : o.WithProvisioningStatus(status) with
+                                {
+                                    Failure =
+                                        status == OrderStatus.Failed
+                                            ? OrderFailureCodes.Of(input.FailedStep, input.Reason, o.Domains.Select(d => d.Domain))
+                                            : o.Failure,
+                                },
+                        ct
+                    )
+            ) ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         // data = the order itself (as GET /orders/{id} shows it, with its failure code when it failed).
         var data = JsonSerializer.SerializeToNode(OrderView.Of(order), PeekerJson.Options)!.AsObject();
 
@@ -87,6 +111,9 @@ public sealed class PublishOrderEvent(OrderStore orders, IWebhookPublisher webho
 public static class PublishOrderEventExtensions
 {
     /// <summary>Schedules <see cref="PublishOrderEvent"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<PublishOrderEventResult> PublishOrderEventAsync(this TaskOrchestrationContext context, PublishOrderEventInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), input, options);
+    public static Task<PublishOrderEventResult> PublishOrderEventAsync(
+        this TaskOrchestrationContext context,
+        PublishOrderEventInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<PublishOrderEventResult>(nameof(PublishOrderEvent), input, options);
 }

@@ -19,7 +19,8 @@ public sealed class RegisterSequencerAccount(
     ISmartleadClientFactory smartlead,
     ISequencerCredentialStore credentials,
     InboxPasswords passwords,
-    MailboxOAuth oauth) : TaskActivity<RegisterSequencerAccountInput, RegisterSequencerAccountResult>
+    MailboxOAuth oauth
+) : TaskActivity<RegisterSequencerAccountInput, RegisterSequencerAccountResult>
 {
     public override async Task<RegisterSequencerAccountResult> RunAsync(TaskActivityContext context, RegisterSequencerAccountInput input)
     {
@@ -27,9 +28,22 @@ public sealed class RegisterSequencerAccount(
         var login = await credentials.GetAsync(input.Order.Environment, input.Order.OrderId, ct);
         var client = smartlead.Create(input.Order.Scope);
         var warmup = new SmartleadWarmup();
-        var account = input.Provider == MailProvider.Google
-            ? SmartleadEmailAccount.ForGoogle(input.DisplayName, input.Email, await passwords.ForAsync(input.Order, input.Email, ct), warmup, login?.ClientId)
-            : SmartleadEmailAccount.ForMicrosoft(input.DisplayName, input.Email, await oauth.RefreshTokenForAsync(input.Order, input.Email, ct), warmup, login?.ClientId);
+        var account =
+            input.Provider == MailProvider.Google
+                ? SmartleadEmailAccount.ForGoogle(
+                    input.DisplayName,
+                    input.Email,
+                    await passwords.ForAsync(input.Order, input.Email, ct),
+                    warmup,
+                    login?.ClientId
+                )
+                : SmartleadEmailAccount.ForMicrosoft(
+                    input.DisplayName,
+                    input.Email,
+                    await oauth.RefreshTokenForAsync(input.Order, input.Email, ct),
+                    warmup,
+                    login?.ClientId
+                );
         SmartleadAccount saved;
         try
         {
@@ -39,7 +53,9 @@ public sealed class RegisterSequencerAccount(
         }
         catch (ProviderException ex) when (!ex.IsRetryable)
         {
-            var existing = (await client.ListEmailAccountsAsync(ct)).FirstOrDefault(a => string.Equals(a.FromEmail, input.Email, StringComparison.OrdinalIgnoreCase));
+            var existing = (await client.ListEmailAccountsAsync(ct)).FirstOrDefault(a =>
+                string.Equals(a.FromEmail, input.Email, StringComparison.OrdinalIgnoreCase)
+            );
             if (existing is null)
             {
                 throw;
@@ -56,6 +72,9 @@ public sealed class RegisterSequencerAccount(
 public static class RegisterSequencerAccountExtensions
 {
     /// <summary>Schedules <see cref="RegisterSequencerAccount"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<RegisterSequencerAccountResult> RegisterSequencerAccountAsync(this TaskOrchestrationContext context, RegisterSequencerAccountInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), input, options);
+    public static Task<RegisterSequencerAccountResult> RegisterSequencerAccountAsync(
+        this TaskOrchestrationContext context,
+        RegisterSequencerAccountInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<RegisterSequencerAccountResult>(nameof(RegisterSequencerAccount), input, options);
 }

@@ -22,18 +22,24 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
         var ct = CancellationToken.None;
         var env = input.Order.Environment;
         var ids = input.DomainIds.ToHashSet(StringComparer.Ordinal);
-        var updated = await orders.UpdateAsync(env, input.Order.OrderId, o =>
-        {
-            // Only domains not cancelled yet lower the costs, so a retried call changes nothing twice.
-            var leaving = o.Domains.Where(d => ids.Contains(d.Id) && d.Status != OrderStatus.Cancelled).ToList();
-            var list = o.Domains.Select(d => ids.Contains(d.Id) ? d with { Status = OrderStatus.Cancelled } : d).ToList();
-            return o with
-            {
-                Domains = list,
-                Status = list.All(d => d.Status == OrderStatus.Cancelled) ? OrderStatus.Cancelled : o.Status,
-                Costs = OrderCostReduction.Without(o, leaving),
-            };
-        }, ct) ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
+        var updated =
+            await orders.UpdateAsync(
+                env,
+                input.Order.OrderId,
+                o =>
+                {
+                    // Only domains not cancelled yet lower the costs, so a retried call changes nothing twice.
+                    var leaving = o.Domains.Where(d => ids.Contains(d.Id) && d.Status != OrderStatus.Cancelled).ToList();
+                    var list = o.Domains.Select(d => ids.Contains(d.Id) ? d with { Status = OrderStatus.Cancelled } : d).ToList();
+                    return o with
+                    {
+                        Domains = list,
+                        Status = list.All(d => d.Status == OrderStatus.Cancelled) ? OrderStatus.Cancelled : o.Status,
+                        Costs = OrderCostReduction.Without(o, leaving),
+                    };
+                },
+                ct
+            ) ?? throw new InvalidOperationException($"Order {input.Order.OrderId} does not exist.");
         var names = updated.Domains.Where(d => ids.Contains(d.Id)).Select(d => d.Domain).ToList();
         foreach (var name in names)
         {
@@ -58,6 +64,9 @@ public sealed class ReleaseDomains(OrderStore orders, DomainStore domains) : Tas
 public static class ReleaseDomainsExtensions
 {
     /// <summary>Schedules <see cref="ReleaseDomains"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<ReleaseDomainsResult> ReleaseDomainsAsync(this TaskOrchestrationContext context, ReleaseDomainsInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<ReleaseDomainsResult>(nameof(ReleaseDomains), input, options);
+    public static Task<ReleaseDomainsResult> ReleaseDomainsAsync(
+        this TaskOrchestrationContext context,
+        ReleaseDomainsInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<ReleaseDomainsResult>(nameof(ReleaseDomains), input, options);
 }

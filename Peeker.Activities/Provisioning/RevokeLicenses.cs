@@ -22,7 +22,8 @@ public sealed record RevokeLicensesResult(int GoogleSubscriptionsCancelled, int?
 /// Runs after <see cref="DeleteInboxes"/>. Idempotent: a cancelled Google subscription is gone from the list, and the
 /// Microsoft quantity is set to an absolute number read from the tenant, never decremented.
 /// </remarks>
-public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft) : TaskActivity<RevokeLicensesInput, RevokeLicensesResult>
+public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft)
+    : TaskActivity<RevokeLicensesInput, RevokeLicensesResult>
 {
     public override async Task<RevokeLicensesResult> RunAsync(TaskActivityContext context, RevokeLicensesInput input)
     {
@@ -54,7 +55,11 @@ public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicros
         var assigned = (await client.GetSubscribedSkusAsync(tenant, ct)).Sum(s => s.Consumed);
         foreach (var subscription in await client.ListSubscriptionsAsync(tenant, ct))
         {
-            if (subscription.OfferId != EnsureMicrosoftTenant.CatalogItemId || subscription.Status == "suspended" || (assigned > 0 && subscription.Quantity == assigned))
+            if (
+                subscription.OfferId != EnsureMicrosoftTenant.CatalogItemId
+                || subscription.Status == "suspended"
+                || (assigned > 0 && subscription.Quantity == assigned)
+            )
             {
                 continue;
             }
@@ -70,6 +75,9 @@ public sealed class RevokeLicenses(IGoogleWorkspaceClientFactory google, IMicros
 public static class RevokeLicensesExtensions
 {
     /// <summary>Schedules <see cref="RevokeLicenses"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<RevokeLicensesResult> RevokeLicensesAsync(this TaskOrchestrationContext context, RevokeLicensesInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<RevokeLicensesResult>(nameof(RevokeLicenses), input, options);
+    public static Task<RevokeLicensesResult> RevokeLicensesAsync(
+        this TaskOrchestrationContext context,
+        RevokeLicensesInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<RevokeLicensesResult>(nameof(RevokeLicenses), input, options);
 }

@@ -22,6 +22,9 @@ public sealed class SetForwarding(ICloudflareClientFactory cloudflare) : TaskAct
 public static class SetForwardingExtensions
 {
     /// <summary>Schedules <see cref="SetForwarding"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<SetForwardingResult> SetForwardingAsync(this TaskOrchestrationContext context, SetForwardingInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<SetForwardingResult>(nameof(SetForwarding), input, options);
+    public static Task<SetForwardingResult> SetForwardingAsync(
+        this TaskOrchestrationContext context,
+        SetForwardingInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<SetForwardingResult>(nameof(SetForwarding), input, options);
 }

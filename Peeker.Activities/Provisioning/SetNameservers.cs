@@ -31,6 +31,9 @@ public sealed class SetNameservers(IRegistrarClientFactory registrars) : TaskAct
 public static class SetNameserversExtensions
 {
     /// <summary>Schedules <see cref="SetNameservers"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<SetNameserversResult> SetNameserversAsync(this TaskOrchestrationContext context, SetNameserversInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), input, options);
+    public static Task<SetNameserversResult> SetNameserversAsync(
+        this TaskOrchestrationContext context,
+        SetNameserversInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<SetNameserversResult>(nameof(SetNameservers), input, options);
 }

@@ -18,7 +18,8 @@ public sealed record VerifyDomainResult(string Domain, bool Verified);
 public sealed class VerifyDomain(
     ICloudflareClientFactory cloudflare,
     IGoogleWorkspaceClientFactory google,
-    IMicrosoftClientFactory microsoft) : TaskActivity<VerifyDomainInput, VerifyDomainResult>
+    IMicrosoftClientFactory microsoft
+) : TaskActivity<VerifyDomainInput, VerifyDomainResult>
 {
     public override async Task<VerifyDomainResult> RunAsync(TaskActivityContext context, VerifyDomainInput input)
     {
@@ -42,7 +43,8 @@ public sealed class VerifyDomain(
 
         await client.EnableEmailAsync(tenant, input.Domain, ct);
         var records = (await client.GetServiceConfigurationRecordsAsync(tenant, input.Domain, ct))
-            .Select(r => WriteDnsRecords.ToRecord(input.Domain, r)).ToList();
+            .Select(r => WriteDnsRecords.ToRecord(input.Domain, r))
+            .ToList();
         var initial = input.Tenants.MicrosoftInitialDomain ?? $"{tenant}.onmicrosoft.com";
         var dashed = input.Domain.Replace('.', '-');
         records.Add(new DnsRecordInput("CNAME", $"selector1._domainkey.{input.Domain}", $"selector1-{dashed}._domainkey.{initial}"));
@@ -62,6 +64,9 @@ public sealed class VerifyDomain(
 public static class VerifyDomainExtensions
 {
     /// <summary>Schedules <see cref="VerifyDomain"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<VerifyDomainResult> VerifyDomainAsync(this TaskOrchestrationContext context, VerifyDomainInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), input, options);
+    public static Task<VerifyDomainResult> VerifyDomainAsync(
+        this TaskOrchestrationContext context,
+        VerifyDomainInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<VerifyDomainResult>(nameof(VerifyDomain), input, options);
 }

@@ -21,7 +21,8 @@ public sealed record WriteDnsRecordsResult(string Domain, int RecordsWritten);
 public sealed class WriteDnsRecords(
     ICloudflareClientFactory cloudflare,
     IGoogleWorkspaceClientFactory google,
-    IMicrosoftClientFactory microsoft) : TaskActivity<WriteDnsRecordsInput, WriteDnsRecordsResult>
+    IMicrosoftClientFactory microsoft
+) : TaskActivity<WriteDnsRecordsInput, WriteDnsRecordsResult>
 {
     public override async Task<WriteDnsRecordsResult> RunAsync(TaskActivityContext context, WriteDnsRecordsInput input)
     {
@@ -72,6 +73,9 @@ public sealed class WriteDnsRecords(
 public static class WriteDnsRecordsExtensions
 {
     /// <summary>Schedules <see cref="WriteDnsRecords"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<WriteDnsRecordsResult> WriteDnsRecordsAsync(this TaskOrchestrationContext context, WriteDnsRecordsInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), input, options);
+    public static Task<WriteDnsRecordsResult> WriteDnsRecordsAsync(
+        this TaskOrchestrationContext context,
+        WriteDnsRecordsInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<WriteDnsRecordsResult>(nameof(WriteDnsRecords), input, options);
 }

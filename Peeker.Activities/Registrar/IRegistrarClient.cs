@@ -42,7 +42,8 @@ public sealed record DomainAvailability(
     decimal? FirstYearPrice,
     decimal? RenewalPrice,
     string Currency,
-    bool UnsupportedTld = false);
+    bool UnsupportedTld = false
+);
 
 /// <summary>
 /// A purchase. <see cref="PremiumPrice"/> must echo the quoted premium price to buy a premium name.
@@ -55,7 +56,8 @@ public sealed record RegisterDomainRequest(
     IReadOnlyList<string> Nameservers,
     RegistrantContact Contact,
     decimal? PremiumPrice = null,
-    bool EarlierCreateUncertain = false);
+    bool EarlierCreateUncertain = false
+);
 
 /// <summary>The registrant (also used as tech, admin and billing contact). Phone is <c>+NNN.NNNNNNNNNN</c>.</summary>
 public sealed record RegistrantContact(
@@ -68,7 +70,8 @@ public sealed record RegistrantContact(
     string Country,
     string Phone,
     string EmailAddress,
-    string? OrganizationName = null);
+    string? OrganizationName = null
+);
 
 /// <summary>How a purchase ended: a business outcome, not an error.</summary>
 public enum RegistrationStatus
@@ -85,7 +88,8 @@ public sealed record RegisterDomainResult(
     string? DomainId = null,
     string? OrderId = null,
     decimal? ChargedAmount = null,
-    string? Reason = null);
+    string? Reason = null
+);
 
 /// <summary>A domain in our registrar account.</summary>
 public sealed record RegistrarDomainInfo(
@@ -95,4 +99,5 @@ public sealed record RegistrarDomainInfo(
     bool UsesCustomNameservers,
     IReadOnlyList<string> Nameservers,
     DateOnly? CreatedOn,
-    DateOnly? ExpiresOn);
+    DateOnly? ExpiresOn
+);

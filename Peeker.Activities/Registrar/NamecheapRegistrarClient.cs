@@ -18,19 +18,31 @@ internal sealed record PurchaseConfirmation(int Polls, TimeSpan Interval, TimePr
 /// in a URL (and so never in an HTTP log line).
 /// </summary>
 internal sealed class NamecheapRegistrarClient(
-    HttpClient http, NamecheapSettings settings, ProviderRetryOptions retry, PurchaseConfirmation confirmation, ILogger<NamecheapRegistrarClient> logger)
-    : ProviderClientBase(http, logger, ProviderNames.Registrar), IRegistrarClient
+    HttpClient http,
+    NamecheapSettings settings,
+    ProviderRetryOptions retry,
+    PurchaseConfirmation confirmation,
+    ILogger<NamecheapRegistrarClient> logger
+) : ProviderClientBase(http, logger, ProviderNames.Registrar), IRegistrarClient
 {
     private readonly XNamespace _ns = NamecheapResponse.Ns;
 
-    public async Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(IReadOnlyList<string> domains, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(
+        IReadOnlyList<string> domains,
+        CancellationToken cancellationToken
+    )
     {
         if (domains.Count == 0)
         {
             return [];
         }
 
-        var response = await CommandAsync("namecheap.domains.check", new() { ["DomainList"] = string.Join(',', domains) }, idempotent: true, cancellationToken);
+        var response = await CommandAsync(
+            "namecheap.domains.check",
+            new() { ["DomainList"] = string.Join(',', domains) },
+            idempotent: true,
+            cancellationToken
+        );
         var rows = new Dictionary<string, XElement>(StringComparer.Ordinal);
         foreach (var row in response.CommandResponse?.Elements(_ns + "DomainCheckResult") ?? [])
         {
@@ -45,7 +57,17 @@ internal sealed class NamecheapRegistrarClient(
             if (!rows.TryGetValue(domain.ToLowerInvariant(), out var row) || (string?)row.Attribute("ErrorNo") is { } err && err != "0")
             {
                 // 2030280: Namecheap does not sell the TLD.
-                result.Add(new DomainAvailability(domain, false, false, null, null, "USD", UnsupportedTld: (string?)row?.Attribute("ErrorNo") == "2030280"));
+                result.Add(
+                    new DomainAvailability(
+                        domain,
+                        false,
+                        false,
+                        null,
+                        null,
+                        "USD",
+                        UnsupportedTld: (string?)row?.Attribute("ErrorNo") == "2030280"
+                    )
+                );
                 continue;
             }
 
@@ -53,8 +75,16 @@ internal sealed class NamecheapRegistrarClient(
             var premium = NamecheapResponse.Bool(row, "IsPremiumName");
             if (premium)
             {
-                result.Add(new DomainAvailability(domain, available, true,
-                    NamecheapResponse.Money(row, "PremiumRegistrationPrice"), NamecheapResponse.Money(row, "PremiumRenewalPrice"), "USD"));
+                result.Add(
+                    new DomainAvailability(
+                        domain,
+                        available,
+                        true,
+                        NamecheapResponse.Money(row, "PremiumRegistrationPrice"),
+                        NamecheapResponse.Money(row, "PremiumRenewalPrice"),
+                        "USD"
+                    )
+                );
                 continue;
             }
 
@@ -115,7 +145,11 @@ internal sealed class NamecheapRegistrarClient(
             }
             catch (ProviderException ex) when (ex.IsRetryable)
             {
-                logger.LogWarning("registrar create of {Domain} failed retryable ({Code}); its outcome is unknown, confirming with the account", request.Domain, ex.Code);
+                logger.LogWarning(
+                    "registrar create of {Domain} failed retryable ({Code}); its outcome is unknown, confirming with the account",
+                    request.Domain,
+                    ex.Code
+                );
                 uncertain = true;
                 if (attempt >= retry.MaxRetries)
                 {
@@ -139,17 +173,28 @@ internal sealed class NamecheapRegistrarClient(
     public async Task SetNameserversAsync(string domain, IReadOnlyList<string> nameservers, CancellationToken cancellationToken)
     {
         var dot = domain.IndexOf('.', StringComparison.Ordinal);
-        await CommandAsync("namecheap.domains.dns.setCustom", new()
-        {
-            ["SLD"] = domain[..dot],
-            ["TLD"] = domain[(dot + 1)..],
-            ["Nameservers"] = string.Join(',', nameservers),
-        }, idempotent: true, cancellationToken);
+        await CommandAsync(
+            "namecheap.domains.dns.setCustom",
+            new()
+            {
+                ["SLD"] = domain[..dot],
+                ["TLD"] = domain[(dot + 1)..],
+                ["Nameservers"] = string.Join(',', nameservers),
+            },
+            idempotent: true,
+            cancellationToken
+        );
     }
 
     public async Task<RegistrarDomainInfo?> GetDomainInfoAsync(string domain, CancellationToken cancellationToken)
     {
-        var response = await CommandAsync("namecheap.domains.getInfo", new() { ["DomainName"] = domain }, idempotent: true, cancellationToken, NamecheapResponse.NotOursErrors);
+        var response = await CommandAsync(
+            "namecheap.domains.getInfo",
+            new() { ["DomainName"] = domain },
+            idempotent: true,
+            cancellationToken,
+            NamecheapResponse.NotOursErrors
+        );
         var info = response.CommandResponse?.Element(_ns + "DomainGetInfoResult");
         if (!response.Ok || info is null)
         {
@@ -165,7 +210,8 @@ internal sealed class NamecheapRegistrarClient(
             string.Equals((string?)dns?.Attribute("ProviderType"), "CUSTOM", StringComparison.OrdinalIgnoreCase),
             dns?.Elements(_ns + "Nameserver").Select(n => n.Value.Trim().ToLowerInvariant()).ToList() ?? [],
             ParseDate(details?.Element(_ns + "CreatedDate")?.Value),
-            ParseDate(details?.Element(_ns + "ExpiredDate")?.Value));
+            ParseDate(details?.Element(_ns + "ExpiredDate")?.Value)
+        );
     }
 
     /// <summary>
@@ -193,15 +239,27 @@ internal sealed class NamecheapRegistrarClient(
             }
         }
 
-        logger.LogWarning("registrar purchase of {Domain} still unconfirmed after {Polls} reads of the account", domain, confirmation.Polls);
-        throw new ProviderException(Provider, "purchase_unconfirmed",
-            $"The purchase of {domain} may have gone through but the account does not show it yet.", isRetryable: true);
+        logger.LogWarning(
+            "registrar purchase of {Domain} still unconfirmed after {Polls} reads of the account",
+            domain,
+            confirmation.Polls
+        );
+        throw new ProviderException(
+            Provider,
+            "purchase_unconfirmed",
+            $"The purchase of {domain} may have gone through but the account does not show it yet.",
+            isRetryable: true
+        );
     }
 
     private static RegisterDomainResult Confirmed(RegistrarDomainInfo owned) =>
         new(owned.Domain, RegistrationStatus.Purchased, DomainId: owned.DomainId);
 
-    private async Task<RegisterDomainResult> CreateAsync(RegisterDomainRequest request, DomainAvailability quote, CancellationToken cancellationToken)
+    private async Task<RegisterDomainResult> CreateAsync(
+        RegisterDomainRequest request,
+        DomainAvailability quote,
+        CancellationToken cancellationToken
+    )
     {
         var form = new Dictionary<string, string>
         {
@@ -235,38 +293,57 @@ internal sealed class NamecheapRegistrarClient(
             form["PremiumPrice"] = quote.FirstYearPrice!.Value.ToString(CultureInfo.InvariantCulture);
         }
 
-        var response = await CommandAsync("namecheap.domains.create", form, idempotent: false, cancellationToken, NamecheapResponse.UnavailableErrors);
+        var response = await CommandAsync(
+            "namecheap.domains.create",
+            form,
+            idempotent: false,
+            cancellationToken,
+            NamecheapResponse.UnavailableErrors
+        );
         if (!response.Ok)
         {
             return new RegisterDomainResult(request.Domain, RegistrationStatus.Unavailable, Reason: "not_available");
         }
 
-        var created = response.CommandResponse?.Element(_ns + "DomainCreateResult")
+        var created =
+            response.CommandResponse?.Element(_ns + "DomainCreateResult")
             ?? throw new ProviderException(Provider, "bad_response", "create answered OK without DomainCreateResult", isRetryable: false);
         return new RegisterDomainResult(
             request.Domain,
             RegistrationStatus.Purchased,
             (string?)created.Attribute("DomainID"),
             (string?)created.Attribute("OrderID"),
-            NamecheapResponse.Money(created, "ChargedAmount"));
+            NamecheapResponse.Money(created, "ChargedAmount")
+        );
     }
 
     private async Task<(decimal? Register, decimal? Renew)> PricingAsync(string tld, CancellationToken cancellationToken)
     {
-        var response = await CommandAsync("namecheap.users.getPricing", new() { ["ProductType"] = "DOMAIN", ["ProductName"] = tld }, idempotent: true, cancellationToken);
-        decimal? Price(string category) => response.CommandResponse?
-            .Descendants(_ns + "ProductCategory")
-            .Where(c => string.Equals((string?)c.Attribute("Name"), category, StringComparison.OrdinalIgnoreCase))
-            .Descendants(_ns + "Price")
-            .Where(p => (string?)p.Attribute("Duration") == "1")
-            .Select(p => NamecheapResponse.Money(p, "YourPrice") ?? NamecheapResponse.Money(p, "Price"))
-            .FirstOrDefault();
+        var response = await CommandAsync(
+            "namecheap.users.getPricing",
+            new() { ["ProductType"] = "DOMAIN", ["ProductName"] = tld },
+            idempotent: true,
+            cancellationToken
+        );
+        decimal? Price(string category) =>
+            response
+                .CommandResponse?.Descendants(_ns + "ProductCategory")
+                .Where(c => string.Equals((string?)c.Attribute("Name"), category, StringComparison.OrdinalIgnoreCase))
+                .Descendants(_ns + "Price")
+                .Where(p => (string?)p.Attribute("Duration") == "1")
+                .Select(p => NamecheapResponse.Money(p, "YourPrice") ?? NamecheapResponse.Money(p, "Price"))
+                .FirstOrDefault();
         return (Price("register"), Price("renew"));
     }
 
     /// <summary>Posts one command; an ERROR answer throws unless all its error numbers are in <paramref name="tolerated"/>.</summary>
     private async Task<NamecheapResponse> CommandAsync(
-        string command, Dictionary<string, string> parameters, bool idempotent, CancellationToken cancellationToken, IReadOnlySet<string>? tolerated = null)
+        string command,
+        Dictionary<string, string> parameters,
+        bool idempotent,
+        CancellationToken cancellationToken,
+        IReadOnlySet<string>? tolerated = null
+    )
     {
         parameters["ApiUser"] = settings.ApiUser;
         parameters["ApiKey"] = settings.ApiKey;
@@ -292,7 +369,13 @@ internal sealed class NamecheapRegistrarClient(
         }
         catch (Exception ex) when (ex is XmlException or FormatException)
         {
-            throw new ProviderException(Provider, "bad_response", $"{command}: unreadable XML ({ex.Message})", isRetryable: false, innerException: ex);
+            throw new ProviderException(
+                Provider,
+                "bad_response",
+                $"{command}: unreadable XML ({ex.Message})",
+                isRetryable: false,
+                innerException: ex
+            );
         }
 
         if (!parsed.Ok && !(tolerated is not null && parsed.Errors.Count > 0 && parsed.Errors.All(e => tolerated.Contains(e.Number))))

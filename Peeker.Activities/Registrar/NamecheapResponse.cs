@@ -15,8 +15,22 @@ internal sealed record NamecheapResponse(bool Ok, IReadOnlyList<NamecheapError> 
     /// <summary>Global (account, key, IP whitelist) errors: configuration problems, never fixed by retrying.</summary>
     private static readonly HashSet<string> AuthErrors =
     [
-        "1010101", "1010102", "1011102", "1010104", "1010105", "1011105", "1011150", "1017150", "1017105",
-        "1017101", "1017410", "1017411", "1019103", "1016103", "1017103", "1030408",
+        "1010101",
+        "1010102",
+        "1011102",
+        "1010104",
+        "1010105",
+        "1011105",
+        "1011150",
+        "1017150",
+        "1017105",
+        "1017101",
+        "1017410",
+        "1017411",
+        "1019103",
+        "1016103",
+        "1017103",
+        "1030408",
     ];
 
     /// <summary>Registrar-backend and unknown errors that a later attempt may not hit.</summary>
@@ -37,9 +51,12 @@ internal sealed record NamecheapResponse(bool Ok, IReadOnlyList<NamecheapError> 
         }
 
         var ok = string.Equals((string?)root.Attribute("Status"), "OK", StringComparison.OrdinalIgnoreCase);
-        var errors = root.Element(Ns + "Errors")?.Elements(Ns + "Error")
-            .Select(e => new NamecheapError((string?)e.Attribute("Number") ?? "0", e.Value.Trim()))
-            .ToList() ?? [];
+        var errors =
+            root.Element(Ns + "Errors")
+                ?.Elements(Ns + "Error")
+                .Select(e => new NamecheapError((string?)e.Attribute("Number") ?? "0", e.Value.Trim()))
+                .ToList()
+            ?? [];
         return new NamecheapResponse(ok, errors, root.Element(Ns + "CommandResponse"));
     }
 
@@ -59,7 +76,9 @@ internal sealed record NamecheapResponse(bool Ok, IReadOnlyList<NamecheapError> 
         string.Equals((string?)element.Attribute(attribute), "true", StringComparison.OrdinalIgnoreCase);
 
     public static decimal? Money(XElement element, string attribute) =>
-        decimal.TryParse((string?)element.Attribute(attribute), NumberStyles.Number, CultureInfo.InvariantCulture, out var value) ? value : null;
+        decimal.TryParse((string?)element.Attribute(attribute), NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }
 
 /// <summary>One <c>Errors/Error</c> item.</summary>

@@ -48,17 +48,26 @@ public sealed class RegistrarOptions : IValidatableObject
 
         if (string.IsNullOrWhiteSpace(ApiUser))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(ApiUser)} is required when live registrar calls are enabled.", [nameof(ApiUser)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(ApiUser)} is required when live registrar calls are enabled.",
+                [nameof(ApiUser)]
+            );
         }
 
         if (string.IsNullOrWhiteSpace(ApiKey))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(ApiKey)} is required when live registrar calls are enabled.", [nameof(ApiKey)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(ApiKey)} is required when live registrar calls are enabled.",
+                [nameof(ApiKey)]
+            );
         }
 
         if (string.IsNullOrWhiteSpace(ClientIp))
         {
-            yield return new ValidationResult($"{SectionName}:{nameof(ClientIp)} is required when live registrar calls are enabled.", [nameof(ClientIp)]);
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(ClientIp)} is required when live registrar calls are enabled.",
+                [nameof(ClientIp)]
+            );
         }
     }
 }

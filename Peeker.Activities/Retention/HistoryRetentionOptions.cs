@@ -25,12 +25,18 @@ public sealed class HistoryRetentionOptions : IValidatableObject
     {
         if (Retention < TimeSpan.FromHours(1))
         {
-            yield return new ValidationResult("Peeker:HistoryRetention:Retention must be at least 01:00:00 (running work must keep its history).", [nameof(Retention)]);
+            yield return new ValidationResult(
+                "Peeker:HistoryRetention:Retention must be at least 01:00:00 (running work must keep its history).",
+                [nameof(Retention)]
+            );
         }
 
         if (Interval < TimeSpan.FromSeconds(1) || Interval > TimeSpan.FromDays(30))
         {
-            yield return new ValidationResult("Peeker:HistoryRetention:Interval must be between 00:00:01 and 30.00:00:00.", [nameof(Interval)]);
+            yield return new ValidationResult(
+                "Peeker:HistoryRetention:Interval must be between 00:00:01 and 30.00:00:00.",
+                [nameof(Interval)]
+            );
         }
     }
 }

@@ -20,11 +20,19 @@ public sealed record PurgeHistoryResult(int Purged, DateTimeOffset CreatedBefore
 /// never touched. Idempotent: a second run finds nothing more to purge. Compensation: none (that is the point). Settings
 /// are read on each run, so a changed retention or interval applies from the next run without restarting the job.
 /// </remarks>
-public sealed partial class PurgeHistory(DurableTaskClient client, IOptionsMonitor<HistoryRetentionOptions> options, TimeProvider time, ILogger<PurgeHistory> logger)
-    : TaskActivity<PurgeHistoryInput, PurgeHistoryResult>
+public sealed partial class PurgeHistory(
+    DurableTaskClient client,
+    IOptionsMonitor<HistoryRetentionOptions> options,
+    TimeProvider time,
+    ILogger<PurgeHistory> logger
+) : TaskActivity<PurgeHistoryInput, PurgeHistoryResult>
 {
     private static readonly OrchestrationRuntimeStatus[] Finished =
-        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
+    [
+        OrchestrationRuntimeStatus.Completed,
+        OrchestrationRuntimeStatus.Failed,
+        OrchestrationRuntimeStatus.Terminated,
+    ];
 
     /// <inheritdoc />
     public override async Task<PurgeHistoryResult> RunAsync(TaskActivityContext context, PurgeHistoryInput input)
@@ -37,7 +45,10 @@ public sealed partial class PurgeHistory(DurableTaskClient client, IOptionsMonit
         return new PurgeHistoryResult(result.PurgedInstanceCount, createdBefore, settings.Interval);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "History retention ({JobInstanceId}): purged {Purged} finished instances created before {CreatedBefore:O}")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "History retention ({JobInstanceId}): purged {Purged} finished instances created before {CreatedBefore:O}"
+    )]
     private partial void LogPurged(string jobInstanceId, int purged, DateTimeOffset createdBefore);
 }
 
@@ -45,6 +56,9 @@ public sealed partial class PurgeHistory(DurableTaskClient client, IOptionsMonit
 public static class PurgeHistoryExtensions
 {
     /// <summary>Schedules <see cref="PurgeHistory"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<PurgeHistoryResult> PurgeHistoryAsync(this TaskOrchestrationContext context, PurgeHistoryInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), input, options);
+    public static Task<PurgeHistoryResult> PurgeHistoryAsync(
+        this TaskOrchestrationContext context,
+        PurgeHistoryInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), input, options);
 }

@@ -52,13 +52,38 @@ public sealed record SmartleadEmailAccount(
     string? OAuthRefreshToken,
     SmartleadWarmup Warmup,
     int MaxEmailPerDay = 20,
-    long? ClientId = null)
+    long? ClientId = null
+)
 {
-    public static SmartleadEmailAccount ForGoogle(string fromName, string email, string appPassword, SmartleadWarmup warmup, long? clientId = null) =>
-        new(fromName, email, email, "GMAIL", appPassword, "smtp.gmail.com", 587, "imap.gmail.com", 993, null, warmup, ClientId: clientId);
+    public static SmartleadEmailAccount ForGoogle(
+        string fromName,
+        string email,
+        string appPassword,
+        SmartleadWarmup warmup,
+        long? clientId = null
+    ) => new(fromName, email, email, "GMAIL", appPassword, "smtp.gmail.com", 587, "imap.gmail.com", 993, null, warmup, ClientId: clientId);
 
-    public static SmartleadEmailAccount ForMicrosoft(string fromName, string email, string refreshToken, SmartleadWarmup warmup, long? clientId = null) =>
-        new(fromName, email, email, "OUTLOOK", null, "smtp.office365.com", 587, "outlook.office365.com", 993, refreshToken, warmup, ClientId: clientId);
+    public static SmartleadEmailAccount ForMicrosoft(
+        string fromName,
+        string email,
+        string refreshToken,
+        SmartleadWarmup warmup,
+        long? clientId = null
+    ) =>
+        new(
+            fromName,
+            email,
+            email,
+            "OUTLOOK",
+            null,
+            "smtp.office365.com",
+            587,
+            "outlook.office365.com",
+            993,
+            refreshToken,
+            warmup,
+            ClientId: clientId
+        );
 }
 
 /// <summary>New identity of a connected mailbox (a renamed inbox): sender name, address and SMTP/IMAP login name.</summary>

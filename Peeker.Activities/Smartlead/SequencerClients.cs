@@ -31,7 +31,11 @@ public interface ISequencerClients
 /// once, so a client created a moment ago is found. A Smartlead that cannot answer does not reject the order: an order
 /// must not fail on someone else's outage; a wrong id then fails the order's sequencer step (<c>sequencer_failed</c>).
 /// </summary>
-public sealed class SmartleadSequencerClients(ISmartleadClientFactory smartlead, TimeProvider time, ILogger<SmartleadSequencerClients> logger) : ISequencerClients
+public sealed class SmartleadSequencerClients(
+    ISmartleadClientFactory smartlead,
+    TimeProvider time,
+    ILogger<SmartleadSequencerClients> logger
+) : ISequencerClients
 {
     /// <summary>How long a fetched client list answers for its partner.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
@@ -56,8 +60,12 @@ public sealed class SmartleadSequencerClients(ISmartleadClientFactory smartlead,
         }
         catch (ProviderException ex)
         {
-            logger.LogWarning("Smartlead client {ClientId} of partner {PartnerId} could not be checked ({Code}); accepting the order",
-                clientId, scope.PartnerId, ex.Code);
+            logger.LogWarning(
+                "Smartlead client {ClientId} of partner {PartnerId} could not be checked ({Code}); accepting the order",
+                clientId,
+                scope.PartnerId,
+                ex.Code
+            );
             return SequencerClientStatus.Unverified;
         }
     }

@@ -16,33 +16,66 @@ internal sealed record SmartleadSettings(string BaseUrl, string ApiKey);
 /// that still happens is retried after its <c>Retry-After</c> by the shared pipeline.
 /// </summary>
 internal sealed class SmartleadClient(HttpClient http, SmartleadSettings settings, RateLimiter limiter, ILogger<SmartleadClient> logger)
-    : ProviderClientBase(http, logger, ProviderNames.Smartlead), ISmartleadClient
+    : ProviderClientBase(http, logger, ProviderNames.Smartlead),
+        ISmartleadClient
 {
     public async Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken)
     {
         var body = new SlSaveRequest(
-            account.FromName, account.FromEmail, account.UserName, account.Password,
-            account.SmtpHost, account.SmtpPort, account.ImapHost, account.ImapPort, account.MaxEmailPerDay,
-            account.Warmup.Enabled, account.Warmup.TotalPerDay, account.Warmup.DailyRampup, account.Warmup.ReplyRatePercentage,
-            account.Type, account.OAuthRefreshToken, account.ClientId);
+            account.FromName,
+            account.FromEmail,
+            account.UserName,
+            account.Password,
+            account.SmtpHost,
+            account.SmtpPort,
+            account.ImapHost,
+            account.ImapPort,
+            account.MaxEmailPerDay,
+            account.Warmup.Enabled,
+            account.Warmup.TotalPerDay,
+            account.Warmup.DailyRampup,
+            account.Warmup.ReplyRatePercentage,
+            account.Type,
+            account.OAuthRefreshToken,
+            account.ClientId
+        );
 
         // save is an upsert keyed by from_email, so a retried POST cannot create a second mailbox.
         var saved = await CallAsync<SlSaveResponse>(HttpMethod.Post, "/email-accounts/save", "", body, cancellationToken);
         if (!saved.Ok || saved.Data is null)
         {
-            throw new ProviderException(Provider, "connection_failed", saved.Message ?? "Smartlead did not save the account.", isRetryable: false);
+            throw new ProviderException(
+                Provider,
+                "connection_failed",
+                saved.Message ?? "Smartlead did not save the account.",
+                isRetryable: false
+            );
         }
 
         return Map(saved.Data);
     }
 
-    public async Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken)
+    public async Task<SmartleadAccount> UpdateEmailAccountAsync(
+        long accountId,
+        SmartleadAccountUpdate update,
+        CancellationToken cancellationToken
+    )
     {
-        var saved = await CallAsync<SlSaveResponse>(HttpMethod.Post, "/email-accounts/" + accountId.ToString(CultureInfo.InvariantCulture), "",
-            new SlUpdateRequest(update.FromName, update.FromEmail, update.UserName), cancellationToken);
+        var saved = await CallAsync<SlSaveResponse>(
+            HttpMethod.Post,
+            "/email-accounts/" + accountId.ToString(CultureInfo.InvariantCulture),
+            "",
+            new SlUpdateRequest(update.FromName, update.FromEmail, update.UserName),
+            cancellationToken
+        );
         if (!saved.Ok || saved.Data is null)
         {
-            throw new ProviderException(Provider, "update_failed", saved.Message ?? "Smartlead did not update the account.", isRetryable: false);
+            throw new ProviderException(
+                Provider,
+                "update_failed",
+                saved.Message ?? "Smartlead did not update the account.",
+                isRetryable: false
+            );
         }
 
         return Map(saved.Data);
@@ -65,7 +98,9 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
     }
 
     public async Task<IReadOnlyList<SmartleadClientInfo>> ListClientsAsync(CancellationToken cancellationToken) =>
-        (await CallAsync<List<SlClient>>(HttpMethod.Get, "/client/", "", null, cancellationToken)).Select(c => new SmartleadClientInfo(c.Id, c.Name)).ToList();
+        (await CallAsync<List<SlClient>>(HttpMethod.Get, "/client/", "", null, cancellationToken))
+            .Select(c => new SmartleadClientInfo(c.Id, c.Name))
+            .ToList();
 
     /// <summary>Maps a non-2xx answer (Smartlead's <c>error{code,message,retry_after}</c> or <c>{ok:false,message}</c>).</summary>
     internal static ProviderException ToException(HttpStatusCode status, string body, TimeSpan? retryAfter)
@@ -75,21 +110,30 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
         {
             parsed = JsonSerializer.Deserialize<SlErrorBody>(body, SmartleadJson.Options);
         }
-        catch (JsonException)
-        {
-        }
+        catch (JsonException) { }
 
-        var code = parsed?.Error?.Code ?? (status == HttpStatusCode.BadRequest && parsed?.Ok == false ? "connection_failed" : null)
+        var code =
+            parsed?.Error?.Code
+            ?? (status == HttpStatusCode.BadRequest && parsed?.Ok == false ? "connection_failed" : null)
             ?? "http_" + ((int)status).ToString(CultureInfo.InvariantCulture);
         var wait = retryAfter ?? (parsed?.Error?.RetryAfter is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
-        return new ProviderException(ProviderNames.Smartlead, code, parsed?.Error?.Message ?? parsed?.Message ?? status.ToString(),
-            ProviderResilience.IsTransient(status), wait, (int)status);
+        return new ProviderException(
+            ProviderNames.Smartlead,
+            code,
+            parsed?.Error?.Message ?? parsed?.Message ?? status.ToString(),
+            ProviderResilience.IsTransient(status),
+            wait,
+            (int)status
+        );
     }
 
     private async Task<T> CallAsync<T>(HttpMethod method, string path, string query, object? body, CancellationToken cancellationToken)
     {
         using var lease = await limiter.AcquireAsync(1, cancellationToken);
-        using var request = new HttpRequestMessage(method, $"{settings.BaseUrl.TrimEnd('/')}{path}?api_key={Uri.EscapeDataString(settings.ApiKey)}{query}");
+        using var request = new HttpRequestMessage(
+            method,
+            $"{settings.BaseUrl.TrimEnd('/')}{path}?api_key={Uri.EscapeDataString(settings.ApiKey)}{query}"
+        );
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: SmartleadJson.Options);
@@ -108,7 +152,14 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
         }
         catch (JsonException ex)
         {
-            throw new ProviderException(Provider, "bad_response", "Unreadable Smartlead answer.", isRetryable: false, statusCode: (int)response.StatusCode, innerException: ex);
+            throw new ProviderException(
+                Provider,
+                "bad_response",
+                "Unreadable Smartlead answer.",
+                isRetryable: false,
+                statusCode: (int)response.StatusCode,
+                innerException: ex
+            );
         }
     }
 

@@ -19,13 +19,21 @@ internal sealed record SlSaveRequest(
     int ReplyRatePercentage,
     string Type,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ClientId);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ClientId
+);
 
 internal sealed record SlUpdateRequest(string FromName, string FromEmail, string UserName);
 
 internal sealed record SlSaveResponse(bool Ok, string? Message, SlAccount? Data);
 
-internal sealed record SlAccount(long Id, string FromEmail, string? Type, bool? IsSmtpSuccess, bool? IsImapSuccess, SlWarmupDetails? WarmupDetails);
+internal sealed record SlAccount(
+    long Id,
+    string FromEmail,
+    string? Type,
+    bool? IsSmtpSuccess,
+    bool? IsImapSuccess,
+    SlWarmupDetails? WarmupDetails
+);
 
 internal sealed record SlWarmupDetails(string? Status, int? TotalWarmupPerDay);
 

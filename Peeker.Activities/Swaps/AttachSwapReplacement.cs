@@ -21,7 +21,8 @@ public sealed record AttachSwapReplacementResult(
     PlannedDomain Old,
     string? MicrosoftTenantId,
     TimeSpan PropagationTimeout,
-    TimeSpan WarmPeriod);
+    TimeSpan WarmPeriod
+);
 
 /// <summary>
 /// Attaches the replacement to the old domain's order: a new order domain (<c>provisioning</c>, the old domain's
@@ -34,15 +35,24 @@ public sealed record AttachSwapReplacementResult(
 /// keyed by it and written absolutely. No compensation here: a failed swap detaches the replacement in <see cref="FinishSwap"/>.
 /// </remarks>
 public sealed class AttachSwapReplacement(
-    SwapStore swaps, OrderStore orders, DomainStore domains, DomainAvailabilityService availability, IOptions<ProvisioningOptions> provisioning,
-    IOptions<SwapOptions> options, TimeProvider time) : TaskActivity<AttachSwapReplacementInput, AttachSwapReplacementResult>
+    SwapStore swaps,
+    OrderStore orders,
+    DomainStore domains,
+    DomainAvailabilityService availability,
+    IOptions<ProvisioningOptions> provisioning,
+    IOptions<SwapOptions> options,
+    TimeProvider time
+) : TaskActivity<AttachSwapReplacementInput, AttachSwapReplacementResult>
 {
     public override async Task<AttachSwapReplacementResult> RunAsync(TaskActivityContext context, AttachSwapReplacementInput input)
     {
         var (env, partnerId, ct) = (input.Swap.Environment, input.Swap.PartnerId, CancellationToken.None);
-        var swap = await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct) ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
+        var swap =
+            await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct)
+            ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
         var name = swap.ReplacementDomain!;
-        var replacementId = swap.ReplacementDomainId
+        var replacementId =
+            swap.ReplacementDomainId
             ?? (await domains.FindByNameAsync(env, partnerId, name, ct)).FirstOrDefault(r => r.Category == "inventory")?.Id
             ?? throw new InvalidOperationException($"{name} is not in the inventory of {partnerId}.");
         if (swap.ReplacementDomainId is null)
@@ -50,31 +60,86 @@ public sealed class AttachSwapReplacement(
             await swaps.UpdateAsync(env, partnerId, swap.Id, s => s with { ReplacementDomainId = replacementId }, ct);
         }
 
-        var order = await orders.GetByIdAsync(env, swap.OrderId!, ct) ?? throw new InvalidOperationException($"Order {swap.OrderId} does not exist.");
-        var old = order.Domains.FirstOrDefault(d => d.Id == swap.DomainId) ?? throw new InvalidOperationException($"{swap.Domain} is not on order {order.Id}.");
+        var order =
+            await orders.GetByIdAsync(env, swap.OrderId!, ct)
+            ?? throw new InvalidOperationException($"Order {swap.OrderId} does not exist.");
+        var old =
+            order.Domains.FirstOrDefault(d => d.Id == swap.DomainId)
+            ?? throw new InvalidOperationException($"{swap.Domain} is not on order {order.Id}.");
         var oldRow = await domains.GetAsync(env, partnerId, old.Id, ct);
         var forwarding = old.ForwardingUrl ?? oldRow?.ForwardingUrl ?? order.ForwardingUrl;
-        var entry = new OrderDomain(replacementId, name, old.Provider, swap.ReplacementSource ?? "registered", forwarding, OrderPlanner.Provisioning);
-        order = await orders.UpdateAsync(env, order.Id, o => o.Domains.Any(d => d.Id == replacementId) ? o : o with { Domains = [.. o.Domains, entry] }, ct) ?? order;
-        await domains.SaveAsync(env, partnerId, [new DomainRecord(replacementId, name, "connected", DomainStatus.Provisioning, old.Provider, order.UserId, order.Id,
-            availability.UsableFor(name), forwarding, time.GetUtcNow())], ct);
+        var entry = new OrderDomain(
+            replacementId,
+            name,
+            old.Provider,
+            swap.ReplacementSource ?? "registered",
+            forwarding,
+            OrderPlanner.Provisioning
+        );
+        order =
+            await orders.UpdateAsync(
+                env,
+                order.Id,
+                o => o.Domains.Any(d => d.Id == replacementId) ? o : o with { Domains = [.. o.Domains, entry] },
+                ct
+            ) ?? order;
+        await domains.SaveAsync(
+            env,
+            partnerId,
+            [
+                new DomainRecord(
+                    replacementId,
+                    name,
+                    "connected",
+                    DomainStatus.Provisioning,
+                    old.Provider,
+                    order.UserId,
+                    order.Id,
+                    availability.UsableFor(name),
+                    forwarding,
+                    time.GetUtcNow()
+                ),
+            ],
+            ct
+        );
 
         var provider = old.Provider == "microsoft" ? MailProvider.Microsoft : MailProvider.Google;
-        var count = swap.InboxCount > 0 ? swap.InboxCount : provider == MailProvider.Microsoft ? provisioning.Value.MicrosoftInboxesPerDomain : order.GoogleInboxesPerDomain;
+        var count =
+            swap.InboxCount > 0 ? swap.InboxCount
+            : provider == MailProvider.Microsoft ? provisioning.Value.MicrosoftInboxesPerDomain
+            : order.GoogleInboxesPerDomain;
         var personas = swap.Personas is { Count: > 0 } given ? given : order.Personas;
-        var inboxes = InboxNaming.Plan([.. personas.Select(p => (p.FirstName, p.LastName))], count)
-            .Select(p => new PlannedInbox(p.LocalPart, personas[p.Persona].FirstName, personas[p.Persona].LastName,
-                string.IsNullOrWhiteSpace(personas[p.Persona].ProfilePictureUrl) ? null : personas[p.Persona].ProfilePictureUrl))
+        var inboxes = InboxNaming
+            .Plan([.. personas.Select(p => (p.FirstName, p.LastName))], count)
+            .Select(p => new PlannedInbox(
+                p.LocalPart,
+                personas[p.Persona].FirstName,
+                personas[p.Persona].LastName,
+                string.IsNullOrWhiteSpace(personas[p.Persona].ProfilePictureUrl) ? null : personas[p.Persona].ProfilePictureUrl
+            ))
             .ToList();
         var replacement = new PlannedDomain(replacementId, name, provider, entry.Source != "registered", forwarding, inboxes);
 
         // The old inboxes as they were created (their addresses), or as the order would have named them.
         var oldInboxes = old.Inboxes is { Count: > 0 } addresses
             ? addresses.Select(a => new PlannedInbox(a.Split('@')[0], "", "", null)).ToList()
-            : [.. InboxNaming.Plan([.. order.Personas.Select(p => (p.FirstName, p.LastName))], count).Select(p => new PlannedInbox(p.LocalPart, "", "", null))];
+            :
+            [
+                .. InboxNaming
+                    .Plan([.. order.Personas.Select(p => (p.FirstName, p.LastName))], count)
+                    .Select(p => new PlannedInbox(p.LocalPart, "", "", null)),
+            ];
         var oldPlanned = new PlannedDomain(old.Id, old.Domain, provider, old.Source != "registered", forwarding, oldInboxes);
-        return new AttachSwapReplacementResult(swap.Type, new OrderRef(order.Id, env, partnerId), order.Email, replacement, oldPlanned, order.MicrosoftTenantId,
-            provisioning.Value.PropagationBudgetFor(env), options.Value.WarmPeriod);
+        return new AttachSwapReplacementResult(
+            swap.Type,
+            new OrderRef(order.Id, env, partnerId),
+            order.Email,
+            replacement,
+            oldPlanned,
+            order.MicrosoftTenantId,
+            provisioning.Value.PropagationBudgetFor(env),
+            options.Value.WarmPeriod
+        );
     }
 }
 
@@ -82,6 +147,9 @@ public sealed class AttachSwapReplacement(
 public static class AttachSwapReplacementExtensions
 {
     /// <summary>Schedules <see cref="AttachSwapReplacement"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<AttachSwapReplacementResult> AttachSwapReplacementAsync(this TaskOrchestrationContext context, AttachSwapReplacementInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<AttachSwapReplacementResult>(nameof(AttachSwapReplacement), input, options);
+    public static Task<AttachSwapReplacementResult> AttachSwapReplacementAsync(
+        this TaskOrchestrationContext context,
+        AttachSwapReplacementInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<AttachSwapReplacementResult>(nameof(AttachSwapReplacement), input, options);
 }

@@ -18,12 +18,15 @@ public sealed record CheckSwapReplacementResult(bool Ready, SwapReason? Failure)
 /// <see cref="SwapReasons.ReplacementImportFailed"/>.
 /// </summary>
 /// <remarks>Read-only; idempotent.</remarks>
-public sealed class CheckSwapReplacement(SwapStore swaps, DomainStore domains, DomainImportStore imports) : TaskActivity<CheckSwapReplacementInput, CheckSwapReplacementResult>
+public sealed class CheckSwapReplacement(SwapStore swaps, DomainStore domains, DomainImportStore imports)
+    : TaskActivity<CheckSwapReplacementInput, CheckSwapReplacementResult>
 {
     public override async Task<CheckSwapReplacementResult> RunAsync(TaskActivityContext context, CheckSwapReplacementInput input)
     {
         var (env, partnerId, ct) = (input.Swap.Environment, input.Swap.PartnerId, CancellationToken.None);
-        var swap = await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct) ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
+        var swap =
+            await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct)
+            ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
         if (swap.ReplacementSource != "imported")
         {
             return new CheckSwapReplacementResult(true, null);
@@ -51,6 +54,9 @@ public sealed class CheckSwapReplacement(SwapStore swaps, DomainStore domains, D
 public static class CheckSwapReplacementExtensions
 {
     /// <summary>Schedules <see cref="CheckSwapReplacement"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<CheckSwapReplacementResult> CheckSwapReplacementAsync(this TaskOrchestrationContext context, CheckSwapReplacementInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<CheckSwapReplacementResult>(nameof(CheckSwapReplacement), input, options);
+    public static Task<CheckSwapReplacementResult> CheckSwapReplacementAsync(
+        this TaskOrchestrationContext context,
+        CheckSwapReplacementInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<CheckSwapReplacementResult>(nameof(CheckSwapReplacement), input, options);
 }

@@ -26,18 +26,30 @@ public sealed class FinishSwap(SwapStore swaps, OrderStore orders, DomainStore d
     public override async Task<FinishSwapResult> RunAsync(TaskActivityContext context, FinishSwapInput input)
     {
         var (env, partnerId, ct) = (input.Swap.Environment, input.Swap.PartnerId, CancellationToken.None);
-        var swap = await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct) ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
+        var swap =
+            await swaps.GetAsync(env, partnerId, input.Swap.SwapId, ct)
+            ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
         var orderId = swap.OrderId!;
         if (input.Succeeded)
         {
-            await orders.UpdateAsync(env, orderId, o =>
-            {
-                var replacement = o.Domains.FirstOrDefault(d => d.Id == swap.ReplacementDomainId);
-                return replacement is null || o.Domains.All(d => d.Id != swap.DomainId) ? o : o with
+            await orders.UpdateAsync(
+                env,
+                orderId,
+                o =>
                 {
-                    Domains = [.. o.Domains.Where(d => d.Id != replacement.Id).Select(d => d.Id == swap.DomainId ? replacement : d)],
-                };
-            }, ct);
+                    var replacement = o.Domains.FirstOrDefault(d => d.Id == swap.ReplacementDomainId);
+                    return replacement is null || o.Domains.All(d => d.Id != swap.DomainId)
+                        ? o
+                        : o with
+                        {
+                            Domains =
+                            [
+                                .. o.Domains.Where(d => d.Id != replacement.Id).Select(d => d.Id == swap.DomainId ? replacement : d),
+                            ],
+                        };
+                },
+                ct
+            );
             await domains.SetStatusAsync(env, partnerId, swap.DomainId, DomainStatus.Available, ct, category: "inventory");
             await domains.ReleaseAsync(env, orderId, [swap.Domain], ct);
             await domains.ReleaseOwnershipAsync(env, swap.Domain, partnerId, ct);
@@ -73,6 +85,9 @@ public sealed class FinishSwap(SwapStore swaps, OrderStore orders, DomainStore d
 public static class FinishSwapExtensions
 {
     /// <summary>Schedules <see cref="FinishSwap"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<FinishSwapResult> FinishSwapAsync(this TaskOrchestrationContext context, FinishSwapInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<FinishSwapResult>(nameof(FinishSwap), input, options);
+    public static Task<FinishSwapResult> FinishSwapAsync(
+        this TaskOrchestrationContext context,
+        FinishSwapInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<FinishSwapResult>(nameof(FinishSwap), input, options);
 }

@@ -10,7 +10,13 @@ public sealed class FinishUserNameSwap(SwapStore swaps) : TaskActivity<FinishUse
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, FinishUserNameSwapInput input)
     {
-        await swaps.ReleaseDomainAsync(input.Batch.Environment, input.Batch.PartnerId, input.DomainId, input.Batch.SwapId, CancellationToken.None);
+        await swaps.ReleaseDomainAsync(
+            input.Batch.Environment,
+            input.Batch.PartnerId,
+            input.DomainId,
+            input.Batch.SwapId,
+            CancellationToken.None
+        );
         return true;
     }
 }
@@ -19,6 +25,9 @@ public sealed class FinishUserNameSwap(SwapStore swaps) : TaskActivity<FinishUse
 public static class FinishUserNameSwapExtensions
 {
     /// <summary>Schedules <see cref="FinishUserNameSwap"/>.</summary>
-    public static Task<bool> FinishUserNameSwapAsync(this TaskOrchestrationContext context, FinishUserNameSwapInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<bool>(nameof(FinishUserNameSwap), input, options);
+    public static Task<bool> FinishUserNameSwapAsync(
+        this TaskOrchestrationContext context,
+        FinishUserNameSwapInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<bool>(nameof(FinishUserNameSwap), input, options);
 }

@@ -13,11 +13,19 @@ public sealed record PublishSwapEventResult(string EventId, string Status);
 /// Idempotent: the status write is absolute (a finished row keeps its status) and the event id derives from the swap,
 /// the type and the occurrence, so a retried or redelivered call publishes once.
 /// </remarks>
-public sealed class PublishSwapEvent(SwapStore swaps, IWebhookPublisher webhooks) : TaskActivity<PublishSwapEventInput, PublishSwapEventResult>
+public sealed class PublishSwapEvent(SwapStore swaps, IWebhookPublisher webhooks)
+    : TaskActivity<PublishSwapEventInput, PublishSwapEventResult>
 {
     public override async Task<PublishSwapEventResult> RunAsync(TaskActivityContext context, PublishSwapEventInput input)
     {
-        var (eventId, row) = await swaps.PublishEventAsync(webhooks, input.Swap, input.Type, input.Reason, CancellationToken.None, input.Occurrence);
+        var (eventId, row) = await swaps.PublishEventAsync(
+            webhooks,
+            input.Swap,
+            input.Type,
+            input.Reason,
+            CancellationToken.None,
+            input.Occurrence
+        );
         return new PublishSwapEventResult(eventId, row.Status);
     }
 }
@@ -26,6 +34,9 @@ public sealed class PublishSwapEvent(SwapStore swaps, IWebhookPublisher webhooks
 public static class PublishSwapEventExtensions
 {
     /// <summary>Schedules <see cref="PublishSwapEvent"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<PublishSwapEventResult> PublishSwapEventAsync(this TaskOrchestrationContext context, PublishSwapEventInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<PublishSwapEventResult>(nameof(PublishSwapEvent), input, options);
+    public static Task<PublishSwapEventResult> PublishSwapEventAsync(
+        this TaskOrchestrationContext context,
+        PublishSwapEventInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<PublishSwapEventResult>(nameof(PublishSwapEvent), input, options);
 }

@@ -8,7 +8,14 @@ using Peeker.Activities.Provisioning;
 
 namespace Peeker.Activities.Swaps;
 
-public sealed record RenameInboxInput(SwapRef Swap, string OrderId, string Domain, MailProvider Provider, string? MicrosoftTenantId, PlannedRename Rename);
+public sealed record RenameInboxInput(
+    SwapRef Swap,
+    string OrderId,
+    string Domain,
+    MailProvider Provider,
+    string? MicrosoftTenantId,
+    PlannedRename Rename
+);
 
 /// <summary>The renamed inbox; <see cref="PictureProblem"/> is set when its new profile picture could not be applied.</summary>
 public sealed record RenameInboxResult(string OldEmail, string NewEmail, string DisplayName, bool AlreadyRenamed, string? PictureProblem);
@@ -28,7 +35,8 @@ public sealed class RenameInbox(
     IGoogleWorkspaceClientFactory google,
     IMicrosoftClientFactory microsoft,
     OrderStore orders,
-    IHttpClientFactory http) : TaskActivity<RenameInboxInput, RenameInboxResult>
+    IHttpClientFactory http
+) : TaskActivity<RenameInboxInput, RenameInboxResult>
 {
     public override async Task<RenameInboxResult> RunAsync(TaskActivityContext context, RenameInboxInput input)
     {
@@ -41,34 +49,66 @@ public sealed class RenameInbox(
         if (input.Provider == MailProvider.Microsoft)
         {
             var tenant = input.MicrosoftTenantId ?? throw new InvalidOperationException("The order has no Microsoft tenant.");
-            already = (await microsoft.Create(input.Swap.Scope).RenameUserAsync(tenant, new MicrosoftRenameInput(r.CurrentEmail, newEmail, display, r.FirstName, r.LastName), ct)).AlreadyRenamed;
+            already = (
+                await microsoft
+                    .Create(input.Swap.Scope)
+                    .RenameUserAsync(tenant, new MicrosoftRenameInput(r.CurrentEmail, newEmail, display, r.FirstName, r.LastName), ct)
+            ).AlreadyRenamed;
         }
         else
         {
             var workspace = google.Create(input.Swap.Scope);
-            already = (await workspace.RenameUserAsync(new GoogleRenameInput(r.CurrentEmail, newEmail, r.FirstName, r.LastName), ct)).AlreadyRenamed;
+            already = (
+                await workspace.RenameUserAsync(new GoogleRenameInput(r.CurrentEmail, newEmail, r.FirstName, r.LastName), ct)
+            ).AlreadyRenamed;
             if (r.ProfilePictureUrl is { } url)
             {
                 try
                 {
-                    var (bytes, mime) = input.Swap.Environment == PeekerEnvironment.Test ? (CreateInbox.SandboxPicture, "image/png") : await CreateInbox.DownloadAsync(http, url, ct);
+                    var (bytes, mime) =
+                        input.Swap.Environment == PeekerEnvironment.Test
+                            ? (CreateInbox.SandboxPicture, "image/png")
+                            : await CreateInbox.DownloadAsync(http, url, ct);
                     await workspace.SetProfilePhotoAsync(newEmail, bytes, mime, ct);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidDataException
-                    or ProviderException { IsRetryable: false })
+                catch (Exception ex)
+                    when (ex
+                            is HttpRequestException
+                                or OperationCanceledException
+                                or InvalidDataException
+                                or ProviderException { IsRetryable: false }
+                    )
                 {
                     problem = CreateInbox.PictureNotAccessible;
                 }
             }
         }
 
-        await orders.UpdateAsync(input.Swap.Environment, input.OrderId, o => o with
-        {
-            Domains = [.. o.Domains.Select(d => d.Domain != input.Domain || d.Inboxes is null ? d : d with
-            {
-                Inboxes = [.. d.Inboxes.Select(a => string.Equals(a, r.CurrentEmail, StringComparison.OrdinalIgnoreCase) ? newEmail : a)],
-            })],
-        }, ct);
+        await orders.UpdateAsync(
+            input.Swap.Environment,
+            input.OrderId,
+            o =>
+                o with
+                {
+                    Domains =
+                    [
+                        .. o.Domains.Select(d =>
+                            d.Domain != input.Domain || d.Inboxes is null
+                                ? d
+                                : d with
+                                {
+                                    Inboxes =
+                                    [
+                                        .. d.Inboxes.Select(a =>
+                                            string.Equals(a, r.CurrentEmail, StringComparison.OrdinalIgnoreCase) ? newEmail : a
+                                        ),
+                                    ],
+                                }
+                        ),
+                    ],
+                },
+            ct
+        );
         return new RenameInboxResult(r.CurrentEmail, newEmail, display, already, problem);
     }
 }
@@ -77,6 +117,9 @@ public sealed class RenameInbox(
 public static class RenameInboxExtensions
 {
     /// <summary>Schedules <see cref="RenameInbox"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<RenameInboxResult> RenameInboxAsync(this TaskOrchestrationContext context, RenameInboxInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<RenameInboxResult>(nameof(RenameInbox), input, options);
+    public static Task<RenameInboxResult> RenameInboxAsync(
+        this TaskOrchestrationContext context,
+        RenameInboxInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<RenameInboxResult>(nameof(RenameInbox), input, options);
 }

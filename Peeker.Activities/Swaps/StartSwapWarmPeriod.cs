@@ -12,8 +12,14 @@ public sealed class StartSwapWarmPeriod(SwapStore swaps) : TaskActivity<StartSwa
 {
     public override async Task<StartSwapWarmPeriodResult> RunAsync(TaskActivityContext context, StartSwapWarmPeriodInput input)
     {
-        _ = await swaps.UpdateAsync(input.Swap.Environment, input.Swap.PartnerId, input.Swap.SwapId, s => s with { WarmUntil = input.WarmUntil }, CancellationToken.None)
-            ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
+        _ =
+            await swaps.UpdateAsync(
+                input.Swap.Environment,
+                input.Swap.PartnerId,
+                input.Swap.SwapId,
+                s => s with { WarmUntil = input.WarmUntil },
+                CancellationToken.None
+            ) ?? throw new InvalidOperationException($"Swap {input.Swap.SwapId} does not exist.");
         return new StartSwapWarmPeriodResult(input.Swap.SwapId, input.WarmUntil);
     }
 }
@@ -22,6 +28,9 @@ public sealed class StartSwapWarmPeriod(SwapStore swaps) : TaskActivity<StartSwa
 public static class StartSwapWarmPeriodExtensions
 {
     /// <summary>Schedules <see cref="StartSwapWarmPeriod"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<StartSwapWarmPeriodResult> StartSwapWarmPeriodAsync(this TaskOrchestrationContext context, StartSwapWarmPeriodInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<StartSwapWarmPeriodResult>(nameof(StartSwapWarmPeriod), input, options);
+    public static Task<StartSwapWarmPeriodResult> StartSwapWarmPeriodAsync(
+        this TaskOrchestrationContext context,
+        StartSwapWarmPeriodInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<StartSwapWarmPeriodResult>(nameof(StartSwapWarmPeriod), input, options);
 }

@@ -46,15 +46,16 @@ public static class SwapEvents
     public const string ActionRequired = "swap.action_required";
 
     /// <summary>The status a row reaches with the event.</summary>
-    public static string StatusOf(string type) => type switch
-    {
-        Created => SwapStatus.Created,
-        InProgress => SwapStatus.InProgress,
-        Completed => SwapStatus.Completed,
-        Failed => SwapStatus.Failed,
-        ActionRequired => SwapStatus.ActionRequired,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a swap event."),
-    };
+    public static string StatusOf(string type) =>
+        type switch
+        {
+            Created => SwapStatus.Created,
+            InProgress => SwapStatus.InProgress,
+            Completed => SwapStatus.Completed,
+            Failed => SwapStatus.Failed,
+            ActionRequired => SwapStatus.ActionRequired,
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a swap event."),
+        };
 }
 
 /// <summary>
@@ -91,7 +92,8 @@ public sealed record Swap(
     SwapReason? Reason,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? CompletedAt)
+    DateTimeOffset? CompletedAt
+)
 {
     public string? ReplacementDomainId { get; init; }
 

@@ -28,21 +28,33 @@ public sealed class SwapPlacement(
     IOrderWorkflows workflows,
     IOptions<Provisioning.ProvisioningOptions> provisioning,
     TimeProvider time,
-    ILogger<SwapPlacement> logger)
+    ILogger<SwapPlacement> logger
+)
 {
     /// <summary>Validates, claims, stores and starts the swap; the stored row.</summary>
     public async Task<Swap> PlaceAsync(ProviderScope scope, SwapRequest request, CancellationToken cancellationToken)
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
-        var old = await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
+        var old =
+            await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
             ?? throw new ApiException(404, ErrorCodes.NotFound, "No domain with that id in this account.", "domain_id");
         var order = old.OrderId is null ? null : await orders.GetAsync(env, partnerId, old.OrderId, cancellationToken);
         var onOrder = order?.Domains.FirstOrDefault(d => d.Id == old.Id);
-        if (old.Category != "connected" || old.Status != DomainStatus.Active || order is null || onOrder is null
-            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired))
+        if (
+            old.Category != "connected"
+            || old.Status != DomainStatus.Active
+            || order is null
+            || onOrder is null
+            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired)
+        )
         {
-            throw new ApiException(409, ErrorCodes.DomainNotSwappable, "Only a connected, active domain of a completed order can be swapped.", "domain_id",
-                new Dictionary<string, object?> { ["status"] = old.Status, ["order_status"] = order?.Status });
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainNotSwappable,
+                "Only a connected, active domain of a completed order can be swapped.",
+                "domain_id",
+                new Dictionary<string, object?> { ["status"] = old.Status, ["order_status"] = order?.Status }
+            );
         }
 
         if (await swaps.ClaimOfAsync(env, partnerId, old.Id, cancellationToken) is { } running)
@@ -53,11 +65,18 @@ public sealed class SwapPlacement(
         var provider = onOrder.Provider;
         if (request.Type == SwapType.Premium && provider != "microsoft")
         {
-            throw new ApiException(400, ErrorCodes.PremiumSwapMicrosoftOnly, "Premium swaps are for Microsoft domains only; use a standard swap.", "type",
-                new Dictionary<string, object?> { ["provider"] = provider });
+            throw new ApiException(
+                400,
+                ErrorCodes.PremiumSwapMicrosoftOnly,
+                "Premium swaps are for Microsoft domains only; use a standard swap.",
+                "type",
+                new Dictionary<string, object?> { ["provider"] = provider }
+            );
         }
 
-        var name = DomainNames.Normalize(request.ReplacementDomain) ?? throw ApiException.Invalid("replacement_domain", $"'{request.ReplacementDomain}' is not a valid domain name.");
+        var name =
+            DomainNames.Normalize(request.ReplacementDomain)
+            ?? throw ApiException.Invalid("replacement_domain", $"'{request.ReplacementDomain}' is not a valid domain name.");
         if (name == old.Domain)
         {
             throw ApiException.Invalid("replacement_domain", "The replacement must be another domain.");
@@ -69,8 +88,10 @@ public sealed class SwapPlacement(
         }
 
         var (source, replacementId) = await ResolveReplacementAsync(scope, name, cancellationToken);
-        var inboxes = onOrder.Inboxes?.Count is > 0 and var count ? count
-            : provider == "microsoft" ? provisioning.Value.MicrosoftInboxesPerDomain : order.GoogleInboxesPerDomain;
+        var inboxes =
+            onOrder.Inboxes?.Count is > 0 and var count ? count
+            : provider == "microsoft" ? provisioning.Value.MicrosoftInboxesPerDomain
+            : order.GoogleInboxesPerDomain;
         if (request.Type == SwapType.Premium)
         {
             await rules.CheckPremiumAsync(scope, old.Id, inboxes, cancellationToken);
@@ -79,7 +100,21 @@ public sealed class SwapPlacement(
         // From the first write on, a disconnect changes nothing: the commit runs to its end or rolls back.
         cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
-        var swap = new Swap(Ids.New("swp", now), partnerId, request.Type, old.Id, old.Domain, name, order.Id, order.UserId, SwapStatus.Created, null, now, now, null)
+        var swap = new Swap(
+            Ids.New("swp", now),
+            partnerId,
+            request.Type,
+            old.Id,
+            old.Domain,
+            name,
+            order.Id,
+            order.UserId,
+            SwapStatus.Created,
+            null,
+            now,
+            now,
+            null
+        )
         {
             ReplacementDomainId = replacementId,
             ReplacementSource = source,
@@ -95,8 +130,13 @@ public sealed class SwapPlacement(
         if (await domains.TryClaimAsync(env, order.Id, [name], cancellationToken) is [_, ..])
         {
             await swaps.ReleaseDomainAsync(env, partnerId, old.Id, swap.Id, cancellationToken);
-            throw new ApiException(409, ErrorCodes.DomainAlreadyInActiveOrder, $"Already on an active order: {name}.", "replacement_domain",
-                new Dictionary<string, object?> { ["domains"] = new[] { name } });
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainAlreadyInActiveOrder,
+                $"Already on an active order: {name}.",
+                "replacement_domain",
+                new Dictionary<string, object?> { ["domains"] = new[] { name } }
+            );
         }
 
         var ownership = await domains.TryOwnAsync(env, name, partnerId, order.Id, now, cancellationToken);
@@ -104,8 +144,13 @@ public sealed class SwapPlacement(
         {
             if (ownership == DomainOwnership.HeldByOther)
             {
-                throw new ApiException(409, ErrorCodes.DomainInUse, $"Held by another account: {name}.", "replacement_domain",
-                    new Dictionary<string, object?> { ["domains"] = new[] { name } });
+                throw new ApiException(
+                    409,
+                    ErrorCodes.DomainInUse,
+                    $"Held by another account: {name}.",
+                    "replacement_domain",
+                    new Dictionary<string, object?> { ["domains"] = new[] { name } }
+                );
             }
 
             await swaps.CreateAsync(env, swap, cancellationToken);
@@ -126,22 +171,39 @@ public sealed class SwapPlacement(
     }
 
     /// <summary><c>registered</c> with a new id when the registrar sells the name; <c>imported</c> with its row id (null while its import waits).</summary>
-    private async Task<(string Source, string? Id)> ResolveReplacementAsync(ProviderScope scope, string name, CancellationToken cancellationToken)
+    private async Task<(string Source, string? Id)> ResolveReplacementAsync(
+        ProviderScope scope,
+        string name,
+        CancellationToken cancellationToken
+    )
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
         if (await domains.ActiveOrderOfAsync(env, name, cancellationToken) is not null)
         {
-            throw new ApiException(409, ErrorCodes.DomainAlreadyInActiveOrder, $"Already on an active order: {name}.", "replacement_domain",
-                new Dictionary<string, object?> { ["domains"] = new[] { name } });
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainAlreadyInActiveOrder,
+                $"Already on an active order: {name}.",
+                "replacement_domain",
+                new Dictionary<string, object?> { ["domains"] = new[] { name } }
+            );
         }
 
         if (await domains.OwnerOfAsync(env, name, cancellationToken) is { } owner && owner != partnerId)
         {
-            throw new ApiException(409, ErrorCodes.DomainInUse, $"Held by another account: {name}.", "replacement_domain",
-                new Dictionary<string, object?> { ["domains"] = new[] { name } });
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainInUse,
+                $"Held by another account: {name}.",
+                "replacement_domain",
+                new Dictionary<string, object?> { ["domains"] = new[] { name } }
+            );
         }
 
-        if ((await domains.FindByNameAsync(env, partnerId, name, cancellationToken)).FirstOrDefault(r => r.Category == "inventory") is { } inventory)
+        if (
+            (await domains.FindByNameAsync(env, partnerId, name, cancellationToken)).FirstOrDefault(r => r.Category == "inventory") is
+            { } inventory
+        )
         {
             return ("imported", inventory.Id);
         }
@@ -154,8 +216,19 @@ public sealed class SwapPlacement(
         var row = (await availability.CheckAsync(scope, [name], cancellationToken))[0];
         if (!row.Available)
         {
-            throw new ApiException(400, ErrorCodes.DomainUnavailable, $"Not available for registration, nor imported: {name}.", "replacement_domain",
-                new Dictionary<string, object?> { ["domains"] = new[] { new Dictionary<string, object?> { ["domain"] = name, ["reason"] = row.Reason } } });
+            throw new ApiException(
+                400,
+                ErrorCodes.DomainUnavailable,
+                $"Not available for registration, nor imported: {name}.",
+                "replacement_domain",
+                new Dictionary<string, object?>
+                {
+                    ["domains"] = new[]
+                    {
+                        new Dictionary<string, object?> { ["domain"] = name, ["reason"] = row.Reason },
+                    },
+                }
+            );
         }
 
         return ("registered", Ids.New("dom", time));
@@ -166,7 +239,20 @@ public sealed class SwapPlacement(
         var (env, none) = (scope.Environment, CancellationToken.None);
         Func<Task>[] steps =
         [
-            () => swaps.UpdateAsync(env, swap.PartnerId, swap.Id, s => s with { Status = SwapStatus.Failed, Reason = new SwapReason(ErrorCodes.InternalError, "The swap could not be started.", "accept"), CompletedAt = time.GetUtcNow() }, none),
+            () =>
+                swaps.UpdateAsync(
+                    env,
+                    swap.PartnerId,
+                    swap.Id,
+                    s =>
+                        s with
+                        {
+                            Status = SwapStatus.Failed,
+                            Reason = new SwapReason(ErrorCodes.InternalError, "The swap could not be started.", "accept"),
+                            CompletedAt = time.GetUtcNow(),
+                        },
+                    none
+                ),
             () => domains.ReleaseAsync(env, orderId, [swap.ReplacementDomain!], none),
             () => releaseOwnership ? domains.ReleaseOwnershipAsync(env, swap.ReplacementDomain!, swap.PartnerId, none) : Task.CompletedTask,
             () => swaps.ReleaseDomainAsync(env, swap.PartnerId, swap.DomainId, swap.Id, none),
@@ -184,6 +270,12 @@ public sealed class SwapPlacement(
         }
     }
 
-    private static ApiException Busy(string swapId) => new(409, ErrorCodes.DomainSwapInProgress, "Another swap of this domain is still running.", "domain_id",
-        new Dictionary<string, object?> { ["swap_id"] = swapId });
+    private static ApiException Busy(string swapId) =>
+        new(
+            409,
+            ErrorCodes.DomainSwapInProgress,
+            "Another swap of this domain is still running.",
+            "domain_id",
+            new Dictionary<string, object?> { ["swap_id"] = swapId }
+        );
 }

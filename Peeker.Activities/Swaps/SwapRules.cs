@@ -21,17 +21,24 @@ public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore p
     {
         var now = time.GetUtcNow();
         var premium = await swaps.AllOfTypeAsync(scope.Environment, scope.PartnerId, SwapType.Premium, cancellationToken);
-        var last = premium.Where(s => s.Status != SwapStatus.Failed && (s.DomainId == domainId || s.ReplacementDomainId == domainId))
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefault();
+        var last = premium
+            .Where(s => s.Status != SwapStatus.Failed && (s.DomainId == domainId || s.ReplacementDomainId == domainId))
+            .OrderByDescending(s => s.CreatedAt)
+            .FirstOrDefault();
         if (last is not null && last.CreatedAt + options.Value.PremiumCooldown > now)
         {
-            throw new ApiException(409, ErrorCodes.PremiumSwapLimit, "This domain had a premium swap less than 30 days ago.", "domain_id",
+            throw new ApiException(
+                409,
+                ErrorCodes.PremiumSwapLimit,
+                "This domain had a premium swap less than 30 days ago.",
+                "domain_id",
                 new Dictionary<string, object?>
                 {
                     ["limit"] = "cooldown",
                     ["swap_id"] = last.Id,
                     ["frees_at"] = PeekerJson.Format(last.CreatedAt + options.Value.PremiumCooldown),
-                });
+                }
+            );
         }
 
         var tier = (await partners.GetAsync(scope.PartnerId, cancellationToken))?.PlanTier ?? PlanTiers.Base;
@@ -42,8 +49,16 @@ public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore p
         var inUse = running.Sum(s => s.InboxCount);
         if (inUse + inboxes > quota)
         {
-            var frees = running.Select(s => s.WarmUntil ?? s.CreatedAt + options.Value.WarmPeriod).Order().Select(t => (DateTimeOffset?)t).FirstOrDefault();
-            throw new ApiException(409, ErrorCodes.PremiumSwapLimit, $"Premium swaps may keep {percent}% of the active Microsoft inboxes warm at once ({quota}); this swap needs {inboxes} more than the {inUse} in use.", "type",
+            var frees = running
+                .Select(s => s.WarmUntil ?? s.CreatedAt + options.Value.WarmPeriod)
+                .Order()
+                .Select(t => (DateTimeOffset?)t)
+                .FirstOrDefault();
+            throw new ApiException(
+                409,
+                ErrorCodes.PremiumSwapLimit,
+                $"Premium swaps may keep {percent}% of the active Microsoft inboxes warm at once ({quota}); this swap needs {inboxes} more than the {inUse} in use.",
+                "type",
                 new Dictionary<string, object?>
                 {
                     ["limit"] = "quota",
@@ -54,7 +69,8 @@ public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore p
                     ["in_use_inboxes"] = inUse,
                     ["requested_inboxes"] = inboxes,
                     ["frees_at"] = frees is { } at ? PeekerJson.Format(at) : null,
-                });
+                }
+            );
         }
     }
 
@@ -65,12 +81,20 @@ public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore p
         string? after = null;
         do
         {
-            var page = await orders.ListAsync(scope.Environment, scope.PartnerId, new OrderFilter(null, null, null), new PageRequest(100, after), cancellationToken);
-            total += page.Items.Where(o => !OrderStatus.IsCancelling(o.Status))
-                .SelectMany(o => o.Domains).Where(d => d.Provider == "microsoft" && d.Status == "connected").Sum(d => d.Inboxes?.Count ?? 0);
+            var page = await orders.ListAsync(
+                scope.Environment,
+                scope.PartnerId,
+                new OrderFilter(null, null, null),
+                new PageRequest(100, after),
+                cancellationToken
+            );
+            total += page
+                .Items.Where(o => !OrderStatus.IsCancelling(o.Status))
+                .SelectMany(o => o.Domains)
+                .Where(d => d.Provider == "microsoft" && d.Status == "connected")
+                .Sum(d => d.Inboxes?.Count ?? 0);
             after = page.NextAfter;
-        }
-        while (after is not null);
+        } while (after is not null);
         return total;
     }
 }

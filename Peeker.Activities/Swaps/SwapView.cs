@@ -23,9 +23,26 @@ public sealed record SwapView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? WarmUntil,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? CompletedAt
+)
 {
     /// <summary>The view of a stored row.</summary>
-    public static SwapView Of(Swap s) => new(s.Id, s.Type, s.DomainId, s.Domain, s.ReplacementDomain, s.ReplacementDomainId, s.OrderId, s.UserId,
-        s.Inbox, s.Status, s.Reason, s.WarmUntil, s.CreatedAt, s.UpdatedAt, s.CompletedAt);
+    public static SwapView Of(Swap s) =>
+        new(
+            s.Id,
+            s.Type,
+            s.DomainId,
+            s.Domain,
+            s.ReplacementDomain,
+            s.ReplacementDomainId,
+            s.OrderId,
+            s.UserId,
+            s.Inbox,
+            s.Status,
+            s.Reason,
+            s.WarmUntil,
+            s.CreatedAt,
+            s.UpdatedAt,
+            s.CompletedAt
+        );
 }

@@ -16,21 +16,27 @@ public sealed record UpdateSequencerInboxResult(bool Found, long? AccountId);
 /// Idempotent per mailbox: the account is looked up under the old address or, after an earlier try, the new one, and the
 /// same absolute values are written again.
 /// </remarks>
-public sealed class UpdateSequencerInbox(ISmartleadClientFactory smartlead) : TaskActivity<UpdateSequencerInboxInput, UpdateSequencerInboxResult>
+public sealed class UpdateSequencerInbox(ISmartleadClientFactory smartlead)
+    : TaskActivity<UpdateSequencerInboxInput, UpdateSequencerInboxResult>
 {
     public override async Task<UpdateSequencerInboxResult> RunAsync(TaskActivityContext context, UpdateSequencerInboxInput input)
     {
         var ct = CancellationToken.None;
         var client = smartlead.Create(input.Swap.Scope);
         var accounts = await client.ListEmailAccountsAsync(ct);
-        var account = accounts.FirstOrDefault(a => string.Equals(a.FromEmail, input.OldEmail, StringComparison.OrdinalIgnoreCase))
+        var account =
+            accounts.FirstOrDefault(a => string.Equals(a.FromEmail, input.OldEmail, StringComparison.OrdinalIgnoreCase))
             ?? accounts.FirstOrDefault(a => string.Equals(a.FromEmail, input.NewEmail, StringComparison.OrdinalIgnoreCase));
         if (account is null)
         {
             return new UpdateSequencerInboxResult(false, null);
         }
 
-        var updated = await client.UpdateEmailAccountAsync(account.Id, new SmartleadAccountUpdate(input.DisplayName, input.NewEmail, input.NewEmail), ct);
+        var updated = await client.UpdateEmailAccountAsync(
+            account.Id,
+            new SmartleadAccountUpdate(input.DisplayName, input.NewEmail, input.NewEmail),
+            ct
+        );
         return new UpdateSequencerInboxResult(true, updated.Id);
     }
 }
@@ -39,6 +45,9 @@ public sealed class UpdateSequencerInbox(ISmartleadClientFactory smartlead) : Ta
 public static class UpdateSequencerInboxExtensions
 {
     /// <summary>Schedules <see cref="UpdateSequencerInbox"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<UpdateSequencerInboxResult> UpdateSequencerInboxAsync(this TaskOrchestrationContext context, UpdateSequencerInboxInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<UpdateSequencerInboxResult>(nameof(UpdateSequencerInbox), input, options);
+    public static Task<UpdateSequencerInboxResult> UpdateSequencerInboxAsync(
+        this TaskOrchestrationContext context,
+        UpdateSequencerInboxInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<UpdateSequencerInboxResult>(nameof(UpdateSequencerInbox), input, options);
 }

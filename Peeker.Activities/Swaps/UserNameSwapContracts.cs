@@ -14,20 +14,38 @@ public sealed record UserNameSwapInput(string BatchId, PeekerEnvironment Environ
 }
 
 /// <summary>One inbox to rename: its current address, the new local part (from <see cref="InboxNaming"/>) and the persona.</summary>
-public sealed record PlannedRename(string SwapId, string CurrentEmail, string NewLocalPart, string FirstName, string LastName, string? ProfilePictureUrl);
+public sealed record PlannedRename(
+    string SwapId,
+    string CurrentEmail,
+    string NewLocalPart,
+    string FirstName,
+    string LastName,
+    string? ProfilePictureUrl
+);
 
 /// <summary>Partner-facing reasons of user-name swap rows (never provider text).</summary>
 public static class UserNameSwapReasons
 {
     /// <summary>The mail provider refused or kept failing the rename.</summary>
-    public static readonly SwapReason RenameFailed = new(Orders.OrderFailureCodes.MailboxFailed, "The inbox could not be renamed at the mail provider.", "inboxes");
+    public static readonly SwapReason RenameFailed = new(
+        Orders.OrderFailureCodes.MailboxFailed,
+        "The inbox could not be renamed at the mail provider.",
+        "inboxes"
+    );
 
     /// <summary>The inbox was renamed, but its sequencer account could not be updated.</summary>
-    public static readonly SwapReason SequencerFailed = new(Orders.OrderFailureCodes.SequencerFailed, "The inbox was renamed, but its sequencer account could not be updated.", "sequencer");
+    public static readonly SwapReason SequencerFailed = new(
+        Orders.OrderFailureCodes.SequencerFailed,
+        "The inbox was renamed, but its sequencer account could not be updated.",
+        "sequencer"
+    );
 
     /// <summary>The inbox was renamed, but its profile picture is not publicly reachable.</summary>
-    public static readonly SwapReason PictureNotAccessible = new(CreateInbox.PictureNotAccessible,
-        "The inbox was renamed, but its profile picture is not publicly reachable: send a public image URL, null or \"\".", "inboxes");
+    public static readonly SwapReason PictureNotAccessible = new(
+        CreateInbox.PictureNotAccessible,
+        "The inbox was renamed, but its profile picture is not publicly reachable: send a public image URL, null or \"\".",
+        "inboxes"
+    );
 }
 
 /// <summary>Starts the user-name swap orchestration (the seam between the Partner API and the engine).</summary>

@@ -21,21 +21,33 @@ public sealed class UserNameSwapPlacement(
     OrderStore orders,
     IUserNameSwapWorkflows workflows,
     TimeProvider time,
-    ILogger<UserNameSwapPlacement> logger)
+    ILogger<UserNameSwapPlacement> logger
+)
 {
     /// <summary>Validates, stores and starts the swap; the stored rows, one per inbox.</summary>
     public async Task<IReadOnlyList<Swap>> PlaceAsync(ProviderScope scope, UserNameSwapRequest request, CancellationToken cancellationToken)
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
-        var domain = await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
+        var domain =
+            await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
             ?? throw new ApiException(404, ErrorCodes.NotFound, "No domain with that id in this account.", "domain_id");
         var order = domain.OrderId is null ? null : await orders.GetAsync(env, partnerId, domain.OrderId, cancellationToken);
         var onOrder = order?.Domains.FirstOrDefault(d => d.Id == domain.Id);
-        if (domain.Category != "connected" || domain.Status != DomainStatus.Active || order is null || onOrder?.Inboxes is not { Count: > 0 } inboxes
-            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired))
+        if (
+            domain.Category != "connected"
+            || domain.Status != DomainStatus.Active
+            || order is null
+            || onOrder?.Inboxes is not { Count: > 0 } inboxes
+            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired)
+        )
         {
-            throw new ApiException(409, ErrorCodes.DomainNotSwappable, "Only the inboxes of a connected, active domain of a completed order can be renamed.", "domain_id",
-                new Dictionary<string, object?> { ["status"] = domain.Status, ["order_status"] = order?.Status });
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainNotSwappable,
+                "Only the inboxes of a connected, active domain of a completed order can be renamed.",
+                "domain_id",
+                new Dictionary<string, object?> { ["status"] = domain.Status, ["order_status"] = order?.Status }
+            );
         }
 
         if (await swaps.ClaimOfAsync(env, partnerId, domain.Id, cancellationToken) is { } running)
@@ -46,14 +58,29 @@ public sealed class UserNameSwapPlacement(
         // From the first write on, a disconnect changes nothing: the commit runs to its end or rolls back.
         cancellationToken = CancellationToken.None;
         var now = time.GetUtcNow();
-        var rows = inboxes.Select(inbox => new Swap(Ids.New("swp", now), partnerId, SwapType.UserNames, domain.Id, domain.Domain, null, order.Id, order.UserId,
-            SwapStatus.Created, null, now, now, null)
-        {
-            Provider = onOrder.Provider,
-            Inbox = inbox,
-            Personas = request.Personas,
-            InboxCount = inboxes.Count,
-        }).ToList();
+        var rows = inboxes
+            .Select(inbox => new Swap(
+                Ids.New("swp", now),
+                partnerId,
+                SwapType.UserNames,
+                domain.Id,
+                domain.Domain,
+                null,
+                order.Id,
+                order.UserId,
+                SwapStatus.Created,
+                null,
+                now,
+                now,
+                null
+            )
+            {
+                Provider = onOrder.Provider,
+                Inbox = inbox,
+                Personas = request.Personas,
+                InboxCount = inboxes.Count,
+            })
+            .ToList();
         if (await swaps.TryClaimDomainAsync(env, partnerId, domain.Id, rows[0].Id, cancellationToken) is { } holder)
         {
             throw Busy(holder);
@@ -74,7 +101,13 @@ public sealed class UserNameSwapPlacement(
     }
 
     private static ApiException Busy(string swapId) =>
-        new(409, ErrorCodes.DomainSwapInProgress, "Another swap is still working on this domain.", "domain_id", new Dictionary<string, object?> { ["swap_id"] = swapId });
+        new(
+            409,
+            ErrorCodes.DomainSwapInProgress,
+            "Another swap is still working on this domain.",
+            "domain_id",
+            new Dictionary<string, object?> { ["swap_id"] = swapId }
+        );
 
     private async Task RollBackAsync(ProviderScope scope, List<Swap> rows)
     {
@@ -84,7 +117,13 @@ public sealed class UserNameSwapPlacement(
         {
             foreach (var row in rows)
             {
-                await swaps.UpdateAsync(scope.Environment, scope.PartnerId, row.Id, s => s with { Status = SwapStatus.Failed, Reason = failed, CompletedAt = time.GetUtcNow() }, none);
+                await swaps.UpdateAsync(
+                    scope.Environment,
+                    scope.PartnerId,
+                    row.Id,
+                    s => s with { Status = SwapStatus.Failed, Reason = failed, CompletedAt = time.GetUtcNow() },
+                    none
+                );
             }
         }
         finally

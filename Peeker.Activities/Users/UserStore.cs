@@ -8,7 +8,15 @@ namespace Peeker.Activities.Users;
 public sealed record SequencerRouting(string Provider, long? ClientId);
 
 /// <summary>A partner's end customer (<c>usr_…</c>).</summary>
-public sealed record User(string Id, string Email, string? FirstName, string? LastName, string Status, SequencerRouting? Sequencer, DateTimeOffset CreatedAt);
+public sealed record User(
+    string Id,
+    string Email,
+    string? FirstName,
+    string? LastName,
+    string Status,
+    SequencerRouting? Sequencer,
+    DateTimeOffset CreatedAt
+);
 
 /// <summary>The editable fields of a user.</summary>
 public sealed record UserSpec(string Email, string? FirstName, string? LastName, SequencerRouting? Sequencer);
@@ -20,7 +28,12 @@ public sealed record UserSpec(string Email, string? FirstName, string? LastName,
 public sealed class UserStore(PeekerTables tables, TimeProvider time)
 {
     /// <summary>Creates a user; returns the existing active user instead (and <c>Created=false</c>) when the email is taken.</summary>
-    public async Task<(User User, bool Created)> CreateAsync(PeekerEnvironment env, string partnerId, UserSpec spec, CancellationToken cancellationToken)
+    public async Task<(User User, bool Created)> CreateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        UserSpec spec,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "Users");
         var id = Ids.New("usr", time);
@@ -59,7 +72,14 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
     }
 
     /// <summary>The partner's users in creation order.</summary>
-    public async Task<ResultPage<User>> ListAsync(PeekerEnvironment env, string partnerId, string? email, string? status, PageRequest page, CancellationToken cancellationToken)
+    public async Task<ResultPage<User>> ListAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string? email,
+        string? status,
+        PageRequest page,
+        CancellationToken cancellationToken
+    )
     {
         var filter = $"PartitionKey eq '{TableExtensions.Escape(partnerId)}'";
         if (email is not null)
@@ -77,7 +97,13 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
     }
 
     /// <summary>Updates a user; <c>Conflict</c> when the new email belongs to another user.</summary>
-    public async Task<(User? User, bool Conflict)> UpdateAsync(PeekerEnvironment env, string partnerId, string id, Func<UserSpec, UserSpec> change, CancellationToken cancellationToken)
+    public async Task<(User? User, bool Conflict)> UpdateAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string id,
+        Func<UserSpec, UserSpec> change,
+        CancellationToken cancellationToken
+    )
     {
         var table = tables.For(env, "Users");
         if (!Ids.Has(id, "usr") || await table.FindAsync(partnerId, id, cancellationToken) is not { } row || row.Str("Status") == "deleted")
@@ -109,7 +135,10 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
             if (next.Email != current.Email)
             {
                 await table.DeleteEntityAsync(EmailPartition(partnerId), next.Email, ETag.All, cancellationToken);
-                await table.UpsertEntityAsync(new TableEntity(EmailPartition(partnerId), current.Email) { ["UserId"] = id }, cancellationToken: cancellationToken);
+                await table.UpsertEntityAsync(
+                    new TableEntity(EmailPartition(partnerId), current.Email) { ["UserId"] = id },
+                    cancellationToken: cancellationToken
+                );
             }
 
             return (null, true);
@@ -148,8 +177,14 @@ public sealed class UserStore(PeekerTables tables, TimeProvider time)
         e["SequencerClientId"] = spec.Sequencer?.ClientId;
     }
 
-    private static User Read(TableEntity e) => new(
-        e.RowKey, e.Str("Email"), e.GetString("FirstName"), e.GetString("LastName"), e.Str("Status"),
-        e.GetString("SequencerProvider") is { } provider ? new SequencerRouting(provider, e.GetInt64("SequencerClientId")) : null,
-        e.Time("CreatedAt"));
+    private static User Read(TableEntity e) =>
+        new(
+            e.RowKey,
+            e.Str("Email"),
+            e.GetString("FirstName"),
+            e.GetString("LastName"),
+            e.Str("Status"),
+            e.GetString("SequencerProvider") is { } provider ? new SequencerRouting(provider, e.GetInt64("SequencerClientId")) : null,
+            e.Time("CreatedAt")
+        );
 }

@@ -16,7 +16,8 @@ public sealed record DeliverWebhookInput(
     string PartnerId,
     int Run = 1,
     IReadOnlyList<TimeSpan>? Schedule = null,
-    TimeSpan? EndpointWindow = null);
+    TimeSpan? EndpointWindow = null
+);
 
 /// <summary>Persisted names shared by the event log (here) and the orchestrator (in Peeker.Functions).</summary>
 public static class WebhookTaskNames

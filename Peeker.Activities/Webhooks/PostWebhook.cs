@@ -9,7 +9,14 @@ using Peeker.Activities.Common;
 namespace Peeker.Activities.Webhooks;
 
 /// <summary>One delivery attempt of an event; with <c>IsLastAttempt</c> a failure marks the event <c>failed</c> rather than <c>retrying</c>.</summary>
-public sealed record PostWebhookInput(string EventId, PeekerEnvironment Environment, string PartnerId, int Run, int Attempt, bool IsLastAttempt);
+public sealed record PostWebhookInput(
+    string EventId,
+    PeekerEnvironment Environment,
+    string PartnerId,
+    int Run,
+    int Attempt,
+    bool IsLastAttempt
+);
 
 /// <summary>What an attempt led to.</summary>
 public enum PostWebhookOutcome
@@ -50,7 +57,8 @@ public sealed class PostWebhook(
     IHttpClientFactory httpClients,
     IOptions<WebhookOptions> options,
     TimeProvider time,
-    ILogger<PostWebhook> logger) : TaskActivity<PostWebhookInput, PostWebhookResult>
+    ILogger<PostWebhook> logger
+) : TaskActivity<PostWebhookInput, PostWebhookResult>
 {
     /// <inheritdoc />
     public override async Task<PostWebhookResult> RunAsync(TaskActivityContext context, PostWebhookInput input)
@@ -67,7 +75,13 @@ public sealed class PostWebhook(
         var keys = await endpoints.GetSigningKeysAsync(input.Environment, input.PartnerId, ct);
         if (keys is null || keys.Endpoint.Disabled)
         {
-            await events.UpdateStatusAsync(input.Environment, input.PartnerId, input.EventId, WebhookEventStatus.AwaitingEndpoint, cancellationToken: ct);
+            await events.UpdateStatusAsync(
+                input.Environment,
+                input.PartnerId,
+                input.EventId,
+                WebhookEventStatus.AwaitingEndpoint,
+                cancellationToken: ct
+            );
             return new PostWebhookResult(PostWebhookOutcome.NoEndpoint);
         }
 
@@ -88,7 +102,10 @@ public sealed class PostWebhook(
         }
 
         var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        await events.RecordAttemptAsync(new WebhookAttempt(input.EventId, input.Run, input.Attempt, attemptedAt, url, status, latency, error), ct);
+        await events.RecordAttemptAsync(
+            new WebhookAttempt(input.EventId, input.Run, input.Attempt, attemptedAt, url, status, latency, error),
+            ct
+        );
         var outcome = status switch
         {
             >= 200 and < 300 => PostWebhookOutcome.Delivered,
@@ -110,25 +127,46 @@ public sealed class PostWebhook(
         // Counted from the rows, not incremented, so a re-run of this invocation does not count twice.
         var attemptCount = (await events.ListAttemptsAsync(input.EventId, ct)).Count;
         await events.UpdateStatusAsync(input.Environment, input.PartnerId, input.EventId, eventStatus, attemptCount, input.Run, ct);
-        PeekerMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()),
-            new KeyValuePair<string, object?>("event_type", webhookEvent.Type));
-        logger.LogInformation("Webhook {EventId} attempt {Run}.{Attempt}: {Outcome} {Status} in {Latency} ms {Error}",
-            input.EventId, input.Run, input.Attempt, outcome, status, latency, error);
+        PeekerMetrics.WebhookAttempts.Add(
+            1,
+            new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()),
+            new KeyValuePair<string, object?>("event_type", webhookEvent.Type)
+        );
+        logger.LogInformation(
+            "Webhook {EventId} attempt {Run}.{Attempt}: {Outcome} {Status} in {Latency} ms {Error}",
+            input.EventId,
+            input.Run,
+            input.Attempt,
+            outcome,
+            status,
+            latency,
+            error
+        );
         return new PostWebhookResult(outcome, status, retryAfter);
     }
 
     private async Task<(int? Status, int? RetryAfter, string? Error)> SendAsync(
-        PostWebhookInput input, byte[] body, WebhookSigningKeys keys, DateTimeOffset signedAt, CancellationToken ct)
+        PostWebhookInput input,
+        byte[] body,
+        WebhookSigningKeys keys,
+        DateTimeOffset signedAt,
+        CancellationToken ct
+    )
     {
         var timestamp = signedAt.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, keys.Endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.TryAddWithoutValidation(WebhookSignature.EventIdHeader, input.EventId);
         request.Headers.TryAddWithoutValidation(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSignature.SignatureHeader, WebhookSignature.BuildHeader(keys.Secrets, timestamp, body));
+        request.Headers.TryAddWithoutValidation(
+            WebhookSignature.SignatureHeader,
+            WebhookSignature.BuildHeader(keys.Secrets, timestamp, body)
+        );
         request.Headers.UserAgent.ParseAdd("Peeker-Webhooks/1");
-        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption,
-            WebhookUrlPolicy.AllowsLocalHost(input.Environment, options.Value.AllowLocalSandboxEndpoints));
+        request.Options.Set(
+            OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(input.Environment, options.Value.AllowLocalSandboxEndpoints)
+        );
 
         var timeout = options.Value.AttemptTimeout;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -158,15 +196,16 @@ public sealed class PostWebhook(
     }
 
     /// <summary>A fixed description per failure kind: socket and TLS messages would tell a partner about our network.</summary>
-    private static string Describe(HttpRequestException e) => OutboundRequestRefusedException.Find(e) is { } refused
-        ? "blocked: " + refused.Reason
-        : e.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => "the host does not resolve",
-            HttpRequestError.ConnectionError => "connection failed",
-            HttpRequestError.SecureConnectionError => "TLS handshake failed",
-            _ => "request failed",
-        };
+    private static string Describe(HttpRequestException e) =>
+        OutboundRequestRefusedException.Find(e) is { } refused
+            ? "blocked: " + refused.Reason
+            : e.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "the host does not resolve",
+                HttpRequestError.ConnectionError => "connection failed",
+                HttpRequestError.SecureConnectionError => "TLS handshake failed",
+                _ => "request failed",
+            };
 
     private static int? RetryAfterSeconds(RetryConditionHeaderValue? header, DateTimeOffset now)
     {
@@ -179,6 +218,9 @@ public sealed class PostWebhook(
 public static class PostWebhookExtensions
 {
     /// <summary>Schedules <see cref="PostWebhook"/> (with <paramref name="options"/>, usually a retry policy) and returns its result.</summary>
-    public static Task<PostWebhookResult> PostWebhookAsync(this TaskOrchestrationContext context, PostWebhookInput input, TaskOptions? options = null) =>
-        context.CallActivityAsync<PostWebhookResult>(nameof(PostWebhook), input, options);
+    public static Task<PostWebhookResult> PostWebhookAsync(
+        this TaskOrchestrationContext context,
+        PostWebhookInput input,
+        TaskOptions? options = null
+    ) => context.CallActivityAsync<PostWebhookResult>(nameof(PostWebhook), input, options);
 }

@@ -13,7 +13,8 @@ public sealed record WebhookEndpoint(
     bool Disabled,
     string? DisabledReason,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PreviousSecretExpiresAt);
+    DateTimeOffset? PreviousSecretExpiresAt
+);
 
 /// <summary>The secrets that sign a delivery right now: the current one, then the one being retired (if within 24 h).</summary>
 public sealed record WebhookSigningKeys(WebhookEndpoint Endpoint, IReadOnlyList<string> Secrets);
@@ -29,7 +30,11 @@ public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOp
 
     /// <summary>Saves the URL with a fresh secret (shown once, returned here), re-enabling a disabled endpoint.</summary>
     public async Task<(WebhookEndpoint Endpoint, string Secret)> SetAsync(
-        PeekerEnvironment environment, string partnerId, string url, CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        string url,
+        CancellationToken cancellationToken
+    )
     {
         var table = await EndpointsAsync(cancellationToken);
         var secret = WebhookSecrets.NewSecret();
@@ -57,7 +62,10 @@ public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOp
     /// endpoint is configured. Rotating twice within the overlap retires the older of the two at once.
     /// </summary>
     public async Task<(WebhookEndpoint Endpoint, string Secret)?> RotateAsync(
-        PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        CancellationToken cancellationToken
+    )
     {
         var table = await EndpointsAsync(cancellationToken);
         var entity = await FindAsync(environment, partnerId, cancellationToken);
@@ -77,7 +85,11 @@ public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOp
     }
 
     /// <summary>The endpoint with the secrets that sign now, or null when none is configured.</summary>
-    public async Task<WebhookSigningKeys?> GetSigningKeysAsync(PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
+    public async Task<WebhookSigningKeys?> GetSigningKeysAsync(
+        PeekerEnvironment environment,
+        string partnerId,
+        CancellationToken cancellationToken
+    )
     {
         var entity = await FindAsync(environment, partnerId, cancellationToken);
         if (entity is null)
@@ -96,7 +108,13 @@ public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOp
     }
 
     /// <summary>Disables the endpoint (the receiver answered 410 Gone) if it still has <paramref name="url"/>.</summary>
-    public async Task DisableAsync(PeekerEnvironment environment, string partnerId, string url, string reason, CancellationToken cancellationToken)
+    public async Task DisableAsync(
+        PeekerEnvironment environment,
+        string partnerId,
+        string url,
+        string reason,
+        CancellationToken cancellationToken
+    )
     {
         var table = await EndpointsAsync(cancellationToken);
         var entity = await FindAsync(environment, partnerId, cancellationToken);
@@ -121,18 +139,24 @@ public sealed class WebhookEndpointStore(PeekerTables tables, IOptions<WebhookOp
     private async Task<TableEntity?> FindAsync(PeekerEnvironment environment, string partnerId, CancellationToken cancellationToken)
     {
         var table = await EndpointsAsync(cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(partnerId, RowKey(environment), cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(
+            partnerId,
+            RowKey(environment),
+            cancellationToken: cancellationToken
+        );
         return response.HasValue ? response.Value : null;
     }
 
-    private static WebhookEndpoint ToEndpoint(TableEntity entity) => new(
-        entity.PartitionKey,
-        entity.RowKey == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
-        entity.GetString("Url"),
-        entity.GetBoolean("Disabled") ?? false,
-        entity.GetString("DisabledReason"),
-        entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
-        entity.GetDateTimeOffset("PreviousSecretExpiresAt"));
+    private static WebhookEndpoint ToEndpoint(TableEntity entity) =>
+        new(
+            entity.PartitionKey,
+            entity.RowKey == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
+            entity.GetString("Url"),
+            entity.GetBoolean("Disabled") ?? false,
+            entity.GetString("DisabledReason"),
+            entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("PreviousSecretExpiresAt")
+        );
 
     internal static string RowKey(PeekerEnvironment environment) => environment == PeekerEnvironment.Live ? "live" : "test";
 

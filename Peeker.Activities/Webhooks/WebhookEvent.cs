@@ -36,7 +36,8 @@ public sealed record WebhookEvent(
     int AttemptCount,
     DateTimeOffset? DeliveredAt,
     int Run,
-    byte[] Body)
+    byte[] Body
+)
 {
     /// <summary>True once an attempt got a 2xx.</summary>
     public bool Delivered => Status == WebhookEventStatus.Delivered;
@@ -51,7 +52,8 @@ public sealed record WebhookAttempt(
     string Url,
     int? StatusCode,
     long LatencyMilliseconds,
-    string? Error);
+    string? Error
+);
 
 /// <summary>Filters of the event log.</summary>
 public sealed record WebhookEventFilter(string? Type = null, string? OrderId = null, bool? Delivered = null);

@@ -14,21 +14,34 @@ public sealed class WebhookEventLog(WebhookEventStore events, IWebhookDeliveries
 {
     /// <summary>A page of events (oldest first), 1..100 per page.</summary>
     public Task<ResultPage<WebhookEvent>> ListAsync(
-        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, PageRequest page, CancellationToken cancellationToken) =>
-        events.ListAsync(environment, partnerId, filter, page with { PerPage = Math.Clamp(page.PerPage, 1, 100) }, cancellationToken);
+        PeekerEnvironment environment,
+        string partnerId,
+        WebhookEventFilter filter,
+        PageRequest page,
+        CancellationToken cancellationToken
+    ) => events.ListAsync(environment, partnerId, filter, page with { PerPage = Math.Clamp(page.PerPage, 1, 100) }, cancellationToken);
 
     /// <summary>The event with its attempts, or null when this partner has no such event.</summary>
-    public async Task<WebhookEventDetails?> GetAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
+    public async Task<WebhookEventDetails?> GetAsync(
+        PeekerEnvironment environment,
+        string partnerId,
+        string eventId,
+        CancellationToken cancellationToken
+    )
     {
         var webhookEvent = await events.GetAsync(environment, partnerId, eventId, cancellationToken);
-        return webhookEvent is null ? null : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
+        return webhookEvent is null
+            ? null
+            : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
     }
 
     /// <summary>The event with its attempts whatever its partner and environment (operators), or null.</summary>
     public async Task<WebhookEventDetails?> FindAsync(string eventId, CancellationToken cancellationToken)
     {
         var webhookEvent = await events.FindAsync(eventId, cancellationToken);
-        return webhookEvent is null ? null : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
+        return webhookEvent is null
+            ? null
+            : new WebhookEventDetails(webhookEvent, await events.ListAttemptsAsync(eventId, cancellationToken));
     }
 
     /// <summary>
@@ -36,7 +49,12 @@ public sealed class WebhookEventLog(WebhookEventStore events, IWebhookDeliveries
     /// five attempts; a running one attempts now (a retry wait is cut short, a wait for an endpoint is woken). Returns
     /// null when this partner has no such event.
     /// </summary>
-    public async Task<WebhookEvent?> RedeliverAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
+    public async Task<WebhookEvent?> RedeliverAsync(
+        PeekerEnvironment environment,
+        string partnerId,
+        string eventId,
+        CancellationToken cancellationToken
+    )
     {
         var webhookEvent = await events.GetAsync(environment, partnerId, eventId, cancellationToken);
         if (webhookEvent is null)
@@ -50,7 +68,14 @@ public sealed class WebhookEventLog(WebhookEventStore events, IWebhookDeliveries
         }
 
         var run = webhookEvent.Run + 1;
-        await events.UpdateStatusAsync(environment, partnerId, eventId, WebhookEventStatus.Pending, run: run, cancellationToken: cancellationToken);
+        await events.UpdateStatusAsync(
+            environment,
+            partnerId,
+            eventId,
+            WebhookEventStatus.Pending,
+            run: run,
+            cancellationToken: cancellationToken
+        );
         await deliveries.StartAsync(new DeliverWebhookInput(eventId, environment, partnerId, run), onlyIfNew: false, cancellationToken);
         return await events.GetAsync(environment, partnerId, eventId, cancellationToken);
     }

@@ -17,14 +17,22 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
 {
     /// <summary>The event id already reserved for <paramref name="idempotencyKey"/>, else <paramref name="candidateId"/> (now reserved).</summary>
     public async Task<string> ReserveIdAsync(
-        PeekerEnvironment environment, string partnerId, string idempotencyKey, string candidateId, CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        string idempotencyKey,
+        string candidateId,
+        CancellationToken cancellationToken
+    )
     {
         var table = await EventsAsync(cancellationToken);
         var partition = "idem|" + Partition(environment, partnerId);
         var row = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
         try
         {
-            await table.AddEntityAsync(new TableEntity(partition, row) { ["EventId"] = candidateId, ["CreatedAt"] = time.GetUtcNow() }, cancellationToken);
+            await table.AddEntityAsync(
+                new TableEntity(partition, row) { ["EventId"] = candidateId, ["CreatedAt"] = time.GetUtcNow() },
+                cancellationToken
+            );
             return candidateId;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -61,7 +69,12 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
     }
 
     /// <summary>The event, or null.</summary>
-    public async Task<WebhookEvent?> GetAsync(PeekerEnvironment environment, string partnerId, string eventId, CancellationToken cancellationToken)
+    public async Task<WebhookEvent?> GetAsync(
+        PeekerEnvironment environment,
+        string partnerId,
+        string eventId,
+        CancellationToken cancellationToken
+    )
     {
         if (!IsEventId(eventId))
         {
@@ -69,7 +82,11 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
         }
 
         var table = await EventsAsync(cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition(environment, partnerId), eventId, cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(
+            Partition(environment, partnerId),
+            eventId,
+            cancellationToken: cancellationToken
+        );
         return response.HasValue ? ToEvent(environment, partnerId, response.Value!) : null;
     }
 
@@ -86,13 +103,22 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
         }
 
         var table = await EventsAsync(cancellationToken);
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {eventId}"), cancellationToken: cancellationToken))
+        await foreach (
+            var entity in table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"RowKey eq {eventId}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             var separator = entity.PartitionKey.IndexOf('|', StringComparison.Ordinal);
             var environment = separator < 0 ? null : entity.PartitionKey[..separator];
             if (environment is "test" or "live")
             {
-                return ToEvent(environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test, entity.PartitionKey[(separator + 1)..], entity);
+                return ToEvent(
+                    environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
+                    entity.PartitionKey[(separator + 1)..],
+                    entity
+                );
             }
         }
 
@@ -101,8 +127,14 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
 
     /// <summary>Sets the delivery state (merge; the body is never rewritten).</summary>
     public async Task UpdateStatusAsync(
-        PeekerEnvironment environment, string partnerId, string eventId, string status, int? attemptCount = null,
-        int? run = null, CancellationToken cancellationToken = default)
+        PeekerEnvironment environment,
+        string partnerId,
+        string eventId,
+        string status,
+        int? attemptCount = null,
+        int? run = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var table = await EventsAsync(cancellationToken);
         var entity = new TableEntity(Partition(environment, partnerId), eventId)
@@ -130,7 +162,12 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
 
     /// <summary>A page of a partner's events, oldest first (event ids are ULIDs), with optional filters.</summary>
     public async Task<ResultPage<WebhookEvent>> ListAsync(
-        PeekerEnvironment environment, string partnerId, WebhookEventFilter filter, PageRequest page, CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        WebhookEventFilter filter,
+        PageRequest page,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(page);
@@ -157,11 +194,16 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
 
     /// <summary>Events still waiting for an endpoint that were created at or after <paramref name="since"/>.</summary>
     public async Task<IReadOnlyList<string>> ListAwaitingEndpointAsync(
-        PeekerEnvironment environment, string partnerId, DateTimeOffset since, CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        DateTimeOffset since,
+        CancellationToken cancellationToken
+    )
     {
         var table = await EventsAsync(cancellationToken);
         var query = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition(environment, partnerId)} and Status eq {WebhookEventStatus.AwaitingEndpoint} and CreatedAt ge {since}");
+            $"PartitionKey eq {Partition(environment, partnerId)} and Status eq {WebhookEventStatus.AwaitingEndpoint} and CreatedAt ge {since}"
+        );
         var ids = new List<string>();
         await foreach (var entity in table.QueryAsync<TableEntity>(query, select: ["RowKey"], cancellationToken: cancellationToken))
         {
@@ -175,16 +217,20 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
     public async Task RecordAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken)
     {
         var table = await AttemptsAsync(cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(attempt.EventId, AttemptRow(attempt.Run, attempt.Number))
-        {
-            ["Run"] = attempt.Run,
-            ["Number"] = attempt.Number,
-            ["AttemptedAt"] = attempt.AttemptedAt,
-            ["Url"] = attempt.Url,
-            ["StatusCode"] = attempt.StatusCode,
-            ["LatencyMilliseconds"] = attempt.LatencyMilliseconds,
-            ["Error"] = attempt.Error,
-        }, TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(
+            new TableEntity(attempt.EventId, AttemptRow(attempt.Run, attempt.Number))
+            {
+                ["Run"] = attempt.Run,
+                ["Number"] = attempt.Number,
+                ["AttemptedAt"] = attempt.AttemptedAt,
+                ["Url"] = attempt.Url,
+                ["StatusCode"] = attempt.StatusCode,
+                ["LatencyMilliseconds"] = attempt.LatencyMilliseconds,
+                ["Error"] = attempt.Error,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken
+        );
     }
 
     /// <summary>Every attempt of an event, in order.</summary>
@@ -192,23 +238,49 @@ public sealed class WebhookEventStore(PeekerTables tables, IOptions<WebhookOptio
     {
         var table = await AttemptsAsync(cancellationToken);
         var attempts = new List<WebhookAttempt>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {eventId}"), cancellationToken: cancellationToken))
+        await foreach (
+            var e in table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {eventId}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
-            attempts.Add(new WebhookAttempt(
-                eventId, e.GetInt32("Run") ?? 1, e.GetInt32("Number") ?? 0, e.GetDateTimeOffset("AttemptedAt") ?? default,
-                e.GetString("Url"), e.GetInt32("StatusCode"), e.GetInt64("LatencyMilliseconds") ?? 0, e.GetString("Error")));
+            attempts.Add(
+                new WebhookAttempt(
+                    eventId,
+                    e.GetInt32("Run") ?? 1,
+                    e.GetInt32("Number") ?? 0,
+                    e.GetDateTimeOffset("AttemptedAt") ?? default,
+                    e.GetString("Url"),
+                    e.GetInt32("StatusCode"),
+                    e.GetInt64("LatencyMilliseconds") ?? 0,
+                    e.GetString("Error")
+                )
+            );
         }
 
         return attempts;
     }
 
-    private static WebhookEvent ToEvent(PeekerEnvironment environment, string partnerId, TableEntity e) => new(
-        e.RowKey, environment, partnerId, e.GetString("Type"), e.GetString("OrderId"),
-        e.GetDateTimeOffset("CreatedAt") ?? default, e.GetString("Status"), e.GetInt32("AttemptCount") ?? 0,
-        e.GetDateTimeOffset("DeliveredAt"), e.GetInt32("Run") ?? 1, e.GetBinary("Body") ?? []);
+    private static WebhookEvent ToEvent(PeekerEnvironment environment, string partnerId, TableEntity e) =>
+        new(
+            e.RowKey,
+            environment,
+            partnerId,
+            e.GetString("Type"),
+            e.GetString("OrderId"),
+            e.GetDateTimeOffset("CreatedAt") ?? default,
+            e.GetString("Status"),
+            e.GetInt32("AttemptCount") ?? 0,
+            e.GetDateTimeOffset("DeliveredAt"),
+            e.GetInt32("Run") ?? 1,
+            e.GetBinary("Body") ?? []
+        );
 
     private static bool IsEventId(string eventId) =>
-        eventId.StartsWith("evt_", StringComparison.Ordinal) && eventId.Length <= 64 && eventId.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        eventId.StartsWith("evt_", StringComparison.Ordinal)
+        && eventId.Length <= 64
+        && eventId.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string Partition(PeekerEnvironment environment, string partnerId) =>
         $"{WebhookEndpointStore.RowKey(environment)}|{partnerId}";

@@ -18,7 +18,11 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>The spec's schedule (peeker-api.md 7.5): attempts at 0, +5 min, +30 min, +3 h and +24 h after the first.</summary>
     public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
-        TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3), TimeSpan.FromHours(24),
+        TimeSpan.Zero,
+        TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(30),
+        TimeSpan.FromHours(3),
+        TimeSpan.FromHours(24),
     ];
 
     /// <summary>The spec's wait for an endpoint: 24 h after the event.</summary>
@@ -58,12 +62,19 @@ public sealed class WebhookOptions : IValidatableObject
     /// How long an event waits for an endpoint to be configured (<c>Peeker:Webhooks:EndpointWindow</c>). At most 24 h:
     /// saving an endpoint wakes the waiting events of the last 24 h.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Peeker:Webhooks:EndpointWindow must be between 00:00:01 and 1.00:00:00.")]
+    [Range(
+        typeof(TimeSpan),
+        "00:00:01",
+        "1.00:00:00",
+        ErrorMessage = "Peeker:Webhooks:EndpointWindow must be between 00:00:01 and 1.00:00:00."
+    )]
     public TimeSpan EndpointWindow { get; set; } = DefaultEndpointWindow;
 
     /// <summary>True for 1-10 offsets that start at zero and strictly increase.</summary>
     public static bool IsValidSchedule(IReadOnlyList<TimeSpan>? schedule) =>
-        schedule is { Count: > 0 and <= MaxAttempts } && schedule[0] == TimeSpan.Zero && schedule.Zip(schedule.Skip(1)).All(pair => pair.First < pair.Second);
+        schedule is { Count: > 0 and <= MaxAttempts }
+        && schedule[0] == TimeSpan.Zero
+        && schedule.Zip(schedule.Skip(1)).All(pair => pair.First < pair.Second);
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -72,7 +83,8 @@ public sealed class WebhookOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Peeker:Webhooks:RetrySchedule must be 1-10 comma-separated offsets ([d.]hh:mm:ss) from the first attempt, starting at 00:00:00 and strictly increasing.",
-                [nameof(RetrySchedule)]);
+                [nameof(RetrySchedule)]
+            );
         }
     }
 }

@@ -14,8 +14,14 @@ public interface IWebhookPublisher
     /// in snake_case.
     /// </summary>
     Task<string> PublishAsync(
-        PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
-        CancellationToken cancellationToken);
+        PeekerEnvironment environment,
+        string partnerId,
+        string type,
+        object data,
+        string? orderId,
+        string? idempotencyKey,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <inheritdoc />
@@ -23,8 +29,14 @@ public sealed class WebhookPublisher(WebhookEventStore events, IWebhookDeliverie
 {
     /// <inheritdoc />
     public async Task<string> PublishAsync(
-        PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
-        CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        string type,
+        object data,
+        string? orderId,
+        string? idempotencyKey,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(partnerId);
         ArgumentException.ThrowIfNullOrWhiteSpace(type);
@@ -39,10 +51,14 @@ public sealed class WebhookPublisher(WebhookEventStore events, IWebhookDeliverie
         var created = false;
         if (await events.GetAsync(environment, partnerId, id, cancellationToken) is null)
         {
-            var body = JsonSerializer.SerializeToUtf8Bytes(new Envelope(id, type, now, JsonSerializer.SerializeToElement(data, PeekerJson.Options)), PeekerJson.Options);
+            var body = JsonSerializer.SerializeToUtf8Bytes(
+                new Envelope(id, type, now, JsonSerializer.SerializeToElement(data, PeekerJson.Options)),
+                PeekerJson.Options
+            );
             created = await events.TryCreateAsync(
                 new WebhookEvent(id, environment, partnerId, type, orderId, now, WebhookEventStatus.Pending, 0, null, 1, body),
-                cancellationToken);
+                cancellationToken
+            );
         }
 
         // A crash between storing and starting leaves a stored event without an instance: a retry of the same publish starts it.

@@ -46,5 +46,6 @@ public sealed class WebhookSecrets
     public string Protect(string secret, string context) => SealedBox.Seal(_key, Encoding.UTF8.GetBytes(secret), context);
 
     /// <summary>The secret <see cref="Protect"/> sealed with the same <paramref name="context"/>.</summary>
-    public string Unprotect(string protectedSecret, string context) => Encoding.UTF8.GetString(SealedBox.Open(_key, protectedSecret, context));
+    public string Unprotect(string protectedSecret, string context) =>
+        Encoding.UTF8.GetString(SealedBox.Open(_key, protectedSecret, context));
 }

@@ -82,7 +82,12 @@ public static class WebhookSignature
     /// Header names are matched case-insensitively. Verify the raw bytes you received, before parsing the JSON.
     /// </summary>
     public static WebhookVerification Verify(
-        string secret, IReadOnlyDictionary<string, string> headers, byte[] rawBody, TimeSpan tolerance, TimeProvider time)
+        string secret,
+        IReadOnlyDictionary<string, string> headers,
+        byte[] rawBody,
+        TimeSpan tolerance,
+        TimeProvider time
+    )
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(rawBody);
@@ -129,8 +134,12 @@ public static class WebhookSignature
 
     /// <summary>Verifies a body received as a string (its UTF-8 bytes are what was signed).</summary>
     public static WebhookVerification Verify(
-        string secret, IReadOnlyDictionary<string, string> headers, string rawBody, TimeSpan tolerance, TimeProvider time) =>
-        Verify(secret, headers, Encoding.UTF8.GetBytes(rawBody), tolerance, time);
+        string secret,
+        IReadOnlyDictionary<string, string> headers,
+        string rawBody,
+        TimeSpan tolerance,
+        TimeProvider time
+    ) => Verify(secret, headers, Encoding.UTF8.GetBytes(rawBody), tolerance, time);
 
     private static string? Find(IReadOnlyDictionary<string, string> headers, string name)
     {

@@ -40,7 +40,11 @@ public static class WebhookUrlPolicy
             return WebhookUrlCheck.Allowed;
         }
 
-        if (uri.Scheme == Uri.UriSchemeHttp && AllowsLocalHost(environment, localDevelopment) && OutboundHttpGuard.IsLocalDevelopmentHost(uri.IdnHost))
+        if (
+            uri.Scheme == Uri.UriSchemeHttp
+            && AllowsLocalHost(environment, localDevelopment)
+            && OutboundHttpGuard.IsLocalDevelopmentHost(uri.IdnHost)
+        )
         {
             return WebhookUrlCheck.Allowed;
         }
@@ -55,7 +59,12 @@ public static class WebhookUrlPolicy
         await CheckAsync(environment, url, localDevelopment: false, cancellationToken);
 
     /// <summary>Syntax plus the addresses the host resolves to; <paramref name="localDevelopment"/>: the host runs in Development.</summary>
-    public static async Task<WebhookUrlCheck> CheckAsync(PeekerEnvironment environment, string? url, bool localDevelopment, CancellationToken cancellationToken)
+    public static async Task<WebhookUrlCheck> CheckAsync(
+        PeekerEnvironment environment,
+        string? url,
+        bool localDevelopment,
+        CancellationToken cancellationToken
+    )
     {
         var syntax = CheckSyntax(environment, url, localDevelopment);
         if (!syntax.IsAllowed)
@@ -78,7 +87,12 @@ public static class WebhookUrlPolicy
     }
 
     /// <summary>Every address must be allowed; one internal address is enough to refuse (DNS answers rotate).</summary>
-    public static WebhookUrlCheck CheckAddresses(PeekerEnvironment environment, string host, IReadOnlyCollection<IPAddress> addresses, bool localDevelopment = false) =>
+    public static WebhookUrlCheck CheckAddresses(
+        PeekerEnvironment environment,
+        string host,
+        IReadOnlyCollection<IPAddress> addresses,
+        bool localDevelopment = false
+    ) =>
         OutboundHttpGuard.Refusal(host, addresses, AllowsLocalHost(environment, localDevelopment)) is { } reason
             ? WebhookUrlCheck.Denied(reason)
             : WebhookUrlCheck.Allowed;

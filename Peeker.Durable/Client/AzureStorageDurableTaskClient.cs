@@ -22,7 +22,11 @@ namespace Peeker.Durable.Client;
 public sealed class AzureStorageDurableTaskClient : DurableTaskClient
 {
     private static readonly Core.OrchestrationStatus[] RunningStatuses =
-        [Core.OrchestrationStatus.Pending, Core.OrchestrationStatus.Running, Core.OrchestrationStatus.Suspended];
+    [
+        Core.OrchestrationStatus.Pending,
+        Core.OrchestrationStatus.Running,
+        Core.OrchestrationStatus.Suspended,
+    ];
 
     private readonly DurableTaskHub _hub;
     private readonly TaskHubClient _client;
@@ -39,7 +43,11 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
     /// <inheritdoc />
     public override async Task<string> ScheduleNewOrchestrationInstanceAsync(
-        TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
+        TaskName orchestratorName,
+        object? input = null,
+        StartOrchestrationOptions? options = null,
+        CancellationToken cancellation = default
+    )
     {
         await _hub.EnsureCreatedAsync(cancellation);
         var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
@@ -48,18 +56,42 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
             : RunningStatuses;
         var tags = options?.Tags?.ToDictionary(t => t.Key, t => t.Value);
         var instance = options?.StartAt is { } startAt
-            ? await _client.CreateScheduledOrchestrationInstanceAsync(orchestratorName.Name, options.Version?.Version ?? string.Empty, instanceId, input, startAt.UtcDateTime)
-            : await _client.CreateOrchestrationInstanceAsync(orchestratorName.Name, options?.Version?.Version ?? string.Empty, instanceId, input, tags, dedupe);
+            ? await _client.CreateScheduledOrchestrationInstanceAsync(
+                orchestratorName.Name,
+                options.Version?.Version ?? string.Empty,
+                instanceId,
+                input,
+                startAt.UtcDateTime
+            )
+            : await _client.CreateOrchestrationInstanceAsync(
+                orchestratorName.Name,
+                options?.Version?.Version ?? string.Empty,
+                instanceId,
+                input,
+                tags,
+                dedupe
+            );
         return instance.InstanceId;
     }
 
     /// <inheritdoc />
-    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
-        _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, eventPayload!);
+    public override Task RaiseEventAsync(
+        string instanceId,
+        string eventName,
+        object? eventPayload = null,
+        CancellationToken cancellation = default
+    ) => _client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, eventPayload!);
 
     /// <inheritdoc />
-    public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default) =>
-        _client.TerminateInstanceAsync(new OrchestrationInstance { InstanceId = instanceId }, DurableDataConverter.Default.Serialize(options?.Output) ?? string.Empty);
+    public override Task TerminateInstanceAsync(
+        string instanceId,
+        TerminateInstanceOptions? options = null,
+        CancellationToken cancellation = default
+    ) =>
+        _client.TerminateInstanceAsync(
+            new OrchestrationInstance { InstanceId = instanceId },
+            DurableDataConverter.Default.Serialize(options?.Output) ?? string.Empty
+        );
 
     /// <inheritdoc />
     public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
@@ -74,7 +106,11 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
         Service.RewindTaskOrchestrationAsync(instanceId, reason);
 
     /// <inheritdoc />
-    public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    public override async Task<OrchestrationMetadata?> GetInstancesAsync(
+        string instanceId,
+        bool getInputsAndOutputs = false,
+        CancellationToken cancellation = default
+    )
     {
         var states = await Service.GetOrchestrationStateAsync(instanceId, allExecutions: false, fetchInput: getInputsAndOutputs);
         return states is { Count: > 0 } ? ToMetadata(states[0], getInputsAndOutputs) : null;
@@ -82,25 +118,33 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
 
     /// <inheritdoc />
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
-        Pageable.Create(async (continuation, pageSize, cancellation) =>
-        {
-            var query = new CoreQuery
+        Pageable.Create(
+            async (continuation, pageSize, cancellation) =>
             {
-                RuntimeStatus = filter?.Statuses?.Select(s => s.ToCore()).ToList(),
-                CreatedTimeFrom = filter?.CreatedFrom?.UtcDateTime,
-                CreatedTimeTo = filter?.CreatedTo?.UtcDateTime,
-                InstanceIdPrefix = filter?.InstanceIdPrefix,
-                PageSize = pageSize ?? filter?.PageSize ?? OrchestrationQuery.DefaultPageSize,
-                ContinuationToken = continuation ?? filter?.ContinuationToken,
-                FetchInputsAndOutputs = filter?.FetchInputsAndOutputs ?? false,
-            };
-            var result = await Service.GetOrchestrationWithQueryAsync(query, cancellation);
-            return new Page<OrchestrationMetadata>(
-                [.. result.OrchestrationState.Select(s => ToMetadata(s, query.FetchInputsAndOutputs))], result.ContinuationToken);
-        });
+                var query = new CoreQuery
+                {
+                    RuntimeStatus = filter?.Statuses?.Select(s => s.ToCore()).ToList(),
+                    CreatedTimeFrom = filter?.CreatedFrom?.UtcDateTime,
+                    CreatedTimeTo = filter?.CreatedTo?.UtcDateTime,
+                    InstanceIdPrefix = filter?.InstanceIdPrefix,
+                    PageSize = pageSize ?? filter?.PageSize ?? OrchestrationQuery.DefaultPageSize,
+                    ContinuationToken = continuation ?? filter?.ContinuationToken,
+                    FetchInputsAndOutputs = filter?.FetchInputsAndOutputs ?? false,
+                };
+                var result = await Service.GetOrchestrationWithQueryAsync(query, cancellation);
+                return new Page<OrchestrationMetadata>(
+                    [.. result.OrchestrationState.Select(s => ToMetadata(s, query.FetchInputsAndOutputs))],
+                    result.ContinuationToken
+                );
+            }
+        );
 
     /// <inheritdoc />
-    public override async Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    public override async Task<OrchestrationMetadata> WaitForInstanceStartAsync(
+        string instanceId,
+        bool getInputsAndOutputs = false,
+        CancellationToken cancellation = default
+    )
     {
         while (true)
         {
@@ -115,7 +159,11 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
     }
 
     /// <inheritdoc />
-    public override async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+    public override async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(
+        string instanceId,
+        bool getInputsAndOutputs = false,
+        CancellationToken cancellation = default
+    )
     {
         // Polls the instance row: cheap on the Instances table, and honours the caller's token (DTFx's own wait does not
         // re-read inputs). 250 ms keeps tests and tools responsive without hammering storage.
@@ -132,7 +180,11 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
     }
 
     /// <inheritdoc />
-    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeInstanceAsync(string instanceId, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
+    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeInstanceAsync(
+        string instanceId,
+        PurgeInstanceOptions? options = null,
+        CancellationToken cancellation = default
+    )
     {
         var instance = await GetInstancesAsync(instanceId, false, cancellation);
         if (instance is null)
@@ -150,20 +202,36 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
     }
 
     /// <inheritdoc />
-    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeAllInstancesAsync(PurgeInstancesFilter filter, PurgeInstanceOptions? options = null, CancellationToken cancellation = default)
+    public override async Task<Microsoft.DurableTask.Client.PurgeResult> PurgeAllInstancesAsync(
+        PurgeInstancesFilter filter,
+        PurgeInstanceOptions? options = null,
+        CancellationToken cancellation = default
+    )
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var statuses = (filter.Statuses ?? [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated])
-            .Select(s => s.ToCore()).ToList();
-        var coreFilter = new PurgeInstanceFilter(filter.CreatedFrom?.UtcDateTime ?? DateTime.MinValue, filter.CreatedTo?.UtcDateTime, statuses);
+        var statuses = (
+            filter.Statuses
+            ?? [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated]
+        )
+            .Select(s => s.ToCore())
+            .ToList();
+        var coreFilter = new PurgeInstanceFilter(
+            filter.CreatedFrom?.UtcDateTime ?? DateTime.MinValue,
+            filter.CreatedTo?.UtcDateTime,
+            statuses
+        );
         var result = await ((IOrchestrationServicePurgeClient)Service).PurgeInstanceStateAsync(coreFilter);
         return new Microsoft.DurableTask.Client.PurgeResult(result.DeletedInstanceCount);
     }
 
     /// <inheritdoc />
-    public override async Task<IList<HistoryEvent>> GetOrchestrationHistoryAsync(string instanceId, CancellationToken cancellation = default)
+    public override async Task<IList<HistoryEvent>> GetOrchestrationHistoryAsync(
+        string instanceId,
+        CancellationToken cancellation = default
+    )
     {
-        var instance = await GetInstancesAsync(instanceId, false, cancellation)
+        var instance =
+            await GetInstancesAsync(instanceId, false, cancellation)
             ?? throw new ArgumentException($"No orchestration instance with id '{instanceId}'.", nameof(instanceId));
         var json = await Service.GetOrchestrationHistoryAsync(instanceId, null);
         _ = instance;
@@ -204,7 +272,14 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
             : new TaskFailureDetails("Failure", state.Output, null, null, null);
     }
 
-    private static TaskFailureDetails? ToSdk(FailureDetails? failure) => failure is null
-        ? null
-        : new TaskFailureDetails(failure.ErrorType, failure.ErrorMessage, failure.StackTrace, ToSdk(failure.InnerFailure), failure.Properties);
+    private static TaskFailureDetails? ToSdk(FailureDetails? failure) =>
+        failure is null
+            ? null
+            : new TaskFailureDetails(
+                failure.ErrorType,
+                failure.ErrorMessage,
+                failure.StackTrace,
+                ToSdk(failure.InnerFailure),
+                failure.Properties
+            );
 }

@@ -10,10 +10,9 @@ namespace Peeker.Durable.Client;
 /// </summary>
 public static class HistoryJson
 {
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
-    {
-        ConstructorHandling = ConstructorHandling.AllowNonPublicDefaultConstructor,
-    });
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(
+        new JsonSerializerSettings { ConstructorHandling = ConstructorHandling.AllowNonPublicDefaultConstructor }
+    );
 
     /// <summary>The events of <paramref name="json"/>, oldest first.</summary>
     public static IList<HistoryEvent> Deserialize(string json)
@@ -21,14 +20,22 @@ public static class HistoryJson
         // DateParseHandling.None: an instance id, name or input that merely looks like a date stays a string; the
         // typed DateTime properties (Timestamp, FireAt) are still read as dates by the serializer.
         using var reader = new JsonTextReader(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
-        return [.. JArray.Load(reader).Select(item => (HistoryEvent)item.ToObject(ClrType((EventType)item.Value<int>(nameof(HistoryEvent.EventType))), Serializer)!)];
+        return
+        [
+            .. JArray
+                .Load(reader)
+                .Select(item =>
+                    (HistoryEvent)item.ToObject(ClrType((EventType)item.Value<int>(nameof(HistoryEvent.EventType))), Serializer)!
+                ),
+        ];
     }
 
     /// <summary>The DTFx class that carries events of <paramref name="type"/>.</summary>
-    public static Type ClrType(EventType type) => type switch
-    {
-        EventType.ExecutionFailed => typeof(ExecutionCompletedEvent),
-        EventType.GenericEvent => typeof(GenericEvent),
-        _ => typeof(HistoryEvent).Assembly.GetType($"DurableTask.Core.History.{type}Event") ?? typeof(GenericEvent),
-    };
+    public static Type ClrType(EventType type) =>
+        type switch
+        {
+            EventType.ExecutionFailed => typeof(ExecutionCompletedEvent),
+            EventType.GenericEvent => typeof(GenericEvent),
+            _ => typeof(HistoryEvent).Assembly.GetType($"DurableTask.Core.History.{type}Event") ?? typeof(GenericEvent),
+        };
 }

@@ -34,8 +34,11 @@ internal sealed class ClassifyingActivity(ITaskActivity inner) : ITaskActivity
         }
         finally
         {
-            DurableMetrics.ActivityDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("activity", context.Name.Name), new KeyValuePair<string, object?>("outcome", outcome));
+            DurableMetrics.ActivityDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("activity", context.Name.Name),
+                new KeyValuePair<string, object?>("outcome", outcome)
+            );
         }
     }
 }

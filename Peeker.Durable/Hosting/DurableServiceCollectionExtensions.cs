@@ -14,11 +14,16 @@ public static class DurableServiceCollectionExtensions
     /// Adds the engine on the hub named in host.json <c>extensions.durableTask</c> (validated at start) in the storage
     /// account of <c>AzureWebJobsStorage</c>. <paramref name="register"/> adds orchestrators and activities.
     /// </summary>
-    public static IServiceCollection AddPeekerDurable(this IServiceCollection services, IConfiguration configuration, Action<DurableTaskRegistry> register)
+    public static IServiceCollection AddPeekerDurable(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Action<DurableTaskRegistry> register
+    )
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(register);
-        services.AddOptions<DurableTaskOptions>()
+        services
+            .AddOptions<DurableTaskOptions>()
             .Bind(configuration.GetSection(DurableTaskOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -29,7 +34,8 @@ public static class DurableServiceCollectionExtensions
         services.TryAddSingleton(sp => new DurableTaskConnection(
             sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"] is { Length: > 0 } connection
                 ? connection
-                : throw new InvalidOperationException("AzureWebJobsStorage is not configured: the durable engine keeps its task hub there.")));
+                : throw new InvalidOperationException("AzureWebJobsStorage is not configured: the durable engine keeps its task hub there.")
+        ));
         services.TryAddSingleton<DurableTaskHub>();
         services.TryAddSingleton<DurableTaskClient, AzureStorageDurableTaskClient>();
         services.AddHostedService<TaskHubWorkerService>();

@@ -79,7 +79,11 @@ public sealed class DurableTaskHub : IDisposable
     }
 
     /// <summary>Maps our options to DTFx's settings (Durable Functions' names to DTFx's).</summary>
-    public static AzureStorageOrchestrationServiceSettings CreateSettings(DurableTaskOptions options, string connectionString, ILoggerFactory loggerFactory)
+    public static AzureStorageOrchestrationServiceSettings CreateSettings(
+        DurableTaskOptions options,
+        string connectionString,
+        ILoggerFactory loggerFactory
+    )
     {
         ArgumentNullException.ThrowIfNull(options);
         var storage = options.StorageProvider;

@@ -13,7 +13,10 @@ public sealed class DurableTaskOptions : IValidatableObject
 
     /// <summary>The task hub: names the hub's queues, tables and lease container.</summary>
     [Required]
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,44}$", ErrorMessage = "extensions.durableTask.hubName must be 3-45 letters or digits, starting with a letter.")]
+    [RegularExpression(
+        "^[A-Za-z][A-Za-z0-9]{2,44}$",
+        ErrorMessage = "extensions.durableTask.hubName must be 3-45 letters or digits, starting with a letter."
+    )]
     public string HubName { get; set; } = "PeekerHub";
 
     /// <summary>Activities one host runs at once (Durable Functions: 10 × cores).</summary>
@@ -49,26 +52,32 @@ public sealed class DurableTaskOptions : IValidatableObject
             yield return new ValidationResult("extensions.durableTask.maximumTimerInterval must be more than zero and at most 6 days.");
         }
 
-        foreach (var (name, value, min) in new[]
-        {
-            ("controlQueueVisibilityTimeout", storage.ControlQueueVisibilityTimeout, TimeSpan.FromSeconds(10)),
-            ("workItemQueueVisibilityTimeout", storage.WorkItemQueueVisibilityTimeout, TimeSpan.FromSeconds(10)),
-            ("maxQueuePollingInterval", storage.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(100)),
-            ("leaseInterval", storage.LeaseInterval, TimeSpan.FromSeconds(15)),
-            ("leaseRenewInterval", storage.LeaseRenewInterval, TimeSpan.FromSeconds(1)),
-            ("leaseAcquireInterval", storage.LeaseAcquireInterval, TimeSpan.FromSeconds(1)),
-            ("partitionTableOperationTimeout", storage.PartitionTableOperationTimeout, TimeSpan.FromSeconds(1)),
-        })
+        foreach (
+            var (name, value, min) in new[]
+            {
+                ("controlQueueVisibilityTimeout", storage.ControlQueueVisibilityTimeout, TimeSpan.FromSeconds(10)),
+                ("workItemQueueVisibilityTimeout", storage.WorkItemQueueVisibilityTimeout, TimeSpan.FromSeconds(10)),
+                ("maxQueuePollingInterval", storage.MaxQueuePollingInterval, TimeSpan.FromMilliseconds(100)),
+                ("leaseInterval", storage.LeaseInterval, TimeSpan.FromSeconds(15)),
+                ("leaseRenewInterval", storage.LeaseRenewInterval, TimeSpan.FromSeconds(1)),
+                ("leaseAcquireInterval", storage.LeaseAcquireInterval, TimeSpan.FromSeconds(1)),
+                ("partitionTableOperationTimeout", storage.PartitionTableOperationTimeout, TimeSpan.FromSeconds(1)),
+            }
+        )
         {
             if (value < min || value > TimeSpan.FromDays(1))
             {
-                yield return new ValidationResult($"extensions.durableTask.storageProvider.{name} must be between {min} and 1.00:00:00, not {value}.");
+                yield return new ValidationResult(
+                    $"extensions.durableTask.storageProvider.{name} must be between {min} and 1.00:00:00, not {value}."
+                );
             }
         }
 
         if (storage.LeaseRenewInterval >= storage.LeaseInterval)
         {
-            yield return new ValidationResult("extensions.durableTask.storageProvider.leaseRenewInterval must be shorter than leaseInterval.");
+            yield return new ValidationResult(
+                "extensions.durableTask.storageProvider.leaseRenewInterval must be shorter than leaseInterval."
+            );
         }
     }
 }

@@ -14,8 +14,12 @@ namespace Peeker.Durable.Hosting;
 /// is down at start is retried with backoff (logged, and visible on <c>/health</c>) instead of failing the host.
 /// </summary>
 public sealed partial class TaskHubWorkerService(
-    DurableTaskHub hub, DurableTaskRegistry registry, IServiceProvider services, ILoggerFactory loggerFactory, TimeProvider time)
-    : BackgroundService
+    DurableTaskHub hub,
+    DurableTaskRegistry registry,
+    IServiceProvider services,
+    ILoggerFactory loggerFactory,
+    TimeProvider time
+) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<TaskHubWorkerService>();
     private TaskHubWorker? _worker;
@@ -64,8 +68,7 @@ public sealed partial class TaskHubWorkerService(
         }
     }
 
-    private TaskHubWorker CreateWorker() =>
-        CreateWorker(hub.Service, registry, services, hub.Options.MaximumTimerInterval, loggerFactory);
+    private TaskHubWorker CreateWorker() => CreateWorker(hub.Service, registry, services, hub.Options.MaximumTimerInterval, loggerFactory);
 
     /// <summary>
     /// A DTFx worker over <paramref name="service"/> running every task of <paramref name="registry"/> through the SDK's
@@ -73,7 +76,12 @@ public sealed partial class TaskHubWorkerService(
     /// The benchmarks build theirs here too, over a request-counting service.
     /// </summary>
     internal static TaskHubWorker CreateWorker(
-        IOrchestrationService service, DurableTaskRegistry registry, IServiceProvider services, TimeSpan maximumTimerInterval, ILoggerFactory loggerFactory)
+        IOrchestrationService service,
+        DurableTaskRegistry registry,
+        IServiceProvider services,
+        TimeSpan maximumTimerInterval,
+        ILoggerFactory loggerFactory
+    )
     {
         var workerOptions = new DurableTaskWorkerOptions
         {
@@ -86,10 +94,25 @@ public sealed partial class TaskHubWorkerService(
             // The SDK's shims and its TaskFailedException read FailureDetails, as Durable Functions isolated does.
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
-        worker.AddTaskOrchestrations([.. registry.GetOrchestrators().Select(o => (ObjectCreator<TaskOrchestration>)new Creator<TaskOrchestration>(
-            o.Key.Name, () => shims.CreateOrchestration(o.Key, o.Value(services))))]);
-        worker.AddTaskActivities([.. registry.GetActivities().Select(a => (ObjectCreator<CoreTaskActivity>)new Creator<CoreTaskActivity>(
-            a.Key.Name, () => shims.CreateActivity(a.Key, new ClassifyingActivity(a.Value(services)))))]);
+        worker.AddTaskOrchestrations([
+            .. registry
+                .GetOrchestrators()
+                .Select(o =>
+                    (ObjectCreator<TaskOrchestration>)
+                        new Creator<TaskOrchestration>(o.Key.Name, () => shims.CreateOrchestration(o.Key, o.Value(services)))
+                ),
+        ]);
+        worker.AddTaskActivities([
+            .. registry
+                .GetActivities()
+                .Select(a =>
+                    (ObjectCreator<CoreTaskActivity>)
+                        new Creator<CoreTaskActivity>(
+                            a.Key.Name,
+                            () => shims.CreateActivity(a.Key, new ClassifyingActivity(a.Value(services)))
+                        )
+                ),
+        ]);
         return worker;
     }
 

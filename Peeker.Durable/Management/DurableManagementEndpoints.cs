@@ -29,32 +29,53 @@ public static class DurableManagementEndpoints
     /// <c>Location</c> are absolute on <paramref name="origin"/> (the host's configured public origin), else relative:
     /// never built from the request's <c>Host</c> header.
     /// </summary>
-    public static RouteGroupBuilder MapDurableManagement(this IEndpointRouteBuilder routes, string prefix = DefaultPrefix, Func<HttpContext, string>? origin = null)
+    public static RouteGroupBuilder MapDurableManagement(
+        this IEndpointRouteBuilder routes,
+        string prefix = DefaultPrefix,
+        Func<HttpContext, string>? origin = null
+    )
     {
         var group = routes.MapGroup(prefix).ExcludeFromDescription();
-        group.AddEndpointFilter((context, next) =>
-        {
-            context.HttpContext.Items[OriginItem] = origin?.Invoke(context.HttpContext) ?? string.Empty;
-            return next(context);
-        });
+        group.AddEndpointFilter(
+            (context, next) =>
+            {
+                context.HttpContext.Items[OriginItem] = origin?.Invoke(context.HttpContext) ?? string.Empty;
+                return next(context);
+            }
+        );
         group.MapPost("/orchestrators/{functionName}/{instanceId?}", StartAsync);
         group.MapGet("/instances/{instanceId}", GetStatusAsync);
         group.MapGet("/instances/{instanceId}/timeline", TimelineAsync);
         group.MapGet("/instances", ListAsync);
         group.MapPost("/instances/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync);
-        group.MapPost("/instances/{instanceId}/terminate", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
-            ActAsync(c, instanceId, (id, t) => c.TerminateInstanceAsync(id, new TerminateInstanceOptions(reason), t), ct));
-        group.MapPost("/instances/{instanceId}/suspend", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
-            ActAsync(c, instanceId, (id, t) => c.SuspendInstanceAsync(id, reason, t), ct));
-        group.MapPost("/instances/{instanceId}/resume", (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
-            ActAsync(c, instanceId, (id, t) => c.ResumeInstanceAsync(id, reason, t), ct));
+        group.MapPost(
+            "/instances/{instanceId}/terminate",
+            (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
+                ActAsync(c, instanceId, (id, t) => c.TerminateInstanceAsync(id, new TerminateInstanceOptions(reason), t), ct)
+        );
+        group.MapPost(
+            "/instances/{instanceId}/suspend",
+            (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
+                ActAsync(c, instanceId, (id, t) => c.SuspendInstanceAsync(id, reason, t), ct)
+        );
+        group.MapPost(
+            "/instances/{instanceId}/resume",
+            (DurableTaskClient c, string instanceId, string? reason, CancellationToken ct) =>
+                ActAsync(c, instanceId, (id, t) => c.ResumeInstanceAsync(id, reason, t), ct)
+        );
         group.MapPost("/instances/{instanceId}/rewind", RewindAsync);
         group.MapDelete("/instances/{instanceId}", PurgeOneAsync);
         group.MapDelete("/instances", PurgeManyAsync);
         return group;
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, DurableTaskClient client, string functionName, string? instanceId, CancellationToken ct)
+    private static async Task<IResult> StartAsync(
+        HttpContext http,
+        DurableTaskClient client,
+        string functionName,
+        string? instanceId,
+        CancellationToken ct
+    )
     {
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
         JsonNode? input;
@@ -69,8 +90,10 @@ public static class DurableManagementEndpoints
 
         // An instance of an orchestrator no worker has would be abandoned and retried for ever, holding its partition's
         // control queue: refuse it, as Durable Functions refuses a function that is not an orchestrator.
-        if (http.RequestServices.GetService<DurableTaskRegistry>() is { } registry
-            && !registry.GetOrchestrators().Any(o => string.Equals(o.Key.Name, functionName, StringComparison.Ordinal)))
+        if (
+            http.RequestServices.GetService<DurableTaskRegistry>() is { } registry
+            && !registry.GetOrchestrators().Any(o => string.Equals(o.Key.Name, functionName, StringComparison.Ordinal))
+        )
         {
             return Results.NotFound(new { error = $"No orchestrator named '{functionName}' is registered in this host." });
         }
@@ -89,7 +112,14 @@ public static class DurableManagementEndpoints
     }
 
     private static async Task<IResult> GetStatusAsync(
-        HttpContext http, DurableTaskClient client, string instanceId, bool? showHistory, bool? showHistoryOutput, bool? showInput, CancellationToken ct)
+        HttpContext http,
+        DurableTaskClient client,
+        string instanceId,
+        bool? showHistory,
+        bool? showHistoryOutput,
+        bool? showInput,
+        CancellationToken ct
+    )
     {
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
         if (instance is null)
@@ -115,8 +145,16 @@ public static class DurableManagementEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext http, DurableTaskClient client, DateTimeOffset? createdTimeFrom, DateTimeOffset? createdTimeTo, string? runtimeStatus,
-        string? instanceIdPrefix, bool? showInput, int? top, CancellationToken ct)
+        HttpContext http,
+        DurableTaskClient client,
+        DateTimeOffset? createdTimeFrom,
+        DateTimeOffset? createdTimeTo,
+        string? runtimeStatus,
+        string? instanceIdPrefix,
+        bool? showInput,
+        int? top,
+        CancellationToken ct
+    )
     {
         if (!TryStatuses(runtimeStatus, out var statuses))
         {
@@ -147,7 +185,13 @@ public static class DurableManagementEndpoints
         return Results.Json(new JsonArray());
     }
 
-    private static async Task<IResult> RaiseEventAsync(HttpContext http, DurableTaskClient client, string instanceId, string eventName, CancellationToken ct)
+    private static async Task<IResult> RaiseEventAsync(
+        HttpContext http,
+        DurableTaskClient client,
+        string instanceId,
+        string eventName,
+        CancellationToken ct
+    )
     {
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(ct);
         JsonNode? payload;
@@ -180,7 +224,12 @@ public static class DurableManagementEndpoints
         return Results.Accepted();
     }
 
-    private static async Task<IResult> ActAsync(DurableTaskClient client, string instanceId, Func<string, CancellationToken, Task> act, CancellationToken ct)
+    private static async Task<IResult> ActAsync(
+        DurableTaskClient client,
+        string instanceId,
+        Func<string, CancellationToken, Task> act,
+        CancellationToken ct
+    )
     {
         var instance = await client.GetInstanceAsync(instanceId, false, ct);
         if (instance is null)
@@ -202,14 +251,22 @@ public static class DurableManagementEndpoints
         var instance = await client.GetInstanceAsync(instanceId, false, ct);
         if (instance is { IsCompleted: false })
         {
-            return Results.Conflict(new { error = $"Instance '{instanceId}' is {instance.RuntimeStatus}: only finished instances can be purged." });
+            return Results.Conflict(
+                new { error = $"Instance '{instanceId}' is {instance.RuntimeStatus}: only finished instances can be purged." }
+            );
         }
 
         var result = await client.PurgeInstanceAsync(instanceId, cancellation: ct);
         return result.PurgedInstanceCount == 0 ? Results.NotFound() : Results.Ok(new { instancesDeleted = result.PurgedInstanceCount });
     }
 
-    private static async Task<IResult> PurgeManyAsync(DurableTaskClient client, DateTimeOffset? createdTimeFrom, DateTimeOffset? createdTimeTo, string? runtimeStatus, CancellationToken ct)
+    private static async Task<IResult> PurgeManyAsync(
+        DurableTaskClient client,
+        DateTimeOffset? createdTimeFrom,
+        DateTimeOffset? createdTimeTo,
+        string? runtimeStatus,
+        CancellationToken ct
+    )
     {
         if (createdTimeFrom is null)
         {
@@ -221,7 +278,10 @@ public static class DurableManagementEndpoints
             return Results.BadRequest(new { error = $"Unknown runtimeStatus in '{runtimeStatus}'." });
         }
 
-        var result = await client.PurgeAllInstancesAsync(new PurgeInstancesFilter(createdTimeFrom, createdTimeTo, statuses), cancellation: ct);
+        var result = await client.PurgeAllInstancesAsync(
+            new PurgeInstancesFilter(createdTimeFrom, createdTimeTo, statuses),
+            cancellation: ct
+        );
         return result.PurgedInstanceCount == 0 ? Results.NotFound() : Results.Ok(new { instancesDeleted = result.PurgedInstanceCount });
     }
 
@@ -235,19 +295,40 @@ public static class DurableManagementEndpoints
 
         var history = await client.GetOrchestrationHistoryAsync(instanceId, ct);
         var html = new StringBuilder();
-        html.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(instanceId))
-            .Append("</title><style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}tr:nth-child(even){background:#f3f3f3}</style></head><body>")
-            .Append("<h1>").Append(WebUtility.HtmlEncode(instance.Name)).Append(" <small>").Append(WebUtility.HtmlEncode(instanceId)).Append("</small></h1>")
-            .Append("<p>Status: <b>").Append(instance.RuntimeStatus).Append("</b>; created ").Append(instance.CreatedAt.ToString("u", CultureInfo.InvariantCulture))
-            .Append("; updated ").Append(instance.LastUpdatedAt.ToString("u", CultureInfo.InvariantCulture)).Append("</p>")
+        html.Append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(instanceId))
+            .Append(
+                "</title><style>body{font-family:sans-serif}td,th{padding:2px 8px;text-align:left}tr:nth-child(even){background:#f3f3f3}</style></head><body>"
+            )
+            .Append("<h1>")
+            .Append(WebUtility.HtmlEncode(instance.Name))
+            .Append(" <small>")
+            .Append(WebUtility.HtmlEncode(instanceId))
+            .Append("</small></h1>")
+            .Append("<p>Status: <b>")
+            .Append(instance.RuntimeStatus)
+            .Append("</b>; created ")
+            .Append(instance.CreatedAt.ToString("u", CultureInfo.InvariantCulture))
+            .Append("; updated ")
+            .Append(instance.LastUpdatedAt.ToString("u", CultureInfo.InvariantCulture))
+            .Append("</p>")
             .Append("<table><tr><th>#</th><th>time</th><th>event</th><th>id</th><th>name</th><th>detail</th></tr>");
         for (var i = 0; i < history.Count; i++)
         {
             var e = history[i];
             var facts = HistoryFacts.Of(e);
-            html.Append("<tr><td>").Append(i).Append("</td><td>").Append(e.Timestamp.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
-                .Append("</td><td>").Append(e.EventType).Append("</td><td>").Append(e.EventId >= 0 ? e.EventId : facts.TaskScheduledId)
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(facts.Name ?? string.Empty)).Append("</td><td>").Append(WebUtility.HtmlEncode(facts.Detail ?? string.Empty))
+            html.Append("<tr><td>")
+                .Append(i)
+                .Append("</td><td>")
+                .Append(e.Timestamp.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture))
+                .Append("</td><td>")
+                .Append(e.EventType)
+                .Append("</td><td>")
+                .Append(e.EventId >= 0 ? e.EventId : facts.TaskScheduledId)
+                .Append("</td><td>")
+                .Append(WebUtility.HtmlEncode(facts.Name ?? string.Empty))
+                .Append("</td><td>")
+                .Append(WebUtility.HtmlEncode(facts.Detail ?? string.Empty))
                 .Append("</td></tr>");
         }
 
@@ -255,17 +336,21 @@ public static class DurableManagementEndpoints
         return Results.Content(html.ToString(), "text/html; charset=utf-8");
     }
 
-    private static JsonObject Status(OrchestrationMetadata instance, bool showInput) => new()
-    {
-        ["name"] = instance.Name,
-        ["instanceId"] = instance.InstanceId,
-        ["runtimeStatus"] = instance.RuntimeStatus.ToString(),
-        ["input"] = showInput ? Raw(instance.SerializedInput) : null,
-        ["customStatus"] = Raw(instance.SerializedCustomStatus),
-        ["output"] = instance.FailureDetails is { } failure && instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed ? failure.ToString() : Raw(instance.SerializedOutput),
-        ["createdTime"] = instance.CreatedAt.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z",
-        ["lastUpdatedTime"] = instance.LastUpdatedAt.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z",
-    };
+    private static JsonObject Status(OrchestrationMetadata instance, bool showInput) =>
+        new()
+        {
+            ["name"] = instance.Name,
+            ["instanceId"] = instance.InstanceId,
+            ["runtimeStatus"] = instance.RuntimeStatus.ToString(),
+            ["input"] = showInput ? Raw(instance.SerializedInput) : null,
+            ["customStatus"] = Raw(instance.SerializedCustomStatus),
+            ["output"] =
+                instance.FailureDetails is { } failure && instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed
+                    ? failure.ToString()
+                    : Raw(instance.SerializedOutput),
+            ["createdTime"] = instance.CreatedAt.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z",
+            ["lastUpdatedTime"] = instance.LastUpdatedAt.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "Z",
+        };
 
     private static JsonObject HistoryJson(HistoryEvent e, bool showOutput)
     {

@@ -32,7 +32,8 @@ public sealed record TimelineSpan(
     string? Failure,
     string? Input,
     string? Result,
-    string? ChildInstanceId)
+    string? ChildInstanceId
+)
 {
     /// <summary>For a timer, when it is due.</summary>
     public DateTime? FireAt { get; init; }
@@ -51,7 +52,8 @@ public sealed record InstanceTimeline(DateTime Start, DateTime End, IReadOnlyLis
         var spans = new List<TimelineSpan>();
         var open = new Dictionary<int, int>(); // scheduling event id -> index in spans
         var failedCalls = new Dictionary<(string, string?), int>();
-        DateTime? start = null, end = null;
+        DateTime? start = null,
+            end = null;
         foreach (var e in history)
         {
             var facts = HistoryFacts.Of(e);
@@ -66,7 +68,20 @@ public sealed record InstanceTimeline(DateTime Start, DateTime End, IReadOnlyLis
                 case TaskScheduledEvent:
                     var key = (facts.Name ?? string.Empty, facts.Result);
                     open[e.EventId] = spans.Count;
-                    spans.Add(new(TimelineKind.Activity, facts.Name ?? "?", e.Timestamp, null, false, failedCalls.GetValueOrDefault(key) + 1, null, facts.Result, null, null));
+                    spans.Add(
+                        new(
+                            TimelineKind.Activity,
+                            facts.Name ?? "?",
+                            e.Timestamp,
+                            null,
+                            false,
+                            failedCalls.GetValueOrDefault(key) + 1,
+                            null,
+                            facts.Result,
+                            null,
+                            null
+                        )
+                    );
                     break;
                 case TimerCreatedEvent t:
                     open[e.EventId] = spans.Count;
@@ -74,16 +89,34 @@ public sealed record InstanceTimeline(DateTime Start, DateTime End, IReadOnlyLis
                     break;
                 case SubOrchestrationInstanceCreatedEvent s:
                     open[e.EventId] = spans.Count;
-                    spans.Add(new(TimelineKind.SubOrchestration, facts.Name ?? "?", e.Timestamp, null, false, 1, null, facts.Result, null, s.InstanceId));
+                    spans.Add(
+                        new(
+                            TimelineKind.SubOrchestration,
+                            facts.Name ?? "?",
+                            e.Timestamp,
+                            null,
+                            false,
+                            1,
+                            null,
+                            facts.Result,
+                            null,
+                            s.InstanceId
+                        )
+                    );
                     break;
                 case EventRaisedEvent:
-                    spans.Add(new(TimelineKind.Event, facts.Name ?? "?", e.Timestamp, e.Timestamp, false, 1, null, facts.Result, null, null));
+                    spans.Add(
+                        new(TimelineKind.Event, facts.Name ?? "?", e.Timestamp, e.Timestamp, false, 1, null, facts.Result, null, null)
+                    );
                     break;
                 case TaskCompletedEvent or SubOrchestrationInstanceCompletedEvent or TimerFiredEvent:
                     Close(spans, open, facts.TaskScheduledId, e.Timestamp, failed: false, null, facts.Result);
                     break;
                 case TaskFailedEvent or SubOrchestrationInstanceFailedEvent:
-                    if (Close(spans, open, facts.TaskScheduledId, e.Timestamp, failed: true, facts.Failure, null) is { Kind: TimelineKind.Activity } failedSpan)
+                    if (
+                        Close(spans, open, facts.TaskScheduledId, e.Timestamp, failed: true, facts.Failure, null) is
+                        { Kind: TimelineKind.Activity } failedSpan
+                    )
                     {
                         failedCalls[(failedSpan.Name, failedSpan.Input)] = failedSpan.Attempt;
                     }
@@ -114,7 +147,15 @@ public sealed record InstanceTimeline(DateTime Start, DateTime End, IReadOnlyLis
         return total <= 0 ? 0 : Math.Clamp(part.TotalMilliseconds / total * 100, 0, 100);
     }
 
-    private static TimelineSpan? Close(List<TimelineSpan> spans, Dictionary<int, int> open, int? scheduledId, DateTime at, bool failed, string? failure, string? result)
+    private static TimelineSpan? Close(
+        List<TimelineSpan> spans,
+        Dictionary<int, int> open,
+        int? scheduledId,
+        DateTime at,
+        bool failed,
+        string? failure,
+        string? result
+    )
     {
         if (scheduledId is not { } id || !open.Remove(id, out var index))
         {

@@ -14,7 +14,17 @@ public static class SecretRedaction
     /// <summary>What a masked value shows.</summary>
     public const string Mask = "[redacted]";
 
-    private static readonly string[] SecretWords = ["password", "secret", "token", "credential", "apikey", "privatekey", "authorization", "clientkey"];
+    private static readonly string[] SecretWords =
+    [
+        "password",
+        "secret",
+        "token",
+        "credential",
+        "apikey",
+        "privatekey",
+        "authorization",
+        "clientkey",
+    ];
 
     /// <summary>True when a property named <paramref name="name"/> holds a secret.</summary>
     public static bool IsSecretName(string name)

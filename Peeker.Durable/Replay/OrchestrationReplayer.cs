@@ -40,7 +40,12 @@ public static class OrchestrationReplayer
     /// The host's <c>extensions.durableTask.maximumTimerInterval</c> (the default when null): the SDK splits longer
     /// timers into timers of this length, so a replay with another value diverges at the first long timer.
     /// </param>
-    public static ReplayResult Replay(string name, ITaskOrchestrator orchestrator, IList<HistoryEvent> history, TimeSpan? maximumTimerInterval = null)
+    public static ReplayResult Replay(
+        string name,
+        ITaskOrchestrator orchestrator,
+        IList<HistoryEvent> history,
+        TimeSpan? maximumTimerInterval = null
+    )
     {
         ArgumentNullException.ThrowIfNull(history);
         var options = new DurableTaskWorkerOptions
@@ -51,17 +56,23 @@ public static class OrchestrationReplayer
         var shims = new DurableTaskShimFactory(options, NullLoggerFactory.Instance);
         var orchestration = shims.CreateOrchestration(name, orchestrator);
         var state = new OrchestrationRuntimeState(history);
-        var executor = new TaskOrchestrationExecutor(state, orchestration, BehaviorOnContinueAsNew.Carryover, ErrorPropagationMode.UseFailureDetails);
+        var executor = new TaskOrchestrationExecutor(
+            state,
+            orchestration,
+            BehaviorOnContinueAsNew.Carryover,
+            ErrorPropagationMode.UseFailureDetails
+        );
         var result = executor.Execute();
         var actions = result.Actions.ToList();
-        var failure = actions.OfType<OrchestrationCompleteOrchestratorAction>()
-            .FirstOrDefault(a => a.OrchestrationStatus == OrchestrationStatus.Failed)?.FailureDetails;
+        var failure = actions
+            .OfType<OrchestrationCompleteOrchestratorAction>()
+            .FirstOrDefault(a => a.OrchestrationStatus == OrchestrationStatus.Failed)
+            ?.FailureDetails;
         return new ReplayResult(actions, failure);
     }
 
     /// <summary>Reads a history written by <see cref="WriteHistory"/>.</summary>
-    public static IList<HistoryEvent> ReadHistory(string json) =>
-        CoreJsonDataConverter.Default.Deserialize<List<HistoryEvent>>(json);
+    public static IList<HistoryEvent> ReadHistory(string json) => CoreJsonDataConverter.Default.Deserialize<List<HistoryEvent>>(json);
 
     /// <summary>Writes history with DTFx's typed JSON (each event names its class), the format checked in for replay tests.</summary>
     public static string WriteHistory(IEnumerable<HistoryEvent> history) =>

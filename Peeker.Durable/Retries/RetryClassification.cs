@@ -18,20 +18,14 @@ public sealed class NonRetriableTaskException : Exception
 {
     /// <summary>Wraps <paramref name="innerException"/>, keeping its message.</summary>
     public NonRetriableTaskException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     /// <summary>Creates the exception with a message.</summary>
     public NonRetriableTaskException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the exception.</summary>
-    public NonRetriableTaskException()
-    {
-    }
+    public NonRetriableTaskException() { }
 }
 
 /// <summary>Durable retry policies that fail fast on non-retriable failures.</summary>
@@ -57,9 +51,16 @@ public static class DurableRetry
     /// durable timer) that retries only retriable failures.
     /// </summary>
     public static TaskOptions Options(
-        int maxNumberOfAttempts, TimeSpan firstRetryInterval, double backoffCoefficient = 1.0, TimeSpan? maxRetryInterval = null, TimeSpan? retryTimeout = null) =>
-        TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts, firstRetryInterval, backoffCoefficient, maxRetryInterval, retryTimeout)
-        {
-            HandleFailure = IsRetriable,
-        });
+        int maxNumberOfAttempts,
+        TimeSpan firstRetryInterval,
+        double backoffCoefficient = 1.0,
+        TimeSpan? maxRetryInterval = null,
+        TimeSpan? retryTimeout = null
+    ) =>
+        TaskOptions.FromRetryPolicy(
+            new RetryPolicy(maxNumberOfAttempts, firstRetryInterval, backoffCoefficient, maxRetryInterval, retryTimeout)
+            {
+                HandleFailure = IsRetriable,
+            }
+        );
 }

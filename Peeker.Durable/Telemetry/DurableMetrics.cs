@@ -19,5 +19,8 @@ public static class DurableMetrics
 
     /// <summary><c>peeker.activity.duration</c> (s), tagged <c>activity</c> and <c>outcome</c> (<c>succeeded</c>, <c>failed</c>, <c>non_retriable</c>).</summary>
     public static readonly Histogram<double> ActivityDuration = Meter.CreateHistogram<double>(
-        "peeker.activity.duration", "s", "Time one activity execution took, per activity and outcome.");
+        "peeker.activity.duration",
+        "s",
+        "Time one activity execution took, per activity and outcome."
+    );
 }

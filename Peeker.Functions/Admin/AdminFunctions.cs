@@ -71,8 +71,13 @@ public static class AdminFunctions
         var preset = body.Enum("permission_preset", Presets) ?? "full";
         var label = body.String("label", maxLength: 100) ?? "";
         _ = await partners.GetAsync(id, http.RequestAborted) ?? throw ApiException.NotFound("partner");
-        var (key, secret) = await keys.CreateAsync(id, environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
-            Enum.Parse<PermissionPreset>(preset, ignoreCase: true), label, http.RequestAborted);
+        var (key, secret) = await keys.CreateAsync(
+            id,
+            environment == "live" ? PeekerEnvironment.Live : PeekerEnvironment.Test,
+            Enum.Parse<PermissionPreset>(preset, ignoreCase: true),
+            label,
+            http.RequestAborted
+        );
         return PartnerResults.Created(new CreatedKey(key.Id, secret, environment, preset, label, id));
     }
 

@@ -35,8 +35,13 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
         var expected = scope == AdminScope.Management ? keys.ManagementKey : keys.AdminKey;
         if (!Matches(context.HttpContext.Request.Headers.Authorization.ToString(), expected))
         {
-            var message = scope == AdminScope.Management ? "Send Authorization: Bearer <management key>." : "Send Authorization: Bearer <admin key>.";
-            return Results.Json(new ErrorEnvelope(new ErrorBody(ErrorCodes.Unauthorized, message, null, null)), PeekerJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+            var message =
+                scope == AdminScope.Management ? "Send Authorization: Bearer <management key>." : "Send Authorization: Bearer <admin key>.";
+            return Results.Json(
+                new ErrorEnvelope(new ErrorBody(ErrorCodes.Unauthorized, message, null, null)),
+                PeekerJson.Options,
+                statusCode: StatusCodes.Status401Unauthorized
+            );
         }
 
         return await next(context);
@@ -45,7 +50,11 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
     /// <summary>True when <paramref name="authorization"/> is <c>Bearer &lt;expected&gt;</c>; never for an unset key.</summary>
     public static bool Matches(string? authorization, string? expected)
     {
-        if (string.IsNullOrEmpty(expected) || authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        if (
+            string.IsNullOrEmpty(expected)
+            || authorization is null
+            || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+        )
         {
             return false;
         }
@@ -55,7 +64,8 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
 
     /// <summary>True when <paramref name="presented"/> is <paramref name="expected"/> (constant time); never for an unset key.</summary>
     public static bool KeyEquals(string? presented, string? expected) =>
-        !string.IsNullOrEmpty(expected) && presented is not null
+        !string.IsNullOrEmpty(expected)
+        && presented is not null
         && CryptographicOperations.FixedTimeEquals(Hash(presented), Hash(expected));
 
     // Hashing first gives both sides the same length, so the comparison time does not depend on the presented key.
@@ -66,10 +76,10 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
 public static class AdminKeyFilterExtensions
 {
     /// <summary>Requires <c>Peeker:AdminKey</c> (partner administration).</summary>
-    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new AdminKeyFilter(AdminScope.Partners));
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(new AdminKeyFilter(AdminScope.Partners));
 
     /// <summary>Requires <c>Peeker:ManagementKey</c> (the engine's management API).</summary>
-    public static TBuilder RequireManagementKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(new AdminKeyFilter(AdminScope.Management));
+    public static TBuilder RequireManagementKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(new AdminKeyFilter(AdminScope.Management));
 }

@@ -23,7 +23,10 @@ public sealed class AdminKeyOptions : IValidatableObject
     {
         if (!string.IsNullOrEmpty(ManagementKey) && ManagementKey.Length < 16)
         {
-            yield return new ValidationResult("Peeker:ManagementKey must be at least 16 characters (or unset, which turns the management API off).", [nameof(ManagementKey)]);
+            yield return new ValidationResult(
+                "Peeker:ManagementKey must be at least 16 characters (or unset, which turns the management API off).",
+                [nameof(ManagementKey)]
+            );
         }
 
         if (!string.IsNullOrEmpty(ManagementKey) && string.Equals(ManagementKey, AdminKey, StringComparison.Ordinal))
@@ -39,10 +42,7 @@ public static class AdminKeyServiceCollectionExtensions
     /// <summary>Binds the <c>Peeker</c> section's admin keys; a missing, short or shared key stops the host at startup naming it.</summary>
     public static IServiceCollection AddPeekerAdminKeys(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AdminKeyOptions>()
-            .Bind(configuration.GetSection("Peeker"))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<AdminKeyOptions>().Bind(configuration.GetSection("Peeker")).ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

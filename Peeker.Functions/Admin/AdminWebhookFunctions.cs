@@ -38,21 +38,43 @@ public static class AdminWebhookFunctions
     }
 
     private static async Task<IResult> SaveAsync(
-        HttpContext http, string id, PartnerStore partners, WebhookEndpointStore endpoints, WebhookEventLog eventLog, IOptions<WebhookOptions> options)
+        HttpContext http,
+        string id,
+        PartnerStore partners,
+        WebhookEndpointStore endpoints,
+        WebhookEventLog eventLog,
+        IOptions<WebhookOptions> options
+    )
     {
         await RequirePartnerAsync(partners, id, http.RequestAborted);
         var body = await JsonBody.ReadAsync(http);
         var environment = Environment(body.Enum("environment", Environments, required: true)!);
-        var url = await WebhookFunctions.CheckUrlAsync(environment, body.String("url", required: true, maxLength: 2048)!, "url", options.Value, http.RequestAborted);
+        var url = await WebhookFunctions.CheckUrlAsync(
+            environment,
+            body.String("url", required: true, maxLength: 2048)!,
+            "url",
+            options.Value,
+            http.RequestAborted
+        );
         var (endpoint, secret) = await endpoints.SetAsync(environment, id, url, http.RequestAborted);
         await eventLog.WakeAwaitingAsync(environment, id, http.RequestAborted);
         return PartnerResults.Ok(WebhookEndpointView.Of(endpoint, secret));
     }
 
-    private static async Task<IResult> GetAsync(string id, string? environment, PartnerStore partners, WebhookEndpointStore endpoints, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        string id,
+        string? environment,
+        PartnerStore partners,
+        WebhookEndpointStore endpoints,
+        CancellationToken cancellationToken
+    )
     {
         await RequirePartnerAsync(partners, id, cancellationToken);
-        var env = Environment(environment is "test" or "live" ? environment : throw ApiException.Invalid("environment", "environment must be \"test\" or \"live\"."));
+        var env = Environment(
+            environment is "test" or "live"
+                ? environment
+                : throw ApiException.Invalid("environment", "environment must be \"test\" or \"live\".")
+        );
         return await endpoints.GetAsync(env, id, cancellationToken) is { } endpoint
             ? PartnerResults.Ok(WebhookEndpointView.Of(endpoint))
             : throw new ApiException(404, ErrorCodes.NotFound, $"No {environment} webhook endpoint is configured for this partner.");
@@ -75,8 +97,11 @@ public static class AdminWebhookFunctions
 
     private static async Task<IResult> RedeliverEventAsync(string eventId, WebhookEventLog eventLog, CancellationToken cancellationToken)
     {
-        if (await eventLog.FindAsync(eventId, cancellationToken) is not { } found
-            || await eventLog.RedeliverAsync(found.Event.Environment, found.Event.PartnerId, eventId, cancellationToken) is not { } redelivered)
+        if (
+            await eventLog.FindAsync(eventId, cancellationToken) is not { } found
+            || await eventLog.RedeliverAsync(found.Event.Environment, found.Event.PartnerId, eventId, cancellationToken)
+                is not { } redelivered
+        )
         {
             throw ApiException.NotFound("event");
         }

@@ -17,8 +17,13 @@ public static class HealthFunctions
     /// <summary>Registers the readiness checks and their thresholds.</summary>
     public static IServiceCollection AddPeekerHealth(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHealthChecks()
+        services
+            .AddOptions<HealthOptions>()
+            .Bind(configuration.GetSection(HealthOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services
+            .AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", HealthStatus.Unhealthy, [Ready])
             .AddCheck<TaskHubHealthCheck>("task_hub", HealthStatus.Unhealthy, [Ready])
             .AddCheck<WebhookBacklogHealthCheck>("webhook_backlog", HealthStatus.Degraded, [Ready]);
@@ -27,11 +32,17 @@ public static class HealthFunctions
         {
             foreach (var name in new[] { ProviderNames.Google, ProviderNames.Microsoft, ProviderNames.Smartlead })
             {
-                o.Registrations.Add(new HealthCheckRegistration(
-                    "provider_" + name,
-                    sp => new ProviderSignInHealthCheck(sp.GetServices<IProviderSignIn>().First(p => p.Provider == name), sp.GetRequiredService<ProviderSignInResults>()),
-                    HealthStatus.Degraded,
-                    [Ready]));
+                o.Registrations.Add(
+                    new HealthCheckRegistration(
+                        "provider_" + name,
+                        sp => new ProviderSignInHealthCheck(
+                            sp.GetServices<IProviderSignIn>().First(p => p.Provider == name),
+                            sp.GetRequiredService<ProviderSignInResults>()
+                        ),
+                        HealthStatus.Degraded,
+                        [Ready]
+                    )
+                );
             }
         });
         return services;
@@ -44,21 +55,26 @@ public static class HealthFunctions
     /// </summary>
     public static IEndpointRouteBuilder MapPeekerHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", (DurableTaskHub hub, TimeProvider time) => Results.Json(new
-        {
-            status = "alive",
-            hub = hub.Options.HubName,
-            engine = "DurableTask.AzureStorage",
-            hub_state = hub.State.ToString(),
-            partition_count = hub.Options.StorageProvider.PartitionCount,
-            storage_error = hub.LastError,
-            checked_at = time.GetUtcNow(),
-        }));
-        routes.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(Ready),
-            ResponseWriter = WriteAsync,
-        });
+        routes.MapGet(
+            "/health",
+            (DurableTaskHub hub, TimeProvider time) =>
+                Results.Json(
+                    new
+                    {
+                        status = "alive",
+                        hub = hub.Options.HubName,
+                        engine = "DurableTask.AzureStorage",
+                        hub_state = hub.State.ToString(),
+                        partition_count = hub.Options.StorageProvider.PartitionCount,
+                        storage_error = hub.LastError,
+                        checked_at = time.GetUtcNow(),
+                    }
+                )
+        );
+        routes.MapHealthChecks(
+            "/health/ready",
+            new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync }
+        );
         return routes;
     }
 
@@ -69,20 +85,24 @@ public static class HealthFunctions
         {
             status = Name(report.Status),
             duration_ms = (long)report.TotalDuration.TotalMilliseconds,
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = Name(e.Value.Status),
-                description = e.Value.Description,
-                data = e.Value.Data,
-            }),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new
+                {
+                    status = Name(e.Value.Status),
+                    description = e.Value.Description,
+                    data = e.Value.Data,
+                }
+            ),
         };
         return http.Response.WriteAsync(JsonSerializer.Serialize(body));
     }
 
-    private static string Name(HealthStatus status) => status switch
-    {
-        HealthStatus.Healthy => "healthy",
-        HealthStatus.Degraded => "degraded",
-        _ => "unhealthy",
-    };
+    private static string Name(HealthStatus status) =>
+        status switch
+        {
+            HealthStatus.Healthy => "healthy",
+            HealthStatus.Degraded => "degraded",
+            _ => "unhealthy",
+        };
 }

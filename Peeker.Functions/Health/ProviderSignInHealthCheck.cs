@@ -52,9 +52,15 @@ internal sealed class ProviderSignInResults(TimeProvider time, IOptions<HealthOp
     }
 
     private HealthCheckResult? Fresh(string provider) =>
-        _last.TryGetValue(provider, out var last) && time.GetUtcNow() - last.CheckedAt < options.Value.ProviderSignInInterval ? last.Result : null;
+        _last.TryGetValue(provider, out var last) && time.GetUtcNow() - last.CheckedAt < options.Value.ProviderSignInInterval
+            ? last.Result
+            : null;
 
-    private static async Task<HealthCheckResult> SignInAsync(IProviderSignIn provider, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<HealthCheckResult> SignInAsync(
+        IProviderSignIn provider,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var data = new Dictionary<string, object> { ["mode"] = "live", ["checked_at"] = now };
         try
@@ -72,7 +78,8 @@ internal sealed class ProviderSignInResults(TimeProvider time, IOptions<HealthOp
                 ex.IsRetryable
                     ? $"Live {provider.Provider} sign-in could not be checked ({ex.Code}); it is retried at the next interval."
                     : $"Live {provider.Provider} refused Peeker's credentials ({ex.Code}); live orders using it will fail.",
-                data: data);
+                data: data
+            );
         }
     }
 }
@@ -87,5 +94,8 @@ internal sealed class ProviderSignInHealthCheck(IProviderSignIn provider, Provid
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         provider.IsLiveEnabled
             ? await results.GetAsync(provider, cancellationToken)
-            : HealthCheckResult.Healthy($"Live {provider.Provider} calls are not enabled; nothing to sign in to.", new Dictionary<string, object> { ["mode"] = "sandbox_only" });
+            : HealthCheckResult.Healthy(
+                $"Live {provider.Provider} calls are not enabled; nothing to sign in to.",
+                new Dictionary<string, object> { ["mode"] = "sandbox_only" }
+            );
 }

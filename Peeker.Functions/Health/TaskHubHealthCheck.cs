@@ -36,8 +36,11 @@ internal sealed class TaskHubHealthCheck(DurableTaskHub hub, TableServiceClient 
         var now = time.GetUtcNow().UtcDateTime;
         // DTFx's table partition manager keeps one row per control queue with CurrentOwner and ExpiresAt.
         var live = new List<string?>();
-        await foreach (var lease in tables.GetTableClient(hub.Options.HubName + "Partitions")
-            .QueryAsync<TableEntity>(select: ["CurrentOwner", "ExpiresAt"], cancellationToken: cancellationToken))
+        await foreach (
+            var lease in tables
+                .GetTableClient(hub.Options.HubName + "Partitions")
+                .QueryAsync<TableEntity>(select: ["CurrentOwner", "ExpiresAt"], cancellationToken: cancellationToken)
+        )
         {
             var owner = lease.GetString("CurrentOwner");
             if (!string.IsNullOrEmpty(owner) && lease.GetDateTimeOffset("ExpiresAt") is { } expires && expires.UtcDateTime > now)
@@ -49,7 +52,10 @@ internal sealed class TaskHubHealthCheck(DurableTaskHub hub, TableServiceClient 
         data["partitions_held_here"] = live.Count(owner => owner == hub.WorkerId);
         data["partitions_without_live_owner"] = hub.Options.StorageProvider.PartitionCount - live.Count;
         return live.Count < hub.Options.StorageProvider.PartitionCount
-            ? HealthCheckResult.Degraded("Some partitions have no live owner; their orchestrations wait until a host takes them.", data: data)
+            ? HealthCheckResult.Degraded(
+                "Some partitions have no live owner; their orchestrations wait until a host takes them.",
+                data: data
+            )
             : HealthCheckResult.Healthy("The task hub runs and every partition has a live owner.", data);
     }
 }

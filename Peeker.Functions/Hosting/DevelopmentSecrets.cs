@@ -7,7 +7,9 @@ namespace Peeker.Functions.Hosting;
 public static class DevelopmentSecrets
 {
     /// <summary>Each secret setting and the development value the sample gives it.</summary>
-    public static readonly IReadOnlyDictionary<string, string> SampleValues = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    public static readonly IReadOnlyDictionary<string, string> SampleValues = new Dictionary<string, string>(
+        StringComparer.OrdinalIgnoreCase
+    )
     {
         ["Peeker:AdminKey"] = "adm_dev_only_7c1f0e9a4b2d4f6e8a3b5c7d9e1f2a4b",
         ["Peeker:ManagementKey"] = "mgt_dev_only_3d5f7a9c1e2b4d6f8a0c2e4b6d8f1a3c",
@@ -44,7 +46,8 @@ public static class DevelopmentSecrets
             {
                 throw new InvalidOperationException(
                     $"{key} is set to a development value from local.settings.sample.json, which is public; "
-                    + $"the {environment.EnvironmentName} host refuses to start. Configure a secret of your own.");
+                        + $"the {environment.EnvironmentName} host refuses to start. Configure a secret of your own."
+                );
             }
         }
     }

@@ -22,7 +22,12 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
 {
     /// <inheritdoc />
     public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) =>
-        StartOnceAsync(nameof(SwapOrchestrator), new SwapInput(new SwapRef(swapId, env, partnerId), swapOptions.Value.ReplacementWait), swapId, cancellationToken);
+        StartOnceAsync(
+            nameof(SwapOrchestrator),
+            new SwapInput(new SwapRef(swapId, env, partnerId), swapOptions.Value.ReplacementWait),
+            swapId,
+            cancellationToken
+        );
 
     /// <inheritdoc />
     public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken) =>
@@ -30,23 +35,54 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
 
     /// <inheritdoc />
     public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
-        StartOnceAsync(nameof(ProvisionOrderOrchestrator), new ProvisionOrderInput(orderId, env, attempt), ProvisioningInstances.Order(orderId, attempt), cancellationToken);
+        StartOnceAsync(
+            nameof(ProvisionOrderOrchestrator),
+            new ProvisionOrderInput(orderId, env, attempt),
+            ProvisioningInstances.Order(orderId, attempt),
+            cancellationToken
+        );
 
     /// <inheritdoc />
-    public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
+    public Task ScheduleCancellationAsync(
+        PeekerEnvironment env,
+        string orderId,
+        IReadOnlyList<string>? domains,
+        DateTimeOffset cancelsAt,
+        CancellationToken cancellationToken
+    )
     {
-        var scope = domains is null ? "all" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', domains.Order(StringComparer.Ordinal)))))[..16];
+        var scope = domains is null
+            ? "all"
+            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', domains.Order(StringComparer.Ordinal)))))[..16];
         return StartOnceAsync(
-            nameof(CancelOrderOrchestrator), new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime), $"{orderId}:cancel:{scope}", cancellationToken);
+            nameof(CancelOrderOrchestrator),
+            new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime),
+            $"{orderId}:cancel:{scope}",
+            cancellationToken
+        );
     }
 
     /// <inheritdoc />
-    public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) =>
-        StartOnceAsync(nameof(PendingActionCheckOrchestrator), new PendingActionCheckInput(env, partnerId, actionId),
-            PendingActionCheckOrchestrator.InstanceId(actionId), cancellationToken);
+    public Task StartPendingActionCheckAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string actionId,
+        CancellationToken cancellationToken
+    ) =>
+        StartOnceAsync(
+            nameof(PendingActionCheckOrchestrator),
+            new PendingActionCheckInput(env, partnerId, actionId),
+            PendingActionCheckOrchestrator.InstanceId(actionId),
+            cancellationToken
+        );
 
     /// <inheritdoc />
-    public async Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken)
+    public async Task NotifyPendingActionFixAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string actionId,
+        CancellationToken cancellationToken
+    )
     {
         var instanceId = PendingActionCheckOrchestrator.InstanceId(actionId);
         if (await client.GetInstanceAsync(instanceId, false, cancellationToken) is { IsRunning: true })
@@ -56,13 +92,22 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
         }
 
         // No loop is watching (it never started, or it ended): a fresh one checks at once.
-        await client.ScheduleNewOrchestrationInstanceAsync(nameof(PendingActionCheckOrchestrator), new PendingActionCheckInput(env, partnerId, actionId),
-            new StartOrchestrationOptions(instanceId), cancellationToken);
+        await client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(PendingActionCheckOrchestrator),
+            new PendingActionCheckInput(env, partnerId, actionId),
+            new StartOrchestrationOptions(instanceId),
+            cancellationToken
+        );
     }
 
     /// <inheritdoc />
     public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
-        StartOnceAsync(nameof(RenewOrderOrchestrator), new RenewOrderLoopInput(orderId, env), RenewOrderOrchestrator.InstanceId(orderId, attempt), cancellationToken);
+        StartOnceAsync(
+            nameof(RenewOrderOrchestrator),
+            new RenewOrderLoopInput(orderId, env),
+            RenewOrderOrchestrator.InstanceId(orderId, attempt),
+            cancellationToken
+        );
 
     /// <inheritdoc />
     public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) =>
@@ -79,7 +124,11 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
-                name, input, new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyStatus }, cancellationToken);
+                name,
+                input,
+                new StartOrchestrationOptions(instanceId) { DedupeStatuses = AnyStatus },
+                cancellationToken
+            );
         }
         catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {

@@ -16,8 +16,12 @@ public sealed class DurableUserNameSwapWorkflows(DurableTaskClient client) : IUs
         ArgumentNullException.ThrowIfNull(input);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(UserNameSwapOrchestrator), input,
-                new StartOrchestrationOptions(UserNameSwapOrchestrator.InstanceId(input.BatchId)) { DedupeStatuses = AnyStatus }, cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(UserNameSwapOrchestrator),
+                input,
+                new StartOrchestrationOptions(UserNameSwapOrchestrator.InstanceId(input.BatchId)) { DedupeStatuses = AnyStatus },
+                cancellationToken
+            );
         }
         catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {

@@ -28,8 +28,11 @@ public sealed class DurableWebhookDeliveries(DurableTaskClient client, IOptions<
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(DeliverWebhookOrchestrator), withSettings,
-                new StartOrchestrationOptions(input.EventId) { DedupeStatuses = onlyIfNew ? AnyStatus : null }, cancellationToken);
+                nameof(DeliverWebhookOrchestrator),
+                withSettings,
+                new StartOrchestrationOptions(input.EventId) { DedupeStatuses = onlyIfNew ? AnyStatus : null },
+                cancellationToken
+            );
         }
         catch (DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
         {

@@ -19,7 +19,11 @@ public static class FunctionsConfiguration
     /// Adds host.json, local settings and environment variables in the Functions host's precedence. The committed
     /// <c>local.settings.sample.json</c> (development secrets) is read only when <paramref name="isDevelopment"/>.
     /// </summary>
-    public static IConfigurationBuilder AddFunctionsConfiguration(this IConfigurationBuilder builder, string startDirectory, bool isDevelopment)
+    public static IConfigurationBuilder AddFunctionsConfiguration(
+        this IConfigurationBuilder builder,
+        string startDirectory,
+        bool isDevelopment
+    )
     {
         var root = FindAppRoot(startDirectory);
         if (root is not null)
@@ -27,7 +31,10 @@ public static class FunctionsConfiguration
             builder.AddJsonFile(new PrefixedJsonSource(Path.Combine(root, "host.json"), HostSection));
             var local = Path.Combine(root, "local.settings.json");
             var sample = Path.Combine(root, "local.settings.sample.json");
-            var settings = File.Exists(local) ? local : isDevelopment ? sample : null;
+            var settings =
+                File.Exists(local) ? local
+                : isDevelopment ? sample
+                : null;
             if (settings is not null && File.Exists(settings))
             {
                 builder.AddInMemoryCollection(ReadValues(settings));
@@ -67,9 +74,8 @@ public static class FunctionsConfiguration
             foreach (var property in section.EnumerateObject())
             {
                 // The Functions host exports Values as environment variables, where "__" means ":".
-                values[property.Name.Replace("__", ":", StringComparison.Ordinal)] = property.Value.ValueKind == JsonValueKind.String
-                    ? property.Value.GetString()
-                    : property.Value.GetRawText();
+                values[property.Name.Replace("__", ":", StringComparison.Ordinal)] =
+                    property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
             }
         }
 

@@ -13,7 +13,11 @@ namespace Peeker.Functions.Hosting;
 /// stands); a finished one (terminated by hand) is started again. Storage that is down is retried with backoff.
 /// </summary>
 public sealed partial class HistoryRetentionStarter(
-    DurableTaskClient client, IOptions<HistoryRetentionOptions> options, TimeProvider time, ILogger<HistoryRetentionStarter> logger) : BackgroundService
+    DurableTaskClient client,
+    IOptions<HistoryRetentionOptions> options,
+    TimeProvider time,
+    ILogger<HistoryRetentionStarter> logger
+) : BackgroundService
 {
     /// <summary>Starts the job unless it is already there; true when this call started it.</summary>
     public static async Task<bool> EnsureStartedAsync(DurableTaskClient client, CancellationToken cancellationToken)
@@ -22,7 +26,11 @@ public sealed partial class HistoryRetentionStarter(
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
-                nameof(HistoryRetentionOrchestrator), new HistoryRetentionInput(0, null), new StartOrchestrationOptions(HistoryRetentionOrchestrator.InstanceId), cancellationToken);
+                nameof(HistoryRetentionOrchestrator),
+                new HistoryRetentionInput(0, null),
+                new StartOrchestrationOptions(HistoryRetentionOrchestrator.InstanceId),
+                cancellationToken
+            );
             return true;
         }
         catch (OrchestrationAlreadyExistsException)
@@ -57,9 +65,15 @@ public sealed partial class HistoryRetentionStarter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "History retention job {InstanceId} ready (started now: {Started}); finished instances are kept {Retention}")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "History retention job {InstanceId} ready (started now: {Started}); finished instances are kept {Retention}"
+    )]
     private partial void LogReady(string instanceId, bool started, TimeSpan retention);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "History retention job {InstanceId} could not be started, trying again in {Delay}: {Error}")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "History retention job {InstanceId} could not be started, trying again in {Delay}: {Error}"
+    )]
     private partial void LogStartFailed(string instanceId, TimeSpan delay, string error);
 }

@@ -15,8 +15,11 @@ public static class HostComposition
     /// <summary>Registers every area's services.</summary>
     public static WebApplicationBuilder AddPeekerHost(this WebApplicationBuilder builder)
     {
-        if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["urls"])
-            && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        if (
+            builder.Environment.IsDevelopment()
+            && string.IsNullOrEmpty(builder.Configuration["urls"])
+            && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"])
+        )
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration["Host:LocalHttpPort"] ?? "7071"}");
         }
@@ -44,17 +47,27 @@ public static class HostComposition
     private static void AddSandboxSignInKeys(this WebApplicationBuilder builder)
     {
         var environment = builder.Environment;
-        builder.Services.AddOptions<SandboxOptions>().PostConfigure(o =>
-        {
-            if (string.IsNullOrEmpty(o.GoogleServiceAccountKey) && (o.Enabled ?? environment.IsDevelopment()))
+        builder
+            .Services.AddOptions<SandboxOptions>()
+            .PostConfigure(o =>
             {
-                o.GoogleServiceAccountKey = SandboxIdentity.GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri).ToJson();
-            }
-        });
+                if (string.IsNullOrEmpty(o.GoogleServiceAccountKey) && (o.Enabled ?? environment.IsDevelopment()))
+                {
+                    o.GoogleServiceAccountKey = SandboxIdentity
+                        .GenerateGoogleKey(Activities.Google.GoogleServiceAccountKey.DefaultTokenUri)
+                        .ToJson();
+                }
+            });
 
         // Both bind Providers:Sandbox, so they differ only when the simulators' side generated the key.
-        builder.Services.AddOptions<SandboxProviderOptions>().PostConfigure<IOptions<SandboxOptions>>((o, simulators) =>
-            o.GoogleServiceAccountKey = string.IsNullOrEmpty(o.GoogleServiceAccountKey) ? simulators.Value.GoogleServiceAccountKey : o.GoogleServiceAccountKey);
+        builder
+            .Services.AddOptions<SandboxProviderOptions>()
+            .PostConfigure<IOptions<SandboxOptions>>(
+                (o, simulators) =>
+                    o.GoogleServiceAccountKey = string.IsNullOrEmpty(o.GoogleServiceAccountKey)
+                        ? simulators.Value.GoogleServiceAccountKey
+                        : o.GoogleServiceAccountKey
+            );
     }
 
     /// <summary>

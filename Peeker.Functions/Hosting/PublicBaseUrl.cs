@@ -25,8 +25,12 @@ public sealed class PublicBaseUrl(string origin)
 
     /// <summary>The origin of <paramref name="text"/>, or null when it is not an absolute http(s) URL without path, query or credentials.</summary>
     public static string? TryParseOrigin(string? text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && string.IsNullOrEmpty(uri.UserInfo)
-        && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment)
+        Uri.TryCreate(text, UriKind.Absolute, out var uri)
+        && uri.Scheme is "http" or "https"
+        && string.IsNullOrEmpty(uri.UserInfo)
+        && uri.AbsolutePath == "/"
+        && string.IsNullOrEmpty(uri.Query)
+        && string.IsNullOrEmpty(uri.Fragment)
             ? uri.GetLeftPart(UriPartial.Authority)
             : null;
 }
@@ -52,26 +56,37 @@ public static class PublicBaseUrlRegistration
     public static IServiceCollection AddPeekerPublicBaseUrl(this IServiceCollection services)
     {
         // Read when resolved, not at registration: configuration is final only once the host is built.
-        services.AddOptions<PublicBaseUrlOptions>()
-            .Configure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
-                options.Origin = configuration[PublicBaseUrl.Key] is { Length: > 0 } configured
-                    ? PublicBaseUrl.TryParseOrigin(configured)
-                    : environment.IsDevelopment()
-                        ? ListeningOrigin(configuration["urls"] ?? configuration["ASPNETCORE_URLS"], configuration["Host:LocalHttpPort"])
-                        : null)
-            .Validate(options => options.Origin is not null,
-                $"{PublicBaseUrl.Key} must be set outside Development to the origin partners call, an absolute http(s) URL without path, query or credentials (https://api.example.com).")
+        services
+            .AddOptions<PublicBaseUrlOptions>()
+            .Configure<IConfiguration, IHostEnvironment>(
+                (options, configuration, environment) =>
+                    options.Origin =
+                        configuration[PublicBaseUrl.Key] is { Length: > 0 } configured ? PublicBaseUrl.TryParseOrigin(configured)
+                        : environment.IsDevelopment()
+                            ? ListeningOrigin(
+                                configuration["urls"] ?? configuration["ASPNETCORE_URLS"],
+                                configuration["Host:LocalHttpPort"]
+                            )
+                        : null
+            )
+            .Validate(
+                options => options.Origin is not null,
+                $"{PublicBaseUrl.Key} must be set outside Development to the origin partners call, an absolute http(s) URL without path, query or credentials (https://api.example.com)."
+            )
             .ValidateOnStart();
         services.AddSingleton(sp => new PublicBaseUrl(sp.GetRequiredService<IOptions<PublicBaseUrlOptions>>().Value.Origin!));
         // After the framework's own default ("*" when AllowedHosts is unset), which this replaces.
-        services.AddOptions<HostFilteringOptions>().PostConfigure<IConfiguration, IHostEnvironment, IOptions<PublicBaseUrlOptions>>(
-            (options, configuration, environment, publicBase) =>
-            {
-                if (string.IsNullOrEmpty(configuration["AllowedHosts"]))
+        services
+            .AddOptions<HostFilteringOptions>()
+            .PostConfigure<IConfiguration, IHostEnvironment, IOptions<PublicBaseUrlOptions>>(
+                (options, configuration, environment, publicBase) =>
                 {
-                    options.AllowedHosts = environment.IsDevelopment() ? LoopbackHosts : [new Uri(publicBase.Value.Origin!).Host];
+                    if (string.IsNullOrEmpty(configuration["AllowedHosts"]))
+                    {
+                        options.AllowedHosts = environment.IsDevelopment() ? LoopbackHosts : [new Uri(publicBase.Value.Origin!).Host];
+                    }
                 }
-            });
+            );
         return services;
     }
 
@@ -81,8 +96,11 @@ public static class PublicBaseUrlRegistration
         var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         if (first is not null)
         {
-            first = first.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal);
+            first = first
+                .Replace("://+", "://localhost", StringComparison.Ordinal)
+                .Replace("://*", "://localhost", StringComparison.Ordinal)
+                .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
+                .Replace("://[::]", "://localhost", StringComparison.Ordinal);
         }
 
         return PublicBaseUrl.TryParseOrigin(first) ?? $"http://127.0.0.1:{localHttpPort ?? "7071"}";

@@ -33,8 +33,19 @@ public static class SandboxListener
     /// <summary>An address this process can call itself on: http first, a wildcard host replaced by loopback; null when none.</summary>
     public static string? Pick(IEnumerable<string> addresses)
     {
-        var uris = addresses.Select(a => Uri.TryCreate(a.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var u) ? u : null)
-            .OfType<Uri>().OrderBy(u => u.Scheme == Uri.UriSchemeHttp ? 0 : 1).ToList();
+        var uris = addresses
+            .Select(a =>
+                Uri.TryCreate(
+                    a.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal),
+                    UriKind.Absolute,
+                    out var u
+                )
+                    ? u
+                    : null
+            )
+            .OfType<Uri>()
+            .OrderBy(u => u.Scheme == Uri.UriSchemeHttp ? 0 : 1)
+            .ToList();
         if (uris.Count == 0)
         {
             return null;

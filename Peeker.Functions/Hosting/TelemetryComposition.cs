@@ -27,12 +27,16 @@ public static class TelemetryComposition
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = builder.Configuration.GetValue<bool>("Peeker:Telemetry:Console");
-        var telemetry = builder.Services.AddOpenTelemetry()
+        var telemetry = builder
+            .Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(DurableMetrics.DtfxActivitySource)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                tracing
+                    .AddSource(DurableMetrics.DtfxActivitySource)
+                    .AddAspNetCoreInstrumentation(o =>
+                        o.Filter = http => !http.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                    )
                     .AddHttpClientInstrumentation(o =>
                     {
                         // The storage SDK's own polling would bury the provider calls; Azure.Core traces it separately when wanted.
@@ -46,7 +50,8 @@ public static class TelemetryComposition
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(PeekerMetrics.MeterName, DurableMetrics.MeterName)
+                metrics
+                    .AddMeter(PeekerMetrics.MeterName, DurableMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
                 if (console)
@@ -65,13 +70,16 @@ public static class TelemetryComposition
     /// <summary>A request to the task hub's storage account (queues polled every second, tables, blobs).</summary>
     private static bool IsStorage(Uri? uri, HashSet<string> storageAuthorities) =>
         uri is not null
-        && (storageAuthorities.Contains(uri.Authority)
+        && (
+            storageAuthorities.Contains(uri.Authority)
             || uri.Host.EndsWith(".core.windows.net", StringComparison.OrdinalIgnoreCase)
-            || (uri.IsLoopback && uri.AbsolutePath.StartsWith("/devstoreaccount1", StringComparison.Ordinal)));
+            || (uri.IsLoopback && uri.AbsolutePath.StartsWith("/devstoreaccount1", StringComparison.Ordinal))
+        );
 
     /// <summary>The hosts of the connection string's explicit endpoints, read once (the filter runs on every request).</summary>
     private static HashSet<string> StorageAuthorities(string? connectionString) =>
-        (connectionString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+        (connectionString ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(part => part.Split('=', 2))
             .Where(kv => kv.Length == 2 && kv[0].EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase))
             .Select(kv => Uri.TryCreate(kv[1], UriKind.Absolute, out var endpoint) ? endpoint.Authority : null)

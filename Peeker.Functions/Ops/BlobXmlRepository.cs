@@ -31,8 +31,7 @@ public sealed class BlobXmlRepository(BlobContainerClient container, string blob
     private readonly BlobClient _blob = container.GetBlobClient(blobName);
 
     /// <inheritdoc />
-    public IReadOnlyCollection<XElement> GetAllElements() =>
-        Read()?.Document.Root!.Elements().Select(e => new XElement(e)).ToList() ?? [];
+    public IReadOnlyCollection<XElement> GetAllElements() => Read()?.Document.Root!.Elements().Select(e => new XElement(e)).ToList() ?? [];
 
     /// <inheritdoc />
     public void StoreElement(XElement element, string friendlyName)
@@ -44,11 +43,19 @@ public sealed class BlobXmlRepository(BlobContainerClient container, string blob
             var current = Read();
             var document = current?.Document ?? new XDocument(new XElement(Root));
             document.Root!.Add(new XElement(element));
-            var conditions = current is null ? new BlobRequestConditions { IfNoneMatch = ETag.All } : new BlobRequestConditions { IfMatch = current.Value.ETag };
+            var conditions = current is null
+                ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+                : new BlobRequestConditions { IfMatch = current.Value.ETag };
             try
             {
-                _blob.Upload(new BinaryData(Encoding.UTF8.GetBytes(document.ToString(SaveOptions.DisableFormatting))),
-                    new BlobUploadOptions { Conditions = conditions, HttpHeaders = new BlobHttpHeaders { ContentType = "application/xml" } });
+                _blob.Upload(
+                    new BinaryData(Encoding.UTF8.GetBytes(document.ToString(SaveOptions.DisableFormatting))),
+                    new BlobUploadOptions
+                    {
+                        Conditions = conditions,
+                        HttpHeaders = new BlobHttpHeaders { ContentType = "application/xml" },
+                    }
+                );
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)

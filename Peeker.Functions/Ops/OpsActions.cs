@@ -25,15 +25,16 @@ public static class OpsActions
     /// Terminate, suspend and raise event need a live instance; resume a suspended one; rewind a failed one; purge a
     /// finished one.
     /// </summary>
-    public static bool IsAllowed(OpsAction action, OrchestrationRuntimeStatus status) => action switch
-    {
-        OpsAction.Terminate or OpsAction.RaiseEvent => IsLive(status),
-        OpsAction.Suspend => status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
-        OpsAction.Resume => status == OrchestrationRuntimeStatus.Suspended,
-        OpsAction.Rewind => status == OrchestrationRuntimeStatus.Failed,
-        OpsAction.Purge => !IsLive(status),
-        _ => false,
-    };
+    public static bool IsAllowed(OpsAction action, OrchestrationRuntimeStatus status) =>
+        action switch
+        {
+            OpsAction.Terminate or OpsAction.RaiseEvent => IsLive(status),
+            OpsAction.Suspend => status is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending,
+            OpsAction.Resume => status == OrchestrationRuntimeStatus.Suspended,
+            OpsAction.Rewind => status == OrchestrationRuntimeStatus.Failed,
+            OpsAction.Purge => !IsLive(status),
+            _ => false,
+        };
 
     /// <summary>An event payload typed in the console: empty is none, otherwise JSON.</summary>
     public static bool TryParsePayload(string? text, out JsonNode? payload)

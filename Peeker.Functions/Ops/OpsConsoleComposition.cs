@@ -45,30 +45,46 @@ public static class OpsConsoleComposition
     public static IServiceCollection AddPeekerOpsConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddDataProtection().SetApplicationName(ApplicationName);
-        services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new BlobXmlRepository(new BlobContainerClient(
-            configuration["AzureWebJobsStorage"] is { Length: > 0 } connection
-                ? connection
-                : throw new InvalidOperationException("AzureWebJobsStorage is not configured: the ops console keeps its data-protection keys there."),
-            BlobXmlRepository.DefaultContainerName)));
+        services
+            .AddOptions<KeyManagementOptions>()
+            .Configure(o =>
+                o.XmlRepository = new BlobXmlRepository(
+                    new BlobContainerClient(
+                        configuration["AzureWebJobsStorage"] is { Length: > 0 } connection
+                            ? connection
+                            : throw new InvalidOperationException(
+                                "AzureWebJobsStorage is not configured: the ops console keeps its data-protection keys there."
+                            ),
+                        BlobXmlRepository.DefaultContainerName
+                    )
+                )
+            );
         services.AddScoped<OpsInstances>();
         services.AddScoped<OpsOrders>();
-        services.AddAuthentication(Scheme).AddCookie(Scheme, options =>
-        {
-            options.Cookie.Name = CookieName;
-            options.Cookie.Path = BasePath;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Strict;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = SessionLifetime;
-            options.SlidingExpiration = true;
-            options.LoginPath = BasePath + "/signin";
-            options.LogoutPath = BasePath + "/signout";
-            options.AccessDeniedPath = BasePath + "/signin";
-        });
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
-            .AddAuthenticationSchemes(Scheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(ClaimTypes.Role, AdminRole));
+        services
+            .AddAuthentication(Scheme)
+            .AddCookie(
+                Scheme,
+                options =>
+                {
+                    options.Cookie.Name = CookieName;
+                    options.Cookie.Path = BasePath;
+                    options.Cookie.HttpOnly = true;
+                    options.Cookie.SameSite = SameSiteMode.Strict;
+                    options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                    options.ExpireTimeSpan = SessionLifetime;
+                    options.SlidingExpiration = true;
+                    options.LoginPath = BasePath + "/signin";
+                    options.LogoutPath = BasePath + "/signout";
+                    options.AccessDeniedPath = BasePath + "/signin";
+                }
+            );
+        services
+            .AddAuthorizationBuilder()
+            .AddPolicy(
+                Policy,
+                policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(ClaimTypes.Role, AdminRole)
+            );
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = CookieName + "_af";

@@ -14,25 +14,32 @@ public sealed record OpsInstanceFilter(
     DateTimeOffset? CreatedTo,
     string? IdPrefix,
     string? PartnerId,
-    string? OrderId)
+    string? OrderId
+)
 {
     /// <summary>The id prefix the engine filters on: the order id when given, else the typed prefix.</summary>
-    public string? EnginePrefix => !string.IsNullOrWhiteSpace(OrderId) ? OrderId.Trim() : string.IsNullOrWhiteSpace(IdPrefix) ? null : IdPrefix.Trim();
+    public string? EnginePrefix =>
+        !string.IsNullOrWhiteSpace(OrderId) ? OrderId.Trim()
+        : string.IsNullOrWhiteSpace(IdPrefix) ? null
+        : IdPrefix.Trim();
 
     /// <summary>True when a filter has to be matched on the returned rows.</summary>
-    public bool FiltersRows => !string.IsNullOrWhiteSpace(Name) || !string.IsNullOrWhiteSpace(PartnerId)
+    public bool FiltersRows =>
+        !string.IsNullOrWhiteSpace(Name)
+        || !string.IsNullOrWhiteSpace(PartnerId)
         || (!string.IsNullOrWhiteSpace(OrderId) && !string.IsNullOrWhiteSpace(IdPrefix));
 
     /// <summary>The engine query (page size and continuation are the caller's).</summary>
-    public OrchestrationQuery ToQuery(int pageSize, bool withStatus, bool fetchInputs) => new()
-    {
-        Statuses = withStatus && Status is { } status ? [status] : null,
-        CreatedFrom = CreatedFrom,
-        CreatedTo = CreatedTo,
-        InstanceIdPrefix = EnginePrefix,
-        PageSize = pageSize,
-        FetchInputsAndOutputs = fetchInputs,
-    };
+    public OrchestrationQuery ToQuery(int pageSize, bool withStatus, bool fetchInputs) =>
+        new()
+        {
+            Statuses = withStatus && Status is { } status ? [status] : null,
+            CreatedFrom = CreatedFrom,
+            CreatedTo = CreatedTo,
+            InstanceIdPrefix = EnginePrefix,
+            PageSize = pageSize,
+            FetchInputsAndOutputs = fetchInputs,
+        };
 
     /// <summary>
     /// Matches the filters the engine cannot apply. A partner owns an instance whose input names it (domain, webhook,
@@ -46,8 +53,11 @@ public sealed record OpsInstanceFilter(
             return false;
         }
 
-        if (!string.IsNullOrWhiteSpace(OrderId) && !string.IsNullOrWhiteSpace(IdPrefix)
-            && !instance.InstanceId.StartsWith(IdPrefix.Trim(), StringComparison.Ordinal))
+        if (
+            !string.IsNullOrWhiteSpace(OrderId)
+            && !string.IsNullOrWhiteSpace(IdPrefix)
+            && !instance.InstanceId.StartsWith(IdPrefix.Trim(), StringComparison.Ordinal)
+        )
         {
             return false;
         }
@@ -59,6 +69,11 @@ public sealed record OpsInstanceFilter(
 
         var partner = PartnerId.Trim();
         return (instance.SerializedInput?.Contains(partner, StringComparison.Ordinal) ?? false)
-            || (partnerOrderIds?.Any(order => instance.InstanceId == order || instance.InstanceId.StartsWith(order + ":", StringComparison.Ordinal)) ?? false);
+            || (
+                partnerOrderIds?.Any(order =>
+                    instance.InstanceId == order || instance.InstanceId.StartsWith(order + ":", StringComparison.Ordinal)
+                )
+                ?? false
+            );
     }
 }

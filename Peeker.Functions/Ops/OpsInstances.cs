@@ -6,7 +6,12 @@ using Peeker.Durable.Management;
 namespace Peeker.Functions.Ops;
 
 /// <summary>One page of the instances list.</summary>
-public sealed record OpsInstancePage(IReadOnlyList<OrchestrationMetadata> Instances, string? ContinuationToken, IReadOnlyDictionary<OrchestrationRuntimeStatus, int> Counts, bool CountsCapped);
+public sealed record OpsInstancePage(
+    IReadOnlyList<OrchestrationMetadata> Instances,
+    string? ContinuationToken,
+    IReadOnlyDictionary<OrchestrationRuntimeStatus, int> Counts,
+    bool CountsCapped
+);
 
 /// <summary>One instance with its timeline (history read through <see cref="DurableTaskClient"/>).</summary>
 public sealed record OpsInstanceDetails(OrchestrationMetadata Instance, InstanceTimeline Timeline, string? ParentInstanceId);
@@ -24,14 +29,24 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
     private const int MaxEnginePagesPerScreen = 10;
 
     /// <summary>A page of instances matching <paramref name="filter"/>, newest engine order, with counts per status.</summary>
-    public async Task<OpsInstancePage> ListAsync(OpsInstanceFilter filter, int pageSize, string? continuation, CancellationToken cancellationToken)
+    public async Task<OpsInstancePage> ListAsync(
+        OpsInstanceFilter filter,
+        int pageSize,
+        string? continuation,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(filter);
         var partnerOrders = await PartnerOrderIdsAsync(filter.PartnerId, cancellationToken);
         var rows = new List<OrchestrationMetadata>();
         var token = continuation;
         var pages = 0;
-        await foreach (var page in client.GetAllInstancesAsync(filter.ToQuery(pageSize, withStatus: true, fetchInputs: true)).AsPages(continuation, pageSize).WithCancellation(cancellationToken))
+        await foreach (
+            var page in client
+                .GetAllInstancesAsync(filter.ToQuery(pageSize, withStatus: true, fetchInputs: true))
+                .AsPages(continuation, pageSize)
+                .WithCancellation(cancellationToken)
+        )
         {
             rows.AddRange(page.Values.Where(i => filter.Matches(i, partnerOrders)));
             token = page.ContinuationToken;
@@ -55,7 +70,10 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
         }
 
         var history = await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken);
-        var parent = history.OfType<DurableTask.Core.History.ExecutionStartedEvent>().FirstOrDefault()?.ParentInstance?.OrchestrationInstance?.InstanceId;
+        var parent = history
+            .OfType<DurableTask.Core.History.ExecutionStartedEvent>()
+            .FirstOrDefault()
+            ?.ParentInstance?.OrchestrationInstance?.InstanceId;
         return new OpsInstanceDetails(instance, InstanceTimeline.Build(history), parent);
     }
 
@@ -63,7 +81,11 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
     public async Task<IReadOnlyList<OrchestrationMetadata>> ListByPrefixAsync(string prefix, int limit, CancellationToken cancellationToken)
     {
         var found = new List<OrchestrationMetadata>();
-        await foreach (var instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, PageSize = 100 }).WithCancellation(cancellationToken))
+        await foreach (
+            var instance in client
+                .GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, PageSize = 100 })
+                .WithCancellation(cancellationToken)
+        )
         {
             if (instance.InstanceId == prefix || instance.InstanceId.StartsWith(prefix + ":", StringComparison.Ordinal))
             {
@@ -80,7 +102,14 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
     }
 
     /// <summary>Runs <paramref name="action"/> on an instance; the outcome is a sentence for the operator.</summary>
-    public async Task<OpsActionResult> ActAsync(string instanceId, OpsAction action, string? reason, string? eventName, string? eventJson, CancellationToken cancellationToken)
+    public async Task<OpsActionResult> ActAsync(
+        string instanceId,
+        OpsAction action,
+        string? reason,
+        string? eventName,
+        string? eventJson,
+        CancellationToken cancellationToken
+    )
     {
         var instance = await client.GetInstanceAsync(instanceId, false, cancellationToken);
         if (instance is null)
@@ -130,7 +159,10 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
     }
 
     private async Task<(Dictionary<OrchestrationRuntimeStatus, int> Counts, bool Capped)> CountAsync(
-        OpsInstanceFilter filter, IReadOnlySet<string>? partnerOrders, CancellationToken cancellationToken)
+        OpsInstanceFilter filter,
+        IReadOnlySet<string>? partnerOrders,
+        CancellationToken cancellationToken
+    )
     {
         var counts = new Dictionary<OrchestrationRuntimeStatus, int>();
         var seen = 0;
@@ -165,11 +197,16 @@ public sealed class OpsInstances(DurableTaskClient client, OrderStore orders)
             string? after = null;
             do
             {
-                var page = await orders.ListAsync(env, partnerId.Trim(), new OrderFilter(null, null, null), new PageRequest(100, after), cancellationToken);
+                var page = await orders.ListAsync(
+                    env,
+                    partnerId.Trim(),
+                    new OrderFilter(null, null, null),
+                    new PageRequest(100, after),
+                    cancellationToken
+                );
                 ids.UnionWith(page.Items.Select(o => o.Id));
                 after = page.NextAfter;
-            }
-            while (after is not null && ids.Count < CountLimit);
+            } while (after is not null && ids.Count < CountLimit);
         }
 
         return ids;

@@ -23,7 +23,8 @@ public sealed record OpsOrderView(
     Partner? Partner,
     IReadOnlyList<OrchestrationMetadata> Orchestrations,
     IReadOnlyList<OpsWebhookDelivery> Webhooks,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? SandboxState);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? SandboxState
+);
 
 /// <summary>
 /// The order page's join: the Partner API's order and partner (the same stores the Partner API reads), the order's
@@ -31,8 +32,14 @@ public sealed record OpsOrderView(
 /// the sandbox the simulators' state (<see cref="SandboxInspector"/>).
 /// </summary>
 public sealed class OpsOrders(
-    OrderStore orders, PartnerStore partners, WebhookEventStore webhooks, OpsInstances instances, SandboxInspector sandbox,
-    IConfiguration configuration, IHostEnvironment environment)
+    OrderStore orders,
+    PartnerStore partners,
+    WebhookEventStore webhooks,
+    OpsInstances instances,
+    SandboxInspector sandbox,
+    IConfiguration configuration,
+    IHostEnvironment environment
+)
 {
     private const int MaxEvents = 100;
 
@@ -45,16 +52,23 @@ public sealed class OpsOrders(
             {
                 var partner = await partners.GetAsync(order.PartnerId, cancellationToken);
                 var orchestrations = await instances.ListByPrefixAsync(order.Id, 200, cancellationToken);
-                var events = await webhooks.ListAsync(env, order.PartnerId, new WebhookEventFilter(OrderId: order.Id), new PageRequest(MaxEvents, null), cancellationToken);
+                var events = await webhooks.ListAsync(
+                    env,
+                    order.PartnerId,
+                    new WebhookEventFilter(OrderId: order.Id),
+                    new PageRequest(MaxEvents, null),
+                    cancellationToken
+                );
                 var deliveries = new List<OpsWebhookDelivery>();
                 foreach (var e in events.Items)
                 {
                     deliveries.Add(new(e, await webhooks.ListAttemptsAsync(e.Id, cancellationToken)));
                 }
 
-                var state = env == PeekerEnvironment.Test && SandboxServiceCollectionExtensions.IsSandboxEnabled(configuration, environment)
-                    ? await SandboxStateAsync(order, cancellationToken)
-                    : null;
+                var state =
+                    env == PeekerEnvironment.Test && SandboxServiceCollectionExtensions.IsSandboxEnabled(configuration, environment)
+                        ? await SandboxStateAsync(order, cancellationToken)
+                        : null;
                 return new OpsOrderView(order, env, partner, orchestrations, deliveries, state);
             }
         }
@@ -62,7 +76,10 @@ public sealed class OpsOrders(
         return null;
     }
 
-    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SandboxStateAsync(Order order, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> SandboxStateAsync(
+        Order order,
+        CancellationToken cancellationToken
+    )
     {
         var domains = order.Domains.Select(d => d.Domain).ToList();
         var all = await sandbox.ReadAsync(order.PartnerId, cancellationToken);

@@ -24,7 +24,5 @@ public sealed class OpsResponseHeaders : IResultFilter
     }
 
     /// <inheritdoc />
-    public void OnResultExecuted(ResultExecutedContext context)
-    {
-    }
+    public void OnResultExecuted(ResultExecutedContext context) { }
 }

@@ -30,7 +30,10 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
         var domains = plan.Domains.Where(d => input.DomainIds is null || input.DomainIds.Contains(d.DomainId)).ToList();
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, input.DomainIds), ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(
+            new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, input.DomainIds),
+            ProvisioningRetries.Storage
+        );
 
         if (input.CancelsAt > context.CurrentUtcDateTime)
         {
@@ -41,8 +44,9 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         await context.AwaitProvisioningAsync(new AwaitProvisioningInput(order), ProvisioningRetries.ProvisioningSettled);
 
         // The tenant is read again after the wait: provisioning may have created it after the cancellation was accepted.
-        var tenant = (await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage))
-            .MicrosoftTenantId;
+        var tenant = (
+            await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage)
+        ).MicrosoftTenantId;
         foreach (var batch in domains.Chunk(Math.Max(1, plan.MaxParallelDomains)))
         {
             await Task.WhenAll(batch.Select(d => UndoDomainAsync(context, order, d, tenant)));
@@ -55,12 +59,23 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
             await context.RevokeLicensesAsync(new RevokeLicensesInput(order, googleDomains, microsoftTenant), ProvisioningRetries.Provider);
         }
 
-        var released = await context.ReleaseDomainsAsync(new ReleaseDomainsInput(order, [.. domains.Select(d => d.DomainId)]), ProvisioningRetries.Storage);
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.cancelled", null, null, input.DomainIds), ProvisioningRetries.Storage);
+        var released = await context.ReleaseDomainsAsync(
+            new ReleaseDomainsInput(order, [.. domains.Select(d => d.DomainId)]),
+            ProvisioningRetries.Storage
+        );
+        await context.PublishOrderEventAsync(
+            new PublishOrderEventInput(order, "order.cancelled", null, null, input.DomainIds),
+            ProvisioningRetries.Storage
+        );
         return new CancelOrderResult(input.OrderId, [.. domains.Select(d => d.Domain)], released.WholeOrder);
     }
 
-    private static async Task UndoDomainAsync(TaskOrchestrationContext context, OrderRef order, PlannedDomain domain, string? microsoftTenant)
+    private static async Task UndoDomainAsync(
+        TaskOrchestrationContext context,
+        OrderRef order,
+        PlannedDomain domain,
+        string? microsoftTenant
+    )
     {
         await context.DeleteInboxesAsync(new DeleteInboxesInput(order, domain, microsoftTenant), ProvisioningRetries.Provider);
         await context.DeleteZoneAsync(new DeleteZoneInput(order, domain.Domain), ProvisioningRetries.Provider);

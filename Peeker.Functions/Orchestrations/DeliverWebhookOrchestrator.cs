@@ -65,7 +65,10 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
         var schedule = input.Schedule ?? Schedule;
         if (!WebhookOptions.IsValidSchedule(schedule))
         {
-            throw new ArgumentException($"The schedule of {input.EventId} must be 1-{WebhookOptions.MaxAttempts} offsets from 00:00:00, strictly increasing.", nameof(input));
+            throw new ArgumentException(
+                $"The schedule of {input.EventId} must be 1-{WebhookOptions.MaxAttempts} offsets from 00:00:00, strictly increasing.",
+                nameof(input)
+            );
         }
 
         var windowEnds = context.CurrentUtcDateTime + (input.EndpointWindow ?? EndpointWindow);
@@ -90,13 +93,22 @@ public sealed class DeliverWebhookOrchestrator : TaskOrchestrator<DeliverWebhook
                     slot = schedule.Count;
                 }
 
-                context.SetCustomStatus(new { status = WebhookEventStatus.Retrying, next_attempt = made + 1, due });
+                context.SetCustomStatus(
+                    new
+                    {
+                        status = WebhookEventStatus.Retrying,
+                        next_attempt = made + 1,
+                        due,
+                    }
+                );
                 await WaitForNudgeAsync(context, due); // a redelivery cuts the wait short
             }
 
             made++;
-            var result = await context.PostWebhookAsync(new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, made, slot == schedule.Count),
-                ActivityRetry);
+            var result = await context.PostWebhookAsync(
+                new PostWebhookInput(input.EventId, input.Environment, input.PartnerId, input.Run, made, slot == schedule.Count),
+                ActivityRetry
+            );
             switch (result.Outcome)
             {
                 case PostWebhookOutcome.Delivered:

@@ -27,7 +27,10 @@ public sealed class ForwardingJobOrchestrator : TaskOrchestrator<ForwardingJobRe
     public override async Task<ForwardingJobOutcome> RunAsync(TaskOrchestrationContext context, ForwardingJobRef input)
     {
         var job = await context.LoadForwardingJobAsync(input, ProvisioningRetries.Storage);
-        var target = await context.CheckForwardingTargetAsync(new CheckForwardingTargetInput(input, job.ForwardingUrl, [.. job.Domains.Select(d => d.Domain)]), ProvisioningRetries.Provider);
+        var target = await context.CheckForwardingTargetAsync(
+            new CheckForwardingTargetInput(input, job.ForwardingUrl, [.. job.Domains.Select(d => d.Domain)]),
+            ProvisioningRetries.Provider
+        );
         foreach (var batch in job.Domains.Chunk(Parallelism))
         {
             await Task.WhenAll(batch.Select(d => ChangeAsync(context, input, d, job.ForwardingUrl, target.Reason)));
@@ -37,14 +40,22 @@ public sealed class ForwardingJobOrchestrator : TaskOrchestrator<ForwardingJobRe
         return new ForwardingJobOutcome(input.JobId, done.Status, done.CompletedCount, done.FailedCount);
     }
 
-    private static async Task ChangeAsync(TaskOrchestrationContext context, ForwardingJobRef job, ForwardingJobDomain domain, string url, string? targetProblem)
+    private static async Task ChangeAsync(
+        TaskOrchestrationContext context,
+        ForwardingJobRef job,
+        ForwardingJobDomain domain,
+        string url,
+        string? targetProblem
+    )
     {
         var reason = targetProblem;
         if (reason is null)
         {
             try
             {
-                reason = (await context.ApplyForwardingAsync(new ApplyForwardingInput(job, domain, url), ProvisioningRetries.Provider)).Reason;
+                reason = (
+                    await context.ApplyForwardingAsync(new ApplyForwardingInput(job, domain, url), ProvisioningRetries.Provider)
+                ).Reason;
             }
             catch (TaskFailedException)
             {

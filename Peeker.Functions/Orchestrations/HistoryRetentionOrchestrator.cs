@@ -39,11 +39,26 @@ public sealed class HistoryRetentionOrchestrator : TaskOrchestrator<HistoryReten
         {
             var result = await context.PurgeHistoryAsync(new PurgeHistoryInput(context.InstanceId), Retry);
             interval = result.NextRunIn;
-            context.SetCustomStatus(new { runs, last_run = context.CurrentUtcDateTime, purged = result.Purged, created_before = result.CreatedBefore });
+            context.SetCustomStatus(
+                new
+                {
+                    runs,
+                    last_run = context.CurrentUtcDateTime,
+                    purged = result.Purged,
+                    created_before = result.CreatedBefore,
+                }
+            );
         }
         catch (TaskFailedException ex)
         {
-            context.SetCustomStatus(new { runs, last_run = context.CurrentUtcDateTime, error = ex.FailureDetails.ErrorMessage });
+            context.SetCustomStatus(
+                new
+                {
+                    runs,
+                    last_run = context.CurrentUtcDateTime,
+                    error = ex.FailureDetails.ErrorMessage,
+                }
+            );
         }
 
         await context.CreateTimer(context.CurrentUtcDateTime + interval, CancellationToken.None);

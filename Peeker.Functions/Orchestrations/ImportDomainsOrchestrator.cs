@@ -36,10 +36,16 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
             var first = await context.CheckImportZonesAsync(new CheckImportZonesInput(input, zones, false), ProvisioningRetries.Provider);
             if (first.Pending.Count > 0)
             {
-                await context.PublishImportEventAsync(new PublishImportEventInput(input, "domain_import.action_required"), ProvisioningRetries.Storage);
+                await context.PublishImportEventAsync(
+                    new PublishImportEventInput(input, "domain_import.action_required"),
+                    ProvisioningRetries.Storage
+                );
                 try
                 {
-                    await context.CheckImportZonesAsync(new CheckImportZonesInput(input, zones, true), ProvisioningRetries.Nameservers(load.NameserverTimeout));
+                    await context.CheckImportZonesAsync(
+                        new CheckImportZonesInput(input, zones, true),
+                        ProvisioningRetries.Nameservers(load.NameserverTimeout)
+                    );
                 }
                 catch (TaskFailedException)
                 {
@@ -48,7 +54,10 @@ public sealed class ImportDomainsOrchestrator : TaskOrchestrator<ImportRef, Impo
             }
         }
 
-        var done = await context.FinishDomainImportAsync(new FinishDomainImportInput(input, errored, ImportFailureReason.NameserversNotSwitched), ProvisioningRetries.Storage);
+        var done = await context.FinishDomainImportAsync(
+            new FinishDomainImportInput(input, errored, ImportFailureReason.NameserversNotSwitched),
+            ProvisioningRetries.Storage
+        );
         var type = done.Status == ImportStatus.Completed ? "domain_import.completed" : "domain_import.failed";
         await context.PublishImportEventAsync(new PublishImportEventInput(input, type), ProvisioningRetries.Storage);
         return new ImportDomainsOutcome(input.ImportId, done.Status, done.Completed, done.Failed);

@@ -37,14 +37,24 @@ public sealed class PendingActionCheckOrchestrator : TaskOrchestrator<PendingAct
         CheckPendingActionResult result;
         try
         {
-            result = await context.CheckPendingActionAsync(new CheckPendingActionInput(input.Environment, input.PartnerId, input.ActionId), ProvisioningRetries.Storage);
+            result = await context.CheckPendingActionAsync(
+                new CheckPendingActionInput(input.Environment, input.PartnerId, input.ActionId),
+                ProvisioningRetries.Storage
+            );
         }
         catch (TaskFailedException)
         {
             result = new CheckPendingActionResult(false, false, FallbackInterval);
         }
 
-        context.SetCustomStatus(new { checks, done = result.Done, resolved = result.Resolved });
+        context.SetCustomStatus(
+            new
+            {
+                checks,
+                done = result.Done,
+                resolved = result.Resolved,
+            }
+        );
         if (result.Done)
         {
             return result.Resolved;
@@ -52,7 +62,10 @@ public sealed class PendingActionCheckOrchestrator : TaskOrchestrator<PendingAct
 
         try
         {
-            await context.WaitForExternalEvent<bool>(FixSuppliedEvent, result.NextCheckIn > TimeSpan.Zero ? result.NextCheckIn : FallbackInterval);
+            await context.WaitForExternalEvent<bool>(
+                FixSuppliedEvent,
+                result.NextCheckIn > TimeSpan.Zero ? result.NextCheckIn : FallbackInterval
+            );
         }
         catch (TaskCanceledException)
         {

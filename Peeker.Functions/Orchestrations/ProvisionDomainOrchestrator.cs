@@ -4,10 +4,22 @@ using Peeker.Activities.Provisioning;
 namespace Peeker.Functions.Orchestrations;
 
 /// <summary>Input of <see cref="ProvisionDomainOrchestrator"/>: the order and the planned domain.</summary>
-public sealed record ProvisionDomainInput(OrderRef Order, PlannedDomain Domain, TenantIds Tenants, string CustomerEmail, TimeSpan PropagationTimeout = default);
+public sealed record ProvisionDomainInput(
+    OrderRef Order,
+    PlannedDomain Domain,
+    TenantIds Tenants,
+    string CustomerEmail,
+    TimeSpan PropagationTimeout = default
+);
 
 /// <summary>How one domain ended; failures are data so the order can report the step.</summary>
-public sealed record ProvisionDomainResult(string Domain, bool Connected, string? FailedStep, string? Reason, IReadOnlyList<string> Inboxes);
+public sealed record ProvisionDomainResult(
+    string Domain,
+    bool Connected,
+    string? FailedStep,
+    string? Reason,
+    IReadOnlyList<string> Inboxes
+);
 
 /// <summary>
 /// Provisions one domain: buy at the registrar → (Google) the domain's Workspace customer and seats → Cloudflare zone → registrar nameservers → wait for the zone to
@@ -41,7 +53,10 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
             if (domain.Provider == MailProvider.Google)
             {
                 step = "tenant";
-                var customer = await context.EnsureGoogleTenantAsync(new EnsureTenantInput(order, domain.Domain, input.CustomerEmail, domain.Inboxes.Count), ProvisioningRetries.Provider);
+                var customer = await context.EnsureGoogleTenantAsync(
+                    new EnsureTenantInput(order, domain.Domain, input.CustomerEmail, domain.Inboxes.Count),
+                    ProvisioningRetries.Provider
+                );
                 tenants = tenants with { GoogleCustomerId = customer.CustomerId };
             }
 
@@ -49,39 +64,70 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
             var zone = await context.CreateZoneAsync(new CreateZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
 
             step = "nameservers";
-            await context.SetNameserversAsync(new SetNameserversInput(order, domain.Domain, zone.Nameservers), ProvisioningRetries.Provider);
+            await context.SetNameserversAsync(
+                new SetNameserversInput(order, domain.Domain, zone.Nameservers),
+                ProvisioningRetries.Provider
+            );
 
             step = "zone_active";
-            await context.CheckZoneActiveAsync(new CheckZoneActiveInput(order, zone.ZoneId), ProvisioningRetries.Propagation(input.PropagationTimeout));
+            await context.CheckZoneActiveAsync(
+                new CheckZoneActiveInput(order, zone.ZoneId),
+                ProvisioningRetries.Propagation(input.PropagationTimeout)
+            );
 
             step = "dns";
-            await context.WriteDnsRecordsAsync(new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Provider);
+            await context.WriteDnsRecordsAsync(
+                new WriteDnsRecordsInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants),
+                ProvisioningRetries.Provider
+            );
 
             step = "verify";
-            await context.VerifyDomainAsync(new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants), ProvisioningRetries.Propagation(input.PropagationTimeout));
+            await context.VerifyDomainAsync(
+                new VerifyDomainInput(order, domain.Domain, domain.Provider, zone.ZoneId, tenants),
+                ProvisioningRetries.Propagation(input.PropagationTimeout)
+            );
 
             step = "inboxes";
-            var created = await Task.WhenAll(domain.Inboxes.Select(inbox => context.CreateInboxAsync(new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, tenants), ProvisioningRetries.Provider)));
+            var created = await Task.WhenAll(
+                domain.Inboxes.Select(inbox =>
+                    context.CreateInboxAsync(
+                        new CreateInboxInput(order, domain.Domain, domain.Provider, inbox, tenants),
+                        ProvisioningRetries.Provider
+                    )
+                )
+            );
             foreach (var inbox in created.Where(c => c.PictureProblem is not null))
             {
-                await context.OpenPendingActionAsync(new OpenPendingActionInput(order, domain.DomainId, domain.Domain, inbox.Email, inbox.PictureProblem!), ProvisioningRetries.Storage);
+                await context.OpenPendingActionAsync(
+                    new OpenPendingActionInput(order, domain.DomainId, domain.Domain, inbox.Email, inbox.PictureProblem!),
+                    ProvisioningRetries.Storage
+                );
             }
 
             step = "sequencer";
             foreach (var inbox in created)
             {
-                await context.RegisterSequencerAccountAsync(new RegisterSequencerAccountInput(order, domain.Provider, inbox.Email, inbox.DisplayName), ProvisioningRetries.Sequencer);
+                await context.RegisterSequencerAccountAsync(
+                    new RegisterSequencerAccountInput(order, domain.Provider, inbox.Email, inbox.DisplayName),
+                    ProvisioningRetries.Sequencer
+                );
             }
 
             step = "forwarding";
             if (domain.ForwardingUrl is not null)
             {
-                await context.SetForwardingAsync(new SetForwardingInput(order, zone.ZoneId, domain.Domain, domain.ForwardingUrl), ProvisioningRetries.Provider);
+                await context.SetForwardingAsync(
+                    new SetForwardingInput(order, zone.ZoneId, domain.Domain, domain.ForwardingUrl),
+                    ProvisioningRetries.Provider
+                );
             }
 
             step = "connected";
             var addresses = created.Select(c => c.Email).ToList();
-            await context.MarkDomainConnectedAsync(new MarkDomainConnectedInput(order, domain.DomainId, domain.Domain, domain.Provider, domain.ForwardingUrl, addresses), ProvisioningRetries.Storage);
+            await context.MarkDomainConnectedAsync(
+                new MarkDomainConnectedInput(order, domain.DomainId, domain.Domain, domain.Provider, domain.ForwardingUrl, addresses),
+                ProvisioningRetries.Storage
+            );
             return new ProvisionDomainResult(domain.Domain, true, null, null, addresses);
         }
         catch (TaskFailedException ex)
@@ -90,5 +136,6 @@ public sealed class ProvisionDomainOrchestrator : TaskOrchestrator<ProvisionDoma
         }
     }
 
-    private static ProvisionDomainResult Failed(PlannedDomain domain, string step, string reason) => new(domain.Domain, false, step, reason, []);
+    private static ProvisionDomainResult Failed(PlannedDomain domain, string step, string reason) =>
+        new(domain.Domain, false, step, reason, []);
 }

@@ -11,7 +11,15 @@ namespace Peeker.Functions.Orchestrations;
 public sealed record ProvisionOrderInput(string OrderId, PeekerEnvironment Environment, int Attempt = 0);
 
 /// <summary>How an order ended.</summary>
-public sealed record ProvisionOrderResult(string OrderId, string Status, int DomainsConnected, int DomainsFailed, string? FailedDomain, string? FailedStep, string? Reason);
+public sealed record ProvisionOrderResult(
+    string OrderId,
+    string Status,
+    int DomainsConnected,
+    int DomainsFailed,
+    string? FailedDomain,
+    string? FailedStep,
+    string? Reason
+);
 
 /// <summary>
 /// Provisions one order (instance id = order id): publishes <c>order.in_progress</c>, ensures the order's Microsoft
@@ -32,9 +40,15 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
 {
     public override async Task<ProvisionOrderResult> RunAsync(TaskOrchestrationContext context, ProvisionOrderInput input)
     {
-        var plan = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment) { RequireInProgress = true }, ProvisioningRetries.Storage);
+        var plan = await context.LoadOrderPlanAsync(
+            new LoadOrderPlanInput(input.OrderId, input.Environment) { RequireInProgress = true },
+            ProvisioningRetries.Storage
+        );
         var order = new OrderRef(input.OrderId, input.Environment, plan.PartnerId);
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.in_progress", null, null) { Attempt = input.Attempt }, ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(
+            new PublishOrderEventInput(order, "order.in_progress", null, null) { Attempt = input.Attempt },
+            ProvisioningRetries.Storage
+        );
 
         var progress = new Progress(plan.Domains.Count);
         context.SetCustomStatus(progress.Status("tenants"));
@@ -43,7 +57,10 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         {
             if (plan.Domains.FirstOrDefault(d => d.Provider == MailProvider.Microsoft) is { } firstMicrosoft)
             {
-                var microsoft = await context.EnsureMicrosoftTenantAsync(new EnsureTenantInput(order, firstMicrosoft.Domain, plan.CustomerEmail, MicrosoftMailboxes(plan)), ProvisioningRetries.Provider);
+                var microsoft = await context.EnsureMicrosoftTenantAsync(
+                    new EnsureTenantInput(order, firstMicrosoft.Domain, plan.CustomerEmail, MicrosoftMailboxes(plan)),
+                    ProvisioningRetries.Provider
+                );
                 tenants = tenants with { MicrosoftTenantId = microsoft.TenantId, MicrosoftInitialDomain = microsoft.InitialDomain };
             }
         }
@@ -65,10 +82,13 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
                 context.SetCustomStatus(progress.Status("domains"));
             }
 
-            running.Add(context.CallSubOrchestratorAsync<ProvisionDomainResult>(
-                nameof(ProvisionDomainOrchestrator),
-                new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail, plan.PropagationTimeout),
-                new SubOrchestrationOptions(instanceId: ProvisioningInstances.Domain(input.OrderId, input.Attempt, domain.Domain))));
+            running.Add(
+                context.CallSubOrchestratorAsync<ProvisionDomainResult>(
+                    nameof(ProvisionDomainOrchestrator),
+                    new ProvisionDomainInput(order, domain, tenants, plan.CustomerEmail, plan.PropagationTimeout),
+                    new SubOrchestrationOptions(instanceId: ProvisioningInstances.Domain(input.OrderId, input.Attempt, domain.Domain))
+                )
+            );
         }
 
         foreach (var result in await Task.WhenAll(running))
@@ -82,7 +102,10 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         }
 
         context.SetCustomStatus(progress.Status("completed"));
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.completed", null, null) { Attempt = input.Attempt }, ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(
+            new PublishOrderEventInput(order, "order.completed", null, null) { Attempt = input.Attempt },
+            ProvisioningRetries.Storage
+        );
         return new ProvisionOrderResult(input.OrderId, "completed", progress.Connected, 0, null, null, null);
     }
 
@@ -91,10 +114,20 @@ public sealed class ProvisionOrderOrchestrator : TaskOrchestrator<ProvisionOrder
         plan.Domains.Where(d => d.Provider == MailProvider.Microsoft).Sum(d => d.Inboxes.Count);
 
     private static async Task<ProvisionOrderResult> FailAsync(
-        TaskOrchestrationContext context, OrderRef order, int attempt, Progress progress, string? domain, string? step, string? reason)
+        TaskOrchestrationContext context,
+        OrderRef order,
+        int attempt,
+        Progress progress,
+        string? domain,
+        string? step,
+        string? reason
+    )
     {
         context.SetCustomStatus(progress.Status("failed"));
-        await context.PublishOrderEventAsync(new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}") { Attempt = attempt }, ProvisioningRetries.Storage);
+        await context.PublishOrderEventAsync(
+            new PublishOrderEventInput(order, "order.failed", step, domain is null ? reason : $"{domain}: {reason}") { Attempt = attempt },
+            ProvisioningRetries.Storage
+        );
         return new ProvisionOrderResult(order.OrderId, "failed", progress.Connected, progress.Failed, domain, step, reason);
     }
 

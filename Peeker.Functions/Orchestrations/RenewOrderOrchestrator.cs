@@ -21,13 +21,24 @@ public sealed record RenewOrderLoopInput(string OrderId, PeekerEnvironment Envir
 public sealed class RenewOrderOrchestrator : TaskOrchestrator<RenewOrderLoopInput, int>
 {
     /// <summary>The loop's instance id for <paramref name="orderId"/> and provisioning attempt <paramref name="attempt"/>.</summary>
-    public static string InstanceId(string orderId, int attempt) => attempt == 0 ? $"{orderId}:renewals" : $"{orderId}:renewals:retry{attempt}";
+    public static string InstanceId(string orderId, int attempt) =>
+        attempt == 0 ? $"{orderId}:renewals" : $"{orderId}:renewals:retry{attempt}";
 
     public override async Task<int> RunAsync(TaskOrchestrationContext context, RenewOrderLoopInput input)
     {
-        var result = await context.RenewOrderAsync(new RenewOrderInput(input.OrderId, input.Environment, context.CurrentUtcDateTime), ProvisioningRetries.Storage);
+        var result = await context.RenewOrderAsync(
+            new RenewOrderInput(input.OrderId, input.Environment, context.CurrentUtcDateTime),
+            ProvisioningRetries.Storage
+        );
         var renewals = input.Renewals + result.PeriodsAdvanced;
-        context.SetCustomStatus(new { renewals, renews_at = result.RenewsAt, stopped = result.Stop });
+        context.SetCustomStatus(
+            new
+            {
+                renewals,
+                renews_at = result.RenewsAt,
+                stopped = result.Stop,
+            }
+        );
         if (result.Stop)
         {
             return renewals;

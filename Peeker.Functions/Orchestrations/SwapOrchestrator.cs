@@ -36,14 +36,26 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
         await context.PublishSwapEventAsync(new PublishSwapEventInput(swap, SwapEvents.Created, null), ProvisioningRetries.Storage);
         await context.PublishSwapEventAsync(new PublishSwapEventInput(swap, SwapEvents.InProgress, null), ProvisioningRetries.Storage);
 
-        var replacement = await context.CheckSwapReplacementAsync(new CheckSwapReplacementInput(swap, Wait: false), ProvisioningRetries.Storage);
+        var replacement = await context.CheckSwapReplacementAsync(
+            new CheckSwapReplacementInput(swap, Wait: false),
+            ProvisioningRetries.Storage
+        );
         if (!replacement.Ready && replacement.Failure is null)
         {
             await context.PublishSwapEventAsync(
-                new PublishSwapEventInput(swap, SwapEvents.ActionRequired, SwapReasons.Of(SwapReasons.ReplacementNotImported, "replacement")), ProvisioningRetries.Storage);
+                new PublishSwapEventInput(
+                    swap,
+                    SwapEvents.ActionRequired,
+                    SwapReasons.Of(SwapReasons.ReplacementNotImported, "replacement")
+                ),
+                ProvisioningRetries.Storage
+            );
             try
             {
-                replacement = await context.CheckSwapReplacementAsync(new CheckSwapReplacementInput(swap, Wait: true), ProvisioningRetries.Nameservers(input.ReplacementWait));
+                replacement = await context.CheckSwapReplacementAsync(
+                    new CheckSwapReplacementInput(swap, Wait: true),
+                    ProvisioningRetries.Nameservers(input.ReplacementWait)
+                );
             }
             catch (TaskFailedException)
             {
@@ -52,7 +64,10 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
 
             if (replacement.Ready)
             {
-                await context.PublishSwapEventAsync(new PublishSwapEventInput(swap, SwapEvents.InProgress, null, Occurrence: "resumed"), ProvisioningRetries.Storage);
+                await context.PublishSwapEventAsync(
+                    new PublishSwapEventInput(swap, SwapEvents.InProgress, null, Occurrence: "resumed"),
+                    ProvisioningRetries.Storage
+                );
             }
         }
 
@@ -69,34 +84,57 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
             {
                 // The order's tenant already exists: this finds it (and its initial domain) without buying anything.
                 var tenant = await context.EnsureMicrosoftTenantAsync(
-                    new EnsureTenantInput(plan.Order, plan.Old.Domain, plan.CustomerEmail, plan.Replacement.Inboxes.Count), ProvisioningRetries.Provider);
-                tenants = tenants with { MicrosoftTenantId = tenant.TenantId ?? tenant.CustomerId, MicrosoftInitialDomain = tenant.InitialDomain };
+                    new EnsureTenantInput(plan.Order, plan.Old.Domain, plan.CustomerEmail, plan.Replacement.Inboxes.Count),
+                    ProvisioningRetries.Provider
+                );
+                tenants = tenants with
+                {
+                    MicrosoftTenantId = tenant.TenantId ?? tenant.CustomerId,
+                    MicrosoftInitialDomain = tenant.InitialDomain,
+                };
             }
             catch (TaskFailedException ex)
             {
-                return await FailAsync(context, swap, "tenant", SwapReasons.OfStep("tenant", ex.FailureDetails.ErrorMessage, plan.Replacement.Domain));
+                return await FailAsync(
+                    context,
+                    swap,
+                    "tenant",
+                    SwapReasons.OfStep("tenant", ex.FailureDetails.ErrorMessage, plan.Replacement.Domain)
+                );
             }
         }
 
         var provisioned = await context.CallSubOrchestratorAsync<ProvisionDomainResult>(
             nameof(ProvisionDomainOrchestrator),
             new ProvisionDomainInput(plan.Order, plan.Replacement, tenants, plan.CustomerEmail, plan.PropagationTimeout),
-            new SubOrchestrationOptions(instanceId: $"{swap.SwapId}:domain"));
+            new SubOrchestrationOptions(instanceId: $"{swap.SwapId}:domain")
+        );
         if (!provisioned.Connected)
         {
-            return await FailAsync(context, swap, provisioned.FailedStep, SwapReasons.OfStep(provisioned.FailedStep, provisioned.Reason, plan.Replacement.Domain));
+            return await FailAsync(
+                context,
+                swap,
+                provisioned.FailedStep,
+                SwapReasons.OfStep(provisioned.FailedStep, provisioned.Reason, plan.Replacement.Domain)
+            );
         }
 
         if (plan.SwapType == SwapType.Premium && plan.WarmPeriod > TimeSpan.Zero)
         {
             var until = context.CurrentUtcDateTime + plan.WarmPeriod;
-            await context.StartSwapWarmPeriodAsync(new StartSwapWarmPeriodInput(swap, new DateTimeOffset(until, TimeSpan.Zero)), ProvisioningRetries.Storage);
+            await context.StartSwapWarmPeriodAsync(
+                new StartSwapWarmPeriodInput(swap, new DateTimeOffset(until, TimeSpan.Zero)),
+                ProvisioningRetries.Storage
+            );
             await context.CreateTimer(until, CancellationToken.None);
         }
 
         try
         {
-            await context.DeleteInboxesAsync(new DeleteInboxesInput(plan.Order, plan.Old, tenants.MicrosoftTenantId), ProvisioningRetries.Provider);
+            await context.DeleteInboxesAsync(
+                new DeleteInboxesInput(plan.Order, plan.Old, tenants.MicrosoftTenantId),
+                ProvisioningRetries.Provider
+            );
             await context.DeleteZoneAsync(new DeleteZoneInput(plan.Order, plan.Old.Domain), ProvisioningRetries.Provider);
         }
         catch (TaskFailedException)

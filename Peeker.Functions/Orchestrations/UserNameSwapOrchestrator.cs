@@ -43,18 +43,28 @@ public sealed class UserNameSwapOrchestrator : TaskOrchestrator<UserNameSwapInpu
             failed += status == SwapEvents.Failed ? 1 : 0;
         }
 
-        await context.FinishUserNameSwapAsync(new FinishUserNameSwapInput(input.Row(input.BatchId), plan.DomainId), ProvisioningRetries.Storage);
+        await context.FinishUserNameSwapAsync(
+            new FinishUserNameSwapInput(input.Row(input.BatchId), plan.DomainId),
+            ProvisioningRetries.Storage
+        );
         return new UserNameSwapOutcome(input.BatchId, completed, waiting, failed);
     }
 
     /// <summary>Renames one inbox and publishes the row's last event; returns that event's type.</summary>
-    private static async Task<string> RenameAsync(TaskOrchestrationContext context, UserNameSwapInput input, LoadUserNameSwapResult plan, PlannedRename row)
+    private static async Task<string> RenameAsync(
+        TaskOrchestrationContext context,
+        UserNameSwapInput input,
+        LoadUserNameSwapResult plan,
+        PlannedRename row
+    )
     {
         RenameInboxResult renamed;
         try
         {
             renamed = await context.RenameInboxAsync(
-                new RenameInboxInput(input.Row(row.SwapId), plan.OrderId, plan.Domain, plan.Provider, plan.MicrosoftTenantId, row), ProvisioningRetries.Provider);
+                new RenameInboxInput(input.Row(row.SwapId), plan.OrderId, plan.Domain, plan.Provider, plan.MicrosoftTenantId, row),
+                ProvisioningRetries.Provider
+            );
         }
         catch (TaskFailedException)
         {
@@ -64,7 +74,9 @@ public sealed class UserNameSwapOrchestrator : TaskOrchestrator<UserNameSwapInpu
         try
         {
             await context.UpdateSequencerInboxAsync(
-                new UpdateSequencerInboxInput(input.Row(row.SwapId), renamed.OldEmail, renamed.NewEmail, renamed.DisplayName), ProvisioningRetries.Sequencer);
+                new UpdateSequencerInboxInput(input.Row(row.SwapId), renamed.OldEmail, renamed.NewEmail, renamed.DisplayName),
+                ProvisioningRetries.Sequencer
+            );
         }
         catch (TaskFailedException)
         {
@@ -76,7 +88,13 @@ public sealed class UserNameSwapOrchestrator : TaskOrchestrator<UserNameSwapInpu
             : await PublishAsync(context, input, row.SwapId, SwapEvents.ActionRequired, UserNameSwapReasons.PictureNotAccessible);
     }
 
-    private static async Task<string> PublishAsync(TaskOrchestrationContext context, UserNameSwapInput input, string swapId, string type, SwapReason? reason)
+    private static async Task<string> PublishAsync(
+        TaskOrchestrationContext context,
+        UserNameSwapInput input,
+        string swapId,
+        string type,
+        SwapReason? reason
+    )
     {
         await context.PublishSwapEventAsync(new PublishSwapEventInput(input.Row(swapId), type, reason), ProvisioningRetries.Storage);
         return type;

@@ -11,11 +11,22 @@ public static class BundleFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/bundles", CreateAsync).Accepts<BundleRequest>("application/json").Produces<DataEnvelope<Bundle>>(201).WithSummary("Create a bundle");
+        group
+            .MapPost("/bundles", CreateAsync)
+            .Accepts<BundleRequest>("application/json")
+            .Produces<DataEnvelope<Bundle>>(201)
+            .WithSummary("Create a bundle");
         group.MapGet("/bundles", ListAsync).Produces<ListEnvelope<Bundle>>().WithSummary("List bundles");
         group.MapGet("/bundles/{id}", GetAsync).Produces<DataEnvelope<Bundle>>().WithSummary("Retrieve a bundle");
-        group.MapPatch("/bundles/{id}", UpdateAsync).Accepts<BundleRequest>("application/json").Produces<DataEnvelope<Bundle>>().WithSummary("Update a bundle");
-        group.MapDelete("/bundles/{id}", DeleteAsync).Produces<DataEnvelope<Bundle>>().WithSummary("Delete (never used) or archive a bundle");
+        group
+            .MapPatch("/bundles/{id}", UpdateAsync)
+            .Accepts<BundleRequest>("application/json")
+            .Produces<DataEnvelope<Bundle>>()
+            .WithSummary("Update a bundle");
+        group
+            .MapDelete("/bundles/{id}", DeleteAsync)
+            .Produces<DataEnvelope<Bundle>>()
+            .WithSummary("Delete (never used) or archive a bundle");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, BundleStore store)
@@ -25,9 +36,11 @@ public static class BundleFunctions
         var spec = new BundleSpec(
             body.String("name", required: true, maxLength: 200)!,
             body.Long("monthly_sending_volume", 1, 100_000_000, required: true)!.Value,
-            null, null,
+            null,
+            null,
             body.Bool("send_on_weekends") ?? false,
-            InboxesPerDomain(body) ?? 2);
+            InboxesPerDomain(body) ?? 2
+        );
         var (google, microsoft) = Split(body);
         spec = spec with { GooglePercent = google, MicrosoftPercent = microsoft };
         return PartnerResults.Created(await store.CreateAsync(caller.Env, caller.Partner.Id, spec, http.RequestAborted));
@@ -45,7 +58,9 @@ public static class BundleFunctions
     private static async Task<IResult> GetAsync(HttpContext http, string id, BundleStore store)
     {
         var caller = PartnerContext.From(http);
-        return PartnerResults.Ok(await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle"));
+        return PartnerResults.Ok(
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle")
+        );
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string id, BundleStore store)
@@ -63,27 +78,37 @@ public static class BundleFunctions
         var inboxes = InboxesPerDomain(body);
         var splitGiven = body.Has("google_percent") || body.Has("microsoft_percent");
         var (google, microsoft) = Split(body);
-        var bundle = await store.UpdateAsync(caller.Env, caller.Partner.Id, id, spec => new BundleSpec(
-            name ?? spec.Name,
-            volume ?? spec.MonthlySendingVolume,
-            splitGiven ? google : spec.GooglePercent,
-            splitGiven ? microsoft : spec.MicrosoftPercent,
-            weekends ?? spec.SendOnWeekends,
-            inboxes ?? spec.GoogleInboxesPerDomain), http.RequestAborted);
+        var bundle = await store.UpdateAsync(
+            caller.Env,
+            caller.Partner.Id,
+            id,
+            spec => new BundleSpec(
+                name ?? spec.Name,
+                volume ?? spec.MonthlySendingVolume,
+                splitGiven ? google : spec.GooglePercent,
+                splitGiven ? microsoft : spec.MicrosoftPercent,
+                weekends ?? spec.SendOnWeekends,
+                inboxes ?? spec.GoogleInboxesPerDomain
+            ),
+            http.RequestAborted
+        );
         return PartnerResults.Ok(bundle ?? throw ApiException.NotFound("bundle"));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, string id, BundleStore store)
     {
         var caller = PartnerContext.From(http);
-        var bundle = await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle");
+        var bundle =
+            await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle");
         return bundle.Status == "deleted" ? PartnerResults.Ok(new DeletedResource(bundle.Id, "deleted")) : PartnerResults.Ok(bundle);
     }
 
     private static int? InboxesPerDomain(JsonBody body)
     {
         var value = body.Int("google_inboxes_per_domain", int.MinValue, int.MaxValue);
-        return value is null or 2 or 3 ? value : throw ApiException.Invalid("google_inboxes_per_domain", "google_inboxes_per_domain must be 2 or 3.");
+        return value is null or 2 or 3
+            ? value
+            : throw ApiException.Invalid("google_inboxes_per_domain", "google_inboxes_per_domain must be 2 or 3.");
     }
 
     private static (int? Google, int? Microsoft) Split(JsonBody body)
@@ -93,7 +118,10 @@ public static class BundleFunctions
         if (google is null != microsoft is null)
         {
             var missing = google is null ? "google_percent" : "microsoft_percent";
-            throw ApiException.Invalid(missing, "google_percent and microsoft_percent must be set together (or both null for the recommended split).");
+            throw ApiException.Invalid(
+                missing,
+                "google_percent and microsoft_percent must be set together (or both null for the recommended split)."
+            );
         }
 
         return google + microsoft is null or 100
@@ -103,7 +131,14 @@ public static class BundleFunctions
 }
 
 /// <summary>The documented request fields of a bundle (create: name and volume required; update: all optional).</summary>
-public sealed record BundleRequest(string? Name, long? MonthlySendingVolume, int? GooglePercent, int? MicrosoftPercent, bool? SendOnWeekends, int? GoogleInboxesPerDomain);
+public sealed record BundleRequest(
+    string? Name,
+    long? MonthlySendingVolume,
+    int? GooglePercent,
+    int? MicrosoftPercent,
+    bool? SendOnWeekends,
+    int? GoogleInboxesPerDomain
+);
 
 /// <summary><c>{"id": …, "status": "deleted"}</c>.</summary>
 public sealed record DeletedResource(string Id, string Status);

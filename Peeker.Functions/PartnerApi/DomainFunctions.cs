@@ -18,19 +18,47 @@ public static class DomainFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/domains/availability", CheckAsync).WithMetadata(new AllowLimitedKeysAttribute())
-            .Accepts<AvailabilityRequest>("application/json").Produces<DataEnvelope<AvailabilityResponse>>().WithSummary("Check domain availability");
+        group
+            .MapPost("/domains/availability", CheckAsync)
+            .WithMetadata(new AllowLimitedKeysAttribute())
+            .Accepts<AvailabilityRequest>("application/json")
+            .Produces<DataEnvelope<AvailabilityResponse>>()
+            .WithSummary("Check domain availability");
         group.MapGet("/domains", ListAsync).Produces<ListEnvelope<DomainRecord>>().WithSummary("List domains");
-        group.MapPost("/domains/forwarding", ForwardAsync).Accepts<ForwardingRequest>("application/json")
-            .Produces<DataEnvelope<ForwardingJob>>(StatusCodes.Status202Accepted).WithSummary("Set domain forwarding");
-        group.MapGet("/domains/forwarding/{id}", GetForwardingJobAsync).Produces<DataEnvelope<ForwardingJob>>().WithSummary("Retrieve a forwarding job");
-        group.MapPost("/domains/import", (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxNames, wait: true))
-            .Accepts<ImportRequest>("application/json").Produces<DataEnvelope<DomainImport>>().WithSummary("Import customer-owned domains (answers with the nameservers)");
-        group.MapPost("/domains/import/jobs", (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxJobNames, wait: false))
-            .Accepts<ImportRequest>("application/json").Produces<DataEnvelope<DomainImport>>(StatusCodes.Status202Accepted).WithSummary("Import up to 500 domains as a job");
-        group.MapGet("/domains/import", LookupImportsAsync).Produces<DataEnvelope<IReadOnlyList<ImportLookupRow>>>().WithSummary("Look up imports by domain names");
+        group
+            .MapPost("/domains/forwarding", ForwardAsync)
+            .Accepts<ForwardingRequest>("application/json")
+            .Produces<DataEnvelope<ForwardingJob>>(StatusCodes.Status202Accepted)
+            .WithSummary("Set domain forwarding");
+        group
+            .MapGet("/domains/forwarding/{id}", GetForwardingJobAsync)
+            .Produces<DataEnvelope<ForwardingJob>>()
+            .WithSummary("Retrieve a forwarding job");
+        group
+            .MapPost(
+                "/domains/import",
+                (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxNames, wait: true)
+            )
+            .Accepts<ImportRequest>("application/json")
+            .Produces<DataEnvelope<DomainImport>>()
+            .WithSummary("Import customer-owned domains (answers with the nameservers)");
+        group
+            .MapPost(
+                "/domains/import/jobs",
+                (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxJobNames, wait: false)
+            )
+            .Accepts<ImportRequest>("application/json")
+            .Produces<DataEnvelope<DomainImport>>(StatusCodes.Status202Accepted)
+            .WithSummary("Import up to 500 domains as a job");
+        group
+            .MapGet("/domains/import", LookupImportsAsync)
+            .Produces<DataEnvelope<IReadOnlyList<ImportLookupRow>>>()
+            .WithSummary("Look up imports by domain names");
         group.MapGet("/domains/import/{id}", GetImportAsync).Produces<DataEnvelope<DomainImport>>().WithSummary("Retrieve an import");
-        group.MapGet("/domains/import/jobs/{id}", GetImportAsync).Produces<DataEnvelope<DomainImport>>().WithSummary("Retrieve an import job");
+        group
+            .MapGet("/domains/import/jobs/{id}", GetImportAsync)
+            .Produces<DataEnvelope<DomainImport>>()
+            .WithSummary("Retrieve an import job");
     }
 
     private static async Task<IResult> ImportAsync(HttpContext http, DomainImports imports, int max, bool wait)
@@ -52,16 +80,23 @@ public static class DomainFunctions
     private static async Task<IResult> LookupImportsAsync(HttpContext http, DomainImportStore store)
     {
         var caller = PartnerContext.From(http);
-        var names = (Paging.Filter(http.Request, "domains") ?? throw ApiException.Invalid("domains", "domains is required: a comma-separated list of names."))
+        var names = (
+            Paging.Filter(http.Request, "domains")
+            ?? throw ApiException.Invalid("domains", "domains is required: a comma-separated list of names.")
+        )
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => DomainNames.Normalize(n) ?? n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
+            .Select(n => DomainNames.Normalize(n) ?? n.ToLowerInvariant())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         if (names.Count is 0 or > MaxAvailabilityNames)
         {
             throw ApiException.Invalid("domains", $"domains takes 1 to {MaxAvailabilityNames} names.");
         }
 
         var rows = await store.LookupAsync(caller.Env, caller.Partner.Id, names, http.RequestAborted);
-        return PartnerResults.Ok<IReadOnlyList<ImportLookupRow>>([.. rows.Select(r => new ImportLookupRow(r.Row.Domain, r.ImportId, r.Row.Status, r.Row.Reason, r.Row.Nameservers))]);
+        return PartnerResults.Ok<IReadOnlyList<ImportLookupRow>>([
+            .. rows.Select(r => new ImportLookupRow(r.Row.Domain, r.ImportId, r.Row.Status, r.Row.Reason, r.Row.Nameservers)),
+        ]);
     }
 
     private static async Task<IResult> ForwardAsync(HttpContext http, ForwardingJobs jobs)
@@ -77,7 +112,8 @@ public static class DomainFunctions
     private static async Task<IResult> GetForwardingJobAsync(HttpContext http, string id, ForwardingJobStore store)
     {
         var caller = PartnerContext.From(http);
-        var job = await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("forwarding job");
+        var job =
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("forwarding job");
         return PartnerResults.Ok(job);
     }
 
@@ -86,7 +122,11 @@ public static class DomainFunctions
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
         var names = body.Strings("domains", 1, MaxAvailabilityNames, "a string", required: true, allowBlank: true)!;
-        await limits.AcquireAvailabilityAsync(caller, names.Select(DomainNames.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Count(), http.RequestAborted);
+        await limits.AcquireAvailabilityAsync(
+            caller,
+            names.Select(DomainNames.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Count(),
+            http.RequestAborted
+        );
         var rows = await availability.CheckAsync(caller.Scope, names, http.RequestAborted);
         return PartnerResults.Ok(new AvailabilityResponse(rows));
     }
@@ -105,8 +145,12 @@ public static class DomainFunctions
             }
         }
 
-        var filter = new DomainFilter(Paging.Filter(http.Request, "category", Categories), userId,
-            Paging.Filter(http.Request, "usable_for", Providers), Paging.Filter(http.Request, "status", DomainStatus.All));
+        var filter = new DomainFilter(
+            Paging.Filter(http.Request, "category", Categories),
+            userId,
+            Paging.Filter(http.Request, "usable_for", Providers),
+            Paging.Filter(http.Request, "status", DomainStatus.All)
+        );
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, d => d);
     }
@@ -123,8 +167,11 @@ public sealed record ImportLookupRow(
     string Domain,
     string ImportId,
     string Status,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Nameservers);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        string? Reason,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyList<string>? Nameservers
+);
 
 /// <summary><c>{"domains": [...], "forwarding_url": "https://…"}</c>: up to 25 domain ids or names.</summary>
 public sealed record ForwardingRequest(IReadOnlyList<string> Domains, string ForwardingUrl);

@@ -38,22 +38,36 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             // Never log request bodies: they may carry sequencer credentials.
-            logger.LogError(ex, "Unhandled error on {Method} {Path} ({RequestId})", context.Request.Method, context.Request.Path, requestId);
-            await WriteAsync(context, new ApiException(500, ErrorCodes.InternalError, "Something went wrong on our side; nothing was charged. Retry with backoff."));
+            logger.LogError(
+                ex,
+                "Unhandled error on {Method} {Path} ({RequestId})",
+                context.Request.Method,
+                context.Request.Path,
+                requestId
+            );
+            await WriteAsync(
+                context,
+                new ApiException(
+                    500,
+                    ErrorCodes.InternalError,
+                    "Something went wrong on our side; nothing was charged. Retry with backoff."
+                )
+            );
         }
     }
 
-    private static ApiException ForStatus(int status, string method) => status switch
-    {
-        404 => new ApiException(404, ErrorCodes.NotFound, "No such route."),
-        405 => new ApiException(405, ErrorCodes.InvalidRequest, $"{method} is not supported on this route."),
-        415 => new ApiException(415, ErrorCodes.InvalidRequest, "Send the body as Content-Type: application/json."),
-        401 => new ApiException(401, ErrorCodes.Unauthorized, "Authentication required."),
-        403 => new ApiException(403, ErrorCodes.Forbidden, "Not allowed."),
-        429 => new ApiException(429, ErrorCodes.RateLimited, "Too many requests."),
-        >= 500 => new ApiException(status, ErrorCodes.InternalError, "Something went wrong on our side; retry with backoff."),
-        _ => new ApiException(status, ErrorCodes.InvalidRequest, "The request could not be processed."),
-    };
+    private static ApiException ForStatus(int status, string method) =>
+        status switch
+        {
+            404 => new ApiException(404, ErrorCodes.NotFound, "No such route."),
+            405 => new ApiException(405, ErrorCodes.InvalidRequest, $"{method} is not supported on this route."),
+            415 => new ApiException(415, ErrorCodes.InvalidRequest, "Send the body as Content-Type: application/json."),
+            401 => new ApiException(401, ErrorCodes.Unauthorized, "Authentication required."),
+            403 => new ApiException(403, ErrorCodes.Forbidden, "Not allowed."),
+            429 => new ApiException(429, ErrorCodes.RateLimited, "Too many requests."),
+            >= 500 => new ApiException(status, ErrorCodes.InternalError, "Something went wrong on our side; retry with backoff."),
+            _ => new ApiException(status, ErrorCodes.InvalidRequest, "The request could not be processed."),
+        };
 
     /// <summary>Writes the envelope for <paramref name="error"/> (keeps the request id header).</summary>
     public static async Task WriteAsync(HttpContext context, ApiException error)
@@ -74,7 +88,11 @@ public sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> l
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorEnvelope(new ErrorBody(error.Code, error.Message, error.Field, error.Details)),
-            PeekerJson.Options, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(
+            context.Response.Body,
+            new ErrorEnvelope(new ErrorBody(error.Code, error.Message, error.Field, error.Details)),
+            PeekerJson.Options,
+            context.RequestAborted
+        );
     }
 }

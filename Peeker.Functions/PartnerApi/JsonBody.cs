@@ -52,7 +52,13 @@ public sealed class JsonBody
         }
 
         var mediaType = request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is null || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        if (
+            mediaType is null
+            || !(
+                mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             throw new ApiException(415, ErrorCodes.InvalidRequest, "Send the body as Content-Type: application/json.");
         }
@@ -66,7 +72,11 @@ public sealed class JsonBody
         }
         catch (JsonException ex)
         {
-            throw new ApiException(400, ErrorCodes.InvalidRequest, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}).");
+            throw new ApiException(
+                400,
+                ErrorCodes.InvalidRequest,
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine})."
+            );
         }
     }
 
@@ -153,7 +163,9 @@ public sealed class JsonBody
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.Object ? new JsonBody(v, Path(name) + ".") : throw ApiException.Invalid(Path(name), $"{Path(name)} must be an object.");
+        return v.ValueKind == JsonValueKind.Object
+            ? new JsonBody(v, Path(name) + ".")
+            : throw ApiException.Invalid(Path(name), $"{Path(name)} must be an object.");
     }
 
     /// <summary>An array's items (as raw elements) with their paths.</summary>
@@ -183,13 +195,19 @@ public sealed class JsonBody
     /// "must be <paramref name="what"/>".
     /// </summary>
     public IReadOnlyList<string>? Strings(string name, int min, int max, string what, bool required = false, bool allowBlank = false) =>
-        Array(name, min, max, required)?.Select(i => i.Item.ValueKind == JsonValueKind.String && (allowBlank || !string.IsNullOrWhiteSpace(i.Item.GetString()))
-            ? i.Item.GetString()!
-            : throw ApiException.Invalid(i.Path, $"{i.Path} must be {what}.")).ToList();
+        Array(name, min, max, required)
+            ?.Select(i =>
+                i.Item.ValueKind == JsonValueKind.String && (allowBlank || !string.IsNullOrWhiteSpace(i.Item.GetString()))
+                    ? i.Item.GetString()!
+                    : throw ApiException.Invalid(i.Path, $"{i.Path} must be {what}.")
+            )
+            .ToList();
 
     /// <summary>Wraps an array item that must be an object.</summary>
     public static JsonBody ItemObject(JsonElement item, string path) =>
-        item.ValueKind == JsonValueKind.Object ? new JsonBody(item, path + ".") : throw ApiException.Invalid(path, $"{path} must be an object.");
+        item.ValueKind == JsonValueKind.Object
+            ? new JsonBody(item, path + ".")
+            : throw ApiException.Invalid(path, $"{path} must be an object.");
 
     private bool Get(string name, bool required, out JsonElement value)
     {

@@ -14,11 +14,25 @@ public static class MeFunctions
 {
     /// <summary>Maps the endpoint.</summary>
     public static void Map(RouteGroupBuilder group) =>
-        group.MapGet("/me", (HttpContext http) =>
-        {
-            var caller = PartnerContext.From(http);
-            return PartnerResults.Ok(new MeResponse(
-                new MeKey(caller.Key.Id, caller.Key.Environment.ToString().ToLowerInvariant(), caller.Key.Preset.ToString().ToLowerInvariant(), caller.Key.Label),
-                new MePartner(caller.Partner.Id, caller.Partner.Name)));
-        }).Produces<DataEnvelope<MeResponse>>().WithSummary("The calling key and partner");
+        group
+            .MapGet(
+                "/me",
+                (HttpContext http) =>
+                {
+                    var caller = PartnerContext.From(http);
+                    return PartnerResults.Ok(
+                        new MeResponse(
+                            new MeKey(
+                                caller.Key.Id,
+                                caller.Key.Environment.ToString().ToLowerInvariant(),
+                                caller.Key.Preset.ToString().ToLowerInvariant(),
+                                caller.Key.Label
+                            ),
+                            new MePartner(caller.Partner.Id, caller.Partner.Name)
+                        )
+                    );
+                }
+            )
+            .Produces<DataEnvelope<MeResponse>>()
+            .WithSummary("The calling key and partner");
 }

@@ -19,12 +19,17 @@ public static class OrderBody
         var custom = body.HasValue("google_licenses") || body.HasValue("microsoft_licenses") || body.HasValue("google_inboxes_per_domain");
         if (body.HasValue("bundle_id") && custom)
         {
-            throw new ApiException(400, ErrorCodes.OrderShapeConflict,
-                "Send either bundle_id (bundle order) or google_licenses/microsoft_licenses/google_inboxes_per_domain (custom order), not both.", "bundle_id");
+            throw new ApiException(
+                400,
+                ErrorCodes.OrderShapeConflict,
+                "Send either bundle_id (bundle order) or google_licenses/microsoft_licenses/google_inboxes_per_domain (custom order), not both.",
+                "bundle_id"
+            );
         }
 
         var bundleId = body.String("bundle_id", maxLength: 100);
-        int? google = null, microsoft = null;
+        int? google = null,
+            microsoft = null;
         var inboxes = 2;
         if (bundleId is null)
         {
@@ -48,8 +53,22 @@ public static class OrderBody
         }
 
         var (userId, email, first, last) = User(body);
-        return new PlaceOrderRequest(apiKeyId, Hash(body.Root), userId, email, first, last, bundleId, google, microsoft, inboxes,
-            Sequencer(body), Url(body, "forwarding_url"), Domains(body), Personas(body)!);
+        return new PlaceOrderRequest(
+            apiKeyId,
+            Hash(body.Root),
+            userId,
+            email,
+            first,
+            last,
+            bundleId,
+            google,
+            microsoft,
+            inboxes,
+            Sequencer(body),
+            Url(body, "forwarding_url"),
+            Domains(body),
+            Personas(body)!
+        );
     }
 
     private static (string? Id, string? Email, string? First, string? Last) User(JsonBody body)
@@ -72,11 +91,18 @@ public static class OrderBody
         if (body.Root.GetProperty("user").ValueKind == JsonValueKind.Object)
         {
             var user = body.Object("user")!;
-            return (null, UserFunctions.Email(user, "email", true), user.String("first_name", maxLength: 100), user.String("last_name", maxLength: 100));
+            return (
+                null,
+                UserFunctions.Email(user, "email", true),
+                user.String("first_name", maxLength: 100),
+                user.String("last_name", maxLength: 100)
+            );
         }
 
         var value = body.String("user", required: true, maxLength: 254)!.Trim();
-        return value.StartsWith("usr_", StringComparison.Ordinal) ? (value, null, null, null) : (null, UserFunctions.Email(body, "user", true), null, null);
+        return value.StartsWith("usr_", StringComparison.Ordinal)
+            ? (value, null, null, null)
+            : (null, UserFunctions.Email(body, "user", true), null, null);
     }
 
     private static SequencerCredentials Sequencer(JsonBody body)
@@ -86,16 +112,24 @@ public static class OrderBody
             s.Enum("provider", Sequencers, required: true)!,
             s.Long("client_id", 1, long.MaxValue),
             UserFunctions.Email(s, "login_email", true)!,
-            s.String("login_password", required: true, maxLength: 500)!);
+            s.String("login_password", required: true, maxLength: 500)!
+        );
     }
 
     private static List<RequestedDomain> Domains(JsonBody body) =>
-        body.Array("domains", 1, 500, required: true)!.Select(item => item.Item.ValueKind switch
-        {
-            JsonValueKind.String => new RequestedDomain(item.Item.GetString()!, Url(body, "forwarding_url")),
-            JsonValueKind.Object => FromObject(JsonBody.ItemObject(item.Item, item.Path), body),
-            _ => throw ApiException.Invalid(item.Path, $"{item.Path} must be a domain name or an object with domain and forwarding_url."),
-        }).ToList();
+        body.Array("domains", 1, 500, required: true)!
+            .Select(item =>
+                item.Item.ValueKind switch
+                {
+                    JsonValueKind.String => new RequestedDomain(item.Item.GetString()!, Url(body, "forwarding_url")),
+                    JsonValueKind.Object => FromObject(JsonBody.ItemObject(item.Item, item.Path), body),
+                    _ => throw ApiException.Invalid(
+                        item.Path,
+                        $"{item.Path} must be a domain name or an object with domain and forwarding_url."
+                    ),
+                }
+            )
+            .ToList();
 
     private static RequestedDomain FromObject(JsonBody item, JsonBody order) =>
         new(item.String("domain", required: true, maxLength: 300)!, Url(item, "forwarding_url") ?? Url(order, "forwarding_url"));
@@ -117,24 +151,34 @@ public static class OrderBody
         }
 
         var modern = body.HasValue("personas");
-        var items = body.Array(modern ? "personas" : "users", 1, 10, required: modern || !body.HasValue("users"))
+        var items =
+            body.Array(modern ? "personas" : "users", 1, 10, required: modern || !body.HasValue("users"))
             ?? throw ApiException.Invalid("personas", "personas is required.");
-        return items.Select(item =>
-        {
-            var p = JsonBody.ItemObject(item.Item, item.Path);
-            if (modern && !p.Has("profile_picture_url"))
+        return items
+            .Select(item =>
             {
-                throw ApiException.Invalid(p.Path("profile_picture_url"), "profile_picture_url must be present: a public URL, null or \"\".");
-            }
+                var p = JsonBody.ItemObject(item.Item, item.Path);
+                if (modern && !p.Has("profile_picture_url"))
+                {
+                    throw ApiException.Invalid(
+                        p.Path("profile_picture_url"),
+                        "profile_picture_url must be present: a public URL, null or \"\"."
+                    );
+                }
 
-            var picture = p.String("profile_picture_url", maxLength: 2000);
-            if (!string.IsNullOrEmpty(picture))
-            {
-                Url(p, "profile_picture_url");
-            }
+                var picture = p.String("profile_picture_url", maxLength: 2000);
+                if (!string.IsNullOrEmpty(picture))
+                {
+                    Url(p, "profile_picture_url");
+                }
 
-            return new Persona(p.String("first_name", required: true, maxLength: 100)!, p.String("last_name", required: true, maxLength: 100)!, picture);
-        }).ToList();
+                return new Persona(
+                    p.String("first_name", required: true, maxLength: 100)!,
+                    p.String("last_name", required: true, maxLength: 100)!,
+                    picture
+                );
+            })
+            .ToList();
     }
 
     /// <summary>An optional absolute http(s) URL.</summary>
@@ -146,7 +190,10 @@ public static class OrderBody
             return null;
         }
 
-        return Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+        return
+            Uri.TryCreate(raw, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            && uri.Host.Length > 0
             ? raw
             : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an http:// or https:// URL.");
     }

@@ -13,16 +13,32 @@ public static class OrderFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/orders", CreateAsync).Accepts<OrderRequest>("application/json").Produces<DataEnvelope<OrderReceipt>>().WithSummary("Create an order (and user)");
+        group
+            .MapPost("/orders", CreateAsync)
+            .Accepts<OrderRequest>("application/json")
+            .Produces<DataEnvelope<OrderReceipt>>()
+            .WithSummary("Create an order (and user)");
         group.MapGet("/orders", ListAsync).Produces<ListEnvelope<OrderReceipt>>().WithSummary("List orders");
         group.MapGet("/orders/pending", PendingAsync).Produces<ListEnvelope<PendingAction>>().WithSummary("List pending order actions");
-        group.MapPost("/orders/pending/{id}/resolve", ResolveAsync).Accepts<ResolveActionRequest>("application/json").Produces<DataEnvelope<PendingAction>>(StatusCodes.Status202Accepted)
-            .WithSummary("Supply the fix for a pending action (a reachable profile_picture_url); Peeker retries the blocked step and the row becomes resolved");
+        group
+            .MapPost("/orders/pending/{id}/resolve", ResolveAsync)
+            .Accepts<ResolveActionRequest>("application/json")
+            .Produces<DataEnvelope<PendingAction>>(StatusCodes.Status202Accepted)
+            .WithSummary(
+                "Supply the fix for a pending action (a reachable profile_picture_url); Peeker retries the blocked step and the row becomes resolved"
+            );
         group.MapGet("/orders/{id}", GetAsync).Produces<DataEnvelope<OrderView>>().WithSummary("Retrieve an order");
-        group.MapPost("/orders/{id}/cancel", CancelAsync).Accepts<CancelRequest>("application/json").Produces<DataEnvelope<CancelResponse>>()
+        group
+            .MapPost("/orders/{id}/cancel", CancelAsync)
+            .Accepts<CancelRequest>("application/json")
+            .Produces<DataEnvelope<CancelResponse>>()
             .WithSummary("Cancel an order or some of its domains (a failed order at once)");
-        group.MapPost("/orders/{id}/retry", RetryAsync).Produces<DataEnvelope<OrderReceipt>>()
-            .WithSummary("Retry a failed order: provisioning resumes, nothing already bought is bought again (409 order_not_failed otherwise)");
+        group
+            .MapPost("/orders/{id}/retry", RetryAsync)
+            .Produces<DataEnvelope<OrderReceipt>>()
+            .WithSummary(
+                "Retry a failed order: provisioning resumes, nothing already bought is bought again (409 order_not_failed otherwise)"
+            );
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, OrderPlacement placement)
@@ -48,7 +64,11 @@ public static class OrderFunctions
             }
         }
 
-        var filter = new OrderFilter(userId, Paging.Filter(http.Request, "bundle_id"), Paging.Filter(http.Request, "status", OrderStatus.All));
+        var filter = new OrderFilter(
+            userId,
+            Paging.Filter(http.Request, "bundle_id"),
+            Paging.Filter(http.Request, "status", OrderStatus.All)
+        );
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, OrderReceipt.Of);
     }
@@ -74,8 +94,12 @@ public static class OrderFunctions
             }
         }
 
-        var filter = new PendingActionFilter(Paging.Filter(http.Request, "order_id"), user, Paging.Filter(http.Request, "domain_id"),
-            Paging.Filter(http.Request, "status", ActionStatuses) ?? "open");
+        var filter = new PendingActionFilter(
+            Paging.Filter(http.Request, "order_id"),
+            user,
+            Paging.Filter(http.Request, "domain_id"),
+            Paging.Filter(http.Request, "status", ActionStatuses) ?? "open"
+        );
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, a => a);
     }
@@ -86,7 +110,12 @@ public static class OrderFunctions
         var body = await JsonBody.ReadAsync(http);
         var url = body.String("profile_picture_url", required: true, maxLength: 2000)!;
         // The picture is fetched over https only, like at provisioning: anything else could never resolve the action.
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0 || uri.UserInfo.Length > 0)
+        if (
+            !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme != Uri.UriSchemeHttps
+            || uri.Host.Length == 0
+            || uri.UserInfo.Length > 0
+        )
         {
             throw ApiException.Invalid("profile_picture_url", "profile_picture_url must be a public https:// URL of an image.");
         }
@@ -102,8 +131,15 @@ public static class OrderFunctions
         body.Enum("scope", Scopes);
         var domains = body.Strings("domains", 1, 500, "a domain id or name", allowBlank: true);
         var receipt = await cancellation.CancelAsync(caller.Scope, id, domains, http.RequestAborted);
-        return PartnerResults.Ok(new CancelResponse(receipt.OrderId, OrderStatus.CancelScheduled, receipt.ScheduledAt, receipt.CancelsAt,
-            receipt.Domains.Select(d => new CancelledDomain(d.Id, d.Domain)).ToList()));
+        return PartnerResults.Ok(
+            new CancelResponse(
+                receipt.OrderId,
+                OrderStatus.CancelScheduled,
+                receipt.ScheduledAt,
+                receipt.CancelsAt,
+                receipt.Domains.Select(d => new CancelledDomain(d.Id, d.Domain)).ToList()
+            )
+        );
     }
 
     private static async Task<IResult> RetryAsync(HttpContext http, string id, OrderRetry retry)

@@ -6,19 +6,44 @@ namespace Peeker.Functions.PartnerApi;
 public sealed record ReceiptCosts(long TotalCents, string Currency);
 
 /// <summary>The lean order receipt of create and list (spec 6.4).</summary>
-public sealed record OrderReceipt(string Id, string UserId, string Email, string? BundleId, string Status, int DomainCount, ReceiptCosts Costs,
-    DateTimeOffset RenewsAt, DateTimeOffset CreatedAt)
+public sealed record OrderReceipt(
+    string Id,
+    string UserId,
+    string Email,
+    string? BundleId,
+    string Status,
+    int DomainCount,
+    ReceiptCosts Costs,
+    DateTimeOffset RenewsAt,
+    DateTimeOffset CreatedAt
+)
 {
     /// <summary>The receipt of an order.</summary>
-    public static OrderReceipt Of(Order o) => new(o.Id, o.UserId, o.Email, o.BundleId, o.Status, o.Domains.Count,
-        new ReceiptCosts(o.Costs.TotalCents, o.Costs.Currency), o.RenewsAt, o.CreatedAt);
+    public static OrderReceipt Of(Order o) =>
+        new(
+            o.Id,
+            o.UserId,
+            o.Email,
+            o.BundleId,
+            o.Status,
+            o.Domains.Count,
+            new ReceiptCosts(o.Costs.TotalCents, o.Costs.Currency),
+            o.RenewsAt,
+            o.CreatedAt
+        );
 }
 
 /// <summary>A domain named in a cancellation.</summary>
 public sealed record CancelledDomain(string Id, string Domain);
 
 /// <summary>The answer to <c>POST /orders/{id}/cancel</c>.</summary>
-public sealed record CancelResponse(string Id, string Status, DateTimeOffset CancellationScheduledAt, DateTimeOffset CancelsAt, IReadOnlyList<CancelledDomain> Domains);
+public sealed record CancelResponse(
+    string Id,
+    string Status,
+    DateTimeOffset CancellationScheduledAt,
+    DateTimeOffset CancelsAt,
+    IReadOnlyList<CancelledDomain> Domains
+);
 
 /// <summary>Documented fields of <c>POST /orders</c> (see the README for the older forms).</summary>
 public sealed record OrderRequest(
@@ -30,7 +55,8 @@ public sealed record OrderRequest(
     OrderSequencerRequest Sequencer,
     string? ForwardingUrl,
     IReadOnlyList<object> Domains,
-    IReadOnlyList<Persona> Personas);
+    IReadOnlyList<Persona> Personas
+);
 
 /// <summary>Sequencer routing plus the Smartlead login (write-only).</summary>
 public sealed record OrderSequencerRequest(string Provider, long? ClientId, string LoginEmail, string LoginPassword);

@@ -13,8 +13,17 @@ public static class Paging
     public static PageRequest Read(HttpRequest request)
     {
         var perPage = 25;
-        if (request.Query.TryGetValue("per_page", out var raw) &&
-            (!int.TryParse(raw.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out perPage) || perPage is < 1 or > 100))
+        if (
+            request.Query.TryGetValue("per_page", out var raw)
+            && (
+                !int.TryParse(
+                    raw.ToString(),
+                    System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out perPage
+                ) || perPage is < 1 or > 100
+            )
+        )
         {
             throw ApiException.Invalid("per_page", "per_page must be an integer from 1 to 100.");
         }
@@ -46,14 +55,18 @@ public static class Paging
     {
         // From the configured origin, never the request's Host header.
         var path = request.HttpContext.RequestServices.GetRequiredService<PublicBaseUrl>().PathOf(request);
-        var filters = request.Query.Where(q => q.Key is not ("per_page" or "page_token"))
+        var filters = request
+            .Query.Where(q => q.Key is not ("per_page" or "page_token"))
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}");
         var query = string.Join("&", filters.Append($"per_page={asked.PerPage}"));
         var next = page.NextAfter is null
             ? null
             : $"{path}?{query}&page_token={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { after = page.NextAfter })))}";
         var rows = page.Items.Select(map).ToList();
-        return Results.Json(new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count)), PeekerJson.Options);
+        return Results.Json(
+            new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count)),
+            PeekerJson.Options
+        );
     }
 
     /// <summary>An optional query value restricted to <paramref name="allowed"/>.</summary>

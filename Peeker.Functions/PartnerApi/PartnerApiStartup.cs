@@ -11,8 +11,14 @@ namespace Peeker.Functions.PartnerApi;
 /// set, the demo partner <see cref="DemoPartnerId"/> with that sandbox key, and prints the key. Partner and admin
 /// requests wait for <see cref="Ready"/>.
 /// </summary>
-public sealed class PartnerApiStartup(PeekerTables tables, PartnerStore partners, ApiKeyStore keys, IOptions<PeekerOptions> options,
-    IHostEnvironment environment, ILogger<PartnerApiStartup> logger) : BackgroundService
+public sealed class PartnerApiStartup(
+    PeekerTables tables,
+    PartnerStore partners,
+    ApiKeyStore keys,
+    IOptions<PeekerOptions> options,
+    IHostEnvironment environment,
+    ILogger<PartnerApiStartup> logger
+) : BackgroundService
 {
     /// <summary>The demo partner's fixed id.</summary>
     public const string DemoPartnerId = "org_01JDEM0PARTNER000000000000";

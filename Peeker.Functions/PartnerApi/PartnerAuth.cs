@@ -30,8 +30,13 @@ public sealed class AllowLimitedKeysAttribute : Attribute;
 /// Outside Development the demo key (the sample's value, or any key of the demo partner a Development run seeded on
 /// the same storage) is unknown.
 /// </summary>
-public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, PartnerRateLimits limits, PartnerApiStartup startup, IHostEnvironment environment)
-    : IEndpointFilter
+public sealed class PartnerAuth(
+    ApiKeyStore keys,
+    PartnerStore partners,
+    PartnerRateLimits limits,
+    PartnerApiStartup startup,
+    IHostEnvironment environment
+) : IEndpointFilter
 {
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -46,15 +51,22 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, Partner
         }
 
         var secret = header["Bearer ".Length..].Trim();
-        if (!(secret.StartsWith("pk_live_", StringComparison.Ordinal) || secret.StartsWith("pk_test_", StringComparison.Ordinal)) || secret.Length > 200)
+        if (
+            !(secret.StartsWith("pk_live_", StringComparison.Ordinal) || secret.StartsWith("pk_test_", StringComparison.Ordinal))
+            || secret.Length > 200
+        )
         {
             throw Unauthorized(http, "The API key is malformed.");
         }
 
         var development = environment.IsDevelopment();
         var key = development || !DevelopmentSecrets.IsDevelopmentValue(secret) ? await keys.FindAsync(secret, http.RequestAborted) : null;
-        if (key is null || key.Revoked || (!development && key.PartnerId == PartnerApiStartup.DemoPartnerId)
-            || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner)
+        if (
+            key is null
+            || key.Revoked
+            || (!development && key.PartnerId == PartnerApiStartup.DemoPartnerId)
+            || await partners.GetAsync(key.PartnerId, http.RequestAborted) is not { } partner
+        )
         {
             throw Unauthorized(http, "The API key is unknown or revoked.");
         }
@@ -62,11 +74,19 @@ public sealed class PartnerAuth(ApiKeyStore keys, PartnerStore partners, Partner
         await limits.AcquireKeyAsync(key.Id, http.RequestAborted);
 
         var isWrite = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-        var allowed = !isWrite || key.Preset == PermissionPreset.Full
-            || (key.Preset == PermissionPreset.Limited && http.GetEndpoint()?.Metadata.GetMetadata<AllowLimitedKeysAttribute>() is not null);
+        var allowed =
+            !isWrite
+            || key.Preset == PermissionPreset.Full
+            || (
+                key.Preset == PermissionPreset.Limited && http.GetEndpoint()?.Metadata.GetMetadata<AllowLimitedKeysAttribute>() is not null
+            );
         if (!allowed)
         {
-            throw new ApiException(403, ErrorCodes.Forbidden, $"A '{key.Preset.ToString().ToLowerInvariant()}' key cannot do this; use a 'full' key.");
+            throw new ApiException(
+                403,
+                ErrorCodes.Forbidden,
+                $"A '{key.Preset.ToString().ToLowerInvariant()}' key cannot do this; use a 'full' key."
+            );
         }
 
         http.Items[typeof(PartnerContext)] = new PartnerContext(key, partner);

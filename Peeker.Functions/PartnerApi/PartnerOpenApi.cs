@@ -10,50 +10,56 @@ public static class PartnerOpenApi
     /// <summary>Document options.</summary>
     public static void Configure(OpenApiOptions options)
     {
-        options.ShouldInclude = d => d.RelativePath?.StartsWith(PartnerApiComposition.BasePath.TrimStart('/'), StringComparison.Ordinal) == true;
-        options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info = new OpenApiInfo
+        options.ShouldInclude = d =>
+            d.RelativePath?.StartsWith(PartnerApiComposition.BasePath.TrimStart('/'), StringComparison.Ordinal) == true;
+        options.AddDocumentTransformer(
+            (document, _, _) =>
             {
-                Title = "Peeker Partner API",
-                Version = "1.0.0",
-                Description = "Authenticate with Authorization: Bearer pk_live_… or pk_test_…. Errors: {\"error\":{\"code\",\"message\",\"field\",\"details\"}}.",
-            };
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "A pk_live_ or pk_test_ API key.",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
-            return Task.CompletedTask;
-        });
-        options.AddSchemaTransformer((schema, _, _) =>
-        {
-            // Handlers write snake_case (PeekerJson); the generator names properties from the host's defaults.
-            if (schema.Properties is { Count: > 0 } properties)
-            {
-                var renamed = properties.ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), p => p.Value);
-                properties.Clear();
-                foreach (var (name, value) in renamed)
+                document.Info = new OpenApiInfo
                 {
-                    properties[name] = value;
-                }
-
-                if (schema.Required is { Count: > 0 } required)
+                    Title = "Peeker Partner API",
+                    Version = "1.0.0",
+                    Description =
+                        "Authenticate with Authorization: Bearer pk_live_… or pk_test_…. Errors: {\"error\":{\"code\",\"message\",\"field\",\"details\"}}.",
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
                 {
-                    var names = required.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToList();
-                    required.Clear();
-                    foreach (var name in names)
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "A pk_live_ or pk_test_ API key.",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+                return Task.CompletedTask;
+            }
+        );
+        options.AddSchemaTransformer(
+            (schema, _, _) =>
+            {
+                // Handlers write snake_case (PeekerJson); the generator names properties from the host's defaults.
+                if (schema.Properties is { Count: > 0 } properties)
+                {
+                    var renamed = properties.ToDictionary(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), p => p.Value);
+                    properties.Clear();
+                    foreach (var (name, value) in renamed)
                     {
-                        required.Add(name);
+                        properties[name] = value;
+                    }
+
+                    if (schema.Required is { Count: > 0 } required)
+                    {
+                        var names = required.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToList();
+                        required.Clear();
+                        foreach (var name in names)
+                        {
+                            required.Add(name);
+                        }
                     }
                 }
-            }
 
-            return Task.CompletedTask;
-        });
+                return Task.CompletedTask;
+            }
+        );
     }
 }

@@ -33,16 +33,28 @@ public sealed class PartnerRateLimits : IDisposable
         var settings = _settings = options.Value;
         var table = tables.Shared(TableName);
         _keys = new SharedWindowRateLimiter(table, "key", () => settings.RateLimitPerMinute, settings.RateLimitReservation, time, logger);
-        _names = new SharedWindowRateLimiter(table, "names", () => settings.AvailabilityNamesPerMinute, settings.RateLimitReservation, time, logger);
+        _names = new SharedWindowRateLimiter(
+            table,
+            "names",
+            () => settings.AvailabilityNamesPerMinute,
+            settings.RateLimitReservation,
+            time,
+            logger
+        );
 
         // In-memory per host: it protects this host's table reads, and needs no storage to say no.
-        _failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = settings.UnauthenticatedPerMinute,
-            Window = SharedWindowRateLimiter.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        _failures = PartitionedRateLimiter.Create<string, string>(address =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                address,
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.UnauthenticatedPerMinute,
+                    Window = SharedWindowRateLimiter.Window,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }
+            )
+        );
     }
 
     /// <summary>Before any key lookup: 429 when <paramref name="http"/>'s address is out of failed-authentication budget.</summary>
@@ -83,12 +95,16 @@ public sealed class PartnerRateLimits : IDisposable
         using var lease = await _names.AcquireAsync($"{caller.Env}:{caller.Partner.Id}", names, cancellationToken);
         if (!lease.IsAcquired)
         {
-            throw Limited("Too many domain names checked for availability this minute.", lease, new Dictionary<string, object?>
-            {
-                ["reason"] = "availability_budget",
-                ["names_per_minute"] = _settings.AvailabilityNamesPerMinute,
-                ["requested_names"] = names,
-            });
+            throw Limited(
+                "Too many domain names checked for availability this minute.",
+                lease,
+                new Dictionary<string, object?>
+                {
+                    ["reason"] = "availability_budget",
+                    ["names_per_minute"] = _settings.AvailabilityNamesPerMinute,
+                    ["requested_names"] = names,
+                }
+            );
         }
     }
 

@@ -22,7 +22,13 @@ namespace Peeker.Functions.PartnerApi;
 /// next window) on a refusal.
 /// </remarks>
 public sealed partial class SharedWindowRateLimiter(
-    TableClient table, string scope, Func<int> limit, int reservation, TimeProvider time, ILogger logger) : PartitionedRateLimiter<string>
+    TableClient table,
+    string scope,
+    Func<int> limit,
+    int reservation,
+    TimeProvider time,
+    ILogger logger
+) : PartitionedRateLimiter<string>
 {
     /// <summary>The fixed window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
@@ -56,7 +62,11 @@ public sealed partial class SharedWindowRateLimiter(
     }
 
     /// <inheritdoc />
-    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(string resource, int permitCount, CancellationToken cancellationToken)
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(
+        string resource,
+        int permitCount,
+        CancellationToken cancellationToken
+    )
     {
         var bucket = _buckets.GetOrAdd(resource, _ => new Bucket());
         await bucket.Gate.WaitAsync(cancellationToken);

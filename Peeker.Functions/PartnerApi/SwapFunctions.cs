@@ -10,25 +10,33 @@ public static class SwapFunctions
 
     /// <summary>The error codes of <c>POST /swaps</c>, as the OpenAPI document lists them.</summary>
     public const string CreateErrors =
-        "Errors (each with details where noted): 400 invalid_request (field: type, domain_id, replacement_domain, personas[…]); " +
-        "400 domain_unavailable (replacement_domain neither sold by the registrar nor imported; details.domains[].reason); " +
-        "400 premium_swap_microsoft_only (premium on a Google domain; details.provider); 403 forbidden (a limited or read key); " +
-        "404 not_found (domain_id not a domain of this account); " +
-        "409 domain_not_swappable (the domain is not connected and active on a completed order; details.status, details.order_status); " +
-        "409 domain_swap_in_progress (another swap of the domain runs; details.swap_id); " +
-        "409 domain_already_in_active_order / domain_in_use (the replacement is on an order, or held by another account; details.domains); " +
-        "409 premium_swap_limit (details.limit = quota: plan_tier, percent, active_microsoft_inboxes, quota_inboxes, in_use_inboxes, requested_inboxes, frees_at; " +
-        "or cooldown: swap_id, frees_at). A refused request stores nothing.";
+        "Errors (each with details where noted): 400 invalid_request (field: type, domain_id, replacement_domain, personas[…]); "
+        + "400 domain_unavailable (replacement_domain neither sold by the registrar nor imported; details.domains[].reason); "
+        + "400 premium_swap_microsoft_only (premium on a Google domain; details.provider); 403 forbidden (a limited or read key); "
+        + "404 not_found (domain_id not a domain of this account); "
+        + "409 domain_not_swappable (the domain is not connected and active on a completed order; details.status, details.order_status); "
+        + "409 domain_swap_in_progress (another swap of the domain runs; details.swap_id); "
+        + "409 domain_already_in_active_order / domain_in_use (the replacement is on an order, or held by another account; details.domains); "
+        + "409 premium_swap_limit (details.limit = quota: plan_tier, percent, active_microsoft_inboxes, quota_inboxes, in_use_inboxes, requested_inboxes, frees_at; "
+        + "or cooldown: swap_id, frees_at). A refused request stores nothing.";
 
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/swaps", CreateAsync).Accepts<SwapRequestBody>("application/json").Produces<DataEnvelope<SwapView>>(StatusCodes.Status201Created)
-            .Produces<ErrorEnvelope>(StatusCodes.Status400BadRequest).Produces<ErrorEnvelope>(StatusCodes.Status403Forbidden)
-            .Produces<ErrorEnvelope>(StatusCodes.Status404NotFound).Produces<ErrorEnvelope>(StatusCodes.Status409Conflict)
+        group
+            .MapPost("/swaps", CreateAsync)
+            .Accepts<SwapRequestBody>("application/json")
+            .Produces<DataEnvelope<SwapView>>(StatusCodes.Status201Created)
+            .Produces<ErrorEnvelope>(StatusCodes.Status400BadRequest)
+            .Produces<ErrorEnvelope>(StatusCodes.Status403Forbidden)
+            .Produces<ErrorEnvelope>(StatusCodes.Status404NotFound)
+            .Produces<ErrorEnvelope>(StatusCodes.Status409Conflict)
             .WithSummary("Swap a connected domain for a replacement (standard or premium)")
             .WithDescription(CreateErrors);
-        group.MapGet("/swaps", ListAsync).Produces<ListEnvelope<SwapView>>().WithSummary("List swaps (domain swaps and user-name swap rows)");
+        group
+            .MapGet("/swaps", ListAsync)
+            .Produces<ListEnvelope<SwapView>>()
+            .WithSummary("List swaps (domain swaps and user-name swap rows)");
         group.MapGet("/swaps/{id}", GetAsync).Produces<DataEnvelope<SwapView>>().WithSummary("Retrieve a swap");
     }
 
@@ -48,8 +56,12 @@ public static class SwapFunctions
     {
         var caller = PartnerContext.From(http);
         var page = Paging.Read(http.Request);
-        var filter = new SwapFilter(Paging.Filter(http.Request, "user_id"), Paging.Filter(http.Request, "order_id"),
-            Paging.Filter(http.Request, "domain_id"), Paging.Filter(http.Request, "status", SwapStatus.All));
+        var filter = new SwapFilter(
+            Paging.Filter(http.Request, "user_id"),
+            Paging.Filter(http.Request, "order_id"),
+            Paging.Filter(http.Request, "domain_id"),
+            Paging.Filter(http.Request, "status", SwapStatus.All)
+        );
         var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
         return Paging.Result(http.Request, result, page, SwapView.Of);
     }
@@ -66,4 +78,9 @@ public static class SwapFunctions
 /// <c>POST /swaps</c>: <c>type</c> (<c>standard</c>|<c>premium</c>), the <c>dom_…</c> to retire, the replacement's name and,
 /// optionally, personas for the new inboxes (<c>personas</c>, or the older <c>users</c>; default: the order's).
 /// </summary>
-public sealed record SwapRequestBody(string Type, string DomainId, string ReplacementDomain, IReadOnlyList<Peeker.Activities.Orders.Persona>? Personas);
+public sealed record SwapRequestBody(
+    string Type,
+    string DomainId,
+    string ReplacementDomain,
+    IReadOnlyList<Peeker.Activities.Orders.Persona>? Personas
+);

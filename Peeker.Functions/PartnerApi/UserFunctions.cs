@@ -13,10 +13,18 @@ public static class UserFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapPost("/users", CreateAsync).Accepts<UserRequest>("application/json").Produces<DataEnvelope<User>>(201).WithSummary("Create a user");
+        group
+            .MapPost("/users", CreateAsync)
+            .Accepts<UserRequest>("application/json")
+            .Produces<DataEnvelope<User>>(201)
+            .WithSummary("Create a user");
         group.MapGet("/users", ListAsync).Produces<ListEnvelope<User>>().WithSummary("List users");
         group.MapGet("/users/{id}", GetAsync).Produces<DataEnvelope<User>>().WithSummary("Retrieve a user");
-        group.MapPatch("/users/{id}", UpdateAsync).Accepts<UserRequest>("application/json").Produces<DataEnvelope<User>>().WithSummary("Update a user's routing");
+        group
+            .MapPatch("/users/{id}", UpdateAsync)
+            .Accepts<UserRequest>("application/json")
+            .Produces<DataEnvelope<User>>()
+            .WithSummary("Update a user's routing");
         group.MapDelete("/users/{id}", DeleteAsync).Produces<DataEnvelope<User>>().WithSummary("Delete a user (soft)");
     }
 
@@ -30,7 +38,10 @@ public static class UserFunctions
         }
 
         // Emails key the user index, so the characters a table key cannot hold (legal in RFC 5322 local parts) are refused.
-        return MailAddress.TryCreate(raw.Trim(), out var address) && address.Address == raw.Trim() && address.Host.Contains('.', StringComparison.Ordinal)
+        return
+            MailAddress.TryCreate(raw.Trim(), out var address)
+            && address.Address == raw.Trim()
+            && address.Host.Contains('.', StringComparison.Ordinal)
             && TableKeys.IsSafe(address.Address)
             ? address.Address.ToLowerInvariant()
             : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an email address.");
@@ -42,14 +53,22 @@ public static class UserFunctions
         var sequencer = body.Object("sequencer", required);
         return sequencer is null
             ? null
-            : new SequencerRouting(sequencer.Enum("provider", Sequencers, required: true)!, sequencer.Long("client_id", 1, long.MaxValue, required: true));
+            : new SequencerRouting(
+                sequencer.Enum("provider", Sequencers, required: true)!,
+                sequencer.Long("client_id", 1, long.MaxValue, required: true)
+            );
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, UserStore store)
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
-        var spec = new UserSpec(Email(body, "email", true)!, body.String("first_name", maxLength: 100), body.String("last_name", maxLength: 100), Routing(body, true));
+        var spec = new UserSpec(
+            Email(body, "email", true)!,
+            body.String("first_name", maxLength: 100),
+            body.String("last_name", maxLength: 100),
+            Routing(body, true)
+        );
         var (user, created) = await store.CreateAsync(caller.Env, caller.Partner.Id, spec, http.RequestAborted);
         return created ? PartnerResults.Created(user) : throw EmailTaken(user.Id);
     }
@@ -58,15 +77,23 @@ public static class UserFunctions
     {
         var caller = PartnerContext.From(http);
         var page = Paging.Read(http.Request);
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, Paging.Filter(http.Request, "email"),
-            Paging.Filter(http.Request, "status", Statuses), page, http.RequestAborted);
+        var result = await store.ListAsync(
+            caller.Env,
+            caller.Partner.Id,
+            Paging.Filter(http.Request, "email"),
+            Paging.Filter(http.Request, "status", Statuses),
+            page,
+            http.RequestAborted
+        );
         return Paging.Result(http.Request, result, page, u => u);
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, string id, UserStore store)
     {
         var caller = PartnerContext.From(http);
-        return PartnerResults.Ok(await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user"));
+        return PartnerResults.Ok(
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user")
+        );
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string id, UserStore store)
@@ -77,11 +104,18 @@ public static class UserFunctions
         var first = body.String("first_name", maxLength: 100);
         var last = body.String("last_name", maxLength: 100);
         var routing = Routing(body, false);
-        var (user, conflict) = await store.UpdateAsync(caller.Env, caller.Partner.Id, id, spec => new UserSpec(
-            email ?? spec.Email,
-            body.Has("first_name") ? first : spec.FirstName,
-            body.Has("last_name") ? last : spec.LastName,
-            routing ?? spec.Sequencer), http.RequestAborted);
+        var (user, conflict) = await store.UpdateAsync(
+            caller.Env,
+            caller.Partner.Id,
+            id,
+            spec => new UserSpec(
+                email ?? spec.Email,
+                body.Has("first_name") ? first : spec.FirstName,
+                body.Has("last_name") ? last : spec.LastName,
+                routing ?? spec.Sequencer
+            ),
+            http.RequestAborted
+        );
         if (conflict)
         {
             throw EmailTaken(null);
@@ -93,11 +127,21 @@ public static class UserFunctions
     private static async Task<IResult> DeleteAsync(HttpContext http, string id, UserStore store)
     {
         var caller = PartnerContext.From(http);
-        return PartnerResults.Ok(await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user"));
+        return PartnerResults.Ok(
+            await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user")
+        );
     }
 
-    private static ApiException EmailTaken(string? userId) => new(409, ErrorCodes.InvalidRequest, userId is null ? "Another user in this account has that email, or the user changed at the same moment (retry)." : "Another user in this account has that email.", "email",
-        userId is null ? null : new Dictionary<string, object?> { ["user_id"] = userId });
+    private static ApiException EmailTaken(string? userId) =>
+        new(
+            409,
+            ErrorCodes.InvalidRequest,
+            userId is null
+                ? "Another user in this account has that email, or the user changed at the same moment (retry)."
+                : "Another user in this account has that email.",
+            "email",
+            userId is null ? null : new Dictionary<string, object?> { ["user_id"] = userId }
+        );
 }
 
 /// <summary>The documented request fields of a user.</summary>

@@ -16,7 +16,10 @@ public static class UserNameSwapFunctions
 
     /// <summary>Maps the endpoint.</summary>
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/swaps/user_names", CreateAsync).Accepts<UserNameSwapBody>("application/json").Produces<DataEnvelope<UserNameSwapRows>>(201)
+        group
+            .MapPost("/swaps/user_names", CreateAsync)
+            .Accepts<UserNameSwapBody>("application/json")
+            .Produces<DataEnvelope<UserNameSwapRows>>(201)
             .WithSummary("Rename a domain's inboxes (one swap row per inbox)");
 
     private static async Task<IResult> CreateAsync(HttpContext http, UserNameSwapPlacement placement)

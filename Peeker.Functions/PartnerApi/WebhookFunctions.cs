@@ -7,30 +7,71 @@ namespace Peeker.Functions.PartnerApi;
 
 /// <summary>An event of the log; <c>attempts</c> only on <c>GET /events/{id}</c>.</summary>
 public sealed record WebhookEventView(
-    string Id, string Type, DateTimeOffset CreatedAt, string? OrderId, string Status, bool Delivered, DateTimeOffset? DeliveredAt,
-    int AttemptCount, JsonElement Payload, IReadOnlyList<WebhookAttemptView>? Attempts)
+    string Id,
+    string Type,
+    DateTimeOffset CreatedAt,
+    string? OrderId,
+    string Status,
+    bool Delivered,
+    DateTimeOffset? DeliveredAt,
+    int AttemptCount,
+    JsonElement Payload,
+    IReadOnlyList<WebhookAttemptView>? Attempts
+)
 {
     /// <summary>The view of <paramref name="e"/>, with its attempts when given.</summary>
     public static WebhookEventView Of(WebhookEvent e, IReadOnlyList<WebhookAttempt>? attempts)
     {
         ArgumentNullException.ThrowIfNull(e);
         using var body = JsonDocument.Parse(e.Body);
-        return new WebhookEventView(e.Id, e.Type, e.CreatedAt, e.OrderId, e.Status, e.Delivered, e.DeliveredAt, e.AttemptCount, body.RootElement.Clone(),
-            attempts?.Select(a => new WebhookAttemptView(a.Run, a.Number, a.AttemptedAt, a.Url, a.StatusCode, a.LatencyMilliseconds, a.Error)).ToList());
+        return new WebhookEventView(
+            e.Id,
+            e.Type,
+            e.CreatedAt,
+            e.OrderId,
+            e.Status,
+            e.Delivered,
+            e.DeliveredAt,
+            e.AttemptCount,
+            body.RootElement.Clone(),
+            attempts
+                ?.Select(a => new WebhookAttemptView(a.Run, a.Number, a.AttemptedAt, a.Url, a.StatusCode, a.LatencyMilliseconds, a.Error))
+                .ToList()
+        );
     }
 }
 
 /// <summary>One delivery attempt: never the receiver's headers, body or redirect target.</summary>
-public sealed record WebhookAttemptView(int Run, int Number, DateTimeOffset AttemptedAt, string Url, int? StatusCode, long LatencyMs, string? Error);
+public sealed record WebhookAttemptView(
+    int Run,
+    int Number,
+    DateTimeOffset AttemptedAt,
+    string Url,
+    int? StatusCode,
+    long LatencyMs,
+    string? Error
+);
 
 /// <summary>A webhook endpoint; <c>secret</c> only in the answer that created it (save or rotate), null otherwise.</summary>
-public sealed record WebhookEndpointView(string Url, string Environment, string? Secret, bool Disabled, DateTimeOffset? PreviousSecretExpiresAt)
+public sealed record WebhookEndpointView(
+    string Url,
+    string Environment,
+    string? Secret,
+    bool Disabled,
+    DateTimeOffset? PreviousSecretExpiresAt
+)
 {
     /// <summary>The view of <paramref name="endpoint"/>, with the secret that was just made for it.</summary>
     public static WebhookEndpointView Of(WebhookEndpoint endpoint, string? secret = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        return new WebhookEndpointView(endpoint.Url, endpoint.Environment == PeekerEnvironment.Live ? "live" : "test", secret, endpoint.Disabled, endpoint.PreviousSecretExpiresAt);
+        return new WebhookEndpointView(
+            endpoint.Url,
+            endpoint.Environment == PeekerEnvironment.Live ? "live" : "test",
+            secret,
+            endpoint.Disabled,
+            endpoint.PreviousSecretExpiresAt
+        );
     }
 }
 
@@ -51,17 +92,37 @@ public static class WebhookFunctions
     public static void Map(RouteGroupBuilder group)
     {
         group.MapGet("/events", ListEventsAsync).Produces<ListEnvelope<WebhookEventView>>().WithSummary("List webhook events");
-        group.MapGet("/events/{id}", GetEventAsync).Produces<DataEnvelope<WebhookEventView>>().WithSummary("Retrieve a webhook event with its delivery attempts");
-        group.MapPost("/events/{id}/redeliver", RedeliverAsync).Produces<DataEnvelope<WebhookEventView>>(StatusCodes.Status202Accepted)
+        group
+            .MapGet("/events/{id}", GetEventAsync)
+            .Produces<DataEnvelope<WebhookEventView>>()
+            .WithSummary("Retrieve a webhook event with its delivery attempts");
+        group
+            .MapPost("/events/{id}/redeliver", RedeliverAsync)
+            .Produces<DataEnvelope<WebhookEventView>>(StatusCodes.Status202Accepted)
             .WithSummary("Send an event again (same id and body)");
-        group.MapGet("/webhook", GetEndpointAsync).Produces<DataEnvelope<WebhookEndpointView>>().WithSummary("Retrieve the webhook endpoint");
-        group.MapPut("/webhook", SaveEndpointAsync).Accepts<WebhookEndpointRequest>("application/json").Produces<DataEnvelope<WebhookEndpointView>>()
+        group
+            .MapGet("/webhook", GetEndpointAsync)
+            .Produces<DataEnvelope<WebhookEndpointView>>()
+            .WithSummary("Retrieve the webhook endpoint");
+        group
+            .MapPut("/webhook", SaveEndpointAsync)
+            .Accepts<WebhookEndpointRequest>("application/json")
+            .Produces<DataEnvelope<WebhookEndpointView>>()
             .WithSummary("Set the webhook endpoint (the new secret is shown once)");
-        group.MapPost("/webhook/rotate", RotateAsync).Produces<DataEnvelope<WebhookEndpointView>>().WithSummary("Rotate the webhook secret");
+        group
+            .MapPost("/webhook/rotate", RotateAsync)
+            .Produces<DataEnvelope<WebhookEndpointView>>()
+            .WithSummary("Rotate the webhook secret");
     }
 
     /// <summary>The endpoint's URL after the SSRF and scheme rules of the environment, else 400 on <paramref name="field"/>.</summary>
-    public static async Task<string> CheckUrlAsync(PeekerEnvironment environment, string url, string field, WebhookOptions options, CancellationToken cancellationToken)
+    public static async Task<string> CheckUrlAsync(
+        PeekerEnvironment environment,
+        string url,
+        string field,
+        WebhookOptions options,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(options);
         var check = await WebhookUrlPolicy.CheckAsync(environment, url, options.AllowLocalSandboxEndpoints, cancellationToken);
@@ -73,7 +134,11 @@ public static class WebhookFunctions
         var caller = PartnerContext.From(request.HttpContext);
         var page = Paging.Read(request);
         var delivered = Paging.Filter(request, "delivered", Booleans);
-        var filter = new WebhookEventFilter(Paging.Filter(request, "type"), Paging.Filter(request, "order_id"), delivered is null ? null : delivered == "true");
+        var filter = new WebhookEventFilter(
+            Paging.Filter(request, "type"),
+            Paging.Filter(request, "order_id"),
+            delivered is null ? null : delivered == "true"
+        );
         var events = await log.ListAsync(caller.Env, caller.Partner.Id, filter, page, request.HttpContext.RequestAborted);
         return Paging.Result(request, events, page, e => WebhookEventView.Of(e, null));
     }
@@ -94,7 +159,11 @@ public static class WebhookFunctions
             : throw ApiException.NotFound("event");
     }
 
-    private static async Task<IResult> GetEndpointAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken)
+    private static async Task<IResult> GetEndpointAsync(
+        HttpContext http,
+        WebhookEndpointStore endpoints,
+        CancellationToken cancellationToken
+    )
     {
         var caller = PartnerContext.From(http);
         return await endpoints.GetAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } endpoint
@@ -103,11 +172,21 @@ public static class WebhookFunctions
     }
 
     private static async Task<IResult> SaveEndpointAsync(
-        HttpContext http, WebhookEndpointStore endpoints, WebhookEventLog log, IOptions<WebhookOptions> options)
+        HttpContext http,
+        WebhookEndpointStore endpoints,
+        WebhookEventLog log,
+        IOptions<WebhookOptions> options
+    )
     {
         var caller = PartnerContext.From(http);
         var body = await JsonBody.ReadAsync(http);
-        var url = await CheckUrlAsync(caller.Env, body.String("url", required: true, maxLength: 2048)!, "url", options.Value, http.RequestAborted);
+        var url = await CheckUrlAsync(
+            caller.Env,
+            body.String("url", required: true, maxLength: 2048)!,
+            "url",
+            options.Value,
+            http.RequestAborted
+        );
         var (endpoint, secret) = await endpoints.SetAsync(caller.Env, caller.Partner.Id, url, http.RequestAborted);
         await log.WakeAwaitingAsync(caller.Env, caller.Partner.Id, http.RequestAborted);
         return PartnerResults.Ok(WebhookEndpointView.Of(endpoint, secret));

@@ -23,7 +23,8 @@ public static class WebhookServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var schedule = configuration.GetSection(WebhookOptions.SectionName).GetSection(nameof(WebhookOptions.RetrySchedule));
-        services.AddOptions<WebhookOptions>()
+        services
+            .AddOptions<WebhookOptions>()
             .Configure(options =>
             {
                 options.StorageConnectionString = configuration["AzureWebJobsStorage"] ?? string.Empty;
@@ -33,21 +34,25 @@ public static class WebhookServiceCollectionExtensions
             // After Bind, which would append an array section to the default schedule and cannot read a single string.
             .PostConfigure(options => options.RetrySchedule = ReadSchedule(schedule) ?? options.RetrySchedule)
             // Loopback endpoints only on a developer's machine; no IHostEnvironment (a bare container) means not Development.
-            .PostConfigure<IServiceProvider>((options, services) =>
-                options.AllowLocalSandboxEndpoints = services.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+            .PostConfigure<IServiceProvider>(
+                (options, services) => options.AllowLocalSandboxEndpoints = services.GetService<IHostEnvironment>()?.IsDevelopment() == true
+            )
             .ValidateDataAnnotations()
             .Validate(options => IsKey(options.EncryptionKey), "Peeker:EncryptionKey must be base64 of 32 bytes.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         // The one table set; a host with the Partner API has registered both already (same storage account).
-        services.TryAddSingleton(sp => new TableServiceClient(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.StorageConnectionString));
+        services.TryAddSingleton(sp => new TableServiceClient(
+            sp.GetRequiredService<IOptions<WebhookOptions>>().Value.StorageConnectionString
+        ));
         services.TryAddSingleton<PeekerTables>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookEventStore>();
         services.AddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.AddSingleton<WebhookEventLog>();
-        services.AddHttpClient(WebhookHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+        services
+            .AddHttpClient(WebhookHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(WebhookHttp.CreateHandler)
             .RemoveAllLoggers();
         return services;
@@ -65,7 +70,13 @@ public static class WebhookServiceCollectionExtensions
     {
         var texts = section.Value is { } value
             ? value.Split(',', StringSplitOptions.TrimEntries)
-            : [.. section.GetChildren().OrderBy(child => int.TryParse(child.Key, CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue).Select(child => child.Value ?? string.Empty)];
+            :
+            [
+                .. section
+                    .GetChildren()
+                    .OrderBy(child => int.TryParse(child.Key, CultureInfo.InvariantCulture, out var index) ? index : int.MaxValue)
+                    .Select(child => child.Value ?? string.Empty),
+            ];
         if (section.Value is null && texts.Length == 0)
         {
             return null;

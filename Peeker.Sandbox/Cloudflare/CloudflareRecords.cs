@@ -13,7 +13,17 @@ internal static class CloudflareRecords
     private static readonly HashSet<string> Types = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA"];
     private static readonly HashSet<string> Proxiable = ["A", "AAAA", "CNAME"];
 
-    public static async Task<IResult> ListAsync(HttpContext http, SandboxStore store, string zoneId, string? type, string? name, string? content, int? page, int? per_page, CancellationToken ct)
+    public static async Task<IResult> ListAsync(
+        HttpContext http,
+        SandboxStore store,
+        string zoneId,
+        string? type,
+        string? name,
+        string? content,
+        int? page,
+        int? per_page,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         var zone = await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct);
@@ -24,15 +34,28 @@ internal static class CloudflareRecords
 
         var fqdn = name is null ? null : Fqdn(name, zone.Name);
         var records = (await ZoneRecordsAsync(store, partner, zoneId, ct))
-            .Where(r => (type is null || string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase)) && (fqdn is null || r.Name == fqdn) && (content is null || r.Content == content))
-            .OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Type, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+            .Where(r =>
+                (type is null || string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase))
+                && (fqdn is null || r.Name == fqdn)
+                && (content is null || r.Content == content)
+            )
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .ThenBy(r => r.Type, StringComparer.Ordinal)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToList();
         var size = Math.Clamp(per_page ?? 100, 5, 5000);
         var number = Math.Max(page ?? 1, 1);
         var slice = records.Skip((number - 1) * size).Take(size).Select(Wire).ToList();
         return CfResults.Ok(slice, CfResults.Info(number, size, slice.Count, records.Count));
     }
 
-    public static async Task<IResult> CreateAsync(HttpContext http, SandboxStore store, TimeProvider time, string zoneId, CancellationToken ct)
+    public static async Task<IResult> CreateAsync(
+        HttpContext http,
+        SandboxStore store,
+        TimeProvider time,
+        string zoneId,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         var zone = await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct);
@@ -53,7 +76,13 @@ internal static class CloudflareRecords
         return CfResults.Ok(Wire(record));
     }
 
-    public static async Task<IResult> DeleteAsync(HttpContext http, SandboxStore store, string zoneId, string recordId, CancellationToken ct)
+    public static async Task<IResult> DeleteAsync(
+        HttpContext http,
+        SandboxStore store,
+        string zoneId,
+        string recordId,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         if (await store.GetAsync<CloudflareRecordState>(partner, SandboxKinds.CloudflareRecord, zoneId + "|" + recordId, ct) is null)
@@ -66,7 +95,13 @@ internal static class CloudflareRecords
     }
 
     /// <summary>deletes → patches → puts → posts, validated as one transaction: any error applies nothing.</summary>
-    public static async Task<IResult> BatchAsync(HttpContext http, SandboxStore store, TimeProvider time, string zoneId, CancellationToken ct)
+    public static async Task<IResult> BatchAsync(
+        HttpContext http,
+        SandboxStore store,
+        TimeProvider time,
+        string zoneId,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         var zone = await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct);
@@ -95,7 +130,12 @@ internal static class CloudflareRecords
             deleted.Add(gone);
         }
 
-        var changed = new Dictionary<string, List<CloudflareRecordState>> { ["patches"] = [], ["puts"] = [], ["posts"] = [] };
+        var changed = new Dictionary<string, List<CloudflareRecordState>>
+        {
+            ["patches"] = [],
+            ["puts"] = [],
+            ["posts"] = [],
+        };
         foreach (var kind in new[] { "patches", "puts" })
         {
             foreach (var op in Ops(kind).OfType<JsonObject>())
@@ -140,20 +180,31 @@ internal static class CloudflareRecords
             await store.UpsertAsync(partner, SandboxKinds.CloudflareRecord, zoneId + "|" + record.Id, record, ct);
         }
 
-        return CfResults.Ok(new
-        {
-            deletes = deleted.Select(Wire).ToList(),
-            patches = changed["patches"].Select(Wire).ToList(),
-            puts = changed["puts"].Select(Wire).ToList(),
-            posts = changed["posts"].Select(Wire).ToList(),
-        });
+        return CfResults.Ok(
+            new
+            {
+                deletes = deleted.Select(Wire).ToList(),
+                patches = changed["patches"].Select(Wire).ToList(),
+                puts = changed["puts"].Select(Wire).ToList(),
+                posts = changed["posts"].Select(Wire).ToList(),
+            }
+        );
     }
 
-    internal static async Task<List<CloudflareRecordState>> ZoneRecordsAsync(SandboxStore store, string partner, string zoneId, CancellationToken ct) =>
-        (await store.ListAsync<CloudflareRecordState>(partner, SandboxKinds.CloudflareRecord, ct)).Where(r => r.ZoneId == zoneId).ToList();
+    internal static async Task<List<CloudflareRecordState>> ZoneRecordsAsync(
+        SandboxStore store,
+        string partner,
+        string zoneId,
+        CancellationToken ct
+    ) => (await store.ListAsync<CloudflareRecordState>(partner, SandboxKinds.CloudflareRecord, ct)).Where(r => r.ZoneId == zoneId).ToList();
 
     private static (CloudflareRecordState? Record, IResult? Error) Validate(
-        JsonObject? body, CloudflareZoneState zone, IEnumerable<CloudflareRecordState> existing, TimeProvider time, string? keepId = null)
+        JsonObject? body,
+        CloudflareZoneState zone,
+        IEnumerable<CloudflareRecordState> existing,
+        TimeProvider time,
+        string? keepId = null
+    )
     {
         var type = body?["type"]?.GetValue<string>()?.ToUpperInvariant();
         var name = body?["name"]?.GetValue<string>();
@@ -195,8 +246,16 @@ internal static class CloudflareRecords
 
         if (type == "CNAME" && others.Count > 0)
         {
-            return (null, CfResults.Fail(400, others.Any(r => r.Type == "CNAME") ? 81057 : 81053,
-                others.Any(r => r.Type == "CNAME") ? "The record already exists." : "An A, AAAA, or CNAME record with that host already exists."));
+            return (
+                null,
+                CfResults.Fail(
+                    400,
+                    others.Any(r => r.Type == "CNAME") ? 81057 : 81053,
+                    others.Any(r => r.Type == "CNAME")
+                        ? "The record already exists."
+                        : "An A, AAAA, or CNAME record with that host already exists."
+                )
+            );
         }
 
         if (others.Any(r => r.Type == "CNAME"))
@@ -205,16 +264,35 @@ internal static class CloudflareRecords
         }
 
         var id = keepId ?? SandboxFaults.HexId(zone.Id + "|" + type + "|" + fqdn + "|" + content);
-        return (new CloudflareRecordState(id, zone.Id, zone.Name, type, fqdn, content, ttl, type == "MX" ? priority : null, proxied,
-            body["comment"]?.GetValue<string>(), time.GetUtcNow()), null);
+        return (
+            new CloudflareRecordState(
+                id,
+                zone.Id,
+                zone.Name,
+                type,
+                fqdn,
+                content,
+                ttl,
+                type == "MX" ? priority : null,
+                proxied,
+                body["comment"]?.GetValue<string>(),
+                time.GetUtcNow()
+            ),
+            null
+        );
     }
 
     private static JsonObject Merge(CloudflareRecordState current, JsonObject patch)
     {
         var merged = new JsonObject
         {
-            ["type"] = current.Type, ["name"] = current.Name, ["content"] = current.Content, ["ttl"] = current.Ttl,
-            ["priority"] = current.Priority, ["proxied"] = current.Proxied, ["comment"] = current.Comment,
+            ["type"] = current.Type,
+            ["name"] = current.Name,
+            ["content"] = current.Content,
+            ["ttl"] = current.Ttl,
+            ["priority"] = current.Priority,
+            ["proxied"] = current.Proxied,
+            ["comment"] = current.Comment,
         };
         foreach (var (key, value) in patch)
         {
@@ -227,25 +305,28 @@ internal static class CloudflareRecords
     private static string Fqdn(string name, string zone)
     {
         var n = name.Trim().TrimEnd('.').ToLowerInvariant();
-        return n == "@" || n == zone ? zone : n.EndsWith("." + zone, StringComparison.Ordinal) ? n : n + "." + zone;
+        return n == "@" || n == zone ? zone
+            : n.EndsWith("." + zone, StringComparison.Ordinal) ? n
+            : n + "." + zone;
     }
 
-    internal static object Wire(CloudflareRecordState r) => new
-    {
-        id = r.Id,
-        zone_id = r.ZoneId,
-        zone_name = r.ZoneName,
-        name = r.Name,
-        type = r.Type,
-        content = r.Content,
-        proxiable = Proxiable.Contains(r.Type),
-        proxied = r.Proxied,
-        ttl = r.Ttl,
-        priority = r.Priority,
-        comment = r.Comment,
-        tags = Array.Empty<string>(),
-        meta = new { },
-        created_on = r.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
-        modified_on = r.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
-    };
+    internal static object Wire(CloudflareRecordState r) =>
+        new
+        {
+            id = r.Id,
+            zone_id = r.ZoneId,
+            zone_name = r.ZoneName,
+            name = r.Name,
+            type = r.Type,
+            content = r.Content,
+            proxiable = Proxiable.Contains(r.Type),
+            proxied = r.Proxied,
+            ttl = r.Ttl,
+            priority = r.Priority,
+            comment = r.Comment,
+            tags = Array.Empty<string>(),
+            meta = new { },
+            created_on = r.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
+            modified_on = r.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
+        };
 }

@@ -10,7 +10,14 @@ internal static class CloudflareRulesets
 {
     public const string RedirectPhase = "http_request_dynamic_redirect";
 
-    public static async Task<IResult> PutAsync(HttpContext http, SandboxStore store, TimeProvider time, string zoneId, string phase, CancellationToken ct)
+    public static async Task<IResult> PutAsync(
+        HttpContext http,
+        SandboxStore store,
+        TimeProvider time,
+        string zoneId,
+        string phase,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         if (await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct) is null)
@@ -28,10 +35,18 @@ internal static class CloudflareRulesets
         {
             var target = rule["action_parameters"]?["from_value"]?["target_url"]?["value"]?.GetValue<string>();
             var status = rule["action_parameters"]?["from_value"]?["status_code"]?.GetValue<int>() ?? 301;
-            if (rule["action"]?.GetValue<string>() != "redirect" || string.IsNullOrEmpty(rule["expression"]?.GetValue<string>())
-                || !Uri.TryCreate(target, UriKind.Absolute, out _) || status is not (301 or 302 or 307 or 308))
+            if (
+                rule["action"]?.GetValue<string>() != "redirect"
+                || string.IsNullOrEmpty(rule["expression"]?.GetValue<string>())
+                || !Uri.TryCreate(target, UriKind.Absolute, out _)
+                || status is not (301 or 302 or 307 or 308)
+            )
             {
-                return CfResults.Fail(400, 20021, "Invalid redirect rule: action, expression, target_url.value and status_code 301/302/307/308 are required.");
+                return CfResults.Fail(
+                    400,
+                    20021,
+                    "Invalid redirect rule: action, expression, target_url.value and status_code 301/302/307/308 are required."
+                );
             }
 
             rule["id"] ??= SandboxFaults.HexId(zoneId + "|" + rule["expression"]!.GetValue<string>());
@@ -39,25 +54,40 @@ internal static class CloudflareRulesets
 
         var key = zoneId + "|" + phase;
         var previous = await store.GetAsync<CloudflareRulesetState>(partner, SandboxKinds.CloudflareRuleset, key, ct);
-        var state = new CloudflareRulesetState(SandboxFaults.HexId(key), zoneId, phase, (previous?.Version ?? 0) + 1, rules.ToJsonString(), time.GetUtcNow());
+        var state = new CloudflareRulesetState(
+            SandboxFaults.HexId(key),
+            zoneId,
+            phase,
+            (previous?.Version ?? 0) + 1,
+            rules.ToJsonString(),
+            time.GetUtcNow()
+        );
         await store.UpsertAsync(partner, SandboxKinds.CloudflareRuleset, key, state, ct);
         return CfResults.Ok(Wire(state));
     }
 
     public static async Task<IResult> GetAsync(HttpContext http, SandboxStore store, string zoneId, string phase, CancellationToken ct)
     {
-        var state = await store.GetAsync<CloudflareRulesetState>(CloudflareSimulator.Partner(http), SandboxKinds.CloudflareRuleset, zoneId + "|" + phase, ct);
-        return state is null ? CfResults.Fail(404, 10003, "Could not find entrypoint ruleset in the " + phase + " phase") : CfResults.Ok(Wire(state));
+        var state = await store.GetAsync<CloudflareRulesetState>(
+            CloudflareSimulator.Partner(http),
+            SandboxKinds.CloudflareRuleset,
+            zoneId + "|" + phase,
+            ct
+        );
+        return state is null
+            ? CfResults.Fail(404, 10003, "Could not find entrypoint ruleset in the " + phase + " phase")
+            : CfResults.Ok(Wire(state));
     }
 
-    private static object Wire(CloudflareRulesetState s) => new
-    {
-        id = s.Id,
-        name = "default",
-        kind = "zone",
-        phase = s.Phase,
-        version = s.Version.ToString(CultureInfo.InvariantCulture),
-        last_updated = s.LastUpdated.ToString("O", CultureInfo.InvariantCulture),
-        rules = JsonSerializer.Deserialize<JsonElement>(s.RulesJson),
-    };
+    private static object Wire(CloudflareRulesetState s) =>
+        new
+        {
+            id = s.Id,
+            name = "default",
+            kind = "zone",
+            phase = s.Phase,
+            version = s.Version.ToString(CultureInfo.InvariantCulture),
+            last_updated = s.LastUpdated.ToString("O", CultureInfo.InvariantCulture),
+            rules = JsonSerializer.Deserialize<JsonElement>(s.RulesJson),
+        };
 }

@@ -15,24 +15,26 @@ internal static class CloudflareSimulator
 
     public static void MapCloudflareSimulator(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var partner = SandboxAuth.PartnerFromBearer(http.Request);
-            if (partner is null)
+        group.AddEndpointFilter(
+            async (context, next) =>
             {
-                return CfResults.Fail(StatusCodes.Status403Forbidden, 10000, "Authentication error");
-            }
+                var http = context.HttpContext;
+                var partner = SandboxAuth.PartnerFromBearer(http.Request);
+                if (partner is null)
+                {
+                    return CfResults.Fail(StatusCodes.Status403Forbidden, 10000, "Authentication error");
+                }
 
-            http.Items["partner"] = partner;
-            var limits = http.RequestServices.GetRequiredService<SandboxRateLimits>();
-            if (limits.Hit("cloudflare", partner, RequestsPer5Minutes, TimeSpan.FromMinutes(5)) is { } wait)
-            {
-                return CfResults.RateLimited(http, wait);
-            }
+                http.Items["partner"] = partner;
+                var limits = http.RequestServices.GetRequiredService<SandboxRateLimits>();
+                if (limits.Hit("cloudflare", partner, RequestsPer5Minutes, TimeSpan.FromMinutes(5)) is { } wait)
+                {
+                    return CfResults.RateLimited(http, wait);
+                }
 
-            return await next(context);
-        });
+                return await next(context);
+            }
+        );
 
         group.MapPost("/zones", CloudflareZones.CreateAsync);
         group.MapGet("/zones", CloudflareZones.ListAsync);
@@ -56,13 +58,40 @@ internal static class CfResults
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = null };
 
     public static IResult Ok(object? result, object? resultInfo = null, int status = 200) =>
-        Results.Json(resultInfo is null
-            ? new { success = true, errors = Array.Empty<object>(), messages = Array.Empty<object>(), result }
-            : (object)new { success = true, errors = Array.Empty<object>(), messages = Array.Empty<object>(), result, result_info = resultInfo },
-            Options, statusCode: status);
+        Results.Json(
+            resultInfo is null
+                ? new
+                {
+                    success = true,
+                    errors = Array.Empty<object>(),
+                    messages = Array.Empty<object>(),
+                    result,
+                }
+                : (object)
+                    new
+                    {
+                        success = true,
+                        errors = Array.Empty<object>(),
+                        messages = Array.Empty<object>(),
+                        result,
+                        result_info = resultInfo,
+                    },
+            Options,
+            statusCode: status
+        );
 
     public static IResult Fail(int status, int code, string message) =>
-        Results.Json(new { success = false, errors = new[] { new { code, message } }, messages = Array.Empty<object>(), result = (object?)null }, Options, statusCode: status);
+        Results.Json(
+            new
+            {
+                success = false,
+                errors = new[] { new { code, message } },
+                messages = Array.Empty<object>(),
+                result = (object?)null,
+            },
+            Options,
+            statusCode: status
+        );
 
     public static IResult RateLimited(HttpContext http, int seconds)
     {
@@ -88,5 +117,12 @@ internal static class CfResults
     }
 
     public static object Info(int page, int perPage, int count, int total) =>
-        new { page, per_page = perPage, count, total_count = total, total_pages = Math.Max(1, (total + perPage - 1) / perPage) };
+        new
+        {
+            page,
+            per_page = perPage,
+            count,
+            total_count = total,
+            total_pages = Math.Max(1, (total + perPage - 1) / perPage),
+        };
 }

@@ -8,7 +8,8 @@ public sealed record CloudflareZoneState(
     List<string> NameServers,
     string Status,
     DateTimeOffset CreatedOn,
-    DateTimeOffset? ActivatedOn);
+    DateTimeOffset? ActivatedOn
+);
 
 /// <summary>A simulated DNS record (FQDN name).</summary>
 public sealed record CloudflareRecordState(
@@ -22,7 +23,15 @@ public sealed record CloudflareRecordState(
     int? Priority,
     bool Proxied,
     string? Comment,
-    DateTimeOffset CreatedOn);
+    DateTimeOffset CreatedOn
+);
 
 /// <summary>A zone ruleset phase entrypoint (Single Redirects live in <c>http_request_dynamic_redirect</c>).</summary>
-public sealed record CloudflareRulesetState(string Id, string ZoneId, string Phase, int Version, string RulesJson, DateTimeOffset LastUpdated);
+public sealed record CloudflareRulesetState(
+    string Id,
+    string ZoneId,
+    string Phase,
+    int Version,
+    string RulesJson,
+    DateTimeOffset LastUpdated
+);

@@ -8,7 +8,24 @@ namespace Peeker.Sandbox.Cloudflare;
 internal static class CloudflareZones
 {
     private static readonly string[] NameserverNames =
-        ["ada", "bob", "cruz", "dana", "eve", "finn", "gina", "hugo", "iris", "jack", "kara", "liam", "mia", "noah", "olga", "pete"];
+    [
+        "ada",
+        "bob",
+        "cruz",
+        "dana",
+        "eve",
+        "finn",
+        "gina",
+        "hugo",
+        "iris",
+        "jack",
+        "kara",
+        "liam",
+        "mia",
+        "noah",
+        "olga",
+        "pete",
+    ];
 
     public static async Task<IResult> CreateAsync(HttpContext http, SandboxStore store, TimeProvider time, CancellationToken ct)
     {
@@ -34,9 +51,15 @@ internal static class CloudflareZones
         var id = SandboxFaults.HexId(partner + "|zone|" + name);
         var first = SandboxFaults.Hash(name, NameserverNames.Length);
         var second = (first + 1 + SandboxFaults.Hash(name + "#2", NameserverNames.Length - 1)) % NameserverNames.Length;
-        var zone = new CloudflareZoneState(id, name, accountId,
+        var zone = new CloudflareZoneState(
+            id,
+            name,
+            accountId,
             [NameserverNames[first] + ".ns.cloudflare.com", NameserverNames[second] + ".ns.cloudflare.com"],
-            "pending", time.GetUtcNow(), null);
+            "pending",
+            time.GetUtcNow(),
+            null
+        );
         if (!await store.TryAddAsync(partner, SandboxKinds.CloudflareZone, id, zone, ct))
         {
             return CfResults.Fail(400, 1061, $"{name} already exists");
@@ -45,7 +68,16 @@ internal static class CloudflareZones
         return CfResults.Ok(Wire(zone));
     }
 
-    public static async Task<IResult> ListAsync(HttpContext http, SandboxStore store, TimeProvider time, string? name, string? status, int? page, int? per_page, CancellationToken ct)
+    public static async Task<IResult> ListAsync(
+        HttpContext http,
+        SandboxStore store,
+        TimeProvider time,
+        string? name,
+        string? status,
+        int? page,
+        int? per_page,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         var zones = new List<CloudflareZoneState>();
@@ -54,8 +86,12 @@ internal static class CloudflareZones
             zones.Add(await RefreshAsync(store, partner, zone, time, ct));
         }
 
-        var filtered = zones.Where(z => (name is null || string.Equals(z.Name, name, StringComparison.OrdinalIgnoreCase)) && (status is null || z.Status == status))
-            .OrderBy(z => z.Name, StringComparer.Ordinal).ToList();
+        var filtered = zones
+            .Where(z =>
+                (name is null || string.Equals(z.Name, name, StringComparison.OrdinalIgnoreCase)) && (status is null || z.Status == status)
+            )
+            .OrderBy(z => z.Name, StringComparer.Ordinal)
+            .ToList();
         var size = Math.Clamp(per_page ?? 20, 5, 50);
         var number = Math.Max(page ?? 1, 1);
         var slice = filtered.Skip((number - 1) * size).Take(size).Select(Wire).ToList();
@@ -66,7 +102,9 @@ internal static class CloudflareZones
     {
         var partner = CloudflareSimulator.Partner(http);
         var zone = await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct);
-        return zone is null ? CfResults.NotFound(http.Request.Path) : CfResults.Ok(Wire(await RefreshAsync(store, partner, zone, time, ct)));
+        return zone is null
+            ? CfResults.NotFound(http.Request.Path)
+            : CfResults.Ok(Wire(await RefreshAsync(store, partner, zone, time, ct)));
     }
 
     public static async Task<IResult> DeleteAsync(HttpContext http, SandboxStore store, string zoneId, CancellationToken ct)
@@ -77,7 +115,11 @@ internal static class CloudflareZones
             return CfResults.NotFound(http.Request.Path);
         }
 
-        foreach (var record in (await store.ListAsync<CloudflareRecordState>(partner, SandboxKinds.CloudflareRecord, ct)).Where(r => r.ZoneId == zoneId))
+        foreach (
+            var record in (await store.ListAsync<CloudflareRecordState>(partner, SandboxKinds.CloudflareRecord, ct)).Where(r =>
+                r.ZoneId == zoneId
+            )
+        )
         {
             await store.DeleteAsync(partner, SandboxKinds.CloudflareRecord, record.ZoneId + "|" + record.Id, ct);
         }
@@ -86,7 +128,13 @@ internal static class CloudflareZones
         return CfResults.Ok(new { id = zoneId });
     }
 
-    public static async Task<IResult> ActivationCheckAsync(HttpContext http, SandboxStore store, TimeProvider time, string zoneId, CancellationToken ct)
+    public static async Task<IResult> ActivationCheckAsync(
+        HttpContext http,
+        SandboxStore store,
+        TimeProvider time,
+        string zoneId,
+        CancellationToken ct
+    )
     {
         var partner = CloudflareSimulator.Partner(http);
         var zone = await store.GetAsync<CloudflareZoneState>(partner, SandboxKinds.CloudflareZone, zoneId, ct);
@@ -99,17 +147,36 @@ internal static class CloudflareZones
 
         // A domain the partner's sandbox registrar does not hold belongs to a customer (an import): the simulated
         // customer switches its nameservers by the first activation check, except for nsfail names.
-        if (zone.Status == "pending" && !SandboxFaults.Has(zone.Name, SandboxFaults.NsFail)
-            && await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, zone.Name, ct) is null)
+        if (
+            zone.Status == "pending"
+            && !SandboxFaults.Has(zone.Name, SandboxFaults.NsFail)
+            && await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, zone.Name, ct) is null
+        )
         {
-            await store.UpsertAsync(partner, SandboxKinds.CloudflareZone, zone.Id, zone with { Status = "active", ActivatedOn = time.GetUtcNow() }, ct);
+            await store.UpsertAsync(
+                partner,
+                SandboxKinds.CloudflareZone,
+                zone.Id,
+                zone with
+                {
+                    Status = "active",
+                    ActivatedOn = time.GetUtcNow(),
+                },
+                ct
+            );
         }
 
         return CfResults.Ok(new { id = zoneId });
     }
 
     /// <summary>A pending zone turns active once the sandbox registrar delegates it to exactly the assigned pair (never for <c>nsfail</c>).</summary>
-    internal static async Task<CloudflareZoneState> RefreshAsync(SandboxStore store, string partner, CloudflareZoneState zone, TimeProvider time, CancellationToken ct)
+    internal static async Task<CloudflareZoneState> RefreshAsync(
+        SandboxStore store,
+        string partner,
+        CloudflareZoneState zone,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         if (zone.Status != "pending" || SandboxFaults.Has(zone.Name, SandboxFaults.NsFail))
         {
@@ -117,7 +184,11 @@ internal static class CloudflareZones
         }
 
         var registered = await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, zone.Name, ct);
-        if (registered is null || !registered.Custom || !registered.Nameservers.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(zone.NameServers))
+        if (
+            registered is null
+            || !registered.Custom
+            || !registered.Nameservers.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(zone.NameServers)
+        )
         {
             return zone;
         }
@@ -127,23 +198,30 @@ internal static class CloudflareZones
         return active;
     }
 
-    internal static object Wire(CloudflareZoneState z) => new
-    {
-        id = z.Id,
-        name = z.Name,
-        status = z.Status,
-        paused = false,
-        type = "full",
-        development_mode = 0,
-        name_servers = z.NameServers,
-        original_name_servers = new[] { "dns1.registrar-servers.com", "dns2.registrar-servers.com" },
-        original_registrar = "namecheap",
-        original_dnshost = (string?)null,
-        account = new { id = z.AccountId, name = "Sandbox account" },
-        created_on = z.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
-        modified_on = (z.ActivatedOn ?? z.CreatedOn).ToString("O", CultureInfo.InvariantCulture),
-        activated_on = z.ActivatedOn?.ToString("O", CultureInfo.InvariantCulture),
-        meta = new { step = 4, phishing_detected = false },
-        plan = new { id = "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee", name = "Free Website", price = 0, currency = "USD" },
-    };
+    internal static object Wire(CloudflareZoneState z) =>
+        new
+        {
+            id = z.Id,
+            name = z.Name,
+            status = z.Status,
+            paused = false,
+            type = "full",
+            development_mode = 0,
+            name_servers = z.NameServers,
+            original_name_servers = new[] { "dns1.registrar-servers.com", "dns2.registrar-servers.com" },
+            original_registrar = "namecheap",
+            original_dnshost = (string?)null,
+            account = new { id = z.AccountId, name = "Sandbox account" },
+            created_on = z.CreatedOn.ToString("O", CultureInfo.InvariantCulture),
+            modified_on = (z.ActivatedOn ?? z.CreatedOn).ToString("O", CultureInfo.InvariantCulture),
+            activated_on = z.ActivatedOn?.ToString("O", CultureInfo.InvariantCulture),
+            meta = new { step = 4, phishing_detected = false },
+            plan = new
+            {
+                id = "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                name = "Free Website",
+                price = 0,
+                currency = "USD",
+            },
+        };
 }

@@ -14,7 +14,12 @@ internal static class GoogleDirectory
         var given = body?["name"]?["givenName"]?.GetValue<string>();
         var family = body?["name"]?["familyName"]?.GetValue<string>();
         var password = body?["password"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(email) || !email.Contains('@', StringComparison.Ordinal) || string.IsNullOrEmpty(given) || string.IsNullOrEmpty(family))
+        if (
+            string.IsNullOrEmpty(email)
+            || !email.Contains('@', StringComparison.Ordinal)
+            || string.IsNullOrEmpty(given)
+            || string.IsNullOrEmpty(family)
+        )
         {
             return GoogleSimulator.Error(400, "required", "primaryEmail, name.givenName and name.familyName are required.");
         }
@@ -47,8 +52,16 @@ internal static class GoogleDirectory
             return GoogleSimulator.Error(412, "conditionNotMet", "User creation is not allowed as the maximum number of users is reached.");
         }
 
-        var user = new GoogleUserState(SandboxFaults.Hash(partner + email, 900_000_000).ToString("D21", CultureInfo.InvariantCulture),
-            email, given, family, seats.Value.Customer.CustomerId, [], false, time.GetUtcNow());
+        var user = new GoogleUserState(
+            SandboxFaults.Hash(partner + email, 900_000_000).ToString("D21", CultureInfo.InvariantCulture),
+            email,
+            given,
+            family,
+            seats.Value.Customer.CustomerId,
+            [],
+            false,
+            time.GetUtcNow()
+        );
         if (!await store.TryAddAsync(partner, SandboxKinds.GoogleUser, email, user, ct))
         {
             return GoogleSimulator.Error(409, "duplicate", "Entity already exists.");
@@ -60,16 +73,23 @@ internal static class GoogleDirectory
     public static async Task<IResult> ListUsersAsync(HttpContext http, SandboxStore store, string? domain, CancellationToken ct)
     {
         var users = await store.ListAsync<GoogleUserState>(GoogleSimulator.Partner(http), SandboxKinds.GoogleUser, ct);
-        return GoogleSimulator.Json(new
-        {
-            kind = "admin#directory#users",
-            users = users.Where(u => domain is null || u.PrimaryEmail.EndsWith("@" + domain.ToLowerInvariant(), StringComparison.Ordinal)).Select(Wire).ToList(),
-        });
+        return GoogleSimulator.Json(
+            new
+            {
+                kind = "admin#directory#users",
+                users = users
+                    .Where(u => domain is null || u.PrimaryEmail.EndsWith("@" + domain.ToLowerInvariant(), StringComparison.Ordinal))
+                    .Select(Wire)
+                    .ToList(),
+            }
+        );
     }
 
     /// <summary><c>GET /users/{userKey}</c>: the key may be the primary address, an alias or the user id.</summary>
     public static async Task<IResult> GetUserAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct) =>
-        await FindUserAsync(store, GoogleSimulator.Partner(http), userKey, ct) is { } user ? GoogleSimulator.Json(Wire(user)) : UserNotFound();
+        await FindUserAsync(store, GoogleSimulator.Partner(http), userKey, ct) is { } user
+            ? GoogleSimulator.Json(Wire(user))
+            : UserNotFound();
 
     /// <summary>
     /// <c>PUT /users/{userKey}</c> (users.update): new names and, when <c>primaryEmail</c> changes, a move to the new address
@@ -87,9 +107,18 @@ internal static class GoogleDirectory
         var email = body?["primaryEmail"]?.GetValue<string>()?.ToLowerInvariant() ?? user.PrimaryEmail;
         var given = body?["name"]?["givenName"]?.GetValue<string>() ?? user.GivenName;
         var family = body?["name"]?["familyName"]?.GetValue<string>() ?? user.FamilyName;
-        if (email.Split('@') is not [{ Length: > 0 }, var domain] || domain != user.PrimaryEmail.Split('@')[1] || given.Length == 0 || family.Length == 0)
+        if (
+            email.Split('@') is not [{ Length: > 0 }, var domain]
+            || domain != user.PrimaryEmail.Split('@')[1]
+            || given.Length == 0
+            || family.Length == 0
+        )
         {
-            return GoogleSimulator.Error(400, "invalid", "Invalid Input: primaryEmail must stay on the user's domain, and names must not be empty.");
+            return GoogleSimulator.Error(
+                400,
+                "invalid",
+                "Invalid Input: primaryEmail must stay on the user's domain, and names must not be empty."
+            );
         }
 
         if (email == user.PrimaryEmail)
@@ -147,7 +176,15 @@ internal static class GoogleDirectory
         }
 
         await store.UpsertAsync(partner, SandboxKinds.GoogleUser, user.PrimaryEmail, user with { Aliases = [.. user.Aliases, alias] }, ct);
-        return GoogleSimulator.Json(new { kind = "admin#directory#alias", id = user.Id, primaryEmail = user.PrimaryEmail, alias });
+        return GoogleSimulator.Json(
+            new
+            {
+                kind = "admin#directory#alias",
+                id = user.Id,
+                primaryEmail = user.PrimaryEmail,
+                alias,
+            }
+        );
     }
 
     public static async Task<IResult> SetPhotoAsync(HttpContext http, SandboxStore store, string userKey, CancellationToken ct)
@@ -168,17 +205,28 @@ internal static class GoogleDirectory
             var standard = (data ?? "").Replace('-', '+').Replace('_', '/');
             bytes = Convert.FromBase64String(standard.PadRight(standard.Length + ((4 - (standard.Length % 4)) % 4), '='));
         }
-        catch (FormatException)
-        {
-        }
+        catch (FormatException) { }
 
-        if (SandboxFaults.Has(user.PrimaryEmail, SandboxFaults.BadPic) || bytes is null || bytes.Length == 0 || !mime.StartsWith("image/", StringComparison.Ordinal))
+        if (
+            SandboxFaults.Has(user.PrimaryEmail, SandboxFaults.BadPic)
+            || bytes is null
+            || bytes.Length == 0
+            || !mime.StartsWith("image/", StringComparison.Ordinal)
+        )
         {
             return GoogleSimulator.Error(400, "invalid", "Invalid photo: the image data could not be read.");
         }
 
         await store.UpsertAsync(partner, SandboxKinds.GoogleUser, user.PrimaryEmail, user with { HasPhoto = true }, ct);
-        return GoogleSimulator.Json(new { kind = "admin#directory#user#photo", primaryEmail = user.PrimaryEmail, mimeType = mime, photoData = data });
+        return GoogleSimulator.Json(
+            new
+            {
+                kind = "admin#directory#user#photo",
+                primaryEmail = user.PrimaryEmail,
+                mimeType = mime,
+                photoData = data,
+            }
+        );
     }
 
     /// <summary>A user by primary address, else by alias or id (Google accepts all three as <c>userKey</c>).</summary>
@@ -186,21 +234,29 @@ internal static class GoogleDirectory
     {
         var key = userKey.ToLowerInvariant();
         return await store.GetAsync<GoogleUserState>(partner, SandboxKinds.GoogleUser, key, ct)
-            ?? (await store.ListAsync<GoogleUserState>(partner, SandboxKinds.GoogleUser, ct)).FirstOrDefault(u => u.Id == userKey || u.Aliases.Contains(key));
+            ?? (await store.ListAsync<GoogleUserState>(partner, SandboxKinds.GoogleUser, ct)).FirstOrDefault(u =>
+                u.Id == userKey || u.Aliases.Contains(key)
+            );
     }
 
     private static IResult UserNotFound() => GoogleSimulator.Error(404, "notFound", "Resource Not Found: userKey");
 
-    private static object Wire(GoogleUserState u) => new
-    {
-        kind = "admin#directory#user",
-        id = u.Id,
-        primaryEmail = u.PrimaryEmail,
-        name = new { givenName = u.GivenName, familyName = u.FamilyName, fullName = u.GivenName + " " + u.FamilyName },
-        isAdmin = false,
-        agreedToTerms = false,
-        customerId = u.CustomerId,
-        aliases = u.Aliases,
-        creationTime = u.CreationTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-    };
+    private static object Wire(GoogleUserState u) =>
+        new
+        {
+            kind = "admin#directory#user",
+            id = u.Id,
+            primaryEmail = u.PrimaryEmail,
+            name = new
+            {
+                givenName = u.GivenName,
+                familyName = u.FamilyName,
+                fullName = u.GivenName + " " + u.FamilyName,
+            },
+            isAdmin = false,
+            agreedToTerms = false,
+            customerId = u.CustomerId,
+            aliases = u.Aliases,
+            creationTime = u.CreationTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        };
 }

@@ -26,7 +26,12 @@ internal static class GoogleOAuth
         "https://www.googleapis.com/auth/siteverification",
     };
 
-    public static async Task<IResult> TokenAsync(HttpContext http, IOptions<SandboxOptions> options, SandboxTokens tokens, CancellationToken ct)
+    public static async Task<IResult> TokenAsync(
+        HttpContext http,
+        IOptions<SandboxOptions> options,
+        SandboxTokens tokens,
+        CancellationToken ct
+    )
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         if (form?["grant_type"].ToString() != "urn:ietf:params:oauth:grant-type:jwt-bearer")
@@ -40,8 +45,10 @@ internal static class GoogleOAuth
         }
 
         using var rsa = account.Rsa;
-        if (form["assertion"].ToString().Split('.') is not [var header, var payload, var signature] ||
-            !Verifies(rsa, header, payload, signature, out var claims))
+        if (
+            form["assertion"].ToString().Split('.') is not [var header, var payload, var signature]
+            || !Verifies(rsa, header, payload, signature, out var claims)
+        )
         {
             return Error("invalid_grant", "Invalid JWT Signature.");
         }
@@ -52,15 +59,19 @@ internal static class GoogleOAuth
         var (iat, exp) = (Seconds("iat"), Seconds("exp"));
         if (iat == 0 || exp <= now || iat > now + 300 || exp - iat > 3600)
         {
-            return Error("invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.");
+            return Error(
+                "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."
+            );
         }
 
         // Google wants aud = its token URL (which Google.Apis.Auth sends whatever endpoint it posts to); this
         // endpoint's own URL is accepted too.
         var path = http.Request.PathBase + http.Request.Path;
         var aud = Claim("aud");
-        var audOk = aud is "https://oauth2.googleapis.com/token" or "https://www.googleapis.com/oauth2/v4/token" ||
-            (Uri.TryCreate(aud, UriKind.Absolute, out var audUri) && audUri.AbsolutePath == path);
+        var audOk =
+            aud is "https://oauth2.googleapis.com/token" or "https://www.googleapis.com/oauth2/v4/token"
+            || (Uri.TryCreate(aud, UriKind.Absolute, out var audUri) && audUri.AbsolutePath == path);
         if (Claim("iss") != account.ClientEmail || !audOk)
         {
             return Error("invalid_grant", "Invalid JWT: iss or aud does not match the service account and this token endpoint.");
@@ -68,14 +79,29 @@ internal static class GoogleOAuth
 
         var sub = Claim("sub");
         var scopes = (Claim("scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (sub is null || !sub.EndsWith(AdminDomain, StringComparison.OrdinalIgnoreCase) || sub.Length == AdminDomain.Length ||
-            scopes.Length == 0 || !scopes.All(GrantedScopes.Contains))
+        if (
+            sub is null
+            || !sub.EndsWith(AdminDomain, StringComparison.OrdinalIgnoreCase)
+            || sub.Length == AdminDomain.Length
+            || scopes.Length == 0
+            || !scopes.All(GrantedScopes.Contains)
+        )
         {
-            return Error("unauthorized_client", "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.");
+            return Error(
+                "unauthorized_client",
+                "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."
+            );
         }
 
         var (token, expiresIn) = tokens.Issue(new SandboxTokenGrant("google", sub[..^AdminDomain.Length], null));
-        return Results.Json(new Dictionary<string, object> { ["access_token"] = token, ["expires_in"] = expiresIn, ["token_type"] = "Bearer" });
+        return Results.Json(
+            new Dictionary<string, object>
+            {
+                ["access_token"] = token,
+                ["expires_in"] = expiresIn,
+                ["token_type"] = "Bearer",
+            }
+        );
     }
 
     private static bool Verifies(RSA rsa, string header, string payload, string signature, out JsonElement claims)
@@ -91,7 +117,14 @@ internal static class GoogleOAuth
                 }
             }
 
-            if (!rsa.VerifyData(Encoding.ASCII.GetBytes(header + "." + payload), SandboxTokens.FromBase64Url(signature), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            if (
+                !rsa.VerifyData(
+                    Encoding.ASCII.GetBytes(header + "." + payload),
+                    SandboxTokens.FromBase64Url(signature),
+                    HashAlgorithmName.SHA256,
+                    RSASignaturePadding.Pkcs1
+                )
+            )
             {
                 return false;
             }
@@ -123,7 +156,15 @@ internal static class GoogleOAuth
             rsa.ImportParameters(full.ExportParameters(includePrivateParameters: false));
             return (email, rsa);
         }
-        catch (Exception ex) when (ex is JsonException or IOException or KeyNotFoundException or ArgumentException or CryptographicException or InvalidOperationException)
+        catch (Exception ex)
+            when (ex
+                    is JsonException
+                        or IOException
+                        or KeyNotFoundException
+                        or ArgumentException
+                        or CryptographicException
+                        or InvalidOperationException
+            )
         {
             return null;
         }

@@ -18,18 +18,24 @@ internal static class GoogleSimulator
     {
         root.MapPost("/token", GoogleOAuth.TokenAsync).DisableAntiforgery();
         var group = root.MapGroup("");
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "google");
-            if (grant is null)
+        group.AddEndpointFilter(
+            async (context, next) =>
             {
-                return Error(401, "authError", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.");
-            }
+                var http = context.HttpContext;
+                var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "google");
+                if (grant is null)
+                {
+                    return Error(
+                        401,
+                        "authError",
+                        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential."
+                    );
+                }
 
-            http.Items["partner"] = grant.Partner;
-            return await next(context);
-        });
+                http.Items["partner"] = grant.Partner;
+                return await next(context);
+            }
+        );
 
         group.MapPost("/apps/reseller/v1/customers", GoogleReseller.CreateCustomerAsync);
         group.MapGet("/apps/reseller/v1/customers/{customerKey}", GoogleReseller.GetCustomerAsync);
@@ -52,7 +58,27 @@ internal static class GoogleSimulator
     public static IResult Json(object value, int status = 200) => Results.Json(value, Options, statusCode: status);
 
     public static IResult Error(int code, string reason, string message) =>
-        Results.Json(new { error = new { code, message, errors = new[] { new { message, domain = "global", reason } } } }, Options, statusCode: code);
+        Results.Json(
+            new
+            {
+                error = new
+                {
+                    code,
+                    message,
+                    errors = new[]
+                    {
+                        new
+                        {
+                            message,
+                            domain = "global",
+                            reason,
+                        },
+                    },
+                },
+            },
+            Options,
+            statusCode: code
+        );
 
     public static async Task<JsonObject?> BodyAsync(HttpRequest request, CancellationToken ct)
     {

@@ -12,13 +12,26 @@ internal static class GoogleVerification
         var partner = GoogleSimulator.Partner(http);
         var body = await GoogleSimulator.BodyAsync(http.Request, ct);
         var domain = body?["site"]?["identifier"]?.GetValue<string>()?.ToLowerInvariant();
-        if (string.IsNullOrEmpty(domain) || body?["site"]?["type"]?.GetValue<string>() != "INET_DOMAIN" || body["verificationMethod"]?.GetValue<string>() != "DNS_TXT")
+        if (
+            string.IsNullOrEmpty(domain)
+            || body?["site"]?["type"]?.GetValue<string>() != "INET_DOMAIN"
+            || body["verificationMethod"]?.GetValue<string>() != "DNS_TXT"
+        )
         {
-            return GoogleSimulator.Error(400, "invalid", "site.type INET_DOMAIN, site.identifier and verificationMethod DNS_TXT are required by the sandbox.");
+            return GoogleSimulator.Error(
+                400,
+                "invalid",
+                "site.type INET_DOMAIN, site.identifier and verificationMethod DNS_TXT are required by the sandbox."
+            );
         }
 
-        var token = "google-site-verification=" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(partner + "|" + domain)))
-            .Replace('+', '-').Replace('/', '_').TrimEnd('=');
+        var token =
+            "google-site-verification="
+            + Convert
+                .ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(partner + "|" + domain)))
+                .Replace('+', '-')
+                .Replace('/', '_')
+                .TrimEnd('=');
         await store.UpsertAsync(partner, SandboxKinds.GoogleToken, domain, new GoogleTokenState(domain, token), ct);
         return GoogleSimulator.Json(new { method = "DNS_TXT", token });
     }
@@ -40,6 +53,13 @@ internal static class GoogleVerification
         }
 
         await store.UpsertAsync(partner, SandboxKinds.GoogleVerified, domain, token, ct);
-        return GoogleSimulator.Json(new { id = "dns%3A%2F%2F" + domain, site = new { type = "INET_DOMAIN", identifier = domain }, owners = Array.Empty<string>() });
+        return GoogleSimulator.Json(
+            new
+            {
+                id = "dns%3A%2F%2F" + domain,
+                site = new { type = "INET_DOMAIN", identifier = domain },
+                owners = Array.Empty<string>(),
+            }
+        );
     }
 }

@@ -34,10 +34,14 @@ internal static class EntraClientAssertion
         using var certificate = Load(configuredCertificate);
         if (certificate is null)
         {
-            return new Refusal(700027, $"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{clientId}'.]");
+            return new Refusal(
+                700027,
+                $"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{clientId}'.]"
+            );
         }
 
-        JsonElement head, claims;
+        JsonElement head,
+            claims;
         byte[] signatureBytes;
         try
         {
@@ -55,7 +59,8 @@ internal static class EntraClientAssertion
             return new Refusal(50027, "JWT token is invalid or malformed.");
         }
 
-        string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string? Text(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 #pragma warning disable CA5350 // x5t is by definition the SHA-1 thumbprint; it only names the certificate, the signature is checked with SHA-256.
         var sha1 = SandboxTokens.Base64Url(SHA1.HashData(certificate.RawData));
 #pragma warning restore CA5350
@@ -69,25 +74,51 @@ internal static class EntraClientAssertion
             _ => null,
         };
         using var rsa = certificate.GetRSAPublicKey();
-        if (!named || padding is null || rsa is null ||
-            !rsa.VerifyData(Encoding.ASCII.GetBytes(header + "." + payload), signatureBytes, HashAlgorithmName.SHA256, padding))
+        if (
+            !named
+            || padding is null
+            || rsa is null
+            || !rsa.VerifyData(Encoding.ASCII.GetBytes(header + "." + payload), signatureBytes, HashAlgorithmName.SHA256, padding)
+        )
         {
-            return new Refusal(700027, $"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '{x5t ?? x5tS256}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{clientId}'.]");
+            return new Refusal(
+                700027,
+                $"Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '{x5t ?? x5tS256}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{clientId}'.]"
+            );
         }
 
         if (Text(claims, "iss") != clientId || Text(claims, "sub") != clientId)
         {
-            return new Refusal(700021, $"Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials.");
+            return new Refusal(
+                700021,
+                $"Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials."
+            );
         }
 
         if (!string.Equals(Text(claims, "aud"), tokenEndpoint, StringComparison.OrdinalIgnoreCase))
         {
-            return new Refusal(50013, $"Assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value.] The audience in the assertion was '{Text(claims, "aud")}' and the expected audience is '{tokenEndpoint}'.");
+            return new Refusal(
+                50013,
+                $"Assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value.] The audience in the assertion was '{Text(claims, "aud")}' and the expected audience is '{tokenEndpoint}'."
+            );
         }
 
         // MSAL writes exp and nbf as JSON strings of seconds; other clients as numbers.
-        long? Seconds(string name) => claims.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.Number ? v.TryGetInt64(out var n)
-            : v.ValueKind == JsonValueKind.String && long.TryParse(v.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n)) ? n : null;
+        long? Seconds(string name) =>
+            claims.TryGetProperty(name, out var v)
+            && (
+                v.ValueKind == JsonValueKind.Number
+                    ? v.TryGetInt64(out var n)
+                    : v.ValueKind == JsonValueKind.String
+                        && long.TryParse(
+                            v.GetString(),
+                            System.Globalization.NumberStyles.None,
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            out n
+                        )
+            )
+                ? n
+                : null;
         var (exp, nbf) = (Seconds("exp"), Seconds("nbf"));
         if (exp is null || exp <= now.ToUnixTimeSeconds() || (nbf is { } notBefore && notBefore > (now + ClockSkew).ToUnixTimeSeconds()))
         {
@@ -107,7 +138,10 @@ internal static class EntraClientAssertion
 
         try
         {
-            var text = configured.Contains("-----BEGIN", StringComparison.Ordinal) || !File.Exists(configured) ? configured : File.ReadAllText(configured);
+            var text =
+                configured.Contains("-----BEGIN", StringComparison.Ordinal) || !File.Exists(configured)
+                    ? configured
+                    : File.ReadAllText(configured);
             return text.Contains("-----BEGIN", StringComparison.Ordinal)
                 ? X509Certificate2.CreateFromPem(text)
                 : X509CertificateLoader.LoadCertificate(Convert.FromBase64String(text.Trim()));

@@ -23,22 +23,34 @@ internal static class MicrosoftEntra
     public static void MapEntra(this IEndpointRouteBuilder group)
     {
         group.MapPost("/{tenant}/oauth2/v2.0/token", TokenAsync).DisableAntiforgery();
-        group.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext http, string tenant) =>
-        {
-            var root = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
-            var authority = $"{root}{http.Request.Path.Value![..http.Request.Path.Value!.IndexOf("/v2.0/", StringComparison.Ordinal)]}";
-            return Results.Json(new Dictionary<string, object>
+        group.MapGet(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            (HttpContext http, string tenant) =>
             {
-                ["token_endpoint"] = authority + "/oauth2/v2.0/token",
-                ["issuer"] = authority + "/v2.0",
-                ["authorization_endpoint"] = authority + "/oauth2/v2.0/authorize",
-                ["token_endpoint_auth_methods_supported"] = AuthMethods,
-                ["tenant_region_scope"] = "WW",
-            });
-        });
+                var root = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+                var authority = $"{root}{http.Request.Path.Value![..http.Request.Path.Value!.IndexOf("/v2.0/", StringComparison.Ordinal)]}";
+                return Results.Json(
+                    new Dictionary<string, object>
+                    {
+                        ["token_endpoint"] = authority + "/oauth2/v2.0/token",
+                        ["issuer"] = authority + "/v2.0",
+                        ["authorization_endpoint"] = authority + "/oauth2/v2.0/authorize",
+                        ["token_endpoint_auth_methods_supported"] = AuthMethods,
+                        ["tenant_region_scope"] = "WW",
+                    }
+                );
+            }
+        );
     }
 
-    public static async Task<IResult> TokenAsync(HttpContext http, string tenant, IOptions<SandboxOptions> options, SandboxTokens tokens, SandboxStore store, CancellationToken ct)
+    public static async Task<IResult> TokenAsync(
+        HttpContext http,
+        string tenant,
+        IOptions<SandboxOptions> options,
+        SandboxTokens tokens,
+        SandboxStore store,
+        CancellationToken ct
+    )
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
         var grantType = form?["grant_type"].ToString();
@@ -51,7 +63,12 @@ internal static class MicrosoftEntra
         var partner = SandboxAuth.PartnerFromSecret(clientId);
         if (partner is null)
         {
-            return Error(400, "unauthorized_client", 700016, $"Application with identifier '{clientId}' was not found in the directory '{tenant}'.");
+            return Error(
+                400,
+                "unauthorized_client",
+                700016,
+                $"Application with identifier '{clientId}' was not found in the directory '{tenant}'."
+            );
         }
 
         if (ClientRefusal(http, form, clientId, partner, options.Value, tokens) is { } refused)
@@ -64,7 +81,10 @@ internal static class MicrosoftEntra
             return EntraUserTokens.Refresh(form, tenant, clientId, partner, options.Value, tokens);
         }
 
-        var scope = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => s.EndsWith("/.default", StringComparison.Ordinal));
+        var scope = form["scope"]
+            .ToString()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(s => s.EndsWith("/.default", StringComparison.Ordinal));
         var resource = scope?[..^"/.default".Length];
         string audience;
         string? tokenTenant = null;
@@ -76,7 +96,12 @@ internal static class MicrosoftEntra
         {
             if (await store.GetAsync<MicrosoftCustomerState>(partner, SandboxKinds.MicrosoftCustomer, tenant, ct) is null)
             {
-                return Error(400, "invalid_request", 90002, $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.");
+                return Error(
+                    400,
+                    "invalid_request",
+                    90002,
+                    $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+                );
             }
 
             audience = "graph";
@@ -84,31 +109,50 @@ internal static class MicrosoftEntra
         }
         else
         {
-            return Error(400, "invalid_scope", 1002012, $"The provided value for scope {form["scope"]} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+            return Error(
+                400,
+                "invalid_scope",
+                1002012,
+                $"The provided value for scope {form["scope"]} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."
+            );
         }
 
         var (token, expiresIn) = tokens.Issue(new SandboxTokenGrant(audience, partner, tokenTenant));
-        return Results.Json(new Dictionary<string, object>
-        {
-            ["token_type"] = "Bearer",
-            ["expires_in"] = expiresIn,
-            ["ext_expires_in"] = expiresIn,
-            ["access_token"] = token,
-        });
+        return Results.Json(
+            new Dictionary<string, object>
+            {
+                ["token_type"] = "Bearer",
+                ["expires_in"] = expiresIn,
+                ["ext_expires_in"] = expiresIn,
+                ["access_token"] = token,
+            }
+        );
     }
 
     /// <summary>
     /// The app's proof: a <c>client_assertion</c> JWT signed by its configured certificate
     /// (<see cref="EntraClientAssertion"/>), else its <c>client_secret</c>. Null when it proves the client.
     /// </summary>
-    private static IResult? ClientRefusal(HttpContext http, IFormCollection form, string clientId, string partner, SandboxOptions options, SandboxTokens tokens)
+    private static IResult? ClientRefusal(
+        HttpContext http,
+        IFormCollection form,
+        string clientId,
+        string partner,
+        SandboxOptions options,
+        SandboxTokens tokens
+    )
     {
         var assertion = form["client_assertion"].ToString();
         if (!string.IsNullOrEmpty(assertion))
         {
             if (form["client_assertion_type"].ToString() != EntraClientAssertion.AssertionType)
             {
-                return Error(400, "invalid_request", 50027, "Invalid client_assertion_type: expected " + EntraClientAssertion.AssertionType + ".");
+                return Error(
+                    400,
+                    "invalid_request",
+                    50027,
+                    "Invalid client_assertion_type: expected " + EntraClientAssertion.AssertionType + "."
+                );
             }
 
             var endpoint = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}";
@@ -121,24 +165,43 @@ internal static class MicrosoftEntra
         var given = form["client_secret"].ToString();
         if (string.IsNullOrEmpty(given))
         {
-            return Error(401, "invalid_client", 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+            return Error(
+                401,
+                "invalid_client",
+                7000216,
+                "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."
+            );
         }
 
         var expected = ClientSecret(options.Secret ?? "", partner);
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)))
+        return CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(expected))
+        )
             ? null
-            : Error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+            : Error(
+                401,
+                "invalid_client",
+                7000215,
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."
+            );
     }
 
     /// <summary>The client secret of a sandbox partner's app (the host derives the same value).</summary>
     public static string ClientSecret(string sharedSecret, string partner) =>
-        "sbxcs_" + SandboxTokens.Base64Url(HMACSHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret), Encoding.UTF8.GetBytes("microsoft-client-secret:" + partner)));
+        "sbxcs_"
+        + SandboxTokens.Base64Url(
+            HMACSHA256.HashData(Encoding.UTF8.GetBytes(sharedSecret), Encoding.UTF8.GetBytes("microsoft-client-secret:" + partner))
+        );
 
     internal static IResult Error(int status, string error, int code, string description) =>
-        Results.Json(new Dictionary<string, object>
-        {
-            ["error"] = error,
-            ["error_description"] = $"AADSTS{code}: {description}",
-            ["error_codes"] = new[] { code },
-        }, statusCode: status);
+        Results.Json(
+            new Dictionary<string, object>
+            {
+                ["error"] = error,
+                ["error_description"] = $"AADSTS{code}: {description}",
+                ["error_codes"] = new[] { code },
+            },
+            statusCode: status
+        );
 }

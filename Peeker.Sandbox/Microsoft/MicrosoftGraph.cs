@@ -11,7 +11,11 @@ internal static class MicrosoftGraph
         var id = (await MicrosoftSimulator.BodyAsync(http.Request, ct))?["id"]?.GetValue<string>()?.ToLowerInvariant();
         if (string.IsNullOrEmpty(id) || !id.Contains('.', StringComparison.Ordinal))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Invalid value specified for property 'id' of resource 'Domain'.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "Invalid value specified for property 'id' of resource 'Domain'."
+            );
         }
 
         if (await SandboxFaults.FireAsync(store, partner, SandboxFaults.RateLimited, id, 1, ct))
@@ -20,10 +24,20 @@ internal static class MicrosoftGraph
             return MicrosoftSimulator.GraphError(429, "TooManyRequests", "Too many requests. Retry after the interval in Retry-After.");
         }
 
-        var domain = new MicrosoftDomainState(id, tenant, false, [], "MS=ms" + SandboxFaults.Hash(partner + "|" + id, 90_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture));
+        var domain = new MicrosoftDomainState(
+            id,
+            tenant,
+            false,
+            [],
+            "MS=ms" + SandboxFaults.Hash(partner + "|" + id, 90_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture)
+        );
         if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftDomain, id, domain, ct))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Another object with the same value for property id already exists.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "Another object with the same value for property id already exists."
+            );
         }
 
         return MicrosoftSimulator.Json(Wire(domain), 201);
@@ -44,7 +58,11 @@ internal static class MicrosoftGraph
         var users = await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct);
         if (users.Any(u => u.UserPrincipalName.EndsWith("@" + domain.Id, StringComparison.Ordinal)))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", $"Domain {domain.Id} cannot be deleted: users still reference it.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                $"Domain {domain.Id} cannot be deleted: users still reference it."
+            );
         }
 
         await store.DeleteAsync(partner, SandboxKinds.MicrosoftDomain, domain.Id, ct);
@@ -58,13 +76,24 @@ internal static class MicrosoftGraph
             return NotFound(domainId);
         }
 
-        var services = ((await MicrosoftSimulator.BodyAsync(http.Request, ct))?["supportedServices"]?.AsArray() ?? []).Select(s => s!.GetValue<string>()).ToList();
+        var services = ((await MicrosoftSimulator.BodyAsync(http.Request, ct))?["supportedServices"]?.AsArray() ?? [])
+            .Select(s => s!.GetValue<string>())
+            .ToList();
         if (services.Count > 0 && !domain.IsVerified)
         {
             return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Domain must be verified before services can be enabled.");
         }
 
-        await store.UpsertAsync(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftDomain, domain.Id, domain with { SupportedServices = services }, ct);
+        await store.UpsertAsync(
+            MicrosoftSimulator.Partner(http),
+            SandboxKinds.MicrosoftDomain,
+            domain.Id,
+            domain with
+            {
+                SupportedServices = services,
+            },
+            ct
+        );
         return Results.NoContent();
     }
 
@@ -75,14 +104,37 @@ internal static class MicrosoftGraph
             return NotFound(domainId);
         }
 
-        return MicrosoftSimulator.Json(new
-        {
-            value = new object[]
+        return MicrosoftSimulator.Json(
+            new
             {
-                new Dictionary<string, object?> { ["@odata.type"] = "#microsoft.graph.domainDnsTxtRecord", ["id"] = "aceff52c-06a5-447f-ac5f-256ad243cc5c", ["isOptional"] = false, ["label"] = d.Id, ["recordType"] = "Txt", ["supportedService"] = "None", ["ttl"] = 3600, ["text"] = d.VerificationCode },
-                new Dictionary<string, object?> { ["@odata.type"] = "#microsoft.graph.domainDnsMxRecord", ["id"] = "5fbde38c-0865-497f-82b1-126f596bcee9", ["isOptional"] = false, ["label"] = d.Id, ["recordType"] = "Mx", ["supportedService"] = "None", ["ttl"] = 3600, ["mailExchange"] = d.VerificationCode[3..] + ".msv1.invalid", ["preference"] = 32767 },
-            },
-        });
+                value = new object[]
+                {
+                    new Dictionary<string, object?>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.domainDnsTxtRecord",
+                        ["id"] = "aceff52c-06a5-447f-ac5f-256ad243cc5c",
+                        ["isOptional"] = false,
+                        ["label"] = d.Id,
+                        ["recordType"] = "Txt",
+                        ["supportedService"] = "None",
+                        ["ttl"] = 3600,
+                        ["text"] = d.VerificationCode,
+                    },
+                    new Dictionary<string, object?>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.domainDnsMxRecord",
+                        ["id"] = "5fbde38c-0865-497f-82b1-126f596bcee9",
+                        ["isOptional"] = false,
+                        ["label"] = d.Id,
+                        ["recordType"] = "Mx",
+                        ["supportedService"] = "None",
+                        ["ttl"] = 3600,
+                        ["mailExchange"] = d.VerificationCode[3..] + ".msv1.invalid",
+                        ["preference"] = 32767,
+                    },
+                },
+            }
+        );
     }
 
     public static async Task<IResult> VerifyAsync(HttpContext http, SandboxStore store, string domainId, CancellationToken ct)
@@ -95,7 +147,11 @@ internal static class MicrosoftGraph
 
         if (!domain.IsVerified && !(await SandboxDns.TxtAsync(store, partner, domain.Id, ct)).Contains(domain.VerificationCode))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", $"Domain verification failed: the TXT record {domain.VerificationCode} was not found at {domain.Id}.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                $"Domain verification failed: the TXT record {domain.VerificationCode} was not found at {domain.Id}."
+            );
         }
 
         var verified = domain with { IsVerified = true };
@@ -117,35 +173,77 @@ internal static class MicrosoftGraph
         }
 
         var dashes = d.Id.Replace('.', '-');
-        var mx = SandboxFaults.Hash(d.Id, 2) == 0
-            ? dashes + ".mail.protection.outlook.com"
-            : dashes + "." + SandboxFaults.HexId(d.Id + "|mx", 4) + ".mx.microsoft";
-        return MicrosoftSimulator.Json(new
-        {
-            value = new object[]
+        var mx =
+            SandboxFaults.Hash(d.Id, 2) == 0
+                ? dashes + ".mail.protection.outlook.com"
+                : dashes + "." + SandboxFaults.HexId(d.Id + "|mx", 4) + ".mx.microsoft";
+        return MicrosoftSimulator.Json(
+            new
             {
-                new Dictionary<string, object?> { ["@odata.type"] = "#microsoft.graph.domainDnsMxRecord", ["isOptional"] = false, ["label"] = d.Id, ["recordType"] = "Mx", ["supportedService"] = "Email", ["ttl"] = 3600, ["mailExchange"] = mx, ["preference"] = 0 },
-                new Dictionary<string, object?> { ["@odata.type"] = "#microsoft.graph.domainDnsTxtRecord", ["isOptional"] = false, ["label"] = d.Id, ["recordType"] = "Txt", ["supportedService"] = "Email", ["ttl"] = 3600, ["text"] = "v=spf1 include:spf.protection.outlook.com -all" },
-                new Dictionary<string, object?> { ["@odata.type"] = "#microsoft.graph.domainDnsCnameRecord", ["isOptional"] = false, ["label"] = "autodiscover." + d.Id, ["recordType"] = "CName", ["supportedService"] = "Email", ["ttl"] = 3600, ["canonicalName"] = "autodiscover.outlook.com" },
-            },
-        });
+                value = new object[]
+                {
+                    new Dictionary<string, object?>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.domainDnsMxRecord",
+                        ["isOptional"] = false,
+                        ["label"] = d.Id,
+                        ["recordType"] = "Mx",
+                        ["supportedService"] = "Email",
+                        ["ttl"] = 3600,
+                        ["mailExchange"] = mx,
+                        ["preference"] = 0,
+                    },
+                    new Dictionary<string, object?>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.domainDnsTxtRecord",
+                        ["isOptional"] = false,
+                        ["label"] = d.Id,
+                        ["recordType"] = "Txt",
+                        ["supportedService"] = "Email",
+                        ["ttl"] = 3600,
+                        ["text"] = "v=spf1 include:spf.protection.outlook.com -all",
+                    },
+                    new Dictionary<string, object?>
+                    {
+                        ["@odata.type"] = "#microsoft.graph.domainDnsCnameRecord",
+                        ["isOptional"] = false,
+                        ["label"] = "autodiscover." + d.Id,
+                        ["recordType"] = "CName",
+                        ["supportedService"] = "Email",
+                        ["ttl"] = 3600,
+                        ["canonicalName"] = "autodiscover.outlook.com",
+                    },
+                },
+            }
+        );
     }
 
     public static async Task<IResult> SubscribedSkusAsync(HttpContext http, SandboxStore store, CancellationToken ct)
     {
         var tenant = MicrosoftSimulator.Tenant(http);
-        var licenses = (await store.ListAsync<MicrosoftLicenseState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftLicense, ct)).Where(l => l.TenantId == tenant);
-        return MicrosoftSimulator.Json(new
-        {
-            value = licenses.Select(l => new
+        var licenses = (
+            await store.ListAsync<MicrosoftLicenseState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftLicense, ct)
+        ).Where(l => l.TenantId == tenant);
+        return MicrosoftSimulator.Json(
+            new
             {
-                skuId = l.SkuId,
-                skuPartNumber = l.SkuPartNumber,
-                capabilityStatus = l.Status == "active" ? "Enabled" : "Suspended",
-                consumedUnits = l.Consumed,
-                prepaidUnits = new { enabled = l.Enabled, suspended = 0, warning = 0 },
-            }).ToList(),
-        });
+                value = licenses
+                    .Select(l => new
+                    {
+                        skuId = l.SkuId,
+                        skuPartNumber = l.SkuPartNumber,
+                        capabilityStatus = l.Status == "active" ? "Enabled" : "Suspended",
+                        consumedUnits = l.Consumed,
+                        prepaidUnits = new
+                        {
+                            enabled = l.Enabled,
+                            suspended = 0,
+                            warning = 0,
+                        },
+                    })
+                    .ToList(),
+            }
+        );
     }
 
     public static async Task<IResult> CreateUserAsync(HttpContext http, SandboxStore store, CancellationToken ct)
@@ -154,10 +252,19 @@ internal static class MicrosoftGraph
         var body = await MicrosoftSimulator.BodyAsync(http.Request, ct);
         var upn = body?["userPrincipalName"]?.GetValue<string>()?.ToLowerInvariant();
         var display = body?["displayName"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(upn) || string.IsNullOrEmpty(display) || string.IsNullOrEmpty(body?["mailNickname"]?.GetValue<string>())
-            || body?["accountEnabled"] is null || string.IsNullOrEmpty(body?["passwordProfile"]?["password"]?.GetValue<string>()))
+        if (
+            string.IsNullOrEmpty(upn)
+            || string.IsNullOrEmpty(display)
+            || string.IsNullOrEmpty(body?["mailNickname"]?.GetValue<string>())
+            || body?["accountEnabled"] is null
+            || string.IsNullOrEmpty(body?["passwordProfile"]?["password"]?.GetValue<string>())
+        )
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Properties accountEnabled, displayName, mailNickname, userPrincipalName and passwordProfile.password are required.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "Properties accountEnabled, displayName, mailNickname, userPrincipalName and passwordProfile.password are required."
+            );
         }
 
         var domain = upn[(upn.IndexOf('@', StringComparison.Ordinal) + 1)..];
@@ -165,14 +272,30 @@ internal static class MicrosoftGraph
         var owned = await store.GetAsync<MicrosoftDomainState>(partner, SandboxKinds.MicrosoftDomain, domain, ct);
         if (domain != customer!.Domain && (owned is null || owned.TenantId != tenant || !owned.IsVerified))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."
+            );
         }
 
-        var user = new MicrosoftUserState(Guid.Parse(SandboxFaults.HexId(partner + "|user|" + upn)).ToString(), tenant, upn, display,
-            body!["usageLocation"]?.GetValue<string>(), [], body["givenName"]?.GetValue<string>(), body["surname"]?.GetValue<string>());
+        var user = new MicrosoftUserState(
+            Guid.Parse(SandboxFaults.HexId(partner + "|user|" + upn)).ToString(),
+            tenant,
+            upn,
+            display,
+            body!["usageLocation"]?.GetValue<string>(),
+            [],
+            body["givenName"]?.GetValue<string>(),
+            body["surname"]?.GetValue<string>()
+        );
         if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftUser, upn, user, ct))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "Another object with the same value for property userPrincipalName already exists."
+            );
         }
 
         return MicrosoftSimulator.Json(Wire(user), 201);
@@ -213,12 +336,20 @@ internal static class MicrosoftGraph
         var owned = await store.GetAsync<MicrosoftDomainState>(partner, SandboxKinds.MicrosoftDomain, domain, ct);
         if (!upn.Contains('@', StringComparison.Ordinal) || owned is null || owned.TenantId != tenant || !owned.IsVerified)
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."
+            );
         }
 
         if (!await store.TryAddAsync(partner, SandboxKinds.MicrosoftUser, upn, updated, ct))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "Another object with the same value for property userPrincipalName already exists."
+            );
         }
 
         await store.DeleteAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, ct);
@@ -239,7 +370,16 @@ internal static class MicrosoftGraph
             var key = user.TenantId + "|" + sku;
             if (await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) is { } license)
             {
-                await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Consumed = Math.Max(0, license.Consumed - 1) }, ct);
+                await store.UpsertAsync(
+                    partner,
+                    SandboxKinds.MicrosoftLicense,
+                    key,
+                    license with
+                    {
+                        Consumed = Math.Max(0, license.Consumed - 1),
+                    },
+                    ct
+                );
             }
         }
 
@@ -257,11 +397,16 @@ internal static class MicrosoftGraph
 
         if (string.IsNullOrEmpty(user.UsageLocation))
         {
-            return MicrosoftSimulator.GraphError(400, "Request_BadRequest", "License assignment cannot be done for user with invalid usage location.");
+            return MicrosoftSimulator.GraphError(
+                400,
+                "Request_BadRequest",
+                "License assignment cannot be done for user with invalid usage location."
+            );
         }
 
         var skus = ((await MicrosoftSimulator.BodyAsync(http.Request, ct))?["addLicenses"]?.AsArray() ?? [])
-            .Select(l => Guid.TryParse(l?["skuId"]?.GetValue<string>(), out var g) ? g : Guid.Empty).ToList();
+            .Select(l => Guid.TryParse(l?["skuId"]?.GetValue<string>(), out var g) ? g : Guid.Empty)
+            .ToList();
         var licenses = user.Licenses.ToList();
         foreach (var sku in skus.Where(s => !licenses.Contains(s)))
         {
@@ -269,12 +414,20 @@ internal static class MicrosoftGraph
             var license = await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct);
             if (license is null)
             {
-                return MicrosoftSimulator.GraphError(400, "Request_BadRequest", $"License {sku} does not correspond to a valid company License.");
+                return MicrosoftSimulator.GraphError(
+                    400,
+                    "Request_BadRequest",
+                    $"License {sku} does not correspond to a valid company License."
+                );
             }
 
             if (license.Consumed >= license.Enabled)
             {
-                return MicrosoftSimulator.GraphError(400, "CountViolation", $"Subscription for {license.SkuPartNumber} does not have any available licenses.");
+                return MicrosoftSimulator.GraphError(
+                    400,
+                    "CountViolation",
+                    $"Subscription for {license.SkuPartNumber} does not have any available licenses."
+                );
             }
 
             await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Consumed = license.Consumed + 1 }, ct);
@@ -287,40 +440,55 @@ internal static class MicrosoftGraph
     }
 
     private static async Task<MicrosoftDomainState?> FindAsync(HttpContext http, SandboxStore store, string id, CancellationToken ct) =>
-        await store.GetAsync<MicrosoftDomainState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftDomain, id, ct) is { } d && d.TenantId == MicrosoftSimulator.Tenant(http) ? d : null;
+        await store.GetAsync<MicrosoftDomainState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftDomain, id, ct) is { } d
+        && d.TenantId == MicrosoftSimulator.Tenant(http)
+            ? d
+            : null;
 
     /// <summary>A user of the calling tenant by UPN, else by id (Graph takes either in the path).</summary>
     private static async Task<MicrosoftUserState?> FindUserAsync(HttpContext http, SandboxStore store, string id, CancellationToken ct)
     {
         var partner = MicrosoftSimulator.Partner(http);
-        var user = await store.GetAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, id, ct)
-            ?? (id.Contains('@', StringComparison.Ordinal) ? null : (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).FirstOrDefault(u => u.Id == id));
+        var user =
+            await store.GetAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, id, ct)
+            ?? (
+                id.Contains('@', StringComparison.Ordinal)
+                    ? null
+                    : (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).FirstOrDefault(u => u.Id == id)
+            );
         return user is not null && user.TenantId == MicrosoftSimulator.Tenant(http) ? user : null;
     }
 
-    private static IResult NotFound(string id) => MicrosoftSimulator.GraphError(404, "Request_ResourceNotFound", $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
+    private static IResult NotFound(string id) =>
+        MicrosoftSimulator.GraphError(
+            404,
+            "Request_ResourceNotFound",
+            $"Resource '{id}' does not exist or one of its queried reference-property objects are not present."
+        );
 
     private static IResult UserNotFound(string id) => NotFound(id);
 
-    private static object Wire(MicrosoftDomainState d) => new
-    {
-        id = d.Id,
-        authenticationType = "Managed",
-        isDefault = false,
-        isInitial = false,
-        isRoot = true,
-        isVerified = d.IsVerified,
-        supportedServices = d.SupportedServices,
-    };
+    private static object Wire(MicrosoftDomainState d) =>
+        new
+        {
+            id = d.Id,
+            authenticationType = "Managed",
+            isDefault = false,
+            isInitial = false,
+            isRoot = true,
+            isVerified = d.IsVerified,
+            supportedServices = d.SupportedServices,
+        };
 
-    private static object Wire(MicrosoftUserState u) => new
-    {
-        id = u.Id,
-        userPrincipalName = u.UserPrincipalName,
-        displayName = u.DisplayName,
-        givenName = u.GivenName,
-        surname = u.Surname,
-        usageLocation = u.UsageLocation,
-        assignedLicenses = u.Licenses.Select(l => new { skuId = l, disabledPlans = Array.Empty<Guid>() }).ToList(),
-    };
+    private static object Wire(MicrosoftUserState u) =>
+        new
+        {
+            id = u.Id,
+            userPrincipalName = u.UserPrincipalName,
+            displayName = u.DisplayName,
+            givenName = u.GivenName,
+            surname = u.Surname,
+            usageLocation = u.UsageLocation,
+            assignedLicenses = u.Licenses.Select(l => new { skuId = l, disabledPlans = Array.Empty<Guid>() }).ToList(),
+        };
 }

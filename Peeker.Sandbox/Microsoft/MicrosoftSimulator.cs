@@ -29,24 +29,30 @@ internal static class MicrosoftSimulator
     {
         group.MapEntra();
         var pc = group.MapGroup("/partnercenter/v1");
-        pc.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "partnercenter");
-            if (grant is null)
+        pc.AddEndpointFilter(
+            async (context, next) =>
             {
-                return PcError(401, 401, "Unauthorized: a valid Partner Center access token is required.");
-            }
+                var http = context.HttpContext;
+                var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "partnercenter");
+                if (grant is null)
+                {
+                    return PcError(401, 401, "Unauthorized: a valid Partner Center access token is required.");
+                }
 
-            var appUser = http.RequestServices.GetRequiredService<IOptions<SandboxOptions>>().Value.PartnerCenterAppUserClients;
-            if (grant.User is null && (appUser.Contains("*") || appUser.Contains("sbx_" + grant.Partner)))
-            {
-                return PcError(401, 401, "Unauthorized: this operation needs an app+user token (a Partner Center admin signed in through the app); an app-only token is not enough.");
-            }
+                var appUser = http.RequestServices.GetRequiredService<IOptions<SandboxOptions>>().Value.PartnerCenterAppUserClients;
+                if (grant.User is null && (appUser.Contains("*") || appUser.Contains("sbx_" + grant.Partner)))
+                {
+                    return PcError(
+                        401,
+                        401,
+                        "Unauthorized: this operation needs an app+user token (a Partner Center admin signed in through the app); an app-only token is not enough."
+                    );
+                }
 
-            http.Items["partner"] = grant.Partner;
-            return await next(context);
-        });
+                http.Items["partner"] = grant.Partner;
+                return await next(context);
+            }
+        );
         pc.MapPost("/customers", MicrosoftPartnerCenter.CreateCustomerAsync);
         pc.MapGet("/customers", MicrosoftPartnerCenter.ListCustomersAsync);
         pc.MapPost("/customers/{customerId}/carts", MicrosoftPartnerCenter.CreateCartAsync);
@@ -55,19 +61,25 @@ internal static class MicrosoftSimulator
         pc.MapPatch("/customers/{customerId}/subscriptions/{subscriptionId}", MicrosoftPartnerCenter.UpdateSubscriptionAsync);
 
         var graph = group.MapGroup("/graph/v1.0");
-        graph.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "graph");
-            if (grant?.Tenant is null)
+        graph.AddEndpointFilter(
+            async (context, next) =>
             {
-                return GraphError(401, "InvalidAuthenticationToken", "Access token is empty, expired or not valid for a sandbox tenant.");
-            }
+                var http = context.HttpContext;
+                var grant = http.RequestServices.GetRequiredService<SandboxTokens>().FromBearer(http.Request, "graph");
+                if (grant?.Tenant is null)
+                {
+                    return GraphError(
+                        401,
+                        "InvalidAuthenticationToken",
+                        "Access token is empty, expired or not valid for a sandbox tenant."
+                    );
+                }
 
-            http.Items["partner"] = grant.Partner;
-            http.Items["tenant"] = grant.Tenant;
-            return await next(context);
-        });
+                http.Items["partner"] = grant.Partner;
+                http.Items["tenant"] = grant.Tenant;
+                return await next(context);
+            }
+        );
         graph.MapPost("/domains", MicrosoftGraph.AddDomainAsync);
         graph.MapGet("/domains/{domainId}", MicrosoftGraph.GetDomainAsync);
         graph.MapDelete("/domains/{domainId}", MicrosoftGraph.DeleteDomainAsync);
@@ -90,10 +102,37 @@ internal static class MicrosoftSimulator
     public static IResult Json(object value, int status = 200) => Results.Json(value, Options, statusCode: status);
 
     public static IResult PcError(int status, int code, string description) =>
-        Results.Json(new { code, description, data = Array.Empty<object>(), source = "PartnerFD" }, Options, statusCode: status);
+        Results.Json(
+            new
+            {
+                code,
+                description,
+                data = Array.Empty<object>(),
+                source = "PartnerFD",
+            },
+            Options,
+            statusCode: status
+        );
 
     public static IResult GraphError(int status, string code, string message) =>
-        Results.Json(new { error = new { code, message, innerError = new { date = "2026-01-01T00:00:00", requestId = Guid.Empty, clientRequestId = Guid.Empty } } }, Options, statusCode: status);
+        Results.Json(
+            new
+            {
+                error = new
+                {
+                    code,
+                    message,
+                    innerError = new
+                    {
+                        date = "2026-01-01T00:00:00",
+                        requestId = Guid.Empty,
+                        clientRequestId = Guid.Empty,
+                    },
+                },
+            },
+            Options,
+            statusCode: status
+        );
 
     public static async Task<JsonObject?> BodyAsync(HttpRequest request, CancellationToken ct)
     {

@@ -17,24 +17,40 @@ internal static class NamecheapSimulator
 
     public static void MapNamecheapSimulator(this RouteGroupBuilder group)
     {
-        group.MapGet("/xml.response", (HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct) =>
-            HandleAsync(request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase), store, time, ct));
-        group.MapPost("/xml.response", async (HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct) =>
-        {
-            var values = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            if (request.HasFormContentType)
+        group.MapGet(
+            "/xml.response",
+            (HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct) =>
+                HandleAsync(
+                    request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    store,
+                    time,
+                    ct
+                )
+        );
+        group.MapPost(
+            "/xml.response",
+            async (HttpRequest request, SandboxStore store, TimeProvider time, CancellationToken ct) =>
             {
-                foreach (var field in await request.ReadFormAsync(ct))
+                var values = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                if (request.HasFormContentType)
                 {
-                    values[field.Key] = field.Value.ToString();
+                    foreach (var field in await request.ReadFormAsync(ct))
+                    {
+                        values[field.Key] = field.Value.ToString();
+                    }
                 }
-            }
 
-            return await HandleAsync(values, store, time, ct);
-        });
+                return await HandleAsync(values, store, time, ct);
+            }
+        );
     }
 
-    private static async Task<IResult> HandleAsync(Dictionary<string, string> p, SandboxStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> HandleAsync(
+        Dictionary<string, string> p,
+        SandboxStore store,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         var command = p.GetValueOrDefault("Command") ?? "";
         if (!p.TryGetValue("ApiUser", out var apiUser) || apiUser.Length == 0)
@@ -117,15 +133,20 @@ internal static class Xml
 
     public static IResult Envelope(string status, string command, (string Number, string Message)[] errors, object[] content)
     {
-        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement(Ns + "ApiResponse",
-            new XAttribute("Status", status),
-            new XElement(Ns + "Errors", errors.Select(e => new XElement(Ns + "Error", new XAttribute("Number", e.Number), e.Message))),
-            new XElement(Ns + "Warnings"),
-            new XElement(Ns + "RequestedCommand", command.ToLowerInvariant()),
-            new XElement(Ns + "CommandResponse", new XAttribute("Type", command.ToLowerInvariant()), content),
-            new XElement(Ns + "Server", "PEEKER-SANDBOX"),
-            new XElement(Ns + "GMTTimeDifference", "--0:00"),
-            new XElement(Ns + "ExecutionTime", "0.001")));
+        var doc = new XDocument(
+            new XDeclaration("1.0", "utf-8", null),
+            new XElement(
+                Ns + "ApiResponse",
+                new XAttribute("Status", status),
+                new XElement(Ns + "Errors", errors.Select(e => new XElement(Ns + "Error", new XAttribute("Number", e.Number), e.Message))),
+                new XElement(Ns + "Warnings"),
+                new XElement(Ns + "RequestedCommand", command.ToLowerInvariant()),
+                new XElement(Ns + "CommandResponse", new XAttribute("Type", command.ToLowerInvariant()), content),
+                new XElement(Ns + "Server", "PEEKER-SANDBOX"),
+                new XElement(Ns + "GMTTimeDifference", "--0:00"),
+                new XElement(Ns + "ExecutionTime", "0.001")
+            )
+        );
         return Results.Text(doc.Declaration + "\n" + doc.Root, "text/xml; charset=utf-8", statusCode: 200);
     }
 

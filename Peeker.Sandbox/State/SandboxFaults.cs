@@ -52,7 +52,14 @@ public static class SandboxFaults
     }
 
     /// <summary>True for the first <paramref name="times"/> calls of <paramref name="fault"/> on <paramref name="subject"/> (counted in storage).</summary>
-    public static async Task<bool> FireAsync(SandboxStore store, string partner, string fault, string subject, int times, CancellationToken cancellationToken)
+    public static async Task<bool> FireAsync(
+        SandboxStore store,
+        string partner,
+        string fault,
+        string subject,
+        int times,
+        CancellationToken cancellationToken
+    )
     {
         if (!Has(subject, fault))
         {
@@ -80,13 +87,17 @@ public static class SandboxAuth
     public const string Prefix = "sbx_";
 
     public static string? PartnerFromSecret(string? secret) =>
-        secret is not null && secret.StartsWith(Prefix, StringComparison.Ordinal) && secret.Length > Prefix.Length ? secret[Prefix.Length..] : null;
+        secret is not null && secret.StartsWith(Prefix, StringComparison.Ordinal) && secret.Length > Prefix.Length
+            ? secret[Prefix.Length..]
+            : null;
 
     /// <summary>The partner of an <c>Authorization: Bearer sbx_…</c> header.</summary>
     public static string? PartnerFromBearer(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? PartnerFromSecret(header["Bearer ".Length..].Trim()) : null;
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? PartnerFromSecret(header["Bearer ".Length..].Trim())
+            : null;
     }
 }
 
@@ -153,7 +164,8 @@ public sealed class SandboxRateLimits(TimeProvider time, int maxCounters = 10_00
     {
         lock (_lock)
         {
-            return _refused.Where(e => e.Key.EndsWith("|" + partner, StringComparison.Ordinal))
+            return _refused
+                .Where(e => e.Key.EndsWith("|" + partner, StringComparison.Ordinal))
                 .ToDictionary(e => e.Key[..e.Key.IndexOf('|', StringComparison.Ordinal)], e => e.Value, StringComparer.Ordinal);
         }
     }

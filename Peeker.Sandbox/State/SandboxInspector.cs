@@ -12,13 +12,19 @@ public sealed class SandboxInspector(SandboxStore store, SandboxRateLimits limit
     /// Everything kept for the partner, plus <see cref="SandboxKinds.RateLimited"/>: the calls this process's simulators
     /// refused because the partner went over a provider's documented rate (not the <c>ratelimited</c> fault word).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> ReadAsync(string partnerId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> ReadAsync(
+        string partnerId,
+        CancellationToken cancellationToken = default
+    )
     {
         var all = new Dictionary<string, List<JsonElement>>(await store.DumpAsync(partnerId, cancellationToken), StringComparer.Ordinal);
         var refused = limits.RefusedFor(partnerId);
         if (refused.Count > 0)
         {
-            all[SandboxKinds.RateLimited] = [.. refused.Select(r => JsonSerializer.SerializeToElement(new { provider = r.Key, refused = r.Value }))];
+            all[SandboxKinds.RateLimited] =
+            [
+                .. refused.Select(r => JsonSerializer.SerializeToElement(new { provider = r.Key, refused = r.Value })),
+            ];
         }
 
         return all;

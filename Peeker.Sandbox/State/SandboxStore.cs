@@ -73,11 +73,19 @@ public sealed class SandboxStore
     }
 
     /// <summary>Every row of a partner, grouped by kind (raw JSON), for the inspector.</summary>
-    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> DumpAsync(string partner, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> DumpAsync(
+        string partner,
+        CancellationToken cancellationToken = default
+    )
     {
         await _created.Value;
         var result = new SortedDictionary<string, List<JsonElement>>(StringComparer.Ordinal);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Pk(partner)}"), cancellationToken: cancellationToken))
+        await foreach (
+            var entity in _table.QueryAsync<TableEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {Pk(partner)}"),
+                cancellationToken: cancellationToken
+            )
+        )
         {
             var kind = entity.GetString("Kind") ?? "?";
             if (!result.TryGetValue(kind, out var list))
@@ -103,7 +111,10 @@ public sealed class SandboxStore
             {
                 if (!found.HasValue)
                 {
-                    await _table.AddEntityAsync(new TableEntity(Pk(partner), rk) { ["Kind"] = "counter", ["Count"] = 1 }, cancellationToken);
+                    await _table.AddEntityAsync(
+                        new TableEntity(Pk(partner), rk) { ["Kind"] = "counter", ["Count"] = 1 },
+                        cancellationToken
+                    );
                     return 1;
                 }
 

@@ -30,7 +30,16 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
     /// <summary>Issues a token for <paramref name="grant"/> living <paramref name="lifetime"/> (refresh tokens live longer).</summary>
     public (string Token, long ExpiresIn) Issue(SandboxTokenGrant grant, TimeSpan lifetime)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Payload(grant.Audience, grant.Partner, grant.Tenant, (time.GetUtcNow() + lifetime).ToUnixTimeSeconds(), Convert.ToHexString(RandomNumberGenerator.GetBytes(8)), grant.User));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            new Payload(
+                grant.Audience,
+                grant.Partner,
+                grant.Tenant,
+                (time.GetUtcNow() + lifetime).ToUnixTimeSeconds(),
+                Convert.ToHexString(RandomNumberGenerator.GetBytes(8)),
+                grant.User
+            )
+        );
         var body = Base64Url(payload);
         return (Prefix + body + "." + Base64Url(Sign(body)), (long)lifetime.TotalSeconds);
     }
@@ -38,7 +47,11 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
     /// <summary>The grant of a valid, unexpired token for <paramref name="audience"/>; null otherwise.</summary>
     public SandboxTokenGrant? Validate(string? token, string audience)
     {
-        if (token is null || !token.StartsWith(Prefix, StringComparison.Ordinal) || token[Prefix.Length..].Split('.') is not [var body, var signature])
+        if (
+            token is null
+            || !token.StartsWith(Prefix, StringComparison.Ordinal)
+            || token[Prefix.Length..].Split('.') is not [var body, var signature]
+        )
         {
             return null;
         }
@@ -51,7 +64,9 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
             }
 
             var p = JsonSerializer.Deserialize<Payload>(FromBase64Url(body));
-            return p is null || p.Aud != audience || p.Exp <= time.GetUtcNow().ToUnixTimeSeconds() ? null : new SandboxTokenGrant(p.Aud, p.Sub, p.Tid, p.Usr);
+            return p is null || p.Aud != audience || p.Exp <= time.GetUtcNow().ToUnixTimeSeconds()
+                ? null
+                : new SandboxTokenGrant(p.Aud, p.Sub, p.Tid, p.Usr);
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
@@ -63,7 +78,9 @@ public sealed class SandboxTokens(IOptions<SandboxOptions> options, TimeProvider
     public SandboxTokenGrant? FromBearer(HttpRequest request, string audience)
     {
         var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? Validate(header["Bearer ".Length..].Trim(), audience) : null;
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? Validate(header["Bearer ".Length..].Trim(), audience)
+            : null;
     }
 
     private byte[] Sign(string body) =>

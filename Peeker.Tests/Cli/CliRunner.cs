@@ -9,12 +9,13 @@ public sealed record CliResult(int ExitCode, string Out, string Error);
 /// <summary>Runs <c>peeker</c> in-process against the fixture's host over HTTP, with keys in a fake environment.</summary>
 public sealed class CliRunner(PartnerApiFixture fixture)
 {
-    public Dictionary<string, string?> Variables { get; } = new()
-    {
-        [CliEnvironment.UrlVariable] = "http://localhost",
-        [CliEnvironment.AdminKeyVariable] = PartnerApiFixture.AdminKey,
-        [CliEnvironment.ManagementKeyVariable] = PartnerApiFixture.ManagementKey,
-    };
+    public Dictionary<string, string?> Variables { get; } =
+        new()
+        {
+            [CliEnvironment.UrlVariable] = "http://localhost",
+            [CliEnvironment.AdminKeyVariable] = PartnerApiFixture.AdminKey,
+            [CliEnvironment.ManagementKeyVariable] = PartnerApiFixture.ManagementKey,
+        };
 
     public async Task<CliResult> RunAsync(params string[] args)
     {

@@ -54,8 +54,17 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
     public async Task TerminateAndPurge_AnUnfinishedInstance_TerminateIsAcceptedPurgeIsRefusedWithExit1()
     {
         // A delivery for a partner with no endpoint waits for one, so the instance stays unfinished.
-        var id = await fixture.Service<IWebhookPublisher>().PublishAsync(
-            PeekerEnvironment.Test, "org_" + Ulid.NewUlid(), "order.completed", new { Id = "ord_cli" }, "ord_cli", null, CancellationToken.None);
+        var id = await fixture
+            .Service<IWebhookPublisher>()
+            .PublishAsync(
+                PeekerEnvironment.Test,
+                "org_" + Ulid.NewUlid(),
+                "order.completed",
+                new { Id = "ord_cli" },
+                "ord_cli",
+                null,
+                CancellationToken.None
+            );
 
         var purge = await _cli.RunAsync("instances", "purge", id);
         var terminate = await _cli.RunAsync("instances", "terminate", id, "--reason", "cli test");
@@ -131,7 +140,10 @@ public sealed class InstanceCommandsTests(PartnerApiFixture fixture)
         Assert.Contains(orderId + ":example.com", table.Out, StringComparison.Ordinal);
         var body = JsonDocument.Parse(json.Out).RootElement;
         Assert.Equal(orderId, body.GetProperty("order").GetProperty("instanceId").GetString());
-        Assert.Equal(orderId + ":example.com", Assert.Single(body.GetProperty("subOrchestrations").EnumerateArray()).GetProperty("instanceId").GetString());
+        Assert.Equal(
+            orderId + ":example.com",
+            Assert.Single(body.GetProperty("subOrchestrations").EnumerateArray()).GetProperty("instanceId").GetString()
+        );
     }
 
     [Fact]

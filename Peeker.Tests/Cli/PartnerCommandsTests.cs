@@ -79,7 +79,11 @@ public sealed class PartnerCommandsTests(PartnerApiFixture fixture)
     }
 
     internal static string Field(string output, string name) =>
-        output.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
+        output
+            .Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..]
+            .Trim();
 
     private static int Count(string text, string value) => text.Split(value).Length - 1;
 }

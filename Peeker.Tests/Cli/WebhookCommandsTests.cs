@@ -21,8 +21,17 @@ public sealed class WebhookCommandsTests(PartnerApiFixture fixture)
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var partner = await fixture.NewPartnerAsync("CLI Webhooks");
-        var eventId = await fixture.Service<IWebhookPublisher>().PublishAsync(
-            PeekerEnvironment.Test, partner.Id, "order.completed", new { Id = "ord_cli" }, "ord_cli", null, CancellationToken.None);
+        var eventId = await fixture
+            .Service<IWebhookPublisher>()
+            .PublishAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                "order.completed",
+                new { Id = "ord_cli" },
+                "ord_cli",
+                null,
+                CancellationToken.None
+            );
         await WaitForStatusAsync(eventId, "Running");
 
         var suspend = await _cli.RunAsync("instances", "suspend", eventId, "--reason", "ops pause");
@@ -44,7 +53,12 @@ public sealed class WebhookCommandsTests(PartnerApiFixture fixture)
         Assert.Equal([0, 0, 0, 0, 0], new[] { suspend.ExitCode, resume.ExitCode, raise.ExitCode, redeliver.ExitCode, history.ExitCode });
         Assert.Contains("Redelivery of " + eventId + " accepted.", redeliver.Out, StringComparison.Ordinal);
         Assert.Equal(partner.Id, PartnerCommandsTests.Field(redeliver.Out, "Partner"));
-        Assert.Contains(history.Out.Split('\n'), l => l.Contains("EventRaised", StringComparison.Ordinal) && l.Contains(WebhookTaskNames.DeliverNowEvent, StringComparison.Ordinal));
+        Assert.Contains(
+            history.Out.Split('\n'),
+            l =>
+                l.Contains("EventRaised", StringComparison.Ordinal)
+                && l.Contains(WebhookTaskNames.DeliverNowEvent, StringComparison.Ordinal)
+        );
         Assert.Contains(history.Out.Split('\n'), l => l.Contains("ExecutionSuspended", StringComparison.Ordinal));
         var bodies = receiver.Deliveries.Where(d => d.EventId == eventId).Select(d => d.Body).Distinct().ToList();
         Assert.Single(bodies); // The same body both times.
@@ -56,8 +70,17 @@ public sealed class WebhookCommandsTests(PartnerApiFixture fixture)
         await using var receiver = await WebhookReceiver.StartAsync();
         var partner = await fixture.NewPartnerAsync("CLI Webhooks Show");
         await fixture.Service<WebhookEndpointStore>().SetAsync(PeekerEnvironment.Test, partner.Id, receiver.Url, CancellationToken.None);
-        var eventId = await fixture.Service<IWebhookPublisher>().PublishAsync(
-            PeekerEnvironment.Test, partner.Id, "order.in_progress", new { Id = "ord_cli_show" }, "ord_cli_show", null, CancellationToken.None);
+        var eventId = await fixture
+            .Service<IWebhookPublisher>()
+            .PublishAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                "order.in_progress",
+                new { Id = "ord_cli_show" },
+                "ord_cli_show",
+                null,
+                CancellationToken.None
+            );
         await WaitAsync(() => receiver.Deliveries.Any(d => d.EventId == eventId));
         await WaitForStatusAsync(eventId, "Completed");
 
@@ -69,7 +92,10 @@ public sealed class WebhookCommandsTests(PartnerApiFixture fixture)
         Assert.Equal(partner.Id, data.GetProperty("partner_id").GetString());
         Assert.Equal("test", data.GetProperty("environment").GetString());
         Assert.Equal(eventId, data.GetProperty("event").GetProperty("id").GetString());
-        Assert.Equal(200, Assert.Single(data.GetProperty("event").GetProperty("attempts").EnumerateArray()).GetProperty("status_code").GetInt32());
+        Assert.Equal(
+            200,
+            Assert.Single(data.GetProperty("event").GetProperty("attempts").EnumerateArray()).GetProperty("status_code").GetInt32()
+        );
         Assert.Equal(0, table.ExitCode);
         Assert.Equal("order.in_progress", PartnerCommandsTests.Field(table.Out, "Type"));
     }
@@ -99,12 +125,15 @@ public sealed class WebhookCommandsTests(PartnerApiFixture fixture)
     private async Task WaitForStatusAsync(string instanceId, string status)
     {
         string? last = null;
-        await WaitAsync(async () =>
-        {
-            var show = await _cli.RunAsync("instances", "show", instanceId, "--json");
-            last = show.ExitCode == 0 ? JsonDocument.Parse(show.Out).RootElement.GetProperty("runtimeStatus").GetString() : show.Error;
-            return last == status;
-        }, () => $"{instanceId} did not reach {status}; last seen {last}");
+        await WaitAsync(
+            async () =>
+            {
+                var show = await _cli.RunAsync("instances", "show", instanceId, "--json");
+                last = show.ExitCode == 0 ? JsonDocument.Parse(show.Out).RootElement.GetProperty("runtimeStatus").GetString() : show.Error;
+                return last == status;
+            },
+            () => $"{instanceId} did not reach {status}; last seen {last}"
+        );
     }
 
     private static Task WaitAsync(Func<bool> condition) => WaitAsync(() => Task.FromResult(condition()), () => "condition not met");

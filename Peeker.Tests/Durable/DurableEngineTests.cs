@@ -17,14 +17,17 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task Schedule_SecondStartOfRunningId_IsRejectedAndFirstKeepsRunning()
     {
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go")));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r => r.AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
+        );
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync("Wait", "first", new StartOrchestrationOptions("dup-1"));
         await host.WaitForStatusAsync("dup-1", OrchestrationRuntimeStatus.Running);
 
         await Assert.ThrowsAsync<DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException>(() =>
-            host.Client.ScheduleNewOrchestrationInstanceAsync("Wait", "second", new StartOrchestrationOptions("dup-1")));
+            host.Client.ScheduleNewOrchestrationInstanceAsync("Wait", "second", new StartOrchestrationOptions("dup-1"))
+        );
         await host.Client.RaiseEventAsync("dup-1", "go", "done");
         var done = await host.WaitAsync("dup-1");
 
@@ -37,28 +40,42 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     {
         var permanentCalls = 0;
         var transientCalls = 0;
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddActivityFunc<string, string>("Permanent", (_, _) =>
-            {
-                Interlocked.Increment(ref permanentCalls);
-                return Task.FromException<string>(new ClassifiedException(retryable: false));
-            })
-            .AddActivityFunc<string, string>("Transient", (_, _) =>
-                Interlocked.Increment(ref transientCalls) < 3 ? throw new ClassifiedException(retryable: true) : Task.FromResult("ok"))
-            .AddOrchestratorFunc<string, string>("Calls", async (ctx, _) =>
-            {
-                var options = DurableRetry.Options(5, TimeSpan.FromMilliseconds(200));
-                var transient = await ctx.CallActivityAsync<string>("Transient", "x", options);
-                try
-                {
-                    await ctx.CallActivityAsync<string>("Permanent", "x", options);
-                    return "unexpected";
-                }
-                catch (TaskFailedException ex)
-                {
-                    return $"{transient}|{ex.FailureDetails.ErrorType}|{ex.FailureDetails.ErrorMessage}";
-                }
-            }));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r =>
+                r.AddActivityFunc<string, string>(
+                        "Permanent",
+                        (_, _) =>
+                        {
+                            Interlocked.Increment(ref permanentCalls);
+                            return Task.FromException<string>(new ClassifiedException(retryable: false));
+                        }
+                    )
+                    .AddActivityFunc<string, string>(
+                        "Transient",
+                        (_, _) =>
+                            Interlocked.Increment(ref transientCalls) < 3
+                                ? throw new ClassifiedException(retryable: true)
+                                : Task.FromResult("ok")
+                    )
+                    .AddOrchestratorFunc<string, string>(
+                        "Calls",
+                        async (ctx, _) =>
+                        {
+                            var options = DurableRetry.Options(5, TimeSpan.FromMilliseconds(200));
+                            var transient = await ctx.CallActivityAsync<string>("Transient", "x", options);
+                            try
+                            {
+                                await ctx.CallActivityAsync<string>("Permanent", "x", options);
+                                return "unexpected";
+                            }
+                            catch (TaskFailedException ex)
+                            {
+                                return $"{transient}|{ex.FailureDetails.ErrorType}|{ex.FailureDetails.ErrorMessage}";
+                            }
+                        }
+                    )
+        );
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync("Calls", "x", new StartOrchestrationOptions("retry-1"));
         var done = await host.WaitAsync("retry-1");
@@ -73,12 +90,17 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     {
         await using var host = await DurableTestHost.StartAsync(
             azurite.ConnectionString,
-            r => r.AddOrchestratorFunc<string, string>("LongWait", async (ctx, _) =>
-            {
-                await ctx.CreateTimer(TimeSpan.FromDays(31), CancellationToken.None);
-                return "fired";
-            }),
-            options => options.MaximumTimerInterval = TimeSpan.FromDays(3));
+            r =>
+                r.AddOrchestratorFunc<string, string>(
+                    "LongWait",
+                    async (ctx, _) =>
+                    {
+                        await ctx.CreateTimer(TimeSpan.FromDays(31), CancellationToken.None);
+                        return "fired";
+                    }
+                ),
+            options => options.MaximumTimerInterval = TimeSpan.FromDays(3)
+        );
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync("LongWait", "x", new StartOrchestrationOptions("timer-31d"));
         await host.WaitForStatusAsync("timer-31d", OrchestrationRuntimeStatus.Running);
@@ -92,15 +114,21 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
 
         var started = history.OfType<ExecutionStartedEvent>().Single().Timestamp;
         var timer = history.OfType<TimerCreatedEvent>().Single();
-        Assert.InRange(timer.FireAt - started, TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1), TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1));
+        Assert.InRange(
+            timer.FireAt - started,
+            TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1),
+            TimeSpan.FromDays(3) + TimeSpan.FromMinutes(1)
+        );
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync("timer-31d"))!.RuntimeStatus);
     }
 
     [Fact]
     public async Task Query_ByPrefixAndStatus_PagesThroughMatchingInstancesOnly()
     {
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddOrchestratorFunc<int, int>("Square", (_, n) => Task.FromResult(n * n)));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r => r.AddOrchestratorFunc<int, int>("Square", (_, n) => Task.FromResult(n * n))
+        );
         foreach (var n in Enumerable.Range(1, 5))
         {
             await host.Client.ScheduleNewOrchestrationInstanceAsync("Square", n, new StartOrchestrationOptions($"sq-{n}"));
@@ -113,7 +141,13 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
         }
 
         var pages = new List<Page<OrchestrationMetadata>>();
-        var query = new OrchestrationQuery { InstanceIdPrefix = "sq-", Statuses = [OrchestrationRuntimeStatus.Completed], PageSize = 2, FetchInputsAndOutputs = true };
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "sq-",
+            Statuses = [OrchestrationRuntimeStatus.Completed],
+            PageSize = 2,
+            FetchInputsAndOutputs = true,
+        };
         await foreach (var page in host.Client.GetAllInstancesAsync(query).AsPages(pageSizeHint: 2))
         {
             pages.Add(page);
@@ -129,9 +163,16 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     public async Task Rewind_FailedInstance_RunsTheFailedActivityAgainAndCompletes()
     {
         var broken = 1;
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddActivityFunc<string, string>("Flaky", (_, s) => Volatile.Read(ref broken) == 1 ? throw new InvalidOperationException("provider down") : Task.FromResult(s + "!"))
-            .AddOrchestratorFunc<string, string>("OneStep", (ctx, s) => ctx.CallActivityAsync<string>("Flaky", s)));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r =>
+                r.AddActivityFunc<string, string>(
+                        "Flaky",
+                        (_, s) =>
+                            Volatile.Read(ref broken) == 1 ? throw new InvalidOperationException("provider down") : Task.FromResult(s + "!")
+                    )
+                    .AddOrchestratorFunc<string, string>("OneStep", (ctx, s) => ctx.CallActivityAsync<string>("Flaky", s))
+        );
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync("OneStep", "hi", new StartOrchestrationOptions("rewind-1"));
         var failed = await host.WaitAsync("rewind-1");
@@ -147,8 +188,10 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task SuspendResumeTerminatePurge_ChangeTheInstanceAsDurableFunctionsDoes()
     {
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go")));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r => r.AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
+        );
         await host.Client.ScheduleNewOrchestrationInstanceAsync("Wait", "x", new StartOrchestrationOptions("life-1"));
         await host.WaitForStatusAsync("life-1", OrchestrationRuntimeStatus.Running);
 
@@ -169,7 +212,9 @@ public sealed class DurableEngineTests(AzuriteFixture azurite) : IClassFixture<A
     {
         var dead = AzuriteFixture.UnreachableConnectionString;
         var services = new ServiceCollection();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = dead }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = dead })
+            .Build();
         services.AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddPeekerDurable(configuration, r => r.AddOrchestratorFunc<string, string>("Noop", (_, s) => Task.FromResult(s)));
         await using var provider = services.BuildServiceProvider();

@@ -17,14 +17,22 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
     public async Task CancelOneDomainThenTheOrder_MailboxesLicencesAndZonesGoAndDomainsReturnToInventory()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Cancel Agency", receiver,
-            new Dictionary<string, string> { ["Peeker__SandboxCancellationDelay"] = "00:00:03" });
+        await using var session = await SandboxSession.StartAsync(
+            azurite,
+            AdminKey,
+            "Cancel Agency",
+            receiver,
+            new Dictionary<string, string> { ["Peeker__SandboxCancellationDelay"] = "00:00:03" }
+        );
         var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
         await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
         var before = await session.InspectAsync();
         var active = await session.GetDataAsync("/partner/v1/domains?category=connected&status=active&per_page=100");
 
-        using var partial = await session.Http.PostAsJsonAsync($"/partner/v1/orders/{orderId}/cancel", new { domains = new[] { "shop-acme.com" } });
+        using var partial = await session.Http.PostAsJsonAsync(
+            $"/partner/v1/orders/{orderId}/cancel",
+            new { domains = new[] { "shop-acme.com" } }
+        );
         var partialBody = System.Text.Json.JsonDocument.Parse(await partial.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
         var firstCancelled = await receiver.WaitForAsync("order.cancelled", TimeSpan.FromMinutes(2));
         var afterPartial = await session.InspectAsync();
@@ -45,7 +53,10 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
 
         // One Google domain: its mailboxes, subscription and zone go; the rest of the order stays live.
         Assert.Equal(HttpStatusCode.OK, partial.StatusCode);
-        Assert.True(DateTimeOffset.Parse(partialBody.GetProperty("cancels_at").GetString()!, CultureInfo.InvariantCulture) < DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.True(
+            DateTimeOffset.Parse(partialBody.GetProperty("cancels_at").GetString()!, CultureInfo.InvariantCulture)
+                < DateTimeOffset.UtcNow.AddMinutes(1)
+        );
         Assert.DoesNotContain(afterPartial.Rows("google.user"), u => u.Contains("@shop-acme.com", StringComparison.Ordinal));
         Assert.Equal(2, afterPartial.Count("google.user"));
         Assert.Equal(1, afterPartial.Count("google.subscription"));
@@ -64,9 +75,18 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
         var licence = System.Text.Json.JsonDocument.Parse(Assert.Single(afterAll.Rows("microsoft.license"))).RootElement;
         Assert.Equal(("suspended", 0), (licence.GetProperty("status").GetString(), licence.GetProperty("consumed").GetInt32()));
         Assert.Equal("cancelled", orderAfterAll.GetProperty("status").GetString());
-        Assert.All(orderAfterAll.GetProperty("domain_details").EnumerateArray(), d => Assert.Equal("cancelled", d.GetProperty("status").GetString()));
-        Assert.Equal(["acme-mail.com", "shop-acme.com", "team-acme.com"], active.EnumerateArray().Select(d => d.GetProperty("domain").GetString()).Order());
-        var owned = inventory.EnumerateArray().Where(d => d.GetProperty("domain").GetString() is "acme-mail.com" or "team-acme.com" or "shop-acme.com").ToList();
+        Assert.All(
+            orderAfterAll.GetProperty("domain_details").EnumerateArray(),
+            d => Assert.Equal("cancelled", d.GetProperty("status").GetString())
+        );
+        Assert.Equal(
+            ["acme-mail.com", "shop-acme.com", "team-acme.com"],
+            active.EnumerateArray().Select(d => d.GetProperty("domain").GetString()).Order()
+        );
+        var owned = inventory
+            .EnumerateArray()
+            .Where(d => d.GetProperty("domain").GetString() is "acme-mail.com" or "team-acme.com" or "shop-acme.com")
+            .ToList();
         Assert.Equal(3, owned.Count);
         Assert.All(owned, d => Assert.Equal("available", d.GetProperty("status").GetString()));
         Assert.Equal(2, receiver.Events.Count(e => e.Type == "order.cancel_scheduled"));
@@ -76,11 +96,18 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
     public async Task CancelWhileProvisioning_UndoWaitsForProvisioningToEnd_NothingIsLeftBehind()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Hasty Agency", receiver,
-            new Dictionary<string, string> { ["Peeker__SandboxCancellationDelay"] = "00:00:00.200" });
+        await using var session = await SandboxSession.StartAsync(
+            azurite,
+            AdminKey,
+            "Hasty Agency",
+            receiver,
+            new Dictionary<string, string> { ["Peeker__SandboxCancellationDelay"] = "00:00:00.200" }
+        );
 
         // The flaky domain makes the registrar answer 503 first, so provisioning is still running when cancels_at comes.
-        var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json", t => t.Replace("team-acme.com", "flaky-acme.com", StringComparison.Ordinal)));
+        var orderId = await session.PlaceOrderAsync(
+            SandboxSession.Example("create-order.json", t => t.Replace("team-acme.com", "flaky-acme.com", StringComparison.Ordinal))
+        );
         using var cancel = await session.Http.PostAsync(new Uri($"/partner/v1/orders/{orderId}/cancel", UriKind.Relative), null);
         await receiver.WaitForAsync("order.cancelled", TimeSpan.FromMinutes(3));
         await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(1));
@@ -99,5 +126,10 @@ public sealed class CancellationFlowTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     private static string? DomainStatus(System.Text.Json.JsonElement order, string domain) =>
-        order.GetProperty("domain_details").EnumerateArray().Single(d => d.GetProperty("domain").GetString() == domain).GetProperty("status").GetString();
+        order
+            .GetProperty("domain_details")
+            .EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == domain)
+            .GetProperty("status")
+            .GetString();
 }

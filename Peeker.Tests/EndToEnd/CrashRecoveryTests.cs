@@ -35,17 +35,34 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
         for (var i = 0; i < 10; i++)
         {
             string[] domains = [$"crash{run}-{i}-one.com", $"crash{run}-{i}-two.com"];
-            using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
-            {
-                user = $"client{i}@example.com",
-                google_licenses = 4,
-                microsoft_licenses = 0,
-                google_inboxes_per_domain = 2,
-                sequencer = new { provider = "smartlead", client_id = 1000 + i, login_email = $"ops{i}@example.com", login_password = $"secret-{run}-{i}" },
-                forwarding_url = "https://example.com",
-                domains,
-                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-            });
+            using var response = await http.PostAsJsonAsync(
+                "/partner/v1/orders",
+                new
+                {
+                    user = $"client{i}@example.com",
+                    google_licenses = 4,
+                    microsoft_licenses = 0,
+                    google_inboxes_per_domain = 2,
+                    sequencer = new
+                    {
+                        provider = "smartlead",
+                        client_id = 1000 + i,
+                        login_email = $"ops{i}@example.com",
+                        login_password = $"secret-{run}-{i}",
+                    },
+                    forwarding_url = "https://example.com",
+                    domains,
+                    personas = new[]
+                    {
+                        new
+                        {
+                            first_name = "Sam",
+                            last_name = "Lee",
+                            profile_picture_url = (string?)null,
+                        },
+                    },
+                }
+            );
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, body);
             orders.Add((JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!, domains));
@@ -60,7 +77,11 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
 
         foreach (var order in orders)
         {
-            await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(5), d => d.Data.ToString().Contains(order.Id, StringComparison.Ordinal));
+            await receiver.WaitForAsync(
+                "order.completed",
+                TimeSpan.FromMinutes(5),
+                d => d.Data.ToString().Contains(order.Id, StringComparison.Ordinal)
+            );
         }
 
         // Nothing is lost: every order's four events (in_progress, two domain.connected, completed) arrive, even one whose
@@ -83,7 +104,9 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
         var users = Rows(seen, "google.user");
         var accounts = Rows(seen, "smartlead.account");
         var completed = receiver.Events.Where(e => e.Type == "order.completed").ToList();
-        output.WriteLine($"deliveries {receiver.Deliveries.Count}, distinct events {receiver.Events.Count}, owned {owned.Count}, purchases {purchases.Count}, users {users.Count}, smartlead {accounts.Count}");
+        output.WriteLine(
+            $"deliveries {receiver.Deliveries.Count}, distinct events {receiver.Events.Count}, owned {owned.Count}, purchases {purchases.Count}, users {users.Count}, smartlead {accounts.Count}"
+        );
 
         foreach (var (id, domains) in orders)
         {
@@ -139,20 +162,43 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
             // Even orders: two Google domains (2 inboxes each); odd: one Google and one Microsoft domain (3 inboxes).
             var microsoft = i % 2;
             string[] domains = [$"chaos{run}-{i}-a.com", $"chaos{run}-{i}-b.com"];
-            using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
-            {
-                user = $"client{i}@example.com",
-                google_licenses = (2 - microsoft) * 2,
-                microsoft_licenses = microsoft,
-                google_inboxes_per_domain = 2,
-                sequencer = new { provider = "smartlead", client_id = 2900 + i, login_email = $"ops{i}@example.com", login_password = $"chaos-{run}-{i}" },
-                forwarding_url = "https://example.com",
-                domains,
-                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-            });
+            using var response = await http.PostAsJsonAsync(
+                "/partner/v1/orders",
+                new
+                {
+                    user = $"client{i}@example.com",
+                    google_licenses = (2 - microsoft) * 2,
+                    microsoft_licenses = microsoft,
+                    google_inboxes_per_domain = 2,
+                    sequencer = new
+                    {
+                        provider = "smartlead",
+                        client_id = 2900 + i,
+                        login_email = $"ops{i}@example.com",
+                        login_password = $"chaos-{run}-{i}",
+                    },
+                    forwarding_url = "https://example.com",
+                    domains,
+                    personas = new[]
+                    {
+                        new
+                        {
+                            first_name = "Sam",
+                            last_name = "Lee",
+                            profile_picture_url = (string?)null,
+                        },
+                    },
+                }
+            );
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-            orders.Add((JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!, domains, ((2 - microsoft) * 2) + (3 * microsoft)));
+            orders.Add(
+                (
+                    JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!,
+                    domains,
+                    ((2 - microsoft) * 2) + (3 * microsoft)
+                )
+            );
         }
 
         await receiver.WaitForAsync("domain.connected", TimeSpan.FromMinutes(2));
@@ -165,7 +211,11 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
         foreach (var (id, _, _) in orders)
         {
             var left = TimeSpan.FromSeconds(90) - sinceLastKill.Elapsed;
-            await receiver.WaitForAsync("order.completed", left > TimeSpan.Zero ? left : TimeSpan.Zero, d => d.Data.ToString().Contains(id, StringComparison.Ordinal));
+            await receiver.WaitForAsync(
+                "order.completed",
+                left > TimeSpan.Zero ? left : TimeSpan.Zero,
+                d => d.Data.ToString().Contains(id, StringComparison.Ordinal)
+            );
         }
 
         output.WriteLine($"last kill → last order.completed {sinceLastKill.Elapsed.TotalSeconds:F1} s");

@@ -21,25 +21,50 @@ public sealed class DomainOwnershipFlowTests(AzuriteFixture azurite) : IClassFix
         await using var a = await SandboxSession.StartAsync(azurite, AdminKey, "Partner A", receiver);
         var name = $"shared-{Guid.NewGuid():N}"[..20] + ".com";
         var aImportId = await ImportAsync(a.Http, name);
-        await receiver.WaitForAsync("domain_import.completed", TimeSpan.FromMinutes(2), d => d.Data.GetProperty("id").GetString() == aImportId);
+        await receiver.WaitForAsync(
+            "domain_import.completed",
+            TimeSpan.FromMinutes(2),
+            d => d.Data.GetProperty("id").GetString() == aImportId
+        );
         var aZoneBefore = Zones(await a.InspectAsync(), name);
         using var b = await NewPartnerClientAsync(a, receiver.Url);
 
         using var bImport = await b.Http.PostAsJsonAsync("/partner/v1/domains/import", new { domains = new[] { name } });
         var bImportText = await bImport.Content.ReadAsStringAsync();
         var bImportId = JsonDocument.Parse(bImportText).RootElement.GetProperty("data").GetProperty("id").GetString()!;
-        var bFinished = await receiver.WaitForAsync("domain_import.failed", TimeSpan.FromMinutes(2), d => d.Data.GetProperty("id").GetString() == bImportId);
-        using var bOrder = await b.Http.PostAsJsonAsync("/partner/v1/orders", new
-        {
-            user = "taker@example.com",
-            google_licenses = 2,
-            microsoft_licenses = 0,
-            google_inboxes_per_domain = 2,
-            sequencer = new { provider = "smartlead", client_id = 7, login_email = "ops@example.com", login_password = "taker-password" },
-            forwarding_url = "https://acme.com",
-            domains = new[] { name },
-            personas = new[] { new { first_name = "Ana", last_name = "Ruiz", profile_picture_url = "" } },
-        });
+        var bFinished = await receiver.WaitForAsync(
+            "domain_import.failed",
+            TimeSpan.FromMinutes(2),
+            d => d.Data.GetProperty("id").GetString() == bImportId
+        );
+        using var bOrder = await b.Http.PostAsJsonAsync(
+            "/partner/v1/orders",
+            new
+            {
+                user = "taker@example.com",
+                google_licenses = 2,
+                microsoft_licenses = 0,
+                google_inboxes_per_domain = 2,
+                sequencer = new
+                {
+                    provider = "smartlead",
+                    client_id = 7,
+                    login_email = "ops@example.com",
+                    login_password = "taker-password",
+                },
+                forwarding_url = "https://acme.com",
+                domains = new[] { name },
+                personas = new[]
+                {
+                    new
+                    {
+                        first_name = "Ana",
+                        last_name = "Ruiz",
+                        profile_picture_url = "",
+                    },
+                },
+            }
+        );
         var bOrderError = JsonDocument.Parse(await bOrder.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
         var bDomains = await GetDataAsync(b.Http, "/partner/v1/domains");
         var aDomains = await a.GetDataAsync("/partner/v1/domains");
@@ -49,7 +74,10 @@ public sealed class DomainOwnershipFlowTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(("failed", "domain_in_use"), (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString()));
         Assert.Equal("failed", bFinished.Data.GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, bOrder.StatusCode);
-        Assert.Equal(("domain_in_use", "domains"), (bOrderError.GetProperty("code").GetString(), bOrderError.GetProperty("field").GetString()));
+        Assert.Equal(
+            ("domain_in_use", "domains"),
+            (bOrderError.GetProperty("code").GetString(), bOrderError.GetProperty("field").GetString())
+        );
         Assert.DoesNotContain(bDomains.EnumerateArray(), d => d.GetProperty("domain").GetString() == name);
         Assert.Contains(aDomains.EnumerateArray(), d => d.GetProperty("domain").GetString() == name);
         Assert.Empty(Zones(await InspectAsync(a, b.PartnerId), name));

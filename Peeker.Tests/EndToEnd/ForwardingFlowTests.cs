@@ -22,27 +22,53 @@ public sealed class ForwardingFlowTests(AzuriteFixture azurite) : IClassFixture<
         var http = session.Http;
         var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
         var completed = await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
-        var acmeMailId = completed.Data.GetProperty("domain_details").EnumerateArray().Single(d => d.GetProperty("domain").GetString() == "acme-mail.com").GetProperty("id").GetString()!;
+        var acmeMailId = completed
+            .Data.GetProperty("domain_details")
+            .EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == "acme-mail.com")
+            .GetProperty("id")
+            .GetString()!;
 
-        var moved = await RunJobAsync(http, new { domains = new[] { acmeMailId, "team-acme.com" }, forwarding_url = "https://new.acme.com/hello" });
-        var unreachable = await RunJobAsync(http, new { domains = new[] { "shop-acme.com" }, forwarding_url = "https://unreachable.acme.com/" });
-        var malformed = await RunJobAsync(http, new { domains = new[] { "shop-acme.com", "team-acme.com" }, forwarding_url = "ftp://files.acme.com" });
+        var moved = await RunJobAsync(
+            http,
+            new { domains = new[] { acmeMailId, "team-acme.com" }, forwarding_url = "https://new.acme.com/hello" }
+        );
+        var unreachable = await RunJobAsync(
+            http,
+            new { domains = new[] { "shop-acme.com" }, forwarding_url = "https://unreachable.acme.com/" }
+        );
+        var malformed = await RunJobAsync(
+            http,
+            new { domains = new[] { "shop-acme.com", "team-acme.com" }, forwarding_url = "ftp://files.acme.com" }
+        );
         var loop = await RunJobAsync(http, new { domains = new[] { "shop-acme.com" }, forwarding_url = "https://www.shop-acme.com/" });
         await WaitForEventsAsync(receiver, 6);
         var rulesets = (await session.InspectAsync()).Rows("cloudflare.ruleset");
-        var domains = (await session.GetDataAsync("/partner/v1/domains?per_page=100")).EnumerateArray()
-            .ToDictionary(d => d.GetProperty("domain").GetString()!, d => d.TryGetProperty("forwarding_url", out var u) ? u.GetString() : null);
-        var details = (await session.GetDataAsync($"/partner/v1/orders/{orderId}")).GetProperty("domain_details").EnumerateArray()
+        var domains = (await session.GetDataAsync("/partner/v1/domains?per_page=100"))
+            .EnumerateArray()
+            .ToDictionary(
+                d => d.GetProperty("domain").GetString()!,
+                d => d.TryGetProperty("forwarding_url", out var u) ? u.GetString() : null
+            );
+        var details = (await session.GetDataAsync($"/partner/v1/orders/{orderId}"))
+            .GetProperty("domain_details")
+            .EnumerateArray()
             .ToDictionary(d => d.GetProperty("domain").GetString()!, d => d.GetProperty("forwarding_url").GetString());
         var events = receiver.Events.Where(e => e.Type.StartsWith("domain.forwarding_", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(("completed", 2, 0), Summary(moved));
-        Assert.Equal(["acme-mail.com", "team-acme.com"], moved.GetProperty("completed").EnumerateArray().Select(d => d.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["acme-mail.com", "team-acme.com"],
+            moved.GetProperty("completed").EnumerateArray().Select(d => d.GetString()!).Order(StringComparer.Ordinal)
+        );
         Assert.True(moved.TryGetProperty("completed_at", out _));
         Assert.Equal(("failed", 0, 1), Summary(unreachable));
         Assert.Equal("target_unreachable", unreachable.GetProperty("failed")[0].GetProperty("reason").GetString());
         Assert.Equal(("failed", 0, 2), Summary(malformed));
-        Assert.All(malformed.GetProperty("failed").EnumerateArray(), f => Assert.Equal("invalid_target", f.GetProperty("reason").GetString()));
+        Assert.All(
+            malformed.GetProperty("failed").EnumerateArray(),
+            f => Assert.Equal("invalid_target", f.GetProperty("reason").GetString())
+        );
         Assert.Equal("invalid_target", loop.GetProperty("failed")[0].GetProperty("reason").GetString());
 
         Assert.Equal(2, rulesets.Count(r => r.Contains("https://new.acme.com/hello", StringComparison.Ordinal)));
@@ -89,7 +115,10 @@ public sealed class ForwardingFlowTests(AzuriteFixture azurite) : IClassFixture<
     private static async Task WaitForEventsAsync(WebhookReceiver receiver, int count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (receiver.Events.Count(e => e.Type.StartsWith("domain.forwarding_", StringComparison.Ordinal)) < count && DateTime.UtcNow < deadline)
+        while (
+            receiver.Events.Count(e => e.Type.StartsWith("domain.forwarding_", StringComparison.Ordinal)) < count
+            && DateTime.UtcNow < deadline
+        )
         {
             await Task.Delay(100);
         }

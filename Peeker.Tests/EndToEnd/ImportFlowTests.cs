@@ -18,11 +18,19 @@ public sealed class ImportFlowTests(AzuriteFixture azurite) : IClassFixture<Azur
     public async Task ImportThenOrder_ImportedNameIsProvisionedWithoutBuying_NsfailAndSubdomainFail()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Import Agency", receiver,
-            new Dictionary<string, string> { ["Provisioning__ImportNameserverTimeout"] = "00:00:06" });
+        await using var session = await SandboxSession.StartAsync(
+            azurite,
+            AdminKey,
+            "Import Agency",
+            receiver,
+            new Dictionary<string, string> { ["Provisioning__ImportNameserverTimeout"] = "00:00:06" }
+        );
         var http = session.Http;
 
-        using var imported = await http.PostAsJsonAsync("/partner/v1/domains/import", new { domains = new[] { "own-acme.com", "nsfail-acme.com", "mail.own-acme.com" } });
+        using var imported = await http.PostAsJsonAsync(
+            "/partner/v1/domains/import",
+            new { domains = new[] { "own-acme.com", "nsfail-acme.com", "mail.own-acme.com" } }
+        );
         var importText = await imported.Content.ReadAsStringAsync();
         Assert.True(imported.StatusCode == HttpStatusCode.OK, importText);
         var import = JsonDocument.Parse(importText).RootElement.GetProperty("data").Clone();
@@ -33,9 +41,16 @@ public sealed class ImportFlowTests(AzuriteFixture azurite) : IClassFixture<Azur
         var inventory = await session.GetDataAsync("/partner/v1/domains?category=inventory");
 
         // The answer already shows the nameserver pair(s) to set, for both root names.
-        var grouped = import.GetProperty("nameserver_groups").EnumerateArray().SelectMany(g => g.GetProperty("domains").EnumerateArray().Select(d => d.GetString())).ToList();
+        var grouped = import
+            .GetProperty("nameserver_groups")
+            .EnumerateArray()
+            .SelectMany(g => g.GetProperty("domains").EnumerateArray().Select(d => d.GetString()))
+            .ToList();
         Assert.Equal(["nsfail-acme.com", "own-acme.com"], grouped.Order(StringComparer.Ordinal));
-        Assert.All(import.GetProperty("nameserver_groups").EnumerateArray(), g => Assert.Equal(2, g.GetProperty("nameservers").GetArrayLength()));
+        Assert.All(
+            import.GetProperty("nameserver_groups").EnumerateArray(),
+            g => Assert.Equal(2, g.GetProperty("nameservers").GetArrayLength())
+        );
         Assert.Equal("not_root_domain", Row(import, "mail.own-acme.com").GetProperty("reason").GetString());
 
         // own-acme.com switched; nsfail-acme.com never did (action required first, failed when the wait ran out).
@@ -46,23 +61,48 @@ public sealed class ImportFlowTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.InRange(types.IndexOf("domain_import.action_required"), 0, types.IndexOf("domain_import.completed") - 1);
         Assert.Equal(importId, completed.Data.GetProperty("id").GetString());
         Assert.All(receiver.Events, e => Assert.True(e.IsSignedWith(session.Secret)));
-        Assert.Equal(["failed", "completed"], lookup.EnumerateArray().OrderBy(r => r.GetProperty("domain").GetString(), StringComparer.Ordinal)
-            .Select(r => r.GetProperty("status").GetString()));
-        Assert.Contains(inventory.EnumerateArray(), d => d.GetProperty("domain").GetString() == "own-acme.com" && d.GetProperty("status").GetString() == "available");
+        Assert.Equal(
+            ["failed", "completed"],
+            lookup
+                .EnumerateArray()
+                .OrderBy(r => r.GetProperty("domain").GetString(), StringComparer.Ordinal)
+                .Select(r => r.GetProperty("status").GetString())
+        );
+        Assert.Contains(
+            inventory.EnumerateArray(),
+            d => d.GetProperty("domain").GetString() == "own-acme.com" && d.GetProperty("status").GetString() == "available"
+        );
         Assert.DoesNotContain(inventory.EnumerateArray(), d => d.GetProperty("domain").GetString() == "nsfail-acme.com");
 
         // Ordering the imported name provisions it without buying it.
-        using var order = await http.PostAsJsonAsync("/partner/v1/orders", new
-        {
-            user = "byod@example.com",
-            google_licenses = 2,
-            microsoft_licenses = 0,
-            google_inboxes_per_domain = 2,
-            sequencer = new { provider = "smartlead", client_id = 7, login_email = "ops@example.com", login_password = "import-password" },
-            forwarding_url = "https://acme.com",
-            domains = new[] { "own-acme.com" },
-            personas = new[] { new { first_name = "Ana", last_name = "Ruiz", profile_picture_url = "" } },
-        });
+        using var order = await http.PostAsJsonAsync(
+            "/partner/v1/orders",
+            new
+            {
+                user = "byod@example.com",
+                google_licenses = 2,
+                microsoft_licenses = 0,
+                google_inboxes_per_domain = 2,
+                sequencer = new
+                {
+                    provider = "smartlead",
+                    client_id = 7,
+                    login_email = "ops@example.com",
+                    login_password = "import-password",
+                },
+                forwarding_url = "https://acme.com",
+                domains = new[] { "own-acme.com" },
+                personas = new[]
+                {
+                    new
+                    {
+                        first_name = "Ana",
+                        last_name = "Ruiz",
+                        profile_picture_url = "",
+                    },
+                },
+            }
+        );
         var orderText = await order.Content.ReadAsStringAsync();
         Assert.True(order.StatusCode == HttpStatusCode.OK, orderText);
         var orderCompleted = await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
@@ -72,8 +112,17 @@ public sealed class ImportFlowTests(AzuriteFixture azurite) : IClassFixture<Azur
         Assert.Empty(seen.Rows("registrar.purchase"));
         Assert.Empty(seen.Rows("registrar.domain"));
         Assert.Equal(2, seen.Rows("google.user").Count(u => u.Contains("@own-acme.com", StringComparison.Ordinal)));
-        Assert.Equal(0, JsonDocument.Parse(orderCompleted.Data.GetRawText()).RootElement.GetProperty("costs").GetProperty("line_items").EnumerateArray()
-            .Single(l => l.GetProperty("type").GetString() == "domain_registration").GetProperty("quantity").GetInt32());
+        Assert.Equal(
+            0,
+            JsonDocument
+                .Parse(orderCompleted.Data.GetRawText())
+                .RootElement.GetProperty("costs")
+                .GetProperty("line_items")
+                .EnumerateArray()
+                .Single(l => l.GetProperty("type").GetString() == "domain_registration")
+                .GetProperty("quantity")
+                .GetInt32()
+        );
     }
 
     private static JsonElement Row(JsonElement import, string domain) =>

@@ -23,8 +23,10 @@ public sealed class SandboxAddressTests(AzuriteFixture azurite) : IClassFixture<
         var (_, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Address Agency");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        using var response = await http.PostAsync(new Uri("/partner/v1/domains/availability", UriKind.Relative),
-            new StringContent("""{"domains":["free-address-acme.com"]}""", Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(
+            new Uri("/partner/v1/domains/availability", UriKind.Relative),
+            new StringContent("""{"domains":["free-address-acme.com"]}""", Encoding.UTF8, "application/json")
+        );
 
         var body = await response.Content.ReadAsStringAsync();
         var row = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("domains")[0];
@@ -40,8 +42,10 @@ public sealed class SandboxAddressTests(AzuriteFixture azurite) : IClassFixture<
         var (_, key) = await EndToEndSettings.CreatePartnerAsync(http, AdminKey, "Tld Agency");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        using var response = await http.PostAsync(new Uri("/partner/v1/domains/availability", UriKind.Relative),
-            new StringContent("""{"domains":["acme-mail.app","acme-mail.dev","acme-mail.museum"]}""", Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(
+            new Uri("/partner/v1/domains/availability", UriKind.Relative),
+            new StringContent("""{"domains":["acme-mail.app","acme-mail.dev","acme-mail.museum"]}""", Encoding.UTF8, "application/json")
+        );
 
         var body = await response.Content.ReadAsStringAsync();
         var rows = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("domains").EnumerateArray().ToList();

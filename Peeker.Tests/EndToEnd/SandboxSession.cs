@@ -34,8 +34,13 @@ internal sealed class SandboxSession : IAsyncDisposable
     public string Secret { get; }
 
     /// <summary>Starts the host (plus <paramref name="settings"/>) and creates the partner and its webhook.</summary>
-    public static async Task<SandboxSession> StartAsync(AzuriteFixture azurite, string adminKey, string partnerName, WebhookReceiver receiver,
-        IDictionary<string, string>? settings = null)
+    public static async Task<SandboxSession> StartAsync(
+        AzuriteFixture azurite,
+        string adminKey,
+        string partnerName,
+        WebhookReceiver receiver,
+        IDictionary<string, string>? settings = null
+    )
     {
         var host = new HostProcess(EndToEndSettings.For(azurite, adminKey));
         host.Environment["Providers__Sandbox__BaseUrl"] = $"{host.BaseAddress}sandbox";
@@ -106,7 +111,8 @@ internal sealed class SandboxSession : IAsyncDisposable
 /// <summary>A read of <c>/sandbox/_inspect/{partner}</c>.</summary>
 internal sealed record SandboxState(JsonElement Seen)
 {
-    public List<string> Rows(string kind) => Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.ToString())] : [];
+    public List<string> Rows(string kind) =>
+        Seen.TryGetProperty(kind, out var rows) ? [.. rows.EnumerateArray().Select(r => r.ToString())] : [];
 
     public int Count(string kind) => Rows(kind).Count;
 }

@@ -26,16 +26,34 @@ public sealed class ScaleOutTests(AzuriteFixture azurite, ITestOutputHelper outp
         for (var i = 0; i < 6; i++)
         {
             string[] domains = [$"scale{run}-{i}-a.com", $"scale{run}-{i}-b.com"];
-            var id = await session.PlaceOrderAsync(JsonContent.Create(new
-            {
-                user = $"client{i}@example.com",
-                google_licenses = 4,
-                microsoft_licenses = 0,
-                google_inboxes_per_domain = 2,
-                sequencer = new { provider = "smartlead", client_id = 2000 + i, login_email = $"ops{i}@example.com", login_password = $"pw-{run}-{i}" },
-                domains,
-                personas = new[] { new { first_name = "Ana", last_name = "Ruiz", profile_picture_url = (string?)null } },
-            }));
+            var id = await session.PlaceOrderAsync(
+                JsonContent.Create(
+                    new
+                    {
+                        user = $"client{i}@example.com",
+                        google_licenses = 4,
+                        microsoft_licenses = 0,
+                        google_inboxes_per_domain = 2,
+                        sequencer = new
+                        {
+                            provider = "smartlead",
+                            client_id = 2000 + i,
+                            login_email = $"ops{i}@example.com",
+                            login_password = $"pw-{run}-{i}",
+                        },
+                        domains,
+                        personas = new[]
+                        {
+                            new
+                            {
+                                first_name = "Ana",
+                                last_name = "Ruiz",
+                                profile_picture_url = (string?)null,
+                            },
+                        },
+                    }
+                )
+            );
             orders.Add((id, domains));
         }
 
@@ -44,7 +62,11 @@ public sealed class ScaleOutTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         foreach (var (id, _) in orders)
         {
-            await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(4), d => d.Data.ToString().Contains(id, StringComparison.Ordinal));
+            await receiver.WaitForAsync(
+                "order.completed",
+                TimeSpan.FromMinutes(4),
+                d => d.Data.ToString().Contains(id, StringComparison.Ordinal)
+            );
         }
 
         var state = await session.InspectAsync();

@@ -29,7 +29,10 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
         using var bundle = await http.PostAsync(new Uri("/partner/v1/bundles", UriKind.Relative), Example("create-bundle.json"));
-        using var availability = await http.PostAsync(new Uri("/partner/v1/domains/availability", UriKind.Relative), Example("check-availability.json"));
+        using var availability = await http.PostAsync(
+            new Uri("/partner/v1/domains/availability", UriKind.Relative),
+            Example("check-availability.json")
+        );
         using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), Example("create-order.json"));
         var orderBody = await order.Content.ReadAsStringAsync();
         Assert.True(order.StatusCode == HttpStatusCode.OK, orderBody);
@@ -45,7 +48,10 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal("order.in_progress", events.First().Type);
         Assert.Equal("order.completed", events.Last().Type);
         Assert.Equal(3, events.Count(e => e.Type == "domain.connected"));
-        Assert.Equal(3, events.Where(e => e.Type == "domain.connected").Select(e => e.Data.GetProperty("domain").GetString()).Distinct().Count());
+        Assert.Equal(
+            3,
+            events.Where(e => e.Type == "domain.connected").Select(e => e.Data.GetProperty("domain").GetString()).Distinct().Count()
+        );
         Assert.All(events, e => Assert.True(e.IsSignedWith(secret), $"{e.Type} is not signed with the endpoint secret"));
         Assert.Equal("completed", finalOrder.GetProperty("status").GetString());
         Assert.Equal("completed", completed.Data.GetProperty("status").GetString());
@@ -56,8 +62,14 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.All(details, d => Assert.StartsWith("dom_", d.GetProperty("id").GetString(), StringComparison.Ordinal));
         Assert.Equal(
             [("acme-mail.com", 3), ("shop-acme.com", 2), ("team-acme.com", 2)],
-            details.Select(d => (d.GetProperty("domain").GetString()!, d.GetProperty("inboxes").GetArrayLength())).OrderBy(d => d.Item1, StringComparer.Ordinal));
-        Assert.Equal("https://shop.acme.com", details.Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString());
+            details
+                .Select(d => (d.GetProperty("domain").GetString()!, d.GetProperty("inboxes").GetArrayLength()))
+                .OrderBy(d => d.Item1, StringComparer.Ordinal)
+        );
+        Assert.Equal(
+            "https://shop.acme.com",
+            details.Single(d => d.GetProperty("domain").GetString() == "shop-acme.com").GetProperty("forwarding_url").GetString()
+        );
         Assert.DoesNotContain("replace-with-the-smartlead-password", host.Output.ToString(), StringComparison.Ordinal);
 
         // Ops see the order's progress as the orchestration's custom status (README, Provisioning).
@@ -71,7 +83,10 @@ public sealed class SeedFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         using var log = await http.GetAsync(new Uri($"/partner/v1/events?order_id={orderId}&per_page=100", UriKind.Relative));
         var logged = JsonDocument.Parse(await log.Content.ReadAsStringAsync()).RootElement.GetProperty("data").EnumerateArray().ToList();
-        Assert.Equal(events.Select(e => e.EventId).Order(StringComparer.Ordinal), logged.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            events.Select(e => e.EventId).Order(StringComparer.Ordinal),
+            logged.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal)
+        );
     }
 
     private static StringContent Example(string name) =>
@@ -84,18 +99,19 @@ internal static class EndToEndSettings
     /// <summary>The management API's key in every end-to-end host (the partner admin key is refused there).</summary>
     public const string ManagementKey = "mgt_e2e_0123456789abcdef0123456789";
 
-    public static Dictionary<string, string> For(AzuriteFixture azurite, string adminKey) => new()
-    {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["Peeker__AdminKey"] = adminKey,
-        ["Peeker__ManagementKey"] = ManagementKey,
-        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
-        ["Logging__LogLevel__Default"] = "Warning",
+    public static Dictionary<string, string> For(AzuriteFixture azurite, string adminKey) =>
+        new()
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Peeker__AdminKey"] = adminKey,
+            ["Peeker__ManagementKey"] = ManagementKey,
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
+            ["Logging__LogLevel__Default"] = "Warning",
 
-        // A killed host's dequeued messages come back after the visibility timeout (5 minutes by default).
-        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:15",
-        ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:15",
-    };
+            // A killed host's dequeued messages come back after the visibility timeout (5 minutes by default).
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__controlQueueVisibilityTimeout"] = "00:00:15",
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__workItemQueueVisibilityTimeout"] = "00:00:15",
+        };
 
     public static async Task<(string PartnerId, string TestKey)> CreatePartnerAsync(HttpClient http, string adminKey, string name)
     {

@@ -43,20 +43,43 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper 
             // Even orders: two Google domains (2 inboxes each); odd: one Google and one Microsoft domain (3 inboxes).
             var microsoft = i % 2;
             string[] domains = [$"faults{run}-{i}-a.com", $"faults{run}-{i}-b.com"];
-            using var response = await http.PostAsJsonAsync("/partner/v1/orders", new
-            {
-                user = $"client{i}@example.com",
-                google_licenses = (2 - microsoft) * 2,
-                microsoft_licenses = microsoft,
-                google_inboxes_per_domain = 2,
-                sequencer = new { provider = "smartlead", client_id = 2800 + i, login_email = $"ops{i}@example.com", login_password = $"faults-{run}-{i}" },
-                forwarding_url = "https://example.com",
-                domains,
-                personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-            });
+            using var response = await http.PostAsJsonAsync(
+                "/partner/v1/orders",
+                new
+                {
+                    user = $"client{i}@example.com",
+                    google_licenses = (2 - microsoft) * 2,
+                    microsoft_licenses = microsoft,
+                    google_inboxes_per_domain = 2,
+                    sequencer = new
+                    {
+                        provider = "smartlead",
+                        client_id = 2800 + i,
+                        login_email = $"ops{i}@example.com",
+                        login_password = $"faults-{run}-{i}",
+                    },
+                    forwarding_url = "https://example.com",
+                    domains,
+                    personas = new[]
+                    {
+                        new
+                        {
+                            first_name = "Sam",
+                            last_name = "Lee",
+                            profile_picture_url = (string?)null,
+                        },
+                    },
+                }
+            );
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-            orders.Add((JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!, domains, ((2 - microsoft) * 2) + (3 * microsoft)));
+            orders.Add(
+                (
+                    JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!,
+                    domains,
+                    ((2 - microsoft) * 2) + (3 * microsoft)
+                )
+            );
         }
 
         // Faults only while the orchestrations provision: the partner's own calls above and the inspection below are
@@ -64,7 +87,11 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         faults.Enabled = true;
         foreach (var (id, _, _) in orders)
         {
-            await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(4), d => d.Data.ToString().Contains(id, StringComparison.Ordinal));
+            await receiver.WaitForAsync(
+                "order.completed",
+                TimeSpan.FromMinutes(4),
+                d => d.Data.ToString().Contains(id, StringComparison.Ordinal)
+            );
         }
 
         using (var all = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
@@ -76,7 +103,9 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         }
 
         faults.Enabled = false;
-        output.WriteLine($"injected: {string.Join(", ", faults.Injected.Select(f => $"{f.Key} {f.Value}"))}; deliveries {receiver.Deliveries.Count}, events {receiver.Events.Count}");
+        output.WriteLine(
+            $"injected: {string.Join(", ", faults.Injected.Select(f => $"{f.Key} {f.Value}"))}; deliveries {receiver.Deliveries.Count}, events {receiver.Events.Count}"
+        );
         using var inspectRequest = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/_inspect/{partnerId}");
         inspectRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var inspect = await http.SendAsync(inspectRequest);
@@ -96,7 +125,11 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper 
             Assert.Equal(2 + domains.Length, receiver.Events.Count(e => e.Data.ToString().Contains(id, StringComparison.Ordinal)));
 
             using var order = await http.GetAsync(new Uri($"/partner/v1/orders/{id}", UriKind.Relative));
-            var status = JsonDocument.Parse(await order.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("status").GetString();
+            var status = JsonDocument
+                .Parse(await order.Content.ReadAsStringAsync())
+                .RootElement.GetProperty("data")
+                .GetProperty("status")
+                .GetString();
             Assert.Equal("completed", status);
         }
     }

@@ -21,19 +21,31 @@ public sealed class SwapFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         await using var session = await SandboxSession.StartAsync(azurite, AdminKey, "Swap Agency", receiver);
         var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
         var completed = await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3));
-        var old = completed.Data.GetProperty("domain_details").EnumerateArray().Single(d => d.GetProperty("domain").GetString() == "team-acme.com");
+        var old = completed
+            .Data.GetProperty("domain_details")
+            .EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == "team-acme.com");
         var oldId = old.GetProperty("id").GetString()!;
 
-        using var created = await session.Http.PostAsync(new Uri("/partner/v1/swaps", UriKind.Relative),
-            SandboxSession.Example("create-swap.json", text => text.Replace("dom_01JDX0SWAPEXAMPLE0000000000", oldId, StringComparison.Ordinal)));
+        using var created = await session.Http.PostAsync(
+            new Uri("/partner/v1/swaps", UriKind.Relative),
+            SandboxSession.Example(
+                "create-swap.json",
+                text => text.Replace("dom_01JDX0SWAPEXAMPLE0000000000", oldId, StringComparison.Ordinal)
+            )
+        );
         var createdText = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, createdText);
         var swapId = JsonDocument.Parse(createdText).RootElement.GetProperty("data").GetProperty("id").GetString()!;
         var done = await receiver.WaitForAsync("swap.completed", TimeSpan.FromMinutes(3));
         var swap = await session.GetDataAsync($"/partner/v1/swaps/{swapId}");
         var order = await session.GetDataAsync($"/partner/v1/orders/{orderId}");
-        var domains = (await session.GetDataAsync("/partner/v1/domains?per_page=100")).EnumerateArray()
-            .ToDictionary(d => d.GetProperty("domain").GetString()!, d => (Category: d.GetProperty("category").GetString(), Status: d.GetProperty("status").GetString()));
+        var domains = (await session.GetDataAsync("/partner/v1/domains?per_page=100"))
+            .EnumerateArray()
+            .ToDictionary(
+                d => d.GetProperty("domain").GetString()!,
+                d => (Category: d.GetProperty("category").GetString(), Status: d.GetProperty("status").GetString())
+            );
 
         Assert.Equal("completed", swap.GetProperty("status").GetString());
         Assert.Equal(swapId, done.Data.GetProperty("id").GetString());
@@ -47,7 +59,10 @@ public sealed class SwapFlowTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(("inventory", "available"), domains["team-acme.com"]);
         var swapEvents = receiver.Events.Where(e => e.Type.StartsWith("swap.", StringComparison.Ordinal)).Select(e => e.Type).ToList();
         Assert.Equal(["swap.completed", "swap.created", "swap.in_progress"], swapEvents.Order(StringComparer.Ordinal));
-        Assert.All(receiver.Events.Where(e => e.Type.StartsWith("swap.", StringComparison.Ordinal)), e => Assert.True(e.IsSignedWith(session.Secret), $"{e.Type} is not signed"));
+        Assert.All(
+            receiver.Events.Where(e => e.Type.StartsWith("swap.", StringComparison.Ordinal)),
+            e => Assert.True(e.IsSignedWith(session.Secret), $"{e.Type} is not signed")
+        );
         Assert.Contains(receiver.Events, e => e.Type == "domain.connected" && e.Data.GetProperty("domain").GetString() == "acme-fresh.com");
     }
 

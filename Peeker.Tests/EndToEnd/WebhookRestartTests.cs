@@ -30,7 +30,10 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
 
         var body = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", "create-order.json"))
             .Replace("acme", "restart" + Guid.NewGuid().ToString("N")[..6], StringComparison.Ordinal);
-        using var order = await http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var order = await http.PostAsync(
+            new Uri("/partner/v1/orders", UriKind.Relative),
+            new StringContent(body, Encoding.UTF8, "application/json")
+        );
         Assert.True(order.IsSuccessStatusCode, await order.Content.ReadAsStringAsync());
         var first = await receiver.WaitForAsync("order.in_progress", TimeSpan.FromMinutes(2));
         await WaitForRetryWaitAsync(host.BaseAddress, first.EventId);
@@ -77,9 +80,15 @@ public sealed class WebhookRestartTests(AzuriteFixture azurite) : IClassFixture<
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (true)
         {
-            var status = JsonDocument.Parse(await ops.GetStringAsync(new Uri($"/runtime/webhooks/durabletask/instances/{eventId}", UriKind.Relative), cts.Token)).RootElement;
-            if (status.TryGetProperty("customStatus", out var custom) && custom.ValueKind == JsonValueKind.Object
-                && custom.TryGetProperty("next_attempt", out var next) && next.GetInt32() == 2)
+            var status = JsonDocument
+                .Parse(await ops.GetStringAsync(new Uri($"/runtime/webhooks/durabletask/instances/{eventId}", UriKind.Relative), cts.Token))
+                .RootElement;
+            if (
+                status.TryGetProperty("customStatus", out var custom)
+                && custom.ValueKind == JsonValueKind.Object
+                && custom.TryGetProperty("next_attempt", out var next)
+                && next.GetInt32() == 2
+            )
             {
                 return;
             }

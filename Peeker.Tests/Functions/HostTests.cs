@@ -108,10 +108,13 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     public async Task Start_InvalidHubName_RefusesToStartNamingTheKey()
     {
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "bad-hub",
-            })));
+            b.ConfigureAppConfiguration(
+                (_, c) =>
+                    c.AddInMemoryCollection(
+                        new Dictionary<string, string?> { ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "bad-hub" }
+                    )
+            )
+        );
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
@@ -119,8 +122,12 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     }
 
     /// <summary>The real host on the given storage (its task hub, tables and sandbox all live there).</summary>
-    private static WebApplicationFactory<Program> Host(string storage) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage })));
+    private static WebApplicationFactory<Program> Host(string storage) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.ConfigureAppConfiguration(
+                (_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = storage })
+            )
+        );
 
     private static async Task WaitForHubAsync(WebApplicationFactory<Program> factory, TaskHubState state)
     {
@@ -136,12 +143,15 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
     public void AddFunctionsConfiguration_LayersHostJsonLocalSettingsAndEnvironment()
     {
         var dir = Directory.CreateTempSubdirectory("peeker-config-");
-        File.WriteAllText(Path.Combine(dir.FullName, "host.json"),
-            """{"logging":{"logLevel":{"default":"Warning"}},"extensions":{"durableTask":{"hubName":"FromHostJson","maxConcurrentActivityFunctions":7,"storageProvider":{"partitionCount":3}}}}""");
-        File.WriteAllText(Path.Combine(dir.FullName, "local.settings.sample.json"),
-            """{"Values":{"Peeker__AdminKey":"sample","AzureFunctionsJobHost__extensions__durableTask__hubName":"FromSample"}}""");
-        File.WriteAllText(Path.Combine(dir.FullName, "local.settings.json"),
-            """{"Values":{"Peeker__AdminKey":"local"}}""");
+        File.WriteAllText(
+            Path.Combine(dir.FullName, "host.json"),
+            """{"logging":{"logLevel":{"default":"Warning"}},"extensions":{"durableTask":{"hubName":"FromHostJson","maxConcurrentActivityFunctions":7,"storageProvider":{"partitionCount":3}}}}"""
+        );
+        File.WriteAllText(
+            Path.Combine(dir.FullName, "local.settings.sample.json"),
+            """{"Values":{"Peeker__AdminKey":"sample","AzureFunctionsJobHost__extensions__durableTask__hubName":"FromSample"}}"""
+        );
+        File.WriteAllText(Path.Combine(dir.FullName, "local.settings.json"), """{"Values":{"Peeker__AdminKey":"local"}}""");
         var variable = "AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount";
         Environment.SetEnvironmentVariable(variable, "9");
         try

@@ -26,19 +26,28 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         var order = new OrderRef("ord_cancel", scope.Environment, scope.PartnerId);
         const string Domain = "g-cancel.com";
         var google = sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>().Create(scope);
-        var customer = await google.CreateCustomerAsync(new GoogleCustomerInput(Domain, "owner@customer.example", "Ada", "Acme", "1 Main St", "Austin", "TX", "78701", "US"), default);
+        var customer = await google.CreateCustomerAsync(
+            new GoogleCustomerInput(Domain, "owner@customer.example", "Ada", "Acme", "1 Main St", "Austin", "TX", "78701", "US"),
+            default
+        );
         await google.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", 2, default);
         await VerifyGoogleAsync(scope, google, Domain);
         foreach (var inbox in TwoInboxes)
         {
-            await google.CreateUserAsync(new GoogleUserInput($"{inbox.LocalPart}@{Domain}", inbox.FirstName, inbox.LastName, "S3cret-pass!"), default);
+            await google.CreateUserAsync(
+                new GoogleUserInput($"{inbox.LocalPart}@{Domain}", inbox.FirstName, inbox.LastName, "S3cret-pass!"),
+                default
+            );
         }
 
         var domain = new PlannedDomain("dom_g", Domain, MailProvider.Google, false, null, TwoInboxes);
         var deleted = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, domain, null));
-        var deletedAgain = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, domain, null));
-        var revoked = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
-        var revokedAgain = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
+        var deletedAgain = await DeleteInboxesActivity()
+            .RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, domain, null));
+        var revoked = await RevokeLicensesActivity()
+            .RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
+        var revokedAgain = await RevokeLicensesActivity()
+            .RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [Domain], null));
 
         Assert.Equal(2, deleted.Deleted);
         Assert.Equal(0, deletedAgain.Deleted);
@@ -56,7 +65,22 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         var order = new OrderRef("ord_mcancel", scope.Environment, scope.PartnerId);
         var ms = sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>().Create(scope);
         var customer = await ms.CreateCustomerAsync(
-            new MicrosoftCustomerInput("mcancel", "Acme", "owner@customer.example", "Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+15125550100"), "req-mcancel", default);
+            new MicrosoftCustomerInput(
+                "mcancel",
+                "Acme",
+                "owner@customer.example",
+                "Ada",
+                "Lovelace",
+                "1 Main St",
+                "Austin",
+                "TX",
+                "78701",
+                "US",
+                "+15125550100"
+            ),
+            "req-mcancel",
+            default
+        );
         var tenant = customer.TenantId;
         await ms.PurchaseLicensesAsync(customer.CustomerId, BusinessBasic, 6, "buy-mcancel", default);
         var first = new PlannedDomain("dom_1", "m-cancel-one.com", MailProvider.Microsoft, false, null, ThreeInboxes);
@@ -68,15 +92,20 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
 
         var refused = await Assert.ThrowsAsync<ProviderException>(() => ms.RemoveDomainAsync(tenant, first.Domain, default));
         var cutBelowAssigned = await Assert.ThrowsAsync<ProviderException>(async () =>
-            await ms.SetSubscriptionQuantityAsync(tenant, (await ms.ListSubscriptionsAsync(tenant, default)).Single(), 5, default));
+            await ms.SetSubscriptionQuantityAsync(tenant, (await ms.ListSubscriptionsAsync(tenant, default)).Single(), 5, default)
+        );
 
-        var deletedFirst = await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, first, tenant));
-        var revokedFirst = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
+        var deletedFirst = await DeleteInboxesActivity()
+            .RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, first, tenant));
+        var revokedFirst = await RevokeLicensesActivity()
+            .RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
         var afterFirst = (await ms.ListSubscriptionsAsync(tenant, default)).Single();
-        var revokedFirstAgain = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
+        var revokedFirstAgain = await RevokeLicensesActivity()
+            .RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
 
         await DeleteInboxesActivity().RunAsync(Context(nameof(DeleteInboxes)), new DeleteInboxesInput(order, second, tenant));
-        var revokedSecond = await RevokeLicensesActivity().RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
+        var revokedSecond = await RevokeLicensesActivity()
+            .RunAsync(Context(nameof(RevokeLicenses)), new RevokeLicensesInput(order, [], tenant));
         var afterSecond = (await ms.ListSubscriptionsAsync(tenant, default)).Single();
 
         Assert.Equal(400, refused.StatusCode);
@@ -95,16 +124,26 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
     private static TestActivityContext Context(string activity) => new(activity, "ord_cancel:cancel");
 
     private DeleteInboxes DeleteInboxesActivity() =>
-        new(sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>(), sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>());
+        new(
+            sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>(),
+            sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>()
+        );
 
     private RevokeLicenses RevokeLicensesActivity() =>
-        new(sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>(), sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>());
+        new(
+            sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>(),
+            sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>()
+        );
 
     private async Task VerifyGoogleAsync(ProviderScope scope, IGoogleWorkspaceClient google, string domain)
     {
         var cloudflare = sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
         var zone = await cloudflare.CreateZoneAsync(domain, default);
-        await cloudflare.CreateDnsRecordAsync(zone.Id, new DnsRecordInput("TXT", "@", await google.GetVerificationTokenAsync(domain, default)), default);
+        await cloudflare.CreateDnsRecordAsync(
+            zone.Id,
+            new DnsRecordInput("TXT", "@", await google.GetVerificationTokenAsync(domain, default)),
+            default
+        );
         Assert.True(await google.VerifyDomainAsync(domain, default));
     }
 
@@ -120,7 +159,11 @@ public sealed class SandboxCancellationFlowTests(SandboxServerFixture sandbox)
         foreach (var inbox in domain.Inboxes)
         {
             var upn = $"{inbox.LocalPart}@{domain.Domain}";
-            await ms.CreateUserAsync(tenant, new MicrosoftUserInput(upn, "Ada Lovelace", inbox.FirstName, inbox.LastName, "S3cret-pass!", "US"), default);
+            await ms.CreateUserAsync(
+                tenant,
+                new MicrosoftUserInput(upn, "Ada Lovelace", inbox.FirstName, inbox.LastName, "S3cret-pass!", "US"),
+                default
+            );
             await ms.AssignLicenseAsync(tenant, upn, sku, default);
         }
     }

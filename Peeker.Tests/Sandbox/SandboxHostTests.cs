@@ -18,11 +18,14 @@ public sealed class SandboxHostTests(AzuriteFixture azurite) : IClassFixture<Azu
     private static readonly string AdminKey = DevelopmentSecrets.SampleValues["Peeker:AdminKey"];
 
     // Added last, so it wins over local.settings(.sample).json, which the host layers over the builder's settings.
-    private WebApplicationFactory<Program> Factory() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-    {
-        b.UseEnvironment("Development");
-        b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString }));
-    });
+    private WebApplicationFactory<Program> Factory() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Development");
+            b.ConfigureAppConfiguration(c =>
+                c.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString })
+            );
+        });
 
     [Fact]
     public async Task Host_MountsSimulatorsAndInspector_UnderSandbox()
@@ -117,7 +120,11 @@ public sealed class SandboxHostTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/sandbox/cloudflare/client/v4/zones")
         {
-            Content = new StringContent($$"""{"name":"{{name}}","account":{"id":"{{partner}}"},"type":"full","jump_start":false}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent(
+                $$"""{"name":"{{name}}","account":{"id":"{{partner}}"},"type":"full","jump_start":false}""",
+                Encoding.UTF8,
+                "application/json"
+            ),
         };
         request.Headers.Authorization = new("Bearer", "sbx_" + partner);
         if (secret is not null)

@@ -23,22 +23,39 @@ public sealed class SandboxProvisioningFlowTests(SandboxServerFixture sandbox)
         const string Domain = "flaky-flow.com";
 
         var zone = await cloudflare.CreateZoneAsync(Domain, default);
-        var bought = await registrar.RegisterAsync(new RegisterDomainRequest(Domain, 1, zone.NameServers,
-            new RegistrantContact("Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+1.5125550100", "ada@example.org")), default);
-        var customer = await google.CreateCustomerAsync(new GoogleCustomerInput(Domain, "owner@customer.example", "Ada", "Acme", "1 Main St", "Austin", "TX", "78701", "US"), default);
+        var bought = await registrar.RegisterAsync(
+            new RegisterDomainRequest(
+                Domain,
+                1,
+                zone.NameServers,
+                new RegistrantContact("Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+1.5125550100", "ada@example.org")
+            ),
+            default
+        );
+        var customer = await google.CreateCustomerAsync(
+            new GoogleCustomerInput(Domain, "owner@customer.example", "Ada", "Acme", "1 Main St", "Austin", "TX", "78701", "US"),
+            default
+        );
         await google.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", 2, default);
         var token = await google.GetVerificationTokenAsync(Domain, default);
-        await cloudflare.BatchDnsRecordsAsync(zone.Id, [],
-        [
-            new DnsRecordInput("MX", "@", "smtp.google.com", 3600, 1),
-            new DnsRecordInput("TXT", "@", "v=spf1 include:_spf.google.com ~all", 3600),
-            new DnsRecordInput("TXT", "_dmarc", "v=DMARC1; p=none", 3600),
-            new DnsRecordInput("TXT", "@", token, 3600),
-            new DnsRecordInput("A", "@", "192.0.2.1", Proxied: true),
-        ], default);
+        await cloudflare.BatchDnsRecordsAsync(
+            zone.Id,
+            [],
+            [
+                new DnsRecordInput("MX", "@", "smtp.google.com", 3600, 1),
+                new DnsRecordInput("TXT", "@", "v=spf1 include:_spf.google.com ~all", 3600),
+                new DnsRecordInput("TXT", "_dmarc", "v=DMARC1; p=none", 3600),
+                new DnsRecordInput("TXT", "@", token, 3600),
+                new DnsRecordInput("A", "@", "192.0.2.1", Proxied: true),
+            ],
+            default
+        );
         var verified = await google.VerifyDomainAsync(Domain, default);
         await google.CreateUserAsync(new GoogleUserInput("ada@" + Domain, "Ada", "Lovelace", "S3cret-pass!"), default);
-        await smartlead.SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@" + Domain, "app-password-1234", new SmartleadWarmup()), default);
+        await smartlead.SaveEmailAccountAsync(
+            SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@" + Domain, "app-password-1234", new SmartleadWarmup()),
+            default
+        );
         await cloudflare.SetForwardingAsync(zone.Id, Domain, "https://brand.example/", 301, default);
         var active = await cloudflare.GetZoneAsync(zone.Id, default);
 

@@ -51,7 +51,8 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     public ProviderScope AppUserPartner { get; } = NewPartner();
 
     /// <summary>The sandbox Google service account key both the simulator and the sandbox clients are configured with.</summary>
-    public static string GoogleKeyJson { get; } = Peeker.Activities.Providers.SandboxIdentity.GenerateGoogleKey("https://oauth2.googleapis.com/token").ToJson();
+    public static string GoogleKeyJson { get; } =
+        Peeker.Activities.Providers.SandboxIdentity.GenerateGoogleKey("https://oauth2.googleapis.com/token").ToJson();
 
     /// <summary>
     /// The clock of the simulators' token endpoints: the real time plus an offset a test may move (and must put back),
@@ -80,9 +81,16 @@ public sealed class SandboxServerFixture : IAsyncLifetime
         builder.Configuration["AzureWebJobsStorage"] = _azurite.ConnectionString;
         builder.Configuration["Providers:Sandbox:Secret"] = Secret;
         builder.Configuration["Providers:Sandbox:GoogleServiceAccountKey"] = GoogleKeyJson;
-        builder.Configuration[$"Providers:Sandbox:MicrosoftClientCertificates:{SandboxIdentity.MicrosoftClientId(CertificatePartner.PartnerId)}"] = ClientCertificate.ExportCertificatePem();
-        builder.Configuration["Providers:Sandbox:PartnerCenterAppUserClients:0"] = SandboxIdentity.MicrosoftClientId(AppUserPartner.PartnerId);
-        builder.Services.AddSingleton(sp => new SandboxTokens(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(), Time));
+        builder.Configuration[
+            $"Providers:Sandbox:MicrosoftClientCertificates:{SandboxIdentity.MicrosoftClientId(CertificatePartner.PartnerId)}"
+        ] = ClientCertificate.ExportCertificatePem();
+        builder.Configuration["Providers:Sandbox:PartnerCenterAppUserClients:0"] = SandboxIdentity.MicrosoftClientId(
+            AppUserPartner.PartnerId
+        );
+        builder.Services.AddSingleton(sp => new SandboxTokens(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SandboxOptions>>(),
+            Time
+        ));
         builder.Services.AddPeekerSandbox(builder.Configuration);
         _app = builder.Build();
         _app.MapPeekerSandbox();
@@ -95,7 +103,11 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     }
 
     /// <summary>A provider container against this server; retry delays are tiny unless overridden.</summary>
-    public ServiceProvider BuildProviders(IDictionary<string, string?>? overrides = null, TimeProvider? time = null, Action<IServiceCollection>? configure = null)
+    public ServiceProvider BuildProviders(
+        IDictionary<string, string?>? overrides = null,
+        TimeProvider? time = null,
+        Action<IServiceCollection>? configure = null
+    )
     {
         var settings = new Dictionary<string, string?>
         {
@@ -119,10 +131,11 @@ public sealed class SandboxServerFixture : IAsyncLifetime
             services.AddSingleton(time);
         }
 
-        services.AddLogging(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace)).AddPeekerProviders(configuration);
+        services
+            .AddLogging(b => b.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace))
+            .AddPeekerProviders(configuration);
         configure?.Invoke(services);
-        return services
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 
     /// <summary>A raw client that carries the sandbox secret, as the provider clients do.</summary>
@@ -134,10 +147,17 @@ public sealed class SandboxServerFixture : IAsyncLifetime
     }
 
     /// <summary>A handler that trusts exactly <see cref="Certificate"/> and carries the sandbox secret (for "live" clients pointed here).</summary>
-    public HttpMessageHandler PinnedHandler() => new SecretHeaderHandler(new SocketsHttpHandler
-    {
-        SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == Certificate.GetCertHashString() },
-    });
+    public HttpMessageHandler PinnedHandler() =>
+        new SecretHeaderHandler(
+            new SocketsHttpHandler
+            {
+                SslOptions =
+                {
+                    RemoteCertificateValidationCallback = (_, cert, _, _) =>
+                        cert is not null && cert.GetCertHashString() == Certificate.GetCertHashString(),
+                },
+            }
+        );
 
     private sealed class SecretHeaderHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {

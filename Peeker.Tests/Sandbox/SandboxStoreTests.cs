@@ -13,7 +13,10 @@ public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
     public async Task State_WrittenThroughTheSimulator_IsReadByAFreshStoreOnTheSameStorage()
     {
         var scope = SandboxServerFixture.NewPartner();
-        var zone = await sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope).CreateZoneAsync("restart-safe.com", default);
+        var zone = await sandbox
+            .Providers.GetRequiredService<ICloudflareClientFactory>()
+            .Create(scope)
+            .CreateZoneAsync("restart-safe.com", default);
 
         // A new store over the same account is what a restarted host sees.
         var fresh = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString));

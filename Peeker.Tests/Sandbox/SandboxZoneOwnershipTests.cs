@@ -21,7 +21,10 @@ public sealed class SandboxZoneOwnershipTests(SandboxServerFixture sandbox)
         var name = Name("dz-foreign");
         var foreign = await client.CreateZoneAsync(name, default);
 
-        var result = await new DeleteZone(Cloudflare, domains).RunAsync(Context(nameof(DeleteZone)), new DeleteZoneInput(Order(scope), name));
+        var result = await new DeleteZone(Cloudflare, domains).RunAsync(
+            Context(nameof(DeleteZone)),
+            new DeleteZoneInput(Order(scope), name)
+        );
 
         Assert.False(result.Deleted);
         Assert.NotNull(await client.GetZoneAsync(foreign.Id, default));
@@ -32,10 +35,19 @@ public sealed class SandboxZoneOwnershipTests(SandboxServerFixture sandbox)
     {
         var (scope, domains, client) = await SetUpAsync();
         var name = Name("dz-ours");
-        var created = await new CreateZone(Cloudflare, domains, TimeProvider.System).RunAsync(Context(nameof(CreateZone)), new CreateZoneInput(Order(scope), name));
+        var created = await new CreateZone(Cloudflare, domains, TimeProvider.System).RunAsync(
+            Context(nameof(CreateZone)),
+            new CreateZoneInput(Order(scope), name)
+        );
 
-        var deleted = await new DeleteZone(Cloudflare, domains).RunAsync(Context(nameof(DeleteZone)), new DeleteZoneInput(Order(scope), name));
-        var again = await new DeleteZone(Cloudflare, domains).RunAsync(Context(nameof(DeleteZone)), new DeleteZoneInput(Order(scope), name));
+        var deleted = await new DeleteZone(Cloudflare, domains).RunAsync(
+            Context(nameof(DeleteZone)),
+            new DeleteZoneInput(Order(scope), name)
+        );
+        var again = await new DeleteZone(Cloudflare, domains).RunAsync(
+            Context(nameof(DeleteZone)),
+            new DeleteZoneInput(Order(scope), name)
+        );
 
         Assert.True(deleted.Deleted);
         Assert.Null(await client.GetZoneAsync(created.ZoneId, default));
@@ -50,7 +62,11 @@ public sealed class SandboxZoneOwnershipTests(SandboxServerFixture sandbox)
         var foreign = await client.CreateZoneAsync(name, default);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            new CreateZone(Cloudflare, domains, TimeProvider.System).RunAsync(Context(nameof(CreateZone)), new CreateZoneInput(Order(scope), name)));
+            new CreateZone(Cloudflare, domains, TimeProvider.System).RunAsync(
+                Context(nameof(CreateZone)),
+                new CreateZoneInput(Order(scope), name)
+            )
+        );
 
         Assert.Equal(("domain_in_use", false), (error.Code, error.IsRetryable));
         Assert.Null(await domains.ZoneOfAsync(scope.Environment, name, scope.PartnerId, default));

@@ -13,7 +13,10 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     private async Task<XElement> NamecheapAsync(Dictionary<string, string> form)
     {
         using var http = SandboxServerFixture.RawClient();
-        using var response = await http.PostAsync(new Uri(sandbox.BaseUrl + "/sandbox/registrar/xml.response"), new FormUrlEncodedContent(form));
+        using var response = await http.PostAsync(
+            new Uri(sandbox.BaseUrl + "/sandbox/registrar/xml.response"),
+            new FormUrlEncodedContent(form)
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
     }
@@ -21,7 +24,17 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task Namecheap_WrongApiKey_Http200WithStatusErrorAnd1011102()
     {
-        var root = await NamecheapAsync(new() { ["ApiUser"] = "ptn_a", ["ApiKey"] = "wrong", ["UserName"] = "ptn_a", ["ClientIp"] = "127.0.0.1", ["Command"] = "namecheap.domains.check", ["DomainList"] = "a.com" });
+        var root = await NamecheapAsync(
+            new()
+            {
+                ["ApiUser"] = "ptn_a",
+                ["ApiKey"] = "wrong",
+                ["UserName"] = "ptn_a",
+                ["ClientIp"] = "127.0.0.1",
+                ["Command"] = "namecheap.domains.check",
+                ["DomainList"] = "a.com",
+            }
+        );
 
         Assert.Equal("ERROR", (string?)root.Attribute("Status"));
         Assert.Equal("1011102", (string?)root.Element(Ns + "Errors")!.Element(Ns + "Error")!.Attribute("Number"));
@@ -30,7 +43,17 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task Namecheap_ClientIpNotWhitelisted_Answers1011150()
     {
-        var root = await NamecheapAsync(new() { ["ApiUser"] = "ptn_b", ["ApiKey"] = "sbx_ptn_b", ["UserName"] = "ptn_b", ["ClientIp"] = "192.0.2.10", ["Command"] = "namecheap.domains.check", ["DomainList"] = "a.com" });
+        var root = await NamecheapAsync(
+            new()
+            {
+                ["ApiUser"] = "ptn_b",
+                ["ApiKey"] = "sbx_ptn_b",
+                ["UserName"] = "ptn_b",
+                ["ClientIp"] = "192.0.2.10",
+                ["Command"] = "namecheap.domains.check",
+                ["DomainList"] = "a.com",
+            }
+        );
 
         Assert.Equal("1011150", (string?)root.Element(Ns + "Errors")!.Element(Ns + "Error")!.Attribute("Number"));
     }
@@ -81,7 +104,10 @@ public sealed class SimulatorWireTests(SandboxServerFixture sandbox)
     {
         var partner = SandboxServerFixture.NewPartner().PartnerId;
         using var http = SandboxServerFixture.RawClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, sandbox.BaseUrl + "/sandbox/cloudflare/client/v4/zones?page=1&per_page=5");
+        using var request = new HttpRequestMessage(
+            HttpMethod.Get,
+            sandbox.BaseUrl + "/sandbox/cloudflare/client/v4/zones?page=1&per_page=5"
+        );
         request.Headers.Authorization = new("Bearer", "sbx_" + partner);
 
         using var response = await http.SendAsync(request);

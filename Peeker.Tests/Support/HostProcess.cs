@@ -37,7 +37,12 @@ public sealed class HostProcess : IAsyncDisposable
     public async Task StartAsync(TimeSpan? timeout = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Peeker.Functions.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         info.ArgumentList.Add(dll);
         foreach (var (key, value) in Environment)
         {
@@ -67,12 +72,8 @@ public sealed class HostProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
 
             await Task.Delay(200);
         }
@@ -108,5 +109,4 @@ public sealed class HostProcess : IAsyncDisposable
             Output.WriteLine(line);
         }
     }
-
 }

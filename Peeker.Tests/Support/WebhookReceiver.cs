@@ -55,11 +55,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Requests.Enqueue(new ReceivedWebhook(http.Request.Path, headers, buffer.ToArray()));
-            receiver.Deliveries.Enqueue(new Delivery(
-                http.Request.Headers["Peeker-Event-Id"].ToString(),
-                http.Request.Headers["Peeker-Timestamp"].ToString(),
-                http.Request.Headers["Peeker-Signature"].ToString(),
-                Encoding.UTF8.GetString(buffer.ToArray())));
+            receiver.Deliveries.Enqueue(
+                new Delivery(
+                    http.Request.Headers["Peeker-Event-Id"].ToString(),
+                    http.Request.Headers["Peeker-Timestamp"].ToString(),
+                    http.Request.Headers["Peeker-Signature"].ToString(),
+                    Encoding.UTF8.GetString(buffer.ToArray())
+                )
+            );
             var number = Interlocked.Increment(ref count);
             if (respond is not null)
             {
@@ -97,7 +100,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return found;
             }
 
-            if (type != "order.failed" && Deliveries.FirstOrDefault(d => d.Type == "order.failed" && (match is null || match(d))) is { } failed)
+            if (
+                type != "order.failed"
+                && Deliveries.FirstOrDefault(d => d.Type == "order.failed" && (match is null || match(d))) is { } failed
+            )
             {
                 throw new InvalidOperationException($"Expected {type} but the order failed: {failed.Body}");
             }
@@ -108,7 +114,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"No {type} webhook within {timeout}; received: {string.Join(", ", Deliveries.Select(d => d.Type))}");
+                throw new TimeoutException(
+                    $"No {type} webhook within {timeout}; received: {string.Join(", ", Deliveries.Select(d => d.Type))}"
+                );
             }
         }
     }
@@ -129,7 +137,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         /// <summary>Checks <c>v1=</c> HMAC-SHA256 over <c>{timestamp}.{body}</c>, computed here independently of the product code.</summary>
         public bool IsSignedWith(string secret)
         {
-            var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{Timestamp}.{Body}")));
+            var expected = Convert.ToHexStringLower(
+                HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{Timestamp}.{Body}"))
+            );
             return Signature.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Any(part => part == $"v1={expected}");
         }
     }

@@ -9,11 +9,17 @@ namespace Peeker.Functions.Ops.Pages;
 /// </summary>
 public sealed class InstanceModel(OpsInstances instances) : PageModel
 {
-    [BindProperty(SupportsGet = true)] public string Id { get; set; } = string.Empty;
-    [BindProperty(SupportsGet = true)] public int? Refresh { get; set; }
+    [BindProperty(SupportsGet = true)]
+    public string Id { get; set; } = string.Empty;
 
-    [TempData] public string? Notice { get; set; }
-    [TempData] public bool NoticeFailed { get; set; }
+    [BindProperty(SupportsGet = true)]
+    public int? Refresh { get; set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    [TempData]
+    public bool NoticeFailed { get; set; }
 
     public OpsInstanceDetails? Details { get; private set; }
 
@@ -32,7 +38,14 @@ public sealed class InstanceModel(OpsInstances instances) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostActAsync(OpsAction action, bool confirm, string? reason, string? eventName, string? eventJson, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostActAsync(
+        OpsAction action,
+        bool confirm,
+        string? reason,
+        string? eventName,
+        string? eventJson,
+        CancellationToken cancellationToken
+    )
     {
         OpsActionResult result = confirm
             ? await instances.ActAsync(Id, action, reason, eventName, eventJson, cancellationToken)

@@ -6,7 +6,8 @@ namespace Peeker.Functions.Ops.Pages;
 /// <summary>An order joined with its orchestrations, webhook deliveries and (sandbox) simulator state.</summary>
 public sealed class OrderModel(OpsOrders orders) : PageModel
 {
-    [BindProperty(SupportsGet = true)] public string? Id { get; set; }
+    [BindProperty(SupportsGet = true)]
+    public string? Id { get; set; }
 
     public OpsOrderView? View { get; private set; }
 

@@ -23,9 +23,7 @@ public sealed class SignInModel(IOptions<AdminKeyOptions> keys, PartnerRateLimit
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() { }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -48,14 +46,24 @@ public sealed class SignInModel(IOptions<AdminKeyOptions> keys, PartnerRateLimit
             return Page();
         }
 
-        await HttpContext.SignInAsync(OpsConsoleComposition.Scheme, OpsConsoleComposition.Operator(), new AuthenticationProperties { IsPersistent = false });
+        await HttpContext.SignInAsync(
+            OpsConsoleComposition.Scheme,
+            OpsConsoleComposition.Operator(),
+            new AuthenticationProperties { IsPersistent = false }
+        );
         return LocalRedirect(SafeReturnUrl(ReturnUrl));
     }
 
     /// <summary>Only console pages: an open redirect elsewhere, even on this host, is refused.</summary>
     internal static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && (url == OpsConsoleComposition.BasePath || url.StartsWith(OpsConsoleComposition.BasePath + "/", StringComparison.Ordinal)
-            || url.StartsWith(OpsConsoleComposition.BasePath + "?", StringComparison.Ordinal)) && !url.Contains("//", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+        returnUrl is { Length: > 0 } url
+        && (
+            url == OpsConsoleComposition.BasePath
+            || url.StartsWith(OpsConsoleComposition.BasePath + "/", StringComparison.Ordinal)
+            || url.StartsWith(OpsConsoleComposition.BasePath + "?", StringComparison.Ordinal)
+        )
+        && !url.Contains("//", StringComparison.Ordinal)
+        && !url.Contains('\\', StringComparison.Ordinal)
             ? url
             : OpsConsoleComposition.BasePath;
 }

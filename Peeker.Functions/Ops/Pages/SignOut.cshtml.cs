@@ -7,9 +7,7 @@ namespace Peeker.Functions.Ops.Pages;
 /// <summary>Ends the console session (POST only, with anti-forgery).</summary>
 public sealed class SignOutModel : PageModel
 {
-    public void OnGet()
-    {
-    }
+    public void OnGet() { }
 
     public async Task<IActionResult> OnPostAsync()
     {

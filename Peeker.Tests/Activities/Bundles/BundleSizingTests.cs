@@ -10,7 +10,15 @@ public sealed class BundleSizingTests
     [InlineData(25_000, null, null, true, 2, 11, 3)]
     [InlineData(25_000, null, null, false, 3, 10, 4)]
     [InlineData(10_000, 100, 0, false, 2, 12, 0)]
-    public void Required_MatchesPublishedExamplesAndVariants(long volume, int? google, int? microsoft, bool weekends, int inboxes, int expectedGoogle, int expectedMicrosoft)
+    public void Required_MatchesPublishedExamplesAndVariants(
+        long volume,
+        int? google,
+        int? microsoft,
+        bool weekends,
+        int inboxes,
+        int expectedGoogle,
+        int expectedMicrosoft
+    )
     {
         var required = BundleSizing.Required(volume, BundleSizing.Effective(google, microsoft), weekends, inboxes);
 

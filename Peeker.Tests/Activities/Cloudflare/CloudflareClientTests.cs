@@ -13,11 +13,22 @@ namespace Peeker.Tests.Activities.Cloudflare;
 [Collection(SandboxServerGroup.Name)]
 public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
 {
-    private static readonly RegistrantContact Contact = new("Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+1.5125550100", "ada@example.org");
+    private static readonly RegistrantContact Contact = new(
+        "Ada",
+        "Lovelace",
+        "1 Main St",
+        "Austin",
+        "TX",
+        "78701",
+        "US",
+        "+1.5125550100",
+        "ada@example.org"
+    );
 
     private ICloudflareClient Client(ProviderScope scope) => sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
 
-    private IRegistrarClient Registrar(ProviderScope scope) => sandbox.Providers.GetRequiredService<IRegistrarClientFactory>().Create(scope);
+    private IRegistrarClient Registrar(ProviderScope scope) =>
+        sandbox.Providers.GetRequiredService<IRegistrarClientFactory>().Create(scope);
 
     [Fact]
     public async Task CreateZoneAsync_NewDomain_PendingWithTwoCloudflareNameservers()
@@ -80,7 +91,8 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
         var zone = await Client(scope).CreateZoneAsync("elsewhere-ns.com", default);
-        await Registrar(scope).RegisterAsync(new RegisterDomainRequest("elsewhere-ns.com", 1, ["ns1.other.example", "ns2.other.example"], Contact), default);
+        await Registrar(scope)
+            .RegisterAsync(new RegisterDomainRequest("elsewhere-ns.com", 1, ["ns1.other.example", "ns2.other.example"], Contact), default);
 
         await Client(scope).TriggerActivationCheckAsync(zone.Id, default);
 
@@ -142,7 +154,8 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
         var zone = await Client(scope).CreateZoneAsync("zone-proxied.com", default);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).CreateDnsRecordAsync(zone.Id, new DnsRecordInput("TXT", "@", "v=spf1 -all", Proxied: true), default));
+            Client(scope).CreateDnsRecordAsync(zone.Id, new DnsRecordInput("TXT", "@", "v=spf1 -all", Proxied: true), default)
+        );
 
         Assert.Equal("9004", error.Code);
         Assert.False(error.IsRetryable);
@@ -169,8 +182,15 @@ public sealed class CloudflareClientTests(SandboxServerFixture sandbox)
         var zone = await Client(scope).CreateZoneAsync("zone-atomic.com", default);
         var existing = (await Client(scope).CreateDnsRecordAsync(zone.Id, new DnsRecordInput("TXT", "@", "keep"), default)).Record!;
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).BatchDnsRecordsAsync(zone.Id, [existing.Id],
-            [new DnsRecordInput("TXT", "@", "new"), new DnsRecordInput("MX", "@", "mx.example.net")], default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope)
+                .BatchDnsRecordsAsync(
+                    zone.Id,
+                    [existing.Id],
+                    [new DnsRecordInput("TXT", "@", "new"), new DnsRecordInput("MX", "@", "mx.example.net")],
+                    default
+                )
+        );
 
         Assert.Equal("9101", error.Code);
         var listed = await Client(scope).ListDnsRecordsAsync(zone.Id, null, null, default);

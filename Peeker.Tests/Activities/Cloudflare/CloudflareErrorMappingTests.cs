@@ -7,12 +7,15 @@ namespace Peeker.Tests.Activities.Cloudflare;
 /// <summary>Error mapping of recorded Cloudflare v4 envelopes.</summary>
 public sealed class CloudflareErrorMappingTests
 {
-    private static CfEnvelope<JsonElement> Parse(string json) => JsonSerializer.Deserialize<CfEnvelope<JsonElement>>(json, CloudflareJson.Options)!;
+    private static CfEnvelope<JsonElement> Parse(string json) =>
+        JsonSerializer.Deserialize<CfEnvelope<JsonElement>>(json, CloudflareJson.Options)!;
 
     [Fact]
     public void ToException_ZoneExists_CarriesCode1061AndIsNotRetryable()
     {
-        var envelope = Parse("""{"result":null,"success":false,"errors":[{"code":1061,"message":"example.com already exists"}],"messages":[]}""");
+        var envelope = Parse(
+            """{"result":null,"success":false,"errors":[{"code":1061,"message":"example.com already exists"}],"messages":[]}"""
+        );
 
         var error = CloudflareClient.ToException(HttpStatusCode.BadRequest, envelope, null);
 
@@ -24,7 +27,9 @@ public sealed class CloudflareErrorMappingTests
     [Fact]
     public void ToException_RateLimited_IsRetryableWithRetryAfter()
     {
-        var envelope = Parse("""{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"messages":[],"result":null}""");
+        var envelope = Parse(
+            """{"success":false,"errors":[{"code":971,"message":"Please wait and consider throttling your request speed"}],"messages":[],"result":null}"""
+        );
 
         var error = CloudflareClient.ToException(HttpStatusCode.TooManyRequests, envelope, TimeSpan.FromSeconds(300));
 
@@ -35,7 +40,9 @@ public sealed class CloudflareErrorMappingTests
     [Fact]
     public void ToException_AuthenticationError_IsNotRetryable()
     {
-        var envelope = Parse("""{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}""");
+        var envelope = Parse(
+            """{"success":false,"errors":[{"code":10000,"message":"Authentication error"}],"messages":[],"result":null}"""
+        );
 
         var error = CloudflareClient.ToException(HttpStatusCode.Forbidden, envelope, null);
 

@@ -19,9 +19,13 @@ public sealed class OutboundHttpGuardTests
         try
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            using var client = new HttpClient(OutboundHttpGuard.CreateHandler((_, _) => Task.FromResult(new[] { IPAddress.Parse(address) })));
+            using var client = new HttpClient(
+                OutboundHttpGuard.CreateHandler((_, _) => Task.FromResult(new[] { IPAddress.Parse(address) }))
+            );
 
-            var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync(new Uri($"http://pictures.example:{port}/ada.png")));
+            var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() =>
+                client.GetAsync(new Uri($"http://pictures.example:{port}/ada.png"))
+            );
 
             Assert.NotNull(OutboundRequestRefusedException.Find(error));
             Assert.False(listener.Pending());
@@ -42,7 +46,8 @@ public sealed class OutboundHttpGuardTests
             using var client = new HttpClient(OutboundHttpGuard.CreateHandler());
 
             var error = await Assert.ThrowsAnyAsync<HttpRequestException>(() =>
-                client.GetAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/")));
+                client.GetAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/"))
+            );
 
             Assert.NotNull(OutboundRequestRefusedException.Find(error));
             Assert.False(listener.Pending());

@@ -25,7 +25,8 @@ public sealed class CheckForwardingTargetTests
 
         var result = await activity.RunAsync(
             new TestActivityContext(nameof(CheckForwardingTarget), "fwj_test"),
-            new CheckForwardingTargetInput(new ForwardingJobRef("fwj_test", environment, "org_test"), url, ["brand-mail.com"]));
+            new CheckForwardingTargetInput(new ForwardingJobRef("fwj_test", environment, "org_test"), url, ["brand-mail.com"])
+        );
 
         Assert.Equal(reason, result.Reason);
     }

@@ -17,15 +17,31 @@ public sealed class RecordForwardingResultTests(AzuriteFixture azurite) : IClass
         var ada = new ForwardingJobDomain("dom_ada", "acme-mail.com");
         var bob = new ForwardingJobDomain("dom_bob", "acme-send.com");
         var id = Ids.New("fwj", TimeProvider.System);
-        await jobs.CreateAsync(PeekerEnvironment.Test, Partner,
-            new ForwardingJob(id, ForwardingJobStatus.InProgress, "https://acme.com/", [], [], TimeProvider.System.GetUtcNow(), null) { Domains = [ada, bob] }, default);
+        await jobs.CreateAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            new ForwardingJob(id, ForwardingJobStatus.InProgress, "https://acme.com/", [], [], TimeProvider.System.GetUtcNow(), null)
+            {
+                Domains = [ada, bob],
+            },
+            default
+        );
         var webhooks = new RecordingWebhookPublisher();
         var activity = new RecordForwardingResult(jobs, webhooks);
         var job = new ForwardingJobRef(id, PeekerEnvironment.Test, Partner);
 
-        var first = await activity.RunAsync(new TestActivityContext(nameof(RecordForwardingResult), id), new RecordForwardingResultInput(job, ada, "https://acme.com/", null));
-        var retried = await activity.RunAsync(new TestActivityContext(nameof(RecordForwardingResult), id + ":rerun"), new RecordForwardingResultInput(job, ada, "https://acme.com/", null));
-        var other = await activity.RunAsync(new TestActivityContext(nameof(RecordForwardingResult), id), new RecordForwardingResultInput(job, bob, "https://acme.com/", ForwardingFailureReason.DnsLookupFailed));
+        var first = await activity.RunAsync(
+            new TestActivityContext(nameof(RecordForwardingResult), id),
+            new RecordForwardingResultInput(job, ada, "https://acme.com/", null)
+        );
+        var retried = await activity.RunAsync(
+            new TestActivityContext(nameof(RecordForwardingResult), id + ":rerun"),
+            new RecordForwardingResultInput(job, ada, "https://acme.com/", null)
+        );
+        var other = await activity.RunAsync(
+            new TestActivityContext(nameof(RecordForwardingResult), id),
+            new RecordForwardingResultInput(job, bob, "https://acme.com/", ForwardingFailureReason.DnsLookupFailed)
+        );
 
         Assert.Equal(first.EventId, retried.EventId);
         Assert.NotEqual(first.EventId, other.EventId);

@@ -9,7 +9,8 @@ public sealed class GoogleErrorMappingTests
     [Fact]
     public void ToException_UserRateLimitExceeded403_IsRetryable()
     {
-        const string Body = """{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"message":"Rate Limit Exceeded","domain":"usageLimits","reason":"userRateLimitExceeded"}]}}""";
+        const string Body =
+            """{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"message":"Rate Limit Exceeded","domain":"usageLimits","reason":"userRateLimitExceeded"}]}}""";
 
         var error = GoogleWorkspaceClient.ToException(HttpStatusCode.Forbidden, Body, null);
 
@@ -20,7 +21,8 @@ public sealed class GoogleErrorMappingTests
     [Fact]
     public void ToException_DomainCannotUseApis403_IsNotRetryable()
     {
-        const string Body = """{"error":{"code":403,"message":"Domain cannot use apis.","errors":[{"message":"Domain cannot use apis.","domain":"global","reason":"domainCannotUseApis"}]}}""";
+        const string Body =
+            """{"error":{"code":403,"message":"Domain cannot use apis.","errors":[{"message":"Domain cannot use apis.","domain":"global","reason":"domainCannotUseApis"}]}}""";
 
         var error = GoogleWorkspaceClient.ToException(HttpStatusCode.Forbidden, Body, null);
 

@@ -33,7 +33,9 @@ public sealed class GoogleSignInTests(SandboxServerFixture sandbox)
     public async Task CreateCustomerAsync_KeyTheSimulatorDoesNotKnow_FailsNotRetryableWithInvalidGrant()
     {
         var otherKey = SandboxIdentity.GenerateGoogleKey(GoogleServiceAccountKey.DefaultTokenUri).ToJson();
-        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Sandbox:GoogleServiceAccountKey"] = otherKey });
+        await using var providers = sandbox.BuildProviders(
+            new Dictionary<string, string?> { ["Providers:Sandbox:GoogleServiceAccountKey"] = otherKey }
+        );
         var scope = SandboxServerFixture.NewPartner();
         var google = providers.GetRequiredService<IGoogleWorkspaceClientFactory>().Create(scope);
 
@@ -85,11 +87,13 @@ public sealed class GoogleSignInTests(SandboxServerFixture sandbox)
     public async Task TokenEndpoint_UnsignedAssertion_Returns400InvalidGrant()
     {
         using var http = SandboxServerFixture.RawClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            ["assertion"] = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.",
-        });
+        using var form = new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["grant_type"] = "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                ["assertion"] = "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.",
+            }
+        );
 
         using var response = await http.PostAsync(new Uri(sandbox.BaseUrl + "/sandbox/google/token"), form);
 

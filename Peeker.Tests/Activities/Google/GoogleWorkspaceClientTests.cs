@@ -12,9 +12,11 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46];
 
-    private IGoogleWorkspaceClient Client(ProviderScope scope) => sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>().Create(scope);
+    private IGoogleWorkspaceClient Client(ProviderScope scope) =>
+        sandbox.Providers.GetRequiredService<IGoogleWorkspaceClientFactory>().Create(scope);
 
-    private ICloudflareClient Cloudflare(ProviderScope scope) => sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
+    private ICloudflareClient Cloudflare(ProviderScope scope) =>
+        sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
 
     private static GoogleCustomerInput Customer(string domain) =>
         new(domain, "owner@customer.example", "Ada Lovelace", "Acme", "1 Main St", "Austin", "TX", "78701", "US");
@@ -51,8 +53,10 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         var customer = await Client(scope).CreateCustomerAsync(Customer("g-annual.com"), default);
 
-        var first = await Client(scope).CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "ANNUAL_MONTHLY_PAY", 3, default);
-        var again = await Client(scope).CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "ANNUAL_MONTHLY_PAY", 3, default);
+        var first = await Client(scope)
+            .CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "ANNUAL_MONTHLY_PAY", 3, default);
+        var again = await Client(scope)
+            .CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "ANNUAL_MONTHLY_PAY", 3, default);
 
         Assert.Equal(3, first.Seats);
         Assert.True(again.AlreadyExisted);
@@ -79,7 +83,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         var again = await google.CreateUserAsync(new GoogleUserInput("ada@g-users.com", "Ada", "Lovelace", "S3cret-pass!"), default);
         await google.CreateUserAsync(new GoogleUserInput("bob@g-users.com", "Bob", "Byron", "S3cret-pass!"), default);
         var full = await Assert.ThrowsAsync<ProviderException>(() =>
-            google.CreateUserAsync(new GoogleUserInput("cat@g-users.com", "Cat", "Crane", "S3cret-pass!"), default));
+            google.CreateUserAsync(new GoogleUserInput("cat@g-users.com", "Cat", "Crane", "S3cret-pass!"), default)
+        );
 
         Assert.False(ada.AlreadyExisted);
         Assert.NotNull(ada.Id);
@@ -97,7 +102,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         await Client(scope).CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", 1, default);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-noverify.com", "Ada", "Lovelace", "S3cret-pass!"), default));
+            Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-noverify.com", "Ada", "Lovelace", "S3cret-pass!"), default)
+        );
 
         Assert.False(error.IsRetryable);
         Assert.Equal(412, error.StatusCode);
@@ -126,7 +132,9 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         await ReadyDomainAsync(scope, "g-pic.com", seats: 1);
         await Client(scope).CreateUserAsync(new GoogleUserInput("badpic@g-pic.com", "Bad", "Pic", "S3cret-pass!"), default);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).SetProfilePhotoAsync("badpic@g-pic.com", Jpeg, "image/jpeg", default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).SetProfilePhotoAsync("badpic@g-pic.com", Jpeg, "image/jpeg", default)
+        );
 
         Assert.Equal("invalid", error.Code);
         Assert.False(error.IsRetryable);
@@ -137,9 +145,11 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
         await ReadyDomainAsync(scope, "g-rename.com", seats: 1);
-        var created = await Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-rename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
+        var created = await Client(scope)
+            .CreateUserAsync(new GoogleUserInput("ada@g-rename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
 
-        var renamed = await Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-rename.com", "sam.lee@g-rename.com", "Sam", "Lee"), default);
+        var renamed = await Client(scope)
+            .RenameUserAsync(new GoogleRenameInput("ada@g-rename.com", "sam.lee@g-rename.com", "Sam", "Lee"), default);
 
         Assert.False(renamed.AlreadyRenamed);
         Assert.Equal(created.Id, renamed.Id);
@@ -156,7 +166,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
         await ReadyDomainAsync(scope, "g-rerename.com", seats: 1);
-        var created = await Client(scope).CreateUserAsync(new GoogleUserInput("ada@g-rerename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
+        var created = await Client(scope)
+            .CreateUserAsync(new GoogleUserInput("ada@g-rerename.com", "Ada", "Lovelace", "S3cret-pass!"), default);
         var rename = new GoogleRenameInput("ada@g-rerename.com", "sam@g-rerename.com", "Sam", "Lee");
         await Client(scope).RenameUserAsync(rename, default);
 
@@ -174,7 +185,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         await ReadyDomainAsync(scope, "g-moved.com", seats: 1);
         await Client(scope).CreateUserAsync(new GoogleUserInput("sam@g-moved.com", "Samuel", "L", "S3cret-pass!"), default);
 
-        var renamed = await Client(scope).RenameUserAsync(new GoogleRenameInput("gone@g-moved.com", "sam@g-moved.com", "Sam", "Lee"), default);
+        var renamed = await Client(scope)
+            .RenameUserAsync(new GoogleRenameInput("gone@g-moved.com", "sam@g-moved.com", "Sam", "Lee"), default);
 
         Assert.True(renamed.AlreadyRenamed);
         var user = Assert.Single(await sandbox.Inspector.ReadAsync(scope.PartnerId, SandboxKinds.GoogleUser));
@@ -191,7 +203,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         await Client(scope).CreateUserAsync(new GoogleUserInput("bob@g-taken.com", "Bob", "Byron", "S3cret-pass!"), default);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-taken.com", "bob@g-taken.com", "Bob", "Lee"), default));
+            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-taken.com", "bob@g-taken.com", "Bob", "Lee"), default)
+        );
 
         Assert.Equal("duplicate", error.Code);
         Assert.False(error.IsRetryable);
@@ -204,7 +217,8 @@ public sealed class GoogleWorkspaceClientTests(SandboxServerFixture sandbox)
         await ReadyDomainAsync(scope, "g-nobody.com", seats: 1);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-nobody.com", "sam@g-nobody.com", "Sam", "Lee"), default));
+            Client(scope).RenameUserAsync(new GoogleRenameInput("ada@g-nobody.com", "sam@g-nobody.com", "Sam", "Lee"), default)
+        );
 
         Assert.Equal("user_not_found", error.Code);
         Assert.False(error.IsRetryable);

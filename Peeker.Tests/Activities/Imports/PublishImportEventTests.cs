@@ -15,14 +15,34 @@ public sealed class PublishImportEventTests(AzuriteFixture azurite) : IClassFixt
     {
         var imports = new DomainImportStore(await TestTables.CreateAsync(azurite.ConnectionString));
         var id = Ids.New("imp", TimeProvider.System);
-        await imports.CreateAsync(PeekerEnvironment.Test, Partner,
-            new DomainImport(id, ImportStatus.InProgress, [], [new ImportDomainRow("acme-mail.com", ImportDomainStatus.Pending, null, null)], TimeProvider.System.GetUtcNow(), null), default);
+        await imports.CreateAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            new DomainImport(
+                id,
+                ImportStatus.InProgress,
+                [],
+                [new ImportDomainRow("acme-mail.com", ImportDomainStatus.Pending, null, null)],
+                TimeProvider.System.GetUtcNow(),
+                null
+            ),
+            default
+        );
         var activity = new PublishImportEvent(imports, new RecordingWebhookPublisher());
         var import = new ImportRef(id, PeekerEnvironment.Test, Partner);
 
-        var first = await activity.RunAsync(new TestActivityContext(nameof(PublishImportEvent), id), new PublishImportEventInput(import, "domain_import.action_required"));
-        var retried = await activity.RunAsync(new TestActivityContext(nameof(PublishImportEvent), id + ":rerun"), new PublishImportEventInput(import, "domain_import.action_required"));
-        var completed = await activity.RunAsync(new TestActivityContext(nameof(PublishImportEvent), id), new PublishImportEventInput(import, "domain_import.completed"));
+        var first = await activity.RunAsync(
+            new TestActivityContext(nameof(PublishImportEvent), id),
+            new PublishImportEventInput(import, "domain_import.action_required")
+        );
+        var retried = await activity.RunAsync(
+            new TestActivityContext(nameof(PublishImportEvent), id + ":rerun"),
+            new PublishImportEventInput(import, "domain_import.action_required")
+        );
+        var completed = await activity.RunAsync(
+            new TestActivityContext(nameof(PublishImportEvent), id),
+            new PublishImportEventInput(import, "domain_import.completed")
+        );
 
         Assert.Equal(first.EventId, retried.EventId);
         Assert.NotEqual(first.EventId, completed.EventId);

@@ -23,25 +23,29 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
         new(prefix, "Acme", "owner@customer.example", "Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+15125550100");
 
     /// <summary>Live configuration pointed at the simulators' https listener, signed in with the certificate in <paramref name="pfxPath"/>.</summary>
-    private ServiceProvider LiveWithCertificate(string pfxPath) => sandbox.BuildProviders(
-        new Dictionary<string, string?>
-        {
-            ["Providers:Microsoft:Enabled"] = "true",
-            ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
-            ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
-            ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(sandbox.CertificatePartner.PartnerId),
-            ["Providers:Microsoft:CertificatePath"] = pfxPath,
-            ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
-            ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
-        },
-        configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler));
+    private ServiceProvider LiveWithCertificate(string pfxPath) =>
+        sandbox.BuildProviders(
+            new Dictionary<string, string?>
+            {
+                ["Providers:Microsoft:Enabled"] = "true",
+                ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
+                ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
+                ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(sandbox.CertificatePartner.PartnerId),
+                ["Providers:Microsoft:CertificatePath"] = pfxPath,
+                ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
+                ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
+            },
+            configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler)
+        );
 
     [Fact]
     public async Task AzureIdentity_ClientCertificateOverTls_PartnerCenterAndGraphTokensAccepted()
     {
         using var pfx = new TempPfx(sandbox.ClientCertificate);
         await using var providers = LiveWithCertificate(pfx.Path);
-        var ms = providers.GetRequiredService<IMicrosoftClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, sandbox.CertificatePartner.PartnerId));
+        var ms = providers
+            .GetRequiredService<IMicrosoftClientFactory>()
+            .Create(new ProviderScope(PeekerEnvironment.Live, sandbox.CertificatePartner.PartnerId));
         var name = "idcert" + Guid.NewGuid().ToString("N")[..8];
 
         var customer = await ms.CreateCustomerAsync(Customer(name), "req-" + name, default);
@@ -57,9 +61,13 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
         using var other = SandboxServerFixture.CreateClientCertificate("CN=not-the-registered-app");
         using var pfx = new TempPfx(other);
         await using var providers = LiveWithCertificate(pfx.Path);
-        var ms = providers.GetRequiredService<IMicrosoftClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, sandbox.CertificatePartner.PartnerId));
+        var ms = providers
+            .GetRequiredService<IMicrosoftClientFactory>()
+            .Create(new ProviderScope(PeekerEnvironment.Live, sandbox.CertificatePartner.PartnerId));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => ms.CreateCustomerAsync(Customer("idwrongcert"), "req-idwrongcert", default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            ms.CreateCustomerAsync(Customer("idwrongcert"), "req-idwrongcert", default)
+        );
 
         Assert.Equal("AADSTS700027", error.Code);
         Assert.False(error.IsRetryable);
@@ -86,7 +94,9 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
     [Fact]
     public async Task TokenEndpoint_AssertionForAnotherAudience_IsRefused()
     {
-        var (status, body) = await PostAssertionAsync(Assertion(sandbox.ClientCertificate, "https://login.microsoftonline.com/other/oauth2/v2.0/token", TimeSpan.FromMinutes(10)));
+        var (status, body) = await PostAssertionAsync(
+            Assertion(sandbox.ClientCertificate, "https://login.microsoftonline.com/other/oauth2/v2.0/token", TimeSpan.FromMinutes(10))
+        );
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.StartsWith("AADSTS50013:", body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
@@ -95,7 +105,9 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
     [Fact]
     public async Task TokenEndpoint_AssertionIssuedForAnotherClient_IsRefused()
     {
-        var (status, body) = await PostAssertionAsync(Assertion(sandbox.ClientCertificate, TokenEndpoint(), TimeSpan.FromMinutes(10), issuer: "sbx_ptn_someoneelse"));
+        var (status, body) = await PostAssertionAsync(
+            Assertion(sandbox.ClientCertificate, TokenEndpoint(), TimeSpan.FromMinutes(10), issuer: "sbx_ptn_someoneelse")
+        );
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.StartsWith("AADSTS700021:", body.GetProperty("error_description").GetString(), StringComparison.Ordinal);
@@ -108,14 +120,16 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAssertionAsync(string assertion)
     {
         using var http = SandboxServerFixture.RawClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = ClientId,
-            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = assertion,
-            ["scope"] = "https://api.partnercenter.microsoft.com/.default",
-        });
+        using var form = new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = ClientId,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = assertion,
+                ["scope"] = "https://api.partnercenter.microsoft.com/.default",
+            }
+        );
         using var response = await http.PostAsync(new Uri(TokenEndpoint()), form);
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
@@ -125,18 +139,35 @@ public sealed class MicrosoftCertificateSignInTests(SandboxServerFixture sandbox
     {
         static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = DateTimeOffset.UtcNow;
-        var header = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = "PS256", ["typ"] = "JWT", ["x5t#S256"] = B64(SHA256.HashData(certificate.RawData)) }));
-        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["aud"] = audience,
-            ["iss"] = issuer ?? ClientId,
-            ["sub"] = issuer ?? ClientId,
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["nbf"] = now.AddMinutes(-15).ToUnixTimeSeconds(),
-            ["exp"] = now.Add(expiresIn).ToUnixTimeSeconds(),
-        }));
+        var header = B64(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new Dictionary<string, string>
+                {
+                    ["alg"] = "PS256",
+                    ["typ"] = "JWT",
+                    ["x5t#S256"] = B64(SHA256.HashData(certificate.RawData)),
+                }
+            )
+        );
+        var payload = B64(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new Dictionary<string, object>
+                {
+                    ["aud"] = audience,
+                    ["iss"] = issuer ?? ClientId,
+                    ["sub"] = issuer ?? ClientId,
+                    ["jti"] = Guid.NewGuid().ToString(),
+                    ["nbf"] = now.AddMinutes(-15).ToUnixTimeSeconds(),
+                    ["exp"] = now.Add(expiresIn).ToUnixTimeSeconds(),
+                }
+            )
+        );
         using var rsa = certificate.GetRSAPrivateKey()!;
-        return header + "." + payload + "." + B64(rsa.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+        return header
+            + "."
+            + payload
+            + "."
+            + B64(rsa.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
     }
 
     /// <summary>The certificate with its private key in a PFX file, deleted after the test.</summary>

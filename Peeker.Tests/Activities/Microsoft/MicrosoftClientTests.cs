@@ -14,7 +14,8 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
 
     private IMicrosoftClient Client(ProviderScope scope) => sandbox.Providers.GetRequiredService<IMicrosoftClientFactory>().Create(scope);
 
-    private ICloudflareClient Cloudflare(ProviderScope scope) => sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
+    private ICloudflareClient Cloudflare(ProviderScope scope) =>
+        sandbox.Providers.GetRequiredService<ICloudflareClientFactory>().Create(scope);
 
     private static MicrosoftCustomerInput Customer(string prefix) =>
         new(prefix, "Acme", "owner@customer.example", "Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+15125550100");
@@ -67,7 +68,8 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         await Client(scope).CreateCustomerAsync(Customer("acmetaken"), "req-1", default);
 
         var ex = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).CreateCustomerAsync(Customer("acmetaken") with { CompanyName = "ord_other" }, "req-2", default));
+            Client(scope).CreateCustomerAsync(Customer("acmetaken") with { CompanyName = "ord_other" }, "req-2", default)
+        );
 
         Assert.Equal((409, "600", false), (ex.StatusCode, ex.Code, ex.IsRetryable));
     }
@@ -115,7 +117,10 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         Assert.StartsWith("m-records-com.", mx.MailExchange, StringComparison.Ordinal);
         Assert.Equal(0, mx.Preference);
         Assert.Contains(records, r => r.RecordType == "Txt" && r.Text == "v=spf1 include:spf.protection.outlook.com -all");
-        Assert.Contains(records, r => r.RecordType == "CName" && r.Label == "autodiscover.m-records.com" && r.CanonicalName == "autodiscover.outlook.com");
+        Assert.Contains(
+            records,
+            r => r.RecordType == "CName" && r.Label == "autodiscover.m-records.com" && r.CanonicalName == "autodiscover.outlook.com"
+        );
     }
 
     [Fact]
@@ -123,10 +128,13 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
         var tenant = await ReadyTenantAsync(scope, "m-nolocation.com", licenses: 1);
-        await Client(scope).CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-nolocation.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", ""), default);
+        await Client(scope)
+            .CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-nolocation.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", ""), default);
         var sku = (await Client(scope).GetSubscribedSkusAsync(tenant, default)).Single().SkuId;
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).AssignLicenseAsync(tenant, "ada@m-nolocation.com", sku, default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope).AssignLicenseAsync(tenant, "ada@m-nolocation.com", sku, default)
+        );
 
         Assert.False(error.IsRetryable);
         Assert.Contains("usage location", error.Message, StringComparison.Ordinal);
@@ -139,8 +147,16 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var tenant = await ReadyTenantAsync(scope, "m-seats.com", licenses: 1);
         var ms = Client(scope);
         var sku = (await ms.GetSubscribedSkusAsync(tenant, default)).Single().SkuId;
-        var ada = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-seats.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
-        var adaAgain = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-seats.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        var ada = await ms.CreateUserAsync(
+            tenant,
+            new MicrosoftUserInput("ada@m-seats.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"),
+            default
+        );
+        var adaAgain = await ms.CreateUserAsync(
+            tenant,
+            new MicrosoftUserInput("ada@m-seats.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"),
+            default
+        );
         await ms.CreateUserAsync(tenant, new MicrosoftUserInput("bob@m-seats.com", "Bob", "Bob", "Byron", "S3cret-pass!", "US"), default);
 
         await ms.AssignLicenseAsync(tenant, "ada@m-seats.com", sku, default);
@@ -161,8 +177,14 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var customer = await Client(scope).CreateCustomerAsync(Customer("acmeunverified"), "req-u", default);
         await Client(scope).AddDomainAsync(customer.TenantId, "m-unverified.com", default);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).CreateUserAsync(customer.TenantId,
-            new MicrosoftUserInput("ada@m-unverified.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"), default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(scope)
+                .CreateUserAsync(
+                    customer.TenantId,
+                    new MicrosoftUserInput("ada@m-unverified.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"),
+                    default
+                )
+        );
 
         Assert.Equal("Request_BadRequest", error.Code);
         Assert.False(error.IsRetryable);
@@ -186,10 +208,18 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         var tenant = await ReadyTenantAsync(scope, "m-rename.com", licenses: 1);
         var ms = Client(scope);
-        var ada = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-rename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        var ada = await ms.CreateUserAsync(
+            tenant,
+            new MicrosoftUserInput("ada@m-rename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"),
+            default
+        );
         await ms.AssignLicenseAsync(tenant, "ada@m-rename.com", (await ms.GetSubscribedSkusAsync(tenant, default)).Single().SkuId, default);
 
-        var renamed = await ms.RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-rename.com", "samlee@m-rename.com", "Sam Lee", "Sam", "Lee"), default);
+        var renamed = await ms.RenameUserAsync(
+            tenant,
+            new MicrosoftRenameInput("ada@m-rename.com", "samlee@m-rename.com", "Sam Lee", "Sam", "Lee"),
+            default
+        );
 
         Assert.False(renamed.AlreadyRenamed);
         Assert.Equal(ada.Id, renamed.Id);
@@ -207,7 +237,11 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         var tenant = await ReadyTenantAsync(scope, "m-rerename.com", licenses: 1);
         var ms = Client(scope);
-        var ada = await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-rerename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        var ada = await ms.CreateUserAsync(
+            tenant,
+            new MicrosoftUserInput("ada@m-rerename.com", "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"),
+            default
+        );
         var rename = new MicrosoftRenameInput("ada@m-rerename.com", "sam@m-rerename.com", "Sam Lee", "Sam", "Lee");
         await ms.RenameUserAsync(tenant, rename, default);
 
@@ -224,11 +258,16 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         var tenant = await ReadyTenantAsync(scope, "m-taken.com", licenses: 2);
         var ms = Client(scope);
-        await ms.CreateUserAsync(tenant, new MicrosoftUserInput("ada@m-taken.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        await ms.CreateUserAsync(
+            tenant,
+            new MicrosoftUserInput("ada@m-taken.com", "Ada", "Ada", "Lovelace", "S3cret-pass!", "US"),
+            default
+        );
         await ms.CreateUserAsync(tenant, new MicrosoftUserInput("bob@m-taken.com", "Bob", "Bob", "Byron", "S3cret-pass!", "US"), default);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            ms.RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-taken.com", "bob@m-taken.com", "Bob Lee", "Bob", "Lee"), default));
+            ms.RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-taken.com", "bob@m-taken.com", "Bob Lee", "Bob", "Lee"), default)
+        );
 
         Assert.True(MicrosoftClient.IsAlreadyExists(error));
         Assert.False(error.IsRetryable);
@@ -241,7 +280,9 @@ public sealed class MicrosoftClientTests(SandboxServerFixture sandbox)
         var tenant = await ReadyTenantAsync(scope, "m-nobody.com", licenses: 1);
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-nobody.com", "sam@m-nobody.com", "Sam Lee", "Sam", "Lee"), default));
+            Client(scope)
+                .RenameUserAsync(tenant, new MicrosoftRenameInput("ada@m-nobody.com", "sam@m-nobody.com", "Sam Lee", "Sam", "Lee"), default)
+        );
 
         Assert.Equal("user_not_found", error.Code);
         Assert.False(error.IsRetryable);

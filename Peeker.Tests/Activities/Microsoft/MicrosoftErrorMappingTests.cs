@@ -9,7 +9,8 @@ public sealed class MicrosoftErrorMappingTests
     [Fact]
     public void ToException_GraphInvalidUsageLocation_IsNotRetryable()
     {
-        const string Body = """{"error":{"code":"Request_BadRequest","message":"License assignment cannot be done for user with invalid usage location.","innerError":{"date":"2025-01-01T00:00:00","request-id":"1","client-request-id":"1"}}}""";
+        const string Body =
+            """{"error":{"code":"Request_BadRequest","message":"License assignment cannot be done for user with invalid usage location.","innerError":{"date":"2025-01-01T00:00:00","request-id":"1","client-request-id":"1"}}}""";
 
         var error = MicrosoftClient.ToException(HttpStatusCode.BadRequest, Body, null);
 
@@ -42,7 +43,8 @@ public sealed class MicrosoftErrorMappingTests
     [Fact]
     public void IsAlreadyExists_DuplicateUpn_IsRecognised()
     {
-        const string Body = """{"error":{"code":"Request_BadRequest","message":"Another object with the same value for property userPrincipalName already exists."}}""";
+        const string Body =
+            """{"error":{"code":"Request_BadRequest","message":"Another object with the same value for property userPrincipalName already exists."}}""";
 
         Assert.True(MicrosoftClient.IsAlreadyExists(MicrosoftClient.ToException(HttpStatusCode.BadRequest, Body, null)));
     }

@@ -19,25 +19,30 @@ public sealed class MicrosoftSignInTests(SandboxServerFixture sandbox)
         new(prefix, "Acme", "owner@customer.example", "Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+15125550100");
 
     /// <summary>Live configuration pointed at the simulators' https listener, signed in as <paramref name="scope"/>'s sandbox app.</summary>
-    private ServiceProvider LiveAgainstSimulator(ProviderScope scope, string? clientSecret = null) => sandbox.BuildProviders(
-        new Dictionary<string, string?>
-        {
-            ["Providers:Microsoft:Enabled"] = "true",
-            ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
-            ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
-            ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(scope.PartnerId),
-            ["Providers:Microsoft:ClientSecret"] = clientSecret ?? SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, scope.PartnerId),
-            ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
-            ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
-        },
-        configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler));
+    private ServiceProvider LiveAgainstSimulator(ProviderScope scope, string? clientSecret = null) =>
+        sandbox.BuildProviders(
+            new Dictionary<string, string?>
+            {
+                ["Providers:Microsoft:Enabled"] = "true",
+                ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
+                ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
+                ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(scope.PartnerId),
+                ["Providers:Microsoft:ClientSecret"] =
+                    clientSecret ?? SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, scope.PartnerId),
+                ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
+                ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
+            },
+            configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler)
+        );
 
     [Fact]
     public async Task AzureIdentity_ClientSecretOverTls_PartnerCenterAndGraphTokensAccepted()
     {
         var partner = SandboxServerFixture.NewPartner();
         await using var providers = LiveAgainstSimulator(partner);
-        var ms = providers.GetRequiredService<IMicrosoftClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, partner.PartnerId));
+        var ms = providers
+            .GetRequiredService<IMicrosoftClientFactory>()
+            .Create(new ProviderScope(PeekerEnvironment.Live, partner.PartnerId));
 
         var customer = await ms.CreateCustomerAsync(Customer("idtls"), "req-idtls", default);
         var domain = await ms.AddDomainAsync(customer.TenantId, "idtls.com", default);
@@ -52,7 +57,9 @@ public sealed class MicrosoftSignInTests(SandboxServerFixture sandbox)
     {
         var partner = SandboxServerFixture.NewPartner();
         await using var providers = LiveAgainstSimulator(partner, clientSecret: "not-the-secret");
-        var ms = providers.GetRequiredService<IMicrosoftClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, partner.PartnerId));
+        var ms = providers
+            .GetRequiredService<IMicrosoftClientFactory>()
+            .Create(new ProviderScope(PeekerEnvironment.Live, partner.PartnerId));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => ms.CreateCustomerAsync(Customer("idbad"), "req-idbad", default));
 

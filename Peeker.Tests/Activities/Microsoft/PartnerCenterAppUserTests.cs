@@ -26,19 +26,21 @@ public sealed class PartnerCenterAppUserTests(SandboxServerFixture sandbox)
 
     private string PartnerId => sandbox.AppUserPartner.PartnerId;
 
-    private ServiceProvider Live(string? refreshToken) => sandbox.BuildProviders(
-        new Dictionary<string, string?>
-        {
-            ["Providers:Microsoft:Enabled"] = "true",
-            ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
-            ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
-            ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(PartnerId),
-            ["Providers:Microsoft:ClientSecret"] = SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, PartnerId),
-            ["Providers:Microsoft:PartnerCenter:RefreshToken"] = refreshToken,
-            ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
-            ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
-        },
-        configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler));
+    private ServiceProvider Live(string? refreshToken) =>
+        sandbox.BuildProviders(
+            new Dictionary<string, string?>
+            {
+                ["Providers:Microsoft:Enabled"] = "true",
+                ["Providers:Microsoft:AuthorityHost"] = sandbox.HttpsBaseUrl + "/",
+                ["Providers:Microsoft:TenantId"] = SandboxIdentity.MicrosoftPartnerTenant,
+                ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(PartnerId),
+                ["Providers:Microsoft:ClientSecret"] = SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, PartnerId),
+                ["Providers:Microsoft:PartnerCenter:RefreshToken"] = refreshToken,
+                ["Providers:Microsoft:PartnerCenterBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/partnercenter/v1",
+                ["Providers:Microsoft:GraphBaseUrl"] = sandbox.HttpsBaseUrl + "/sandbox/microsoft/graph/v1.0",
+            },
+            configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler)
+        );
 
     private IMicrosoftClient Client(ServiceProvider providers) =>
         providers.GetRequiredService<IMicrosoftClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, PartnerId));
@@ -61,7 +63,9 @@ public sealed class PartnerCenterAppUserTests(SandboxServerFixture sandbox)
     {
         await using var providers = Live(refreshToken: null);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(providers).CreateCustomerAsync(Customer("pcapponly"), "req-pcapponly", default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(providers).CreateCustomerAsync(Customer("pcapponly"), "req-pcapponly", default)
+        );
 
         Assert.Equal(401, error.StatusCode);
         Assert.False(error.IsRetryable);
@@ -72,7 +76,9 @@ public sealed class PartnerCenterAppUserTests(SandboxServerFixture sandbox)
     {
         await using var providers = Live(BadRefreshToken);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => Client(providers).CreateCustomerAsync(Customer("pcbadrt"), "req-pcbadrt", default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            Client(providers).CreateCustomerAsync(Customer("pcbadrt"), "req-pcbadrt", default)
+        );
 
         Assert.Equal("AADSTS9002313", error.Code);
         Assert.False(error.IsRetryable);
@@ -100,15 +106,20 @@ public sealed class PartnerCenterAppUserTests(SandboxServerFixture sandbox)
     private async Task<JsonElement> RedeemAsync(string refreshToken)
     {
         using var http = SandboxServerFixture.RawClient();
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["client_id"] = SandboxIdentity.MicrosoftClientId(PartnerId),
-            ["client_secret"] = SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, PartnerId),
-            ["refresh_token"] = refreshToken,
-            ["scope"] = "https://api.partnercenter.microsoft.com/user_impersonation offline_access",
-        });
-        using var response = await http.PostAsync(new Uri($"{sandbox.BaseUrl}/{SandboxIdentity.MicrosoftPartnerTenant}/oauth2/v2.0/token"), form);
+        using var form = new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["client_id"] = SandboxIdentity.MicrosoftClientId(PartnerId),
+                ["client_secret"] = SandboxIdentity.MicrosoftClientSecret(SandboxServerFixture.Secret, PartnerId),
+                ["refresh_token"] = refreshToken,
+                ["scope"] = "https://api.partnercenter.microsoft.com/user_impersonation offline_access",
+            }
+        );
+        using var response = await http.PostAsync(
+            new Uri($"{sandbox.BaseUrl}/{SandboxIdentity.MicrosoftPartnerTenant}/oauth2/v2.0/token"),
+            form
+        );
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         return JsonDocument.Parse(body).RootElement.Clone();

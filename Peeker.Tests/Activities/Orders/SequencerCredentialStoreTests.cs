@@ -15,7 +15,9 @@ public sealed class SequencerCredentialStoreTests(AzuriteFixture azurite) : ICla
     {
         var tables = new PeekerTables(new TableServiceClient(azurite.ConnectionString));
         await tables.CreateAllAsync(default);
-        var options = Options.Create(new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) });
+        var options = Options.Create(
+            new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) }
+        );
         return (new SequencerCredentialStore(tables, options), tables);
     }
 
@@ -26,9 +28,18 @@ public sealed class SequencerCredentialStoreTests(AzuriteFixture azurite) : ICla
         var credentials = new SequencerCredentials("smartlead", 7, "ops@client.com", "hunter2-very-secret");
 
         await store.SaveAsync(PeekerEnvironment.Test, OrderId, credentials, default);
-        var row = (await tables.For(PeekerEnvironment.Test, "SequencerCredentials").GetEntityAsync<TableEntity>(OrderId, "sequencer")).Value;
+        var row = (
+            await tables.For(PeekerEnvironment.Test, "SequencerCredentials").GetEntityAsync<TableEntity>(OrderId, "sequencer")
+        ).Value;
 
-        Assert.Equal(credentials with { LoginEmail = "", LoginPassword = "" }, await store.GetAsync(PeekerEnvironment.Test, OrderId, default));
+        Assert.Equal(
+            credentials with
+            {
+                LoginEmail = "",
+                LoginPassword = "",
+            },
+            await store.GetAsync(PeekerEnvironment.Test, OrderId, default)
+        );
         Assert.DoesNotContain("hunter2", row.GetString("Sealed"), StringComparison.Ordinal);
         Assert.DoesNotContain("ops@client.com", row.GetString("Sealed"), StringComparison.Ordinal);
         Assert.Null(await store.GetAsync(PeekerEnvironment.Live, OrderId, default));

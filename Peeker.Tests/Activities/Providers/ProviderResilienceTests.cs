@@ -9,7 +9,12 @@ namespace Peeker.Tests.Activities.Providers;
 /// <summary>The shared pipeline's settings: what is retried, how long Retry-After is honoured, when it stops.</summary>
 public sealed class ProviderResilienceTests
 {
-    private static readonly ProviderRetryOptions Fast = new() { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryAfter = TimeSpan.FromSeconds(60) };
+    private static readonly ProviderRetryOptions Fast = new()
+    {
+        MaxRetries = 3,
+        BaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxRetryAfter = TimeSpan.FromSeconds(60),
+    };
 
     private static ResiliencePipeline<HttpResponseMessage> Pipeline(ProviderRetryOptions options, TimeProvider? time = null)
     {
@@ -40,7 +45,8 @@ public sealed class ProviderResilienceTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         var calls = 0;
 
-        using var response = await Pipeline(Fast).ExecuteAsync(_ => ValueTask.FromResult(Answer(++calls < 3 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, request)));
+        using var response = await Pipeline(Fast)
+            .ExecuteAsync(_ => ValueTask.FromResult(Answer(++calls < 3 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, request)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, calls);
@@ -52,7 +58,12 @@ public sealed class ProviderResilienceTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         var calls = 0;
 
-        using var response = await Pipeline(Fast).ExecuteAsync(_ => { calls++; return ValueTask.FromResult(Answer(HttpStatusCode.ServiceUnavailable, request)); });
+        using var response = await Pipeline(Fast)
+            .ExecuteAsync(_ =>
+            {
+                calls++;
+                return ValueTask.FromResult(Answer(HttpStatusCode.ServiceUnavailable, request));
+            });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(4, calls);
@@ -64,7 +75,12 @@ public sealed class ProviderResilienceTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         var calls = 0;
 
-        using var response = await Pipeline(Fast).ExecuteAsync(_ => { calls++; return ValueTask.FromResult(Answer(HttpStatusCode.BadRequest, request)); });
+        using var response = await Pipeline(Fast)
+            .ExecuteAsync(_ =>
+            {
+                calls++;
+                return ValueTask.FromResult(Answer(HttpStatusCode.BadRequest, request));
+            });
 
         Assert.Equal(1, calls);
     }
@@ -76,8 +92,14 @@ public sealed class ProviderResilienceTests
         var calls503 = 0;
         var calls429 = 0;
 
-        using var first = await Pipeline(Fast).ExecuteAsync(_ => { calls503++; return ValueTask.FromResult(Answer(HttpStatusCode.ServiceUnavailable, request)); });
-        using var second = await Pipeline(Fast).ExecuteAsync(_ => ValueTask.FromResult(Answer(++calls429 == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, request)));
+        using var first = await Pipeline(Fast)
+            .ExecuteAsync(_ =>
+            {
+                calls503++;
+                return ValueTask.FromResult(Answer(HttpStatusCode.ServiceUnavailable, request));
+            });
+        using var second = await Pipeline(Fast)
+            .ExecuteAsync(_ => ValueTask.FromResult(Answer(++calls429 == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, request)));
 
         Assert.Equal(1, calls503);
         Assert.Equal(2, calls429);
@@ -89,7 +111,12 @@ public sealed class ProviderResilienceTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         var calls = 0;
 
-        using var response = await Pipeline(Fast).ExecuteAsync(_ => { calls++; return ValueTask.FromResult(Answer(HttpStatusCode.TooManyRequests, request, 300)); });
+        using var response = await Pipeline(Fast)
+            .ExecuteAsync(_ =>
+            {
+                calls++;
+                return ValueTask.FromResult(Answer(HttpStatusCode.TooManyRequests, request, 300));
+            });
 
         Assert.Equal(1, calls);
         Assert.Equal(TimeSpan.FromSeconds(300), ProviderResilience.RetryAfterOf(response));
@@ -102,8 +129,9 @@ public sealed class ProviderResilienceTests
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/x");
         var calls = 0;
 
-        var running = Pipeline(Fast, time).ExecuteAsync(_ =>
-            ValueTask.FromResult(Answer(++calls == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, request, 30))).AsTask();
+        var running = Pipeline(Fast, time)
+            .ExecuteAsync(_ => ValueTask.FromResult(Answer(++calls == 1 ? HttpStatusCode.TooManyRequests : HttpStatusCode.OK, request, 30)))
+            .AsTask();
         await WaitForAsync(() => calls == 1);
         time.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(50);
@@ -119,15 +147,23 @@ public sealed class ProviderResilienceTests
     [Fact]
     public async Task Execute_SlowAttempts_TimeOutPerAttemptAndStopAfterTheRetries()
     {
-        var options = new ProviderRetryOptions { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(1), AttemptTimeout = TimeSpan.FromMilliseconds(100) };
+        var options = new ProviderRetryOptions
+        {
+            MaxRetries = 1,
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+            AttemptTimeout = TimeSpan.FromMilliseconds(100),
+        };
         var calls = 0;
 
-        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(async () => await Pipeline(options).ExecuteAsync(async token =>
-        {
-            calls++;
-            await Task.Delay(TimeSpan.FromSeconds(10), token);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        }));
+        await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(async () =>
+            await Pipeline(options)
+                .ExecuteAsync(async token =>
+                {
+                    calls++;
+                    await Task.Delay(TimeSpan.FromSeconds(10), token);
+                    return new HttpResponseMessage(HttpStatusCode.OK);
+                })
+        );
 
         Assert.Equal(2, calls);
     }

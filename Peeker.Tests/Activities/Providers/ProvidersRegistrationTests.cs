@@ -17,7 +17,10 @@ namespace Peeker.Tests.Activities.Providers;
 public sealed class ProvidersRegistrationTests
 {
     private static ServiceProvider Build(Dictionary<string, string?> settings) =>
-        new ServiceCollection().AddLogging().AddPeekerProviders(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+        new ServiceCollection()
+            .AddLogging()
+            .AddPeekerProviders(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .BuildServiceProvider();
 
     [Fact]
     public void AddPeekerProviders_Defaults_ResolvesEveryFactory()
@@ -29,13 +32,23 @@ public sealed class ProvidersRegistrationTests
         Assert.NotNull(services.GetRequiredService<IGoogleWorkspaceClientFactory>());
         Assert.NotNull(services.GetRequiredService<IMicrosoftClientFactory>());
         Assert.NotNull(services.GetRequiredService<ISmartleadClientFactory>());
-        Assert.Equal("http://127.0.0.1:7071/sandbox", services.GetRequiredService<IOptions<SandboxProviderOptions>>().Value.EffectiveBaseUrl);
+        Assert.Equal(
+            "http://127.0.0.1:7071/sandbox",
+            services.GetRequiredService<IOptions<SandboxProviderOptions>>().Value.EffectiveBaseUrl
+        );
     }
 
     [Fact]
     public void AddPeekerProviders_LiveRegistrarWithoutApiKey_FailsNamingTheKey()
     {
-        using var services = Build(new() { ["Providers:Registrar:Enabled"] = "true", ["Providers:Registrar:ApiUser"] = "peeker", ["Providers:Registrar:ClientIp"] = "203.0.113.7" });
+        using var services = Build(
+            new()
+            {
+                ["Providers:Registrar:Enabled"] = "true",
+                ["Providers:Registrar:ApiUser"] = "peeker",
+                ["Providers:Registrar:ClientIp"] = "203.0.113.7",
+            }
+        );
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RegistrarOptions>>().Value);
 
@@ -64,18 +77,29 @@ public sealed class ProvidersRegistrationTests
     public async Task Create_LiveScopeConfigured_CallsTheLiveBaseUrlWithTheLiveToken()
     {
         // The "live" Cloudflare is a loopback receiver here; the sandbox would be 127.0.0.1:7071 with a sbx_ token.
-        await using var live = await WebhookReceiver.StartAsync((_, http) =>
-        {
-            http.Response.ContentType = "application/json";
-            return http.Response.WriteAsync("""{"success":true,"errors":[],"messages":[],"result":{"id":"z1","name":"live.example","status":"active","name_servers":[]}}""");
-        });
-        using var services = Build(new()
-        {
-            ["Providers:Cloudflare:Enabled"] = "true", ["Providers:Cloudflare:ApiToken"] = "live-token", ["Providers:Cloudflare:AccountId"] = "a",
-            ["Providers:Cloudflare:BaseUrl"] = live.Url,
-        });
+        await using var live = await WebhookReceiver.StartAsync(
+            (_, http) =>
+            {
+                http.Response.ContentType = "application/json";
+                return http.Response.WriteAsync(
+                    """{"success":true,"errors":[],"messages":[],"result":{"id":"z1","name":"live.example","status":"active","name_servers":[]}}"""
+                );
+            }
+        );
+        using var services = Build(
+            new()
+            {
+                ["Providers:Cloudflare:Enabled"] = "true",
+                ["Providers:Cloudflare:ApiToken"] = "live-token",
+                ["Providers:Cloudflare:AccountId"] = "a",
+                ["Providers:Cloudflare:BaseUrl"] = live.Url,
+            }
+        );
 
-        var zone = await services.GetRequiredService<ICloudflareClientFactory>().Create(new ProviderScope(PeekerEnvironment.Live, "ptn_live")).GetZoneAsync("z1", default);
+        var zone = await services
+            .GetRequiredService<ICloudflareClientFactory>()
+            .Create(new ProviderScope(PeekerEnvironment.Live, "ptn_live"))
+            .GetZoneAsync("z1", default);
 
         var request = Assert.Single(live.Requests);
         Assert.Equal("Bearer live-token", request.Headers["Authorization"]);

@@ -16,13 +16,21 @@ public sealed class BuyDomainTests(SandboxServerFixture sandbox)
     public async Task RunAsync_DurableRetryWhileRegistrarStillProcessesLostCreate_OwnsTheDomain()
     {
         // One confirmation read per attempt: the first attempt gives up while the registrar is still processing.
-        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" });
+        await using var providers = sandbox.BuildProviders(
+            new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" }
+        );
         var scope = SandboxServerFixture.NewPartner();
         var domains = new DomainStore(await TestTables.CreateAsync(sandbox.StorageConnectionString));
         var activity = new BuyDomain(providers.GetRequiredService<IRegistrarClientFactory>(), domains);
-        var input = new BuyDomainInput(new OrderRef("ord_" + Guid.NewGuid().ToString("N"), scope.Environment, scope.PartnerId), "lostanswer-durable.com", false);
+        var input = new BuyDomainInput(
+            new OrderRef("ord_" + Guid.NewGuid().ToString("N"), scope.Environment, scope.PartnerId),
+            "lostanswer-durable.com",
+            false
+        );
 
-        var first = await Assert.ThrowsAsync<ProviderException>(() => activity.RunAsync(new TestActivityContext(nameof(BuyDomain), "i1"), input));
+        var first = await Assert.ThrowsAsync<ProviderException>(() =>
+            activity.RunAsync(new TestActivityContext(nameof(BuyDomain), "i1"), input)
+        );
         var retried = await activity.RunAsync(new TestActivityContext(nameof(BuyDomain), "i1:retry"), input);
 
         Assert.True(first.IsRetryable);

@@ -35,15 +35,30 @@ public sealed class CreateInboxTests(SandboxServerFixture sandbox)
         {
             // An IPv4-mapped literal: not "loopback" to a URL check, 127.0.0.1 once resolved.
             var url = $"https://[::ffff:127.0.0.1]:{((IPEndPoint)listener.LocalEndpoint).Port}/ada.png";
-            using var services = new ServiceCollection().AddPeekerProvisioning(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build()).BuildServiceProvider();
+            using var services = new ServiceCollection()
+                .AddPeekerProvisioning(new ConfigurationBuilder().AddInMemoryCollection(Settings).Build())
+                .BuildServiceProvider();
             var google = new Mock<IGoogleWorkspaceClient>();
-            var activity = await Activity(google, services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<IOptions<ProvisioningOptions>>());
+            var activity = await Activity(
+                google,
+                services.GetRequiredService<IHttpClientFactory>(),
+                services.GetRequiredService<IOptions<ProvisioningOptions>>()
+            );
 
             var result = await activity.RunAsync(new TestActivityContext(nameof(CreateInbox), "ord_test"), Input(url));
 
             Assert.Equal(CreateInbox.PictureNotAccessible, result.PictureProblem);
             Assert.False(listener.Pending());
-            google.Verify(g => g.SetProfilePhotoAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+            google.Verify(
+                g =>
+                    g.SetProfilePhotoAsync(
+                        It.IsAny<string>(),
+                        It.IsAny<ReadOnlyMemory<byte>>(),
+                        It.IsAny<string>(),
+                        It.IsAny<CancellationToken>()
+                    ),
+                Times.Never
+            );
         }
         finally
         {
@@ -58,24 +73,47 @@ public sealed class CreateInboxTests(SandboxServerFixture sandbox)
         var google = new Mock<IGoogleWorkspaceClient>();
         var http = new Mock<IHttpClientFactory>();
         http.Setup(f => f.CreateClient(CreateInbox.PictureClientName)).Returns(() => new HttpClient(new PictureServer(picture)));
-        var options = Options.Create(new ProvisioningOptions
-        {
-            InboxPasswordKeyId = "k1",
-            InboxPasswordKeys = new(StringComparer.OrdinalIgnoreCase) { ["k1"] = Settings["Provisioning:InboxPasswordKeys:k1"]! },
-        });
+        var options = Options.Create(
+            new ProvisioningOptions
+            {
+                InboxPasswordKeyId = "k1",
+                InboxPasswordKeys = new(StringComparer.OrdinalIgnoreCase) { ["k1"] = Settings["Provisioning:InboxPasswordKeys:k1"]! },
+            }
+        );
 
         var result = await (await Activity(google, http.Object, options)).RunAsync(
-            new TestActivityContext(nameof(CreateInbox), "ord_test"), Input("https://pictures.example/ada.png"));
+            new TestActivityContext(nameof(CreateInbox), "ord_test"),
+            Input("https://pictures.example/ada.png")
+        );
 
         Assert.Equal(CreateInbox.PictureNotAccessible, result.PictureProblem);
-        google.Verify(g => g.SetProfilePhotoAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        google.Verify(
+            g =>
+                g.SetProfilePhotoAsync(
+                    It.IsAny<string>(),
+                    It.IsAny<ReadOnlyMemory<byte>>(),
+                    It.IsAny<string>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Never
+        );
     }
 
-    private async Task<CreateInbox> Activity(Mock<IGoogleWorkspaceClient> google, IHttpClientFactory http, IOptions<ProvisioningOptions> options)
+    private async Task<CreateInbox> Activity(
+        Mock<IGoogleWorkspaceClient> google,
+        IHttpClientFactory http,
+        IOptions<ProvisioningOptions> options
+    )
     {
         var orders = new OrderStore(await TestTables.CreateAsync(sandbox.StorageConnectionString));
-        _order = await TestOrders.CreateAsync(orders, PeekerEnvironment.Live, SandboxServerFixture.NewPartner().PartnerId, "brand-mail.com");
-        google.Setup(g => g.CreateUserAsync(It.IsAny<GoogleUserInput>(), It.IsAny<CancellationToken>()))
+        _order = await TestOrders.CreateAsync(
+            orders,
+            PeekerEnvironment.Live,
+            SandboxServerFixture.NewPartner().PartnerId,
+            "brand-mail.com"
+        );
+        google
+            .Setup(g => g.CreateUserAsync(It.IsAny<GoogleUserInput>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((GoogleUserInput u, CancellationToken _) => new GoogleUserResult("u1", u.PrimaryEmail, AlreadyExisted: false));
         var factory = new Mock<IGoogleWorkspaceClientFactory>();
         factory.Setup(f => f.Create(It.IsAny<ProviderScope>())).Returns(google.Object);
@@ -84,9 +122,14 @@ public sealed class CreateInboxTests(SandboxServerFixture sandbox)
 
     private Order _order = null!;
 
-    private CreateInboxInput Input(string pictureUrl) => new(
-        new OrderRef(_order.Id, PeekerEnvironment.Live, _order.PartnerId), "brand-mail.com", MailProvider.Google,
-        new PlannedInbox("ada", "Ada", "Lovelace", pictureUrl), new TenantIds("C012", null, null));
+    private CreateInboxInput Input(string pictureUrl) =>
+        new(
+            new OrderRef(_order.Id, PeekerEnvironment.Live, _order.PartnerId),
+            "brand-mail.com",
+            MailProvider.Google,
+            new PlannedInbox("ada", "Ada", "Lovelace", pictureUrl),
+            new TenantIds("C012", null, null)
+        );
 
     /// <summary>Answers every request with the picture as image/png, streamed without a Content-Length.</summary>
     private sealed class PictureServer(byte[] picture) : HttpMessageHandler

@@ -15,11 +15,16 @@ public sealed class InboxPasswordsTests(SandboxServerFixture sandbox)
     private static readonly string K2 = Convert.ToBase64String(Enumerable.Range(201, 32).Select(i => (byte)i).ToArray());
 
     private static InboxPasswords Passwords(OrderStore orders, string currentKeyId, params (string Id, string Key)[] keys) =>
-        new(Options.Create(new ProvisioningOptions
-        {
-            InboxPasswordKeyId = currentKeyId,
-            InboxPasswordKeys = keys.ToDictionary(k => k.Id, k => k.Key, StringComparer.OrdinalIgnoreCase),
-        }), orders);
+        new(
+            Options.Create(
+                new ProvisioningOptions
+                {
+                    InboxPasswordKeyId = currentKeyId,
+                    InboxPasswordKeys = keys.ToDictionary(k => k.Id, k => k.Key, StringComparer.OrdinalIgnoreCase),
+                }
+            ),
+            orders
+        );
 
     private async Task<(OrderStore Orders, OrderRef Order)> NewOrderAsync()
     {

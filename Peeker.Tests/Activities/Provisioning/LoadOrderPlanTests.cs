@@ -20,9 +20,16 @@ public sealed class LoadOrderPlanTests(AzuriteFixture azurite) : IClassFixture<A
         await orders.SetStatusAsync(PeekerEnvironment.Test, order.Id, OrderStatus.Failed, default);
         var activity = new LoadOrderPlan(orders, Options.Create(new ProvisioningOptions()));
 
-        await Assert.ThrowsAsync<NonRetriableTaskException>(() => activity.RunAsync(
-            new TestActivityContext(nameof(LoadOrderPlan), order.Id), new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test) { RequireInProgress = true }));
-        var forCancellation = await activity.RunAsync(new TestActivityContext(nameof(LoadOrderPlan), order.Id + ":cancel"), new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test));
+        await Assert.ThrowsAsync<NonRetriableTaskException>(() =>
+            activity.RunAsync(
+                new TestActivityContext(nameof(LoadOrderPlan), order.Id),
+                new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test) { RequireInProgress = true }
+            )
+        );
+        var forCancellation = await activity.RunAsync(
+            new TestActivityContext(nameof(LoadOrderPlan), order.Id + ":cancel"),
+            new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test)
+        );
 
         Assert.Equal(Partner, forCancellation.PartnerId);
     }
@@ -34,7 +41,9 @@ public sealed class LoadOrderPlanTests(AzuriteFixture azurite) : IClassFixture<A
         var order = await TestOrders.CreateAsync(orders, Partner, "placed.com");
 
         var plan = await new LoadOrderPlan(orders, Options.Create(new ProvisioningOptions())).RunAsync(
-            new TestActivityContext(nameof(LoadOrderPlan), order.Id), new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test) { RequireInProgress = true });
+            new TestActivityContext(nameof(LoadOrderPlan), order.Id),
+            new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test) { RequireInProgress = true }
+        );
 
         Assert.Equal("placed.com", Assert.Single(plan.Domains).Domain);
     }
@@ -47,7 +56,9 @@ public sealed class LoadOrderPlanTests(AzuriteFixture azurite) : IClassFixture<A
         var options = new ProvisioningOptions { Sandbox = { PropagationBudget = TimeSpan.FromSeconds(90) } };
 
         var plan = await new LoadOrderPlan(orders, Options.Create(options)).RunAsync(
-            new TestActivityContext(nameof(LoadOrderPlan), order.Id), new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test));
+            new TestActivityContext(nameof(LoadOrderPlan), order.Id),
+            new LoadOrderPlanInput(order.Id, PeekerEnvironment.Test)
+        );
 
         Assert.Equal(TimeSpan.FromSeconds(90), plan.PropagationTimeout);
     }

@@ -23,9 +23,18 @@ public sealed class MarkDomainConnectedTests(AzuriteFixture azurite) : IClassFix
         var orderRef = new OrderRef(order.Id, PeekerEnvironment.Test, Partner);
         MarkDomainConnectedInput Input(OrderDomain d) => new(orderRef, d.Id, d.Domain, MailProvider.Google, null, [$"ada@{d.Domain}"]);
 
-        var first = await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-1"), Input(order.Domains[0]));
-        var retried = await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-1:rerun"), Input(order.Domains[0]));
-        var other = await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-2"), Input(order.Domains[1]));
+        var first = await activity.RunAsync(
+            new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-1"),
+            Input(order.Domains[0])
+        );
+        var retried = await activity.RunAsync(
+            new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-1:rerun"),
+            Input(order.Domains[0])
+        );
+        var other = await activity.RunAsync(
+            new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":domain-2"),
+            Input(order.Domains[1])
+        );
 
         Assert.Equal(first.EventId, retried.EventId);
         Assert.NotEqual(first.EventId, other.EventId);
@@ -41,7 +50,14 @@ public sealed class MarkDomainConnectedTests(AzuriteFixture azurite) : IClassFix
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-live.com");
         await SaveRowsAsync(domains, order);
         var activity = new MarkDomainConnected(orders, domains, new RecordingWebhookPublisher());
-        var input = new MarkDomainConnectedInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-live.com", MailProvider.Google, null, ["ada@acme-live.com"]);
+        var input = new MarkDomainConnectedInput(
+            new OrderRef(order.Id, PeekerEnvironment.Test, Partner),
+            order.Domains[0].Id,
+            "acme-live.com",
+            MailProvider.Google,
+            null,
+            ["ada@acme-live.com"]
+        );
 
         await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1"), input);
         await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1:rerun"), input);
@@ -60,14 +76,40 @@ public sealed class MarkDomainConnectedTests(AzuriteFixture azurite) : IClassFix
         await domains.SetStatusAsync(PeekerEnvironment.Test, Partner, order.Domains[0].Id, DomainStatus.CancelScheduled, default);
         var activity = new MarkDomainConnected(orders, domains, new RecordingWebhookPublisher());
 
-        await activity.RunAsync(new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1"),
-            new MarkDomainConnectedInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-late.com", MailProvider.Google, null, []));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(MarkDomainConnected), order.Id + ":1"),
+            new MarkDomainConnectedInput(
+                new OrderRef(order.Id, PeekerEnvironment.Test, Partner),
+                order.Domains[0].Id,
+                "acme-late.com",
+                MailProvider.Google,
+                null,
+                []
+            )
+        );
 
         var row = await domains.GetAsync(PeekerEnvironment.Test, Partner, order.Domains[0].Id, default);
         Assert.Equal(DomainStatus.CancelScheduled, row!.Status);
     }
 
     private static Task SaveRowsAsync(DomainStore domains, Order order) =>
-        domains.SaveAsync(PeekerEnvironment.Test, Partner, [.. order.Domains.Select(d => new DomainRecord(
-            d.Id, d.Domain, "connected", d.Status, d.Provider, order.UserId, order.Id, ["google"], null, order.CreatedAt))], default);
+        domains.SaveAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            [
+                .. order.Domains.Select(d => new DomainRecord(
+                    d.Id,
+                    d.Domain,
+                    "connected",
+                    d.Status,
+                    d.Provider,
+                    order.UserId,
+                    order.Id,
+                    ["google"],
+                    null,
+                    order.CreatedAt
+                )),
+            ],
+            default
+        );
 }

@@ -23,11 +23,23 @@ public sealed class OpenPendingActionTests(AzuriteFixture azurite) : IClassFixtu
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var domain = order.Domains[0];
         var activity = new OpenPendingAction(orders, actions, webhooks, new RecordingWorkflows(), new FakeTimeProvider());
-        var input = new OpenPendingActionInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), domain.Id, domain.Domain, "ada@acme-mail.com", CreateInbox.PictureNotAccessible);
+        var input = new OpenPendingActionInput(
+            new OrderRef(order.Id, PeekerEnvironment.Test, Partner),
+            domain.Id,
+            domain.Domain,
+            "ada@acme-mail.com",
+            CreateInbox.PictureNotAccessible
+        );
 
         var first = await activity.RunAsync(new TestActivityContext(nameof(OpenPendingAction), order.Id), input);
         var retried = await activity.RunAsync(new TestActivityContext(nameof(OpenPendingAction), order.Id + ":rerun"), input);
-        var open = await actions.ListAsync(PeekerEnvironment.Test, Partner, new PendingActionFilter(order.Id, null, null, "open"), new PageRequest(100, null), default);
+        var open = await actions.ListAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            new PendingActionFilter(order.Id, null, null, "open"),
+            new PageRequest(100, null),
+            default
+        );
 
         Assert.Equal(first.PendingActionId, retried.PendingActionId);
         Assert.Equal(first.PendingActionId, Assert.Single(open.Items).Id);
@@ -42,12 +54,24 @@ public sealed class OpenPendingActionTests(AzuriteFixture azurite) : IClassFixtu
         var webhooks = new RecordingWebhookPublisher();
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var domain = order.Domains[0];
-        var activity = new OpenPendingAction(orders, new PendingActionStore(tables), webhooks, new RecordingWorkflows(), new FakeTimeProvider());
+        var activity = new OpenPendingAction(
+            orders,
+            new PendingActionStore(tables),
+            webhooks,
+            new RecordingWorkflows(),
+            new FakeTimeProvider()
+        );
         var context = new TestActivityContext(nameof(OpenPendingAction), order.Id);
         var orderRef = new OrderRef(order.Id, PeekerEnvironment.Test, Partner);
 
-        var ada = await activity.RunAsync(context, new OpenPendingActionInput(orderRef, domain.Id, domain.Domain, "ada@acme-mail.com", CreateInbox.PictureNotAccessible));
-        var adaL = await activity.RunAsync(context, new OpenPendingActionInput(orderRef, domain.Id, domain.Domain, "ada.l@acme-mail.com", CreateInbox.PictureNotAccessible));
+        var ada = await activity.RunAsync(
+            context,
+            new OpenPendingActionInput(orderRef, domain.Id, domain.Domain, "ada@acme-mail.com", CreateInbox.PictureNotAccessible)
+        );
+        var adaL = await activity.RunAsync(
+            context,
+            new OpenPendingActionInput(orderRef, domain.Id, domain.Domain, "ada.l@acme-mail.com", CreateInbox.PictureNotAccessible)
+        );
 
         Assert.NotEqual(ada.PendingActionId, adaL.PendingActionId);
         Assert.Equal(2, webhooks.Published.Select(p => p.EventId).Distinct().Count());

@@ -16,18 +16,41 @@ public sealed class ProvisioningRetriesTests
             (ProvisioningRetries.Storage, 5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan),
             (ProvisioningRetries.Provider, 6, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2), Timeout.InfiniteTimeSpan),
             (ProvisioningRetries.Propagation(TimeSpan.Zero), 60, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
-            (ProvisioningRetries.Propagation(TimeSpan.FromHours(2)), 60, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(15), TimeSpan.FromHours(2)),
-            (ProvisioningRetries.Nameservers(TimeSpan.Zero), 1000, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(72)),
+            (
+                ProvisioningRetries.Propagation(TimeSpan.FromHours(2)),
+                60,
+                TimeSpan.FromSeconds(2),
+                TimeSpan.FromMinutes(15),
+                TimeSpan.FromHours(2)
+            ),
+            (
+                ProvisioningRetries.Nameservers(TimeSpan.Zero),
+                1000,
+                TimeSpan.FromSeconds(5),
+                TimeSpan.FromMinutes(15),
+                TimeSpan.FromHours(72)
+            ),
             (ProvisioningRetries.ProvisioningSettled, 250, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(15), TimeSpan.FromDays(2)),
             (ProvisioningRetries.Sequencer, 8, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5), Timeout.InfiniteTimeSpan),
         };
 
-        Assert.All(expected, e =>
-        {
-            var policy = Policy(e.Options);
-            Assert.Equal((e.Attempts, e.First, 2.0, e.Max, e.Timeout),
-                (policy.MaxNumberOfAttempts, policy.FirstRetryInterval, policy.BackoffCoefficient, policy.MaxRetryInterval, policy.RetryTimeout));
-        });
+        Assert.All(
+            expected,
+            e =>
+            {
+                var policy = Policy(e.Options);
+                Assert.Equal(
+                    (e.Attempts, e.First, 2.0, e.Max, e.Timeout),
+                    (
+                        policy.MaxNumberOfAttempts,
+                        policy.FirstRetryInterval,
+                        policy.BackoffCoefficient,
+                        policy.MaxRetryInterval,
+                        policy.RetryTimeout
+                    )
+                );
+            }
+        );
     }
 
     [Fact]

@@ -20,11 +20,20 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         var orders = new OrderStore(tables);
         var order = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com", "acme-send.com");
         var webhooks = new RecordingWebhookPublisher();
-        return (new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance), webhooks, new OrderRef(order.Id, PeekerEnvironment.Test, Partner));
+        return (
+            new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance),
+            webhooks,
+            new OrderRef(order.Id, PeekerEnvironment.Test, Partner)
+        );
     }
 
     private static SequencerCredentialStore Credentials(PeekerTables tables) =>
-        new(tables, Options.Create(new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) }));
+        new(
+            tables,
+            Options.Create(
+                new PeekerOptions { EncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) }
+            )
+        );
 
     [Theory]
     [InlineData("order.completed")]
@@ -35,10 +44,18 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         var orders = new OrderStore(tables);
         var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var credentials = Credentials(tables);
-        await credentials.SaveAsync(PeekerEnvironment.Test, stored.Id, new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"), default);
+        await credentials.SaveAsync(
+            PeekerEnvironment.Test,
+            stored.Id,
+            new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"),
+            default
+        );
         var activity = new PublishOrderEvent(orders, new RecordingWebhookPublisher(), credentials, NullLogger<PublishOrderEvent>.Instance);
 
-        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), type, null, null));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(PublishOrderEvent), stored.Id),
+            new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), type, null, null)
+        );
 
         Assert.Null(await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default));
     }
@@ -50,10 +67,18 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         var orders = new OrderStore(tables);
         var stored = await TestOrders.CreateAsync(orders, Partner, "acme-mail.com");
         var credentials = Credentials(tables);
-        await credentials.SaveAsync(PeekerEnvironment.Test, stored.Id, new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"), default);
+        await credentials.SaveAsync(
+            PeekerEnvironment.Test,
+            stored.Id,
+            new SequencerCredentials("smartlead", 7, "ops@client.com", "pw"),
+            default
+        );
         var activity = new PublishOrderEvent(orders, new RecordingWebhookPublisher(), credentials, NullLogger<PublishOrderEvent>.Instance);
 
-        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), "order.failed", "verify", null));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(PublishOrderEvent), stored.Id),
+            new PublishOrderEventInput(new OrderRef(stored.Id, PeekerEnvironment.Test, Partner), "order.failed", "verify", null)
+        );
 
         Assert.Equal(7, (await credentials.GetAsync(PeekerEnvironment.Test, stored.Id, default))?.ClientId);
     }
@@ -63,10 +88,19 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
     {
         var (activity, webhooks, order) = await ArrangeAsync();
 
-        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), order.OrderId), new PublishOrderEventInput(order, "order.failed", "verify", null));
-        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), order.OrderId + ":retry:1"), new PublishOrderEventInput(order, "order.failed", "verify", null) { Attempt = 1 });
+        await activity.RunAsync(
+            new TestActivityContext(nameof(PublishOrderEvent), order.OrderId),
+            new PublishOrderEventInput(order, "order.failed", "verify", null)
+        );
+        await activity.RunAsync(
+            new TestActivityContext(nameof(PublishOrderEvent), order.OrderId + ":retry:1"),
+            new PublishOrderEventInput(order, "order.failed", "verify", null) { Attempt = 1 }
+        );
 
-        Assert.Equal([$"{order.OrderId}:order.failed", $"{order.OrderId}:order.failed:retry1"], webhooks.Published.Select(p => p.IdempotencyKey));
+        Assert.Equal(
+            [$"{order.OrderId}:order.failed", $"{order.OrderId}:order.failed:retry1"],
+            webhooks.Published.Select(p => p.IdempotencyKey)
+        );
     }
 
     [Fact]
@@ -93,12 +127,19 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         var order = new OrderRef(stored.Id, PeekerEnvironment.Test, Partner);
         var webhooks = new RecordingWebhookPublisher();
         var activity = new PublishOrderEvent(orders, webhooks, Credentials(tables), NullLogger<PublishOrderEvent>.Instance);
-        const string Internal = "Namecheap authentication or whitelist error: 1011102 ApiKey sk_live_9f8e7d6c5b4a3210 rejected from 10.0.3.17 (nc-prod-api-2)";
+        const string Internal =
+            "Namecheap authentication or whitelist error: 1011102 ApiKey sk_live_9f8e7d6c5b4a3210 rejected from 10.0.3.17 (nc-prod-api-2)";
 
-        await activity.RunAsync(new TestActivityContext(nameof(PublishOrderEvent), stored.Id), new PublishOrderEventInput(order, "order.failed", "register", "acme-mail.com: " + Internal));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(PublishOrderEvent), stored.Id),
+            new PublishOrderEventInput(order, "order.failed", "register", "acme-mail.com: " + Internal)
+        );
         var payload = JsonSerializer.Serialize(Assert.Single(webhooks.Published).Data, PeekerJson.Options);
         // What GET /orders/{id} returns: the view of the stored order.
-        var view = JsonSerializer.Serialize(OrderView.Of((await orders.GetByIdAsync(PeekerEnvironment.Test, stored.Id, default))!), PeekerJson.Options);
+        var view = JsonSerializer.Serialize(
+            OrderView.Of((await orders.GetByIdAsync(PeekerEnvironment.Test, stored.Id, default))!),
+            PeekerJson.Options
+        );
 
         foreach (var json in new[] { payload, view })
         {
@@ -110,7 +151,10 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
             var failure = JsonDocument.Parse(json).RootElement.GetProperty("failure");
             Assert.Equal(OrderFailureCodes.RegistrarFailed, failure.GetProperty("code").GetString());
             Assert.Equal(OrderFailureCodes.Messages[OrderFailureCodes.RegistrarFailed], failure.GetProperty("message").GetString());
-            Assert.Equal(("register", "acme-mail.com"), (failure.GetProperty("step").GetString(), failure.GetProperty("domain").GetString()));
+            Assert.Equal(
+                ("register", "acme-mail.com"),
+                (failure.GetProperty("step").GetString(), failure.GetProperty("domain").GetString())
+            );
         }
     }
 
@@ -147,10 +191,14 @@ public sealed class PublishOrderEventTests(AzuriteFixture azurite) : IClassFixtu
         var (activity, _, order) = await ArrangeAsync();
         var context = new TestActivityContext(nameof(PublishOrderEvent), order.OrderId + ":cancel");
 
-        var first = await activity.RunAsync(context, new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, ["dom_b", "dom_a"]));
+        var first = await activity.RunAsync(
+            context,
+            new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, ["dom_b", "dom_a"])
+        );
         var firstRetried = await activity.RunAsync(
             new TestActivityContext(nameof(PublishOrderEvent), order.OrderId + ":cancel:retry"),
-            new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, ["dom_a", "dom_b"]));
+            new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, ["dom_a", "dom_b"])
+        );
         var second = await activity.RunAsync(context, new PublishOrderEventInput(order, "order.cancel_scheduled", null, null, ["dom_c"]));
 
         Assert.Equal(first.EventId, firstRetried.EventId);

@@ -38,22 +38,41 @@ public sealed class ReleaseDomainsTests(AzuriteFixture azurite) : IClassFixture<
         Assert.True(whole.WholeOrder);
     }
 
-    private static List<(string, int, long)> Lines(OrderCosts costs) => [.. costs.LineItems.Select(l => (l.Type, l.Quantity, l.AmountCents))];
+    private static List<(string, int, long)> Lines(OrderCosts costs) =>
+        [.. costs.LineItems.Select(l => (l.Type, l.Quantity, l.AmountCents))];
 
     private static async Task<Order> CreateAsync(OrderStore orders)
     {
         var now = TimeProvider.System.GetUtcNow();
-        var lines = new List<LineItem> { new("google_license", 4, 400), new("microsoft_license", 1, 900), new("domain_registration", 2, 2400) };
+        var lines = new List<LineItem>
+        {
+            new("google_license", 4, 400),
+            new("microsoft_license", 1, 900),
+            new("domain_registration", 2, 2400),
+        };
         var order = new Order(
-            Ids.New("ord", TimeProvider.System), Partner, "usr_test", "owner@customer.example", null, OrderStatus.Completed,
-            GoogleLicenses: 4, MicrosoftLicenses: 1, GoogleInboxesPerDomain: 2, SequencerClientId: null, ForwardingUrl: null,
+            Ids.New("ord", TimeProvider.System),
+            Partner,
+            "usr_test",
+            "owner@customer.example",
+            null,
+            OrderStatus.Completed,
+            GoogleLicenses: 4,
+            MicrosoftLicenses: 1,
+            GoogleInboxesPerDomain: 2,
+            SequencerClientId: null,
+            ForwardingUrl: null,
             new OrderCosts(3700, "usd", lines),
             [
                 new OrderDomain(Ids.New("dom", TimeProvider.System), "g1-release.com", "google", "registered", null, "connected"),
                 new OrderDomain(Ids.New("dom", TimeProvider.System), "g2-release.com", "google", "registered", null, "connected"),
                 new OrderDomain(Ids.New("dom", TimeProvider.System), "m1-release.com", "microsoft", "imported", null, "connected"),
             ],
-            [new Persona("Ada", "Lovelace", null)], now.AddMonths(1), now, null);
+            [new Persona("Ada", "Lovelace", null)],
+            now.AddMonths(1),
+            now,
+            null
+        );
         await orders.CreateAsync(PeekerEnvironment.Test, order, default);
         return order;
     }

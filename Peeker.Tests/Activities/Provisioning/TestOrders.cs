@@ -15,12 +15,24 @@ public static class TestOrders
     {
         var now = TimeProvider.System.GetUtcNow();
         var order = new Order(
-            Ids.New("ord", TimeProvider.System), partnerId, "usr_test", "owner@customer.example", null, OrderStatus.InProgress,
-            GoogleLicenses: 2 * domains.Length, MicrosoftLicenses: 0, GoogleInboxesPerDomain: 2, SequencerClientId: null, ForwardingUrl: null,
+            Ids.New("ord", TimeProvider.System),
+            partnerId,
+            "usr_test",
+            "owner@customer.example",
+            null,
+            OrderStatus.InProgress,
+            GoogleLicenses: 2 * domains.Length,
+            MicrosoftLicenses: 0,
+            GoogleInboxesPerDomain: 2,
+            SequencerClientId: null,
+            ForwardingUrl: null,
             new OrderCosts(0, "USD", []),
             [.. domains.Select(d => new OrderDomain(Ids.New("dom", TimeProvider.System), d, "google", "registered", null, "provisioning"))],
             [new Persona("Ada", "Lovelace", "https://pictures.example/ada.png")],
-            now.AddMonths(1), now, null);
+            now.AddMonths(1),
+            now,
+            null
+        );
         await orders.CreateAsync(environment, order, default);
         return order;
     }

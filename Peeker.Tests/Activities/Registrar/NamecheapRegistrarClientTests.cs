@@ -11,7 +11,17 @@ namespace Peeker.Tests.Activities.Registrar;
 [Collection(SandboxServerGroup.Name)]
 public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
 {
-    private static readonly RegistrantContact Contact = new("Ada", "Lovelace", "1 Main St", "Austin", "TX", "78701", "US", "+1.5125550100", "ada@example.org");
+    private static readonly RegistrantContact Contact = new(
+        "Ada",
+        "Lovelace",
+        "1 Main St",
+        "Austin",
+        "TX",
+        "78701",
+        "US",
+        "+1.5125550100",
+        "ada@example.org"
+    );
     private static readonly string[] CloudflareNs = ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"];
 
     private IRegistrarClient Client(ProviderScope scope, IServiceProvider? providers = null) =>
@@ -22,7 +32,10 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     {
         var client = Client(SandboxServerFixture.NewPartner());
 
-        var rows = await client.CheckAvailabilityAsync(["acme-mail.com", "takenbrand.com", "premiumshop.io", "acme-mail.net", "acme.invalidtld"], default);
+        var rows = await client.CheckAvailabilityAsync(
+            ["acme-mail.com", "takenbrand.com", "premiumshop.io", "acme-mail.net", "acme.invalidtld"],
+            default
+        );
 
         Assert.Equal(["acme-mail.com", "takenbrand.com", "premiumshop.io", "acme-mail.net", "acme.invalidtld"], rows.Select(r => r.Domain));
         Assert.Equal(new DomainAvailability("acme-mail.com", true, false, 10.98m, 15.98m, "USD"), rows[0]);
@@ -94,7 +107,8 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
 
-        var result = await Client(scope).RegisterAsync(new RegisterDomainRequest("lostanswer-brand.com", 1, CloudflareNs, Contact), default);
+        var result = await Client(scope)
+            .RegisterAsync(new RegisterDomainRequest("lostanswer-brand.com", 1, CloudflareNs, Contact), default);
 
         Assert.Equal(RegistrationStatus.Purchased, result.Status);
         Assert.NotNull(result.DomainId);
@@ -104,11 +118,14 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task RegisterAsync_LostAnswerStillProcessingAfterBudget_FailsRetryableUnconfirmed()
     {
-        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" });
+        await using var providers = sandbox.BuildProviders(
+            new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" }
+        );
         var scope = SandboxServerFixture.NewPartner();
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope, providers).RegisterAsync(new RegisterDomainRequest("lostanswer-late.com", 1, CloudflareNs, Contact), default));
+            Client(scope, providers).RegisterAsync(new RegisterDomainRequest("lostanswer-late.com", 1, CloudflareNs, Contact), default)
+        );
 
         Assert.Equal("purchase_unconfirmed", error.Code);
         Assert.True(error.IsRetryable);
@@ -118,7 +135,9 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task RegisterAsync_RetryAfterUncertainCreateWhileStillProcessing_ConfirmsPurchaseNotUnavailable()
     {
-        await using var providers = sandbox.BuildProviders(new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" });
+        await using var providers = sandbox.BuildProviders(
+            new Dictionary<string, string?> { ["Providers:Registrar:PurchaseConfirmPolls"] = "1" }
+        );
         var scope = SandboxServerFixture.NewPartner();
         var request = new RegisterDomainRequest("lostanswer-retry.com", 1, CloudflareNs, Contact);
         await Assert.ThrowsAsync<ProviderException>(() => Client(scope, providers).RegisterAsync(request, default));
@@ -161,7 +180,10 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
         var quote = (await client.CheckAvailabilityAsync(["premiumdeal.com"], default))[0];
 
         var refused = await client.RegisterAsync(new RegisterDomainRequest("premiumdeal.com", 1, CloudflareNs, Contact), default);
-        var bought = await client.RegisterAsync(new RegisterDomainRequest("premiumdeal.com", 1, CloudflareNs, Contact, quote.FirstYearPrice), default);
+        var bought = await client.RegisterAsync(
+            new RegisterDomainRequest("premiumdeal.com", 1, CloudflareNs, Contact, quote.FirstYearPrice),
+            default
+        );
 
         Assert.Equal(RegistrationStatus.Unavailable, refused.Status);
         Assert.Equal("premium_price_not_accepted", refused.Reason);
@@ -198,7 +220,9 @@ public sealed class NamecheapRegistrarClientTests(SandboxServerFixture sandbox)
         var client = Client(scope);
 
         await client.RegisterAsync(new RegisterDomainRequest("log-check.com", 1, CloudflareNs, Contact), default);
-        var error = await Assert.ThrowsAsync<ProviderException>(() => client.SetNameserversAsync("log-check.com", ["only-one.example"], default));
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            client.SetNameserversAsync("log-check.com", ["only-one.example"], default)
+        );
 
         Assert.Equal("2011168", error.Code);
         Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);

@@ -27,7 +27,11 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task CheckAsync_SmartleadCannotAnswer_IsUnverifiedSoTheOrderGoesAhead()
     {
-        var clients = new SmartleadSequencerClients(new FailingSmartlead(), TimeProvider.System, NullLogger<SmartleadSequencerClients>.Instance);
+        var clients = new SmartleadSequencerClients(
+            new FailingSmartlead(),
+            TimeProvider.System,
+            NullLogger<SmartleadSequencerClients>.Instance
+        );
 
         Assert.Equal(SequencerClientStatus.Unverified, await clients.CheckAsync(SandboxServerFixture.NewPartner(), 7, default));
     }
@@ -35,7 +39,10 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task ListClientsAsync_Simulator_ListsTheSandboxAgencysClients()
     {
-        var listed = await sandbox.Providers.GetRequiredService<ISmartleadClientFactory>().Create(SandboxServerFixture.NewPartner()).ListClientsAsync(default);
+        var listed = await sandbox
+            .Providers.GetRequiredService<ISmartleadClientFactory>()
+            .Create(SandboxServerFixture.NewPartner())
+            .ListClientsAsync(default);
 
         Assert.Equal(3000, listed.Count);
         Assert.Contains(listed, c => c.Id == 2999);
@@ -78,11 +85,17 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
             return Task.FromResult<IReadOnlyList<SmartleadClientInfo>>([.. Ids.Select(id => new SmartleadClientInfo(id, null))]);
         }
 
-        public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
-        public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
 
-        public Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<SmartleadAccount> UpdateEmailAccountAsync(
+            long accountId,
+            SmartleadAccountUpdate update,
+            CancellationToken cancellationToken
+        ) => throw new NotSupportedException();
     }
 
     private sealed class FailingSmartlead : ISmartleadClientFactory

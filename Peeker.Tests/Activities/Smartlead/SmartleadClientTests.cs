@@ -16,7 +16,12 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
     public async Task SaveEmailAccountAsync_GoogleTwice_KeepsOneAccountWithWarmup()
     {
         var scope = SandboxServerFixture.NewPartner();
-        var account = SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-google.com", "app-password-1234", new SmartleadWarmup(TotalPerDay: 15));
+        var account = SmartleadEmailAccount.ForGoogle(
+            "Ada Lovelace",
+            "ada@sl-google.com",
+            "app-password-1234",
+            new SmartleadWarmup(TotalPerDay: 15)
+        );
 
         var first = await Client(scope).SaveEmailAccountAsync(account, default);
         var second = await Client(scope).SaveEmailAccountAsync(account, default);
@@ -33,7 +38,12 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
     public async Task SaveEmailAccountAsync_MicrosoftOverSmtpBasicAuth_FailsNonRetryable()
     {
         var scope = SandboxServerFixture.NewPartner();
-        var smtp = SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-ms.com", "refresh", new SmartleadWarmup()) with { Type = "SMTP", Password = "pw", OAuthRefreshToken = null };
+        var smtp = SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-ms.com", "refresh", new SmartleadWarmup()) with
+        {
+            Type = "SMTP",
+            Password = "pw",
+            OAuthRefreshToken = null,
+        };
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => Client(scope).SaveEmailAccountAsync(smtp, default));
 
@@ -47,7 +57,11 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
 
-        var saved = await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-oauth.com", "refresh-token", new SmartleadWarmup()), default);
+        var saved = await Client(scope)
+            .SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForMicrosoft("Bob", "bob@sl-oauth.com", "refresh-token", new SmartleadWarmup()),
+                default
+            );
 
         Assert.Equal("OUTLOOK", saved.Type);
     }
@@ -57,7 +71,11 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
 
-        await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Cat", "ratelimited@sl-429.com", "app-password-1234", new SmartleadWarmup()), default);
+        await Client(scope)
+            .SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForGoogle("Cat", "ratelimited@sl-429.com", "app-password-1234", new SmartleadWarmup()),
+                default
+            );
 
         Assert.Equal(1, await sandbox.CountAsync(scope, SandboxKinds.SmartleadAccount));
     }
@@ -69,9 +87,19 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
         var apiKey = "sbx_" + scope.PartnerId;
         var client = Client(scope);
 
-        await client.SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()), default);
-        var error = await Assert.ThrowsAsync<ProviderException>(() => client.SaveEmailAccountAsync(
-            SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()) with { Password = null }, default));
+        await client.SaveEmailAccountAsync(
+            SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()),
+            default
+        );
+        var error = await Assert.ThrowsAsync<ProviderException>(() =>
+            client.SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForGoogle("Dan", "dan@sl-secret.com", "app-password-secret", new SmartleadWarmup()) with
+                {
+                    Password = null,
+                },
+                default
+            )
+        );
 
         Assert.DoesNotContain(apiKey, error.ToString(), StringComparison.Ordinal);
         // The HTTP logs do name the call (so the check below is not vacuous), just never its api_key.
@@ -84,7 +112,11 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
     public async Task UpdateEmailAccountAsync_RenamedInbox_KeepsIdAndWarmupUnderTheNewAddress()
     {
         var scope = SandboxServerFixture.NewPartner();
-        var saved = await Client(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-rename.com", "app-password-1234", new SmartleadWarmup()), default);
+        var saved = await Client(scope)
+            .SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-rename.com", "app-password-1234", new SmartleadWarmup()),
+                default
+            );
         var update = new SmartleadAccountUpdate("Sam Lee", "sam.lee@sl-rename.com", "sam.lee@sl-rename.com");
 
         var updated = await Client(scope).UpdateEmailAccountAsync(saved.Id, update, default);
@@ -105,7 +137,8 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
 
         var error = await Assert.ThrowsAsync<ProviderException>(() =>
-            Client(scope).UpdateEmailAccountAsync(42, new SmartleadAccountUpdate("Sam Lee", "sam@sl-none.com", "sam@sl-none.com"), default));
+            Client(scope).UpdateEmailAccountAsync(42, new SmartleadAccountUpdate("Sam Lee", "sam@sl-none.com", "sam@sl-none.com"), default)
+        );
 
         Assert.Equal(404, error.StatusCode);
         Assert.False(error.IsRetryable);

@@ -18,7 +18,10 @@ public sealed class FinishSwapTests(AzuriteFixture azurite) : IClassFixture<Azur
         var (activity, stores, swap, order) = await ArrangeAsync();
 
         await activity.RunAsync(new TestActivityContext(nameof(FinishSwap), swap.Id), new FinishSwapInput(Ref(swap), true, null));
-        await activity.RunAsync(new TestActivityContext(nameof(FinishSwap), swap.Id + ":rerun"), new FinishSwapInput(Ref(swap), true, null));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(FinishSwap), swap.Id + ":rerun"),
+            new FinishSwapInput(Ref(swap), true, null)
+        );
 
         var after = await stores.Orders.GetByIdAsync(Env, order.Id, default);
         Assert.Equal([order.Domains[0].Domain, swap.ReplacementDomain, order.Domains[2].Domain], after!.Domains.Select(d => d.Domain));
@@ -36,7 +39,10 @@ public sealed class FinishSwapTests(AzuriteFixture azurite) : IClassFixture<Azur
         await activity.RunAsync(new TestActivityContext(nameof(FinishSwap), swap.Id), new FinishSwapInput(Ref(swap), false, "register"));
 
         var after = await stores.Orders.GetByIdAsync(Env, order.Id, default);
-        Assert.Equal(order.Domains.Where(d => d.Id != swap.ReplacementDomainId).Select(d => d.Domain), after!.Domains.Select(d => d.Domain));
+        Assert.Equal(
+            order.Domains.Where(d => d.Id != swap.ReplacementDomainId).Select(d => d.Domain),
+            after!.Domains.Select(d => d.Domain)
+        );
         Assert.Null(await stores.Domains.GetAsync(Env, swap.PartnerId, swap.ReplacementDomainId!, default));
         Assert.Equal(DomainStatus.Active, (await stores.Domains.GetAsync(Env, swap.PartnerId, swap.DomainId, default))!.Status);
         Assert.Null(await stores.Swaps.ClaimOfAsync(Env, swap.PartnerId, swap.DomainId, default));
@@ -54,15 +60,78 @@ public sealed class FinishSwapTests(AzuriteFixture azurite) : IClassFixture<Azur
         var tables = await TestTables.CreateAsync(azurite.ConnectionString);
         var stores = new Stores(new OrderStore(tables), new DomainStore(tables), new SwapStore(tables, TimeProvider.System));
         var partner = Ids.New("org", TimeProvider.System);
-        var order = await TestOrders.CreateAsync(stores.Orders, partner, $"a-{Guid.NewGuid():N}.com", $"b-{Guid.NewGuid():N}.com", $"c-{Guid.NewGuid():N}.com");
+        var order = await TestOrders.CreateAsync(
+            stores.Orders,
+            partner,
+            $"a-{Guid.NewGuid():N}.com",
+            $"b-{Guid.NewGuid():N}.com",
+            $"c-{Guid.NewGuid():N}.com"
+        );
         var now = TimeProvider.System.GetUtcNow();
-        await stores.Domains.SaveAsync(Env, partner, [.. order.Domains.Select(d => new DomainRecord(d.Id, d.Domain, "connected", DomainStatus.Active, "google", "usr_test", order.Id, ["google"], null, now))], default);
+        await stores.Domains.SaveAsync(
+            Env,
+            partner,
+            [
+                .. order.Domains.Select(d => new DomainRecord(
+                    d.Id,
+                    d.Domain,
+                    "connected",
+                    DomainStatus.Active,
+                    "google",
+                    "usr_test",
+                    order.Id,
+                    ["google"],
+                    null,
+                    now
+                )),
+            ],
+            default
+        );
         var old = order.Domains[1];
         var replacementId = Ids.New("dom", TimeProvider.System);
-        var entry = new OrderDomain(replacementId, fresh, "google", "registered", null, replacementConnected ? "connected" : "provisioning");
+        var entry = new OrderDomain(
+            replacementId,
+            fresh,
+            "google",
+            "registered",
+            null,
+            replacementConnected ? "connected" : "provisioning"
+        );
         order = (await stores.Orders.UpdateAsync(Env, order.Id, o => o with { Domains = [.. o.Domains, entry] }, default))!;
-        await stores.Domains.SaveAsync(Env, partner, [new DomainRecord(replacementId, fresh, "connected", DomainStatus.Provisioning, "google", "usr_test", order.Id, ["google"], null, now)], default);
-        var swap = new Swap(Ids.New("swp", now), partner, SwapType.Standard, old.Id, old.Domain, fresh, order.Id, "usr_test", SwapStatus.InProgress, null, now, now, null)
+        await stores.Domains.SaveAsync(
+            Env,
+            partner,
+            [
+                new DomainRecord(
+                    replacementId,
+                    fresh,
+                    "connected",
+                    DomainStatus.Provisioning,
+                    "google",
+                    "usr_test",
+                    order.Id,
+                    ["google"],
+                    null,
+                    now
+                ),
+            ],
+            default
+        );
+        var swap = new Swap(
+            Ids.New("swp", now),
+            partner,
+            SwapType.Standard,
+            old.Id,
+            old.Domain,
+            fresh,
+            order.Id,
+            "usr_test",
+            SwapStatus.InProgress,
+            null,
+            now,
+            now,
+            null
+        )
         {
             ReplacementDomainId = replacementId,
             ReplacementSource = "registered",
@@ -70,6 +139,11 @@ public sealed class FinishSwapTests(AzuriteFixture azurite) : IClassFixture<Azur
         await stores.Swaps.CreateAsync(Env, swap, default);
         Assert.Null(await stores.Swaps.TryClaimDomainAsync(Env, partner, old.Id, swap.Id, default));
         Assert.Empty(await stores.Domains.TryClaimAsync(Env, order.Id, [old.Domain, fresh], default));
-        return (new FinishSwap(stores.Swaps, stores.Orders, stores.Domains), stores, swap, (await stores.Orders.GetByIdAsync(Env, order.Id, default))!);
+        return (
+            new FinishSwap(stores.Swaps, stores.Orders, stores.Domains),
+            stores,
+            swap,
+            (await stores.Orders.GetByIdAsync(Env, order.Id, default))!
+        );
     }
 }

@@ -18,7 +18,8 @@ namespace Peeker.Tests.Activities.Swaps;
 [Collection(SandboxServerGroup.Name)]
 public sealed class RenameInboxTests(SandboxServerFixture sandbox)
 {
-    private T Service<T>() where T : notnull => sandbox.Providers.GetRequiredService<T>();
+    private T Service<T>()
+        where T : notnull => sandbox.Providers.GetRequiredService<T>();
 
     [Fact]
     public async Task RunAsync_MicrosoftRetryAfterLostAnswer_SucceedsAgainAndRecordsTheNewAddressOnce()
@@ -26,10 +27,22 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         const string Domain = "rn-ms.com";
         var tenant = await ReadyMicrosoftAsync(scope, Domain);
-        await Service<IMicrosoftClientFactory>().Create(scope).CreateUserAsync(tenant, new MicrosoftUserInput("ada@" + Domain, "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"), default);
+        await Service<IMicrosoftClientFactory>()
+            .Create(scope)
+            .CreateUserAsync(
+                tenant,
+                new MicrosoftUserInput("ada@" + Domain, "Ada Lovelace", "Ada", "Lovelace", "S3cret-pass!", "US"),
+                default
+            );
         var (orders, order) = await OrderAsync(scope, Domain, "microsoft", "ada@" + Domain);
-        var input = new RenameInboxInput(new SwapRef("swp_ms", scope.Environment, scope.PartnerId), order.Id, Domain, MailProvider.Microsoft, tenant,
-            new PlannedRename("swp_ms", "ada@" + Domain, "sam.lee", "Sam", "Lee", null));
+        var input = new RenameInboxInput(
+            new SwapRef("swp_ms", scope.Environment, scope.PartnerId),
+            order.Id,
+            Domain,
+            MailProvider.Microsoft,
+            tenant,
+            new PlannedRename("swp_ms", "ada@" + Domain, "sam.lee", "Sam", "Lee", null)
+        );
 
         var first = await Activity(orders).RunAsync(new TestActivityContext(nameof(RenameInbox), "i"), input);
         var retry = await Activity(orders).RunAsync(new TestActivityContext(nameof(RenameInbox), "i"), input);
@@ -48,11 +61,19 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
         var scope = SandboxServerFixture.NewPartner();
         const string Domain = "rn-google.com";
         await ReadyGoogleAsync(scope, Domain);
-        await Service<IGoogleWorkspaceClientFactory>().Create(scope).CreateUserAsync(new GoogleUserInput("ada@" + Domain, "Ada", "Lovelace", "S3cret-pass!"), default);
+        await Service<IGoogleWorkspaceClientFactory>()
+            .Create(scope)
+            .CreateUserAsync(new GoogleUserInput("ada@" + Domain, "Ada", "Lovelace", "S3cret-pass!"), default);
         var (orders, order) = await OrderAsync(scope, Domain, "google", "ada@" + Domain);
         // "badpic" in the new address makes the Google simulator reject the photo.
-        var input = new RenameInboxInput(new SwapRef("swp_g", scope.Environment, scope.PartnerId), order.Id, Domain, MailProvider.Google, null,
-            new PlannedRename("swp_g", "ada@" + Domain, "badpic", "Bad", "Pic", "https://cdn.example/p.png"));
+        var input = new RenameInboxInput(
+            new SwapRef("swp_g", scope.Environment, scope.PartnerId),
+            order.Id,
+            Domain,
+            MailProvider.Google,
+            null,
+            new PlannedRename("swp_g", "ada@" + Domain, "badpic", "Bad", "Pic", "https://cdn.example/p.png")
+        );
 
         var result = await Activity(orders).RunAsync(new TestActivityContext(nameof(RenameInbox), "i"), input);
 
@@ -67,8 +88,18 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
     {
         var scope = SandboxServerFixture.NewPartner();
         var smartlead = Service<ISmartleadClientFactory>();
-        var saved = await smartlead.Create(scope).SaveEmailAccountAsync(SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@rn-sl.com", "app-password-1234", new SmartleadWarmup()), default);
-        var input = new UpdateSequencerInboxInput(new SwapRef("swp_s", scope.Environment, scope.PartnerId), "ada@rn-sl.com", "sam@rn-sl.com", "Sam Lee");
+        var saved = await smartlead
+            .Create(scope)
+            .SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@rn-sl.com", "app-password-1234", new SmartleadWarmup()),
+                default
+            );
+        var input = new UpdateSequencerInboxInput(
+            new SwapRef("swp_s", scope.Environment, scope.PartnerId),
+            "ada@rn-sl.com",
+            "sam@rn-sl.com",
+            "Sam Lee"
+        );
 
         var first = await new UpdateSequencerInbox(smartlead).RunAsync(new TestActivityContext(nameof(UpdateSequencerInbox), "i"), input);
         var retry = await new UpdateSequencerInbox(smartlead).RunAsync(new TestActivityContext(nameof(UpdateSequencerInbox), "i"), input);
@@ -87,10 +118,12 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
     {
         var orders = new OrderStore(await TestTables.CreateAsync(sandbox.StorageConnectionString));
         var order = await TestOrders.CreateAsync(orders, scope.PartnerId, domain);
-        var updated = await orders.UpdateAsync(scope.Environment, order.Id, o => o with
-        {
-            Domains = [.. o.Domains.Select(d => d with { Provider = provider, Status = "connected", Inboxes = [inbox] })],
-        }, default);
+        var updated = await orders.UpdateAsync(
+            scope.Environment,
+            order.Id,
+            o => o with { Domains = [.. o.Domains.Select(d => d with { Provider = provider, Status = "connected", Inboxes = [inbox] })] },
+            default
+        );
         return (orders, updated!);
     }
 
@@ -98,7 +131,10 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
     {
         var google = Service<IGoogleWorkspaceClientFactory>().Create(scope);
         var cloudflare = Service<ICloudflareClientFactory>().Create(scope);
-        var customer = await google.CreateCustomerAsync(new GoogleCustomerInput(domain, "owner@customer.example", "Ada Lovelace", "Acme", "1 Main St", "Austin", "TX", "78701", "US"), default);
+        var customer = await google.CreateCustomerAsync(
+            new GoogleCustomerInput(domain, "owner@customer.example", "Ada Lovelace", "Acme", "1 Main St", "Austin", "TX", "78701", "US"),
+            default
+        );
         await google.CreateSubscriptionAsync(customer.CustomerId, GoogleSkus.BusinessStarter, "FLEXIBLE", 2, default);
         var token = await google.GetVerificationTokenAsync(domain, default);
         var zone = await cloudflare.CreateZoneAsync(domain, default);
@@ -110,8 +146,23 @@ public sealed class RenameInboxTests(SandboxServerFixture sandbox)
     {
         var ms = Service<IMicrosoftClientFactory>().Create(scope);
         var cloudflare = Service<ICloudflareClientFactory>().Create(scope);
-        var customer = await ms.CreateCustomerAsync(new MicrosoftCustomerInput(domain.Split('.')[0].Replace("-", "", StringComparison.Ordinal), "Acme", "owner@customer.example", "Ada", "Lovelace",
-            "1 Main St", "Austin", "TX", "78701", "US", "+15125550100"), "req-" + domain, default);
+        var customer = await ms.CreateCustomerAsync(
+            new MicrosoftCustomerInput(
+                domain.Split('.')[0].Replace("-", "", StringComparison.Ordinal),
+                "Acme",
+                "owner@customer.example",
+                "Ada",
+                "Lovelace",
+                "1 Main St",
+                "Austin",
+                "TX",
+                "78701",
+                "US",
+                "+15125550100"
+            ),
+            "req-" + domain,
+            default
+        );
         await ms.PurchaseLicensesAsync(customer.CustomerId, "CFQ7TTC0LH18:0001", 1, "buy-" + domain, default);
         await ms.AddDomainAsync(customer.TenantId, domain, default);
         var txt = (await ms.GetVerificationRecordsAsync(customer.TenantId, domain, default)).Single(r => r.RecordType == "Txt");

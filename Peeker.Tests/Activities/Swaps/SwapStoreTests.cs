@@ -38,7 +38,9 @@ public sealed class SwapStoreTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         var store = await StoreAsync();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.CreateManyAsync(PeekerEnvironment.Test, [Row(NewPartner()), Row(NewPartner())], default));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.CreateManyAsync(PeekerEnvironment.Test, [Row(NewPartner()), Row(NewPartner())], default)
+        );
     }
 
     [Fact]
@@ -63,8 +65,20 @@ public sealed class SwapStoreTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var rows = Enumerable.Range(0, 5).Select(i => Row(partner) with { OrderId = i % 2 == 0 ? "ord_even" : "ord_odd" }).ToList();
         await store.CreateManyAsync(PeekerEnvironment.Test, rows, default);
 
-        var first = await store.ListAsync(PeekerEnvironment.Test, partner, new SwapFilter(null, "ord_even", null, null), new PageRequest(2, null), default);
-        var second = await store.ListAsync(PeekerEnvironment.Test, partner, new SwapFilter(null, "ord_even", null, null), new PageRequest(2, first.NextAfter), default);
+        var first = await store.ListAsync(
+            PeekerEnvironment.Test,
+            partner,
+            new SwapFilter(null, "ord_even", null, null),
+            new PageRequest(2, null),
+            default
+        );
+        var second = await store.ListAsync(
+            PeekerEnvironment.Test,
+            partner,
+            new SwapFilter(null, "ord_even", null, null),
+            new PageRequest(2, first.NextAfter),
+            default
+        );
 
         Assert.Equal([rows[0].Id, rows[2].Id], first.Items.Select(s => s.Id));
         Assert.Equal([rows[4].Id], second.Items.Select(s => s.Id));
@@ -79,7 +93,14 @@ public sealed class SwapStoreTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var row = Row(partner);
         await store.CreateAsync(PeekerEnvironment.Test, row, default);
 
-        var failed = await store.SetStatusAsync(PeekerEnvironment.Test, partner, row.Id, SwapStatus.Failed, new SwapReason("dns_failed", "DNS.", "dns"), default);
+        var failed = await store.SetStatusAsync(
+            PeekerEnvironment.Test,
+            partner,
+            row.Id,
+            SwapStatus.Failed,
+            new SwapReason("dns_failed", "DNS.", "dns"),
+            default
+        );
         var after = await store.SetStatusAsync(PeekerEnvironment.Test, partner, row.Id, SwapStatus.InProgress, null, default);
 
         Assert.Equal(SwapStatus.Failed, failed!.Status);
@@ -140,7 +161,20 @@ public sealed class SwapStoreTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         _time.Advance(TimeSpan.FromMilliseconds(5));
         var now = _time.GetUtcNow();
-        return new Swap(Ids.New("swp", now), partner, type, "dom_old", "acme-mail.com", type == SwapType.UserNames ? null : "acme-fresh.com",
-            "ord_1", "usr_1", SwapStatus.Created, null, now, now, null);
+        return new Swap(
+            Ids.New("swp", now),
+            partner,
+            type,
+            "dom_old",
+            "acme-mail.com",
+            type == SwapType.UserNames ? null : "acme-fresh.com",
+            "ord_1",
+            "usr_1",
+            SwapStatus.Created,
+            null,
+            now,
+            now,
+            null
+        );
     }
 }

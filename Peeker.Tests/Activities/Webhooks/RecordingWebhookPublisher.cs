@@ -19,8 +19,14 @@ public sealed class RecordingWebhookPublisher : IWebhookPublisher
     public ConcurrentQueue<PublishedEvent> Published { get; } = new();
 
     public Task<string> PublishAsync(
-        PeekerEnvironment environment, string partnerId, string type, object data, string? orderId, string? idempotencyKey,
-        CancellationToken cancellationToken)
+        PeekerEnvironment environment,
+        string partnerId,
+        string type,
+        object data,
+        string? orderId,
+        string? idempotencyKey,
+        CancellationToken cancellationToken
+    )
     {
         var candidate = "evt_" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
         var id = idempotencyKey is null ? candidate : _reserved.GetOrAdd($"{environment}|{partnerId}|{idempotencyKey}", candidate);

@@ -17,11 +17,18 @@ public sealed class WebhookEndpointStoreTests(AzuriteFixture azurite) : IClassFi
     {
         var (store, options) = Create();
 
-        var (endpoint, secret) = await store.SetAsync(PeekerEnvironment.Live, Partner, "https://93.184.215.14/hook", CancellationToken.None);
+        var (endpoint, secret) = await store.SetAsync(
+            PeekerEnvironment.Live,
+            Partner,
+            "https://93.184.215.14/hook",
+            CancellationToken.None
+        );
 
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.Equal("https://93.184.215.14/hook", endpoint.Url);
-        var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(options.Value.TablePrefix + PeekerTables.WebhookEndpoints);
+        var raw = new TableServiceClient(azurite.ConnectionString).GetTableClient(
+            options.Value.TablePrefix + PeekerTables.WebhookEndpoints
+        );
         var row = (await raw.GetEntityAsync<TableEntity>(Partner, "live")).Value;
         Assert.DoesNotContain(row, pair => pair.Value is string s && s.Contains(secret[6..], StringComparison.Ordinal));
         var keys = await store.GetSigningKeysAsync(PeekerEnvironment.Live, Partner, CancellationToken.None);
@@ -94,18 +101,30 @@ public sealed class WebhookEndpointStoreTests(AzuriteFixture azurite) : IClassFi
         var secrets = new WebhookSecrets(Options.Create(new WebhookOptions { EncryptionKey = Convert.ToBase64String(new byte[32]) }));
         var sealedSecret = secrets.Protect("whsec_abc", "webhook-secret|org_a|live");
 
-        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => secrets.Unprotect(sealedSecret, "webhook-secret|org_b|live"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() =>
+            secrets.Unprotect(sealedSecret, "webhook-secret|org_b|live")
+        );
         Assert.Equal("whsec_abc", secrets.Unprotect(sealedSecret, "webhook-secret|org_a|live"));
     }
 
     private (WebhookEndpointStore Store, IOptions<WebhookOptions> Options) Create()
     {
-        var options = Options.Create(new WebhookOptions
-        {
-            StorageConnectionString = azurite.ConnectionString,
-            EncryptionKey = Convert.ToBase64String(new byte[32]),
-            TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12],
-        });
-        return (new WebhookEndpointStore(new PeekerTables(new TableServiceClient(azurite.ConnectionString)), options, new WebhookSecrets(options), _clock), options);
+        var options = Options.Create(
+            new WebhookOptions
+            {
+                StorageConnectionString = azurite.ConnectionString,
+                EncryptionKey = Convert.ToBase64String(new byte[32]),
+                TablePrefix = "t" + Guid.NewGuid().ToString("N")[..12],
+            }
+        );
+        return (
+            new WebhookEndpointStore(
+                new PeekerTables(new TableServiceClient(azurite.ConnectionString)),
+                options,
+                new WebhookSecrets(options),
+                _clock
+            ),
+            options
+        );
     }
 }

@@ -12,7 +12,10 @@ public sealed class WebhookHttpTests
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Live, localDevelopment: true));
+        request.Options.Set(
+            OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Live, localDevelopment: true)
+        );
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
 
@@ -26,7 +29,10 @@ public sealed class WebhookHttpTests
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 204));
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true));
+        request.Options.Set(
+            OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true)
+        );
 
         using var response = await client.SendAsync(request);
 
@@ -39,7 +45,10 @@ public sealed class WebhookHttpTests
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 204));
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: false));
+        request.Options.Set(
+            OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: false)
+        );
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
 
@@ -50,15 +59,20 @@ public sealed class WebhookHttpTests
     [Fact]
     public async Task Handler_Redirect_IsNotFollowed()
     {
-        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = 307;
-            c.Response.Headers.Location = "/moved";
-            return Task.CompletedTask;
-        });
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (_, c) =>
+            {
+                c.Response.StatusCode = 307;
+                c.Response.Headers.Location = "/moved";
+                return Task.CompletedTask;
+            }
+        );
         using var client = new HttpClient(WebhookHttp.CreateHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url);
-        request.Options.Set(OutboundHttpGuard.AllowLocalDevelopmentHostOption, WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true));
+        request.Options.Set(
+            OutboundHttpGuard.AllowLocalDevelopmentHostOption,
+            WebhookUrlPolicy.AllowsLocalHost(PeekerEnvironment.Test, localDevelopment: true)
+        );
 
         using var response = await client.SendAsync(request);
 

@@ -13,7 +13,8 @@ public sealed class WebhookSignatureTests
     private const string Secret = "whsec_7Gq2Zr0bVx4kLm9PnT3sWc8YdF1hJe6A";
     private const string OldSecret = "whsec_old_Kd8sP2mQ7vX4nB9cR1tY6wZ3";
     private const long Timestamp = 1778241600; // 2026-05-08T12:00:00Z
-    private const string Body = """{"id":"evt_01JTRX5Q8M3K7V2N9C4B6D1F0H","type":"order.in_progress","created_at":"2026-05-08T12:00:00Z","data":{"id":"ord_01JTRX4Z2Y7W5V3T1S9R8Q6P4N","status":"in_progress"}}""";
+    private const string Body =
+        """{"id":"evt_01JTRX5Q8M3K7V2N9C4B6D1F0H","type":"order.in_progress","created_at":"2026-05-08T12:00:00Z","data":{"id":"ord_01JTRX4Z2Y7W5V3T1S9R8Q6P4N","status":"in_progress"}}""";
     private const string Expected = "f07dfaf61ff2661c75cd8607f7201e329cb20da0b6aea16019173a666c72ab3b";
     private const string ExpectedWithOldSecret = "66c2626da8652950a846c7bc2ae450b2b7b72754f497e72ea53f7462e9902b0e";
 
@@ -37,13 +38,18 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void Verify_FixedVector_IsValid()
     {
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
     public void Verify_ReadmeWorkedExample_IsValidAndMatchesCode()
     {
-        using var example = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "webhooks", "signature-example.json")));
+        using var example = JsonDocument.Parse(
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "webhooks", "signature-example.json"))
+        );
         var root = example.RootElement;
         var secret = root.GetProperty("secret").GetString()!;
         var timestamp = root.GetProperty("timestamp").GetInt64();
@@ -64,7 +70,10 @@ public sealed class WebhookSignatureTests
     {
         var headers = new Dictionary<string, string> { ["peeker-timestamp"] = "1778241600", ["peeker-signature"] = $"v1={Expected}" };
 
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
@@ -73,7 +82,10 @@ public sealed class WebhookSignatureTests
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Timestamp));
         clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
 
-        Assert.Equal(WebhookVerification.TimestampTooOld, WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock));
+        Assert.Equal(
+            WebhookVerification.TimestampTooOld,
+            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock)
+        );
     }
 
     [Fact]
@@ -81,7 +93,10 @@ public sealed class WebhookSignatureTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Timestamp + 300));
 
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock)
+        );
     }
 
     [Fact]
@@ -89,21 +104,28 @@ public sealed class WebhookSignatureTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Timestamp - 301));
 
-        Assert.Equal(WebhookVerification.TimestampInFuture, WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock));
+        Assert.Equal(
+            WebhookVerification.TimestampInFuture,
+            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, clock)
+        );
     }
 
     [Fact]
     public void Verify_WrongSecret_IsRejectedAsMismatch()
     {
-        Assert.Equal(WebhookVerification.SignatureMismatch,
-            WebhookSignature.Verify("whsec_someone_else", Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.SignatureMismatch,
+            WebhookSignature.Verify("whsec_someone_else", Headers($"v1={Expected}"), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
     public void Verify_BodyChangedByOneByte_IsRejectedAsMismatch()
     {
-        Assert.Equal(WebhookVerification.SignatureMismatch,
-            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body + " ", WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.SignatureMismatch,
+            WebhookSignature.Verify(Secret, Headers($"v1={Expected}"), Body + " ", WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
@@ -112,7 +134,10 @@ public sealed class WebhookSignatureTests
         var headers = Headers($"v1={Expected}");
         headers["Peeker-Timestamp"] = (Timestamp + 1).ToString(CultureInfo.InvariantCulture);
 
-        Assert.Equal(WebhookVerification.SignatureMismatch, WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.SignatureMismatch,
+            WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Theory]
@@ -123,7 +148,10 @@ public sealed class WebhookSignatureTests
     [InlineData("v1=zz7dfaf61ff2661c75cd8607f7201e329cb20da0b6aea16019173a666c72ab3b")] // not hex
     public void Verify_MalformedSignatureHeader_IsRejectedAsMalformed(string header)
     {
-        Assert.Equal(WebhookVerification.MalformedHeader, WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.MalformedHeader,
+            WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Theory]
@@ -136,7 +164,10 @@ public sealed class WebhookSignatureTests
         var headers = Headers($"v1={Expected}");
         headers["Peeker-Timestamp"] = timestamp;
 
-        Assert.Equal(WebhookVerification.MalformedHeader, WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.MalformedHeader,
+            WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
@@ -144,7 +175,10 @@ public sealed class WebhookSignatureTests
     {
         var headers = new Dictionary<string, string> { ["Peeker-Timestamp"] = "1778241600" };
 
-        Assert.Equal(WebhookVerification.MissingHeader, WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.MissingHeader,
+            WebhookSignature.Verify(Secret, headers, Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
@@ -153,8 +187,14 @@ public sealed class WebhookSignatureTests
         // A receiver still on the old secret gets "v1=<new> v1=<old>": the second value matches.
         var header = $"v1={Expected} v1={ExpectedWithOldSecret}";
 
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(OldSecret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning));
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(OldSecret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
@@ -162,20 +202,32 @@ public sealed class WebhookSignatureTests
     {
         var header = $"v1={ExpectedWithOldSecret} v1={new string('0', 64)}";
 
-        Assert.Equal(WebhookVerification.SignatureMismatch, WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.SignatureMismatch,
+            WebhookSignature.Verify(Secret, Headers(header), Body, WebhookSignature.DefaultTolerance, AtSigning)
+        );
     }
 
     [Fact]
     public void Verify_CommaSeparatedValues_AreAccepted()
     {
-        Assert.Equal(WebhookVerification.Valid,
-            WebhookSignature.Verify(Secret, Headers($"v1={ExpectedWithOldSecret},v1={Expected}"), Body, WebhookSignature.DefaultTolerance, AtSigning));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(
+                Secret,
+                Headers($"v1={ExpectedWithOldSecret},v1={Expected}"),
+                Body,
+                WebhookSignature.DefaultTolerance,
+                AtSigning
+            )
+        );
     }
 
-    private static Dictionary<string, string> Headers(string signature) => new()
-    {
-        ["Peeker-Event-Id"] = "evt_01JTRX5Q8M3K7V2N9C4B6D1F0H",
-        ["Peeker-Timestamp"] = Timestamp.ToString(CultureInfo.InvariantCulture),
-        ["Peeker-Signature"] = signature,
-    };
+    private static Dictionary<string, string> Headers(string signature) =>
+        new()
+        {
+            ["Peeker-Event-Id"] = "evt_01JTRX5Q8M3K7V2N9C4B6D1F0H",
+            ["Peeker-Timestamp"] = Timestamp.ToString(CultureInfo.InvariantCulture),
+            ["Peeker-Signature"] = signature,
+        };
 }

@@ -106,7 +106,11 @@ public sealed class WebhookUrlPolicyTests
     public void CheckAddresses_OnePublicAndOnePrivateAnswer_IsRejected()
     {
         // DNS answers rotate: one internal address among public ones is enough to refuse.
-        var check = WebhookUrlPolicy.CheckAddresses(PeekerEnvironment.Live, "hooks.example.com", [IPAddress.Parse("93.184.215.14"), IPAddress.Parse("10.0.0.1")]);
+        var check = WebhookUrlPolicy.CheckAddresses(
+            PeekerEnvironment.Live,
+            "hooks.example.com",
+            [IPAddress.Parse("93.184.215.14"), IPAddress.Parse("10.0.0.1")]
+        );
 
         Assert.False(check.IsAllowed);
     }
@@ -115,7 +119,12 @@ public sealed class WebhookUrlPolicyTests
     public void CheckAddresses_SandboxNameOtherThanLocalhostResolvingToLoopback_IsRejected()
     {
         // A sandbox partner may use localhost, but not a public name that resolves to 127.0.0.1 (rebinding).
-        var check = WebhookUrlPolicy.CheckAddresses(PeekerEnvironment.Test, "rebind.example.com", [IPAddress.Loopback], localDevelopment: true);
+        var check = WebhookUrlPolicy.CheckAddresses(
+            PeekerEnvironment.Test,
+            "rebind.example.com",
+            [IPAddress.Loopback],
+            localDevelopment: true
+        );
 
         Assert.False(check.IsAllowed);
     }

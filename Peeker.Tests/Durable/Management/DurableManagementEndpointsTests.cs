@@ -35,10 +35,16 @@ public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IC
             o.StorageProvider.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100);
             o.StorageProvider.LeaseAcquireInterval = TimeSpan.FromSeconds(1);
         });
-        builder.Services.AddPeekerDurable(builder.Configuration, r => r
-            .AddOrchestratorFunc<string, string>("Echo", (_, s) => Task.FromResult(s + "!"))
-            .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
-            .AddOrchestratorFunc<string, string>("Fail", (_, _) => Task.FromException<string>(new InvalidOperationException("boom"))));
+        builder.Services.AddPeekerDurable(
+            builder.Configuration,
+            r =>
+                r.AddOrchestratorFunc<string, string>("Echo", (_, s) => Task.FromResult(s + "!"))
+                    .AddOrchestratorFunc<string, string>("Wait", (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
+                    .AddOrchestratorFunc<string, string>(
+                        "Fail",
+                        (_, _) => Task.FromException<string>(new InvalidOperationException("boom"))
+                    )
+        );
         _app = builder.Build();
         _app.MapDurableManagement();
         await _app.StartAsync();
@@ -70,10 +76,16 @@ public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IC
         Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
         var payload = JsonNode.Parse(await start.Content.ReadAsStringAsync())!;
         Assert.Equal("echo-1", payload["id"]!.GetValue<string>());
-        Assert.EndsWith("/instances/echo-1/raiseEvent/{eventName}", payload["sendEventPostUri"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith(
+            "/instances/echo-1/raiseEvent/{eventName}",
+            payload["sendEventPostUri"]!.GetValue<string>(),
+            StringComparison.Ordinal
+        );
 
         await Client.WaitForInstanceCompletionAsync("echo-1");
-        using var status = await Http.GetAsync(new Uri("/runtime/webhooks/durabletask/instances/echo-1?showHistory=true&showHistoryOutput=true", UriKind.Relative));
+        using var status = await Http.GetAsync(
+            new Uri("/runtime/webhooks/durabletask/instances/echo-1?showHistory=true&showHistoryOutput=true", UriKind.Relative)
+        );
         var body = JsonNode.Parse(await status.Content.ReadAsStringAsync())!;
 
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
@@ -104,7 +116,10 @@ public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IC
 
         using var raise = await Http.PostAsJsonAsync("/runtime/webhooks/durabletask/instances/wait-2/raiseEvent/go", "done");
         var result = await Client.WaitForInstanceCompletionAsync("wait-2", getInputsAndOutputs: true);
-        using var terminate = await Http.PostAsync(new Uri("/runtime/webhooks/durabletask/instances/wait-2/terminate?reason=late", UriKind.Relative), null);
+        using var terminate = await Http.PostAsync(
+            new Uri("/runtime/webhooks/durabletask/instances/wait-2/terminate?reason=late", UriKind.Relative),
+            null
+        );
 
         Assert.Equal(HttpStatusCode.Accepted, raise.StatusCode);
         Assert.Equal("done", result.ReadOutputAs<string>());
@@ -119,12 +134,18 @@ public sealed class DurableManagementEndpointsTests(AzuriteFixture azurite) : IC
 
         using var list = await Http.GetAsync(new Uri("/runtime/webhooks/durabletask/instances?runtimeStatus=Failed", UriKind.Relative));
         var items = JsonNode.Parse(await list.Content.ReadAsStringAsync())!.AsArray();
-        using var badStatus = await Http.GetAsync(new Uri("/runtime/webhooks/durabletask/instances?runtimeStatus=Sleeping", UriKind.Relative));
+        using var badStatus = await Http.GetAsync(
+            new Uri("/runtime/webhooks/durabletask/instances?runtimeStatus=Sleeping", UriKind.Relative)
+        );
         using var purge = await Http.DeleteAsync(new Uri("/runtime/webhooks/durabletask/instances/fail-1", UriKind.Relative));
         using var purgeAgain = await Http.DeleteAsync(new Uri("/runtime/webhooks/durabletask/instances/fail-1", UriKind.Relative));
 
         Assert.Contains(items, i => i!["instanceId"]!.GetValue<string>() == "fail-1");
-        Assert.Contains("boom", items.First(i => i!["instanceId"]!.GetValue<string>() == "fail-1")!["output"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(
+            "boom",
+            items.First(i => i!["instanceId"]!.GetValue<string>() == "fail-1")!["output"]!.GetValue<string>(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.StatusCode);
         Assert.Equal(HttpStatusCode.OK, purge.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, purgeAgain.StatusCode);

@@ -8,7 +8,8 @@ public sealed class SecretRedactionTests
     [Fact]
     public void Redact_SecretNamedPropertiesAtAnyDepth_AreMaskedAndTheRestKept()
     {
-        const string json = """{"order":"ord_1","sequencer":{"login_password":"hunter2","items":[{"apiKey":"k1","refresh_token":"t"}]},"ClientSecret":"s"}""";
+        const string json =
+            """{"order":"ord_1","sequencer":{"login_password":"hunter2","items":[{"apiKey":"k1","refresh_token":"t"}]},"ClientSecret":"s"}""";
 
         var shown = SecretRedaction.Redact(json)!;
 

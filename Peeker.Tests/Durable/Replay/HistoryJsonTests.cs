@@ -40,16 +40,27 @@ public sealed class HistoryJsonTests
 
         Assert.Collection(
             events,
-            e => Assert.Equal(new DateTime(2026, 5, 8, 12, 0, 0, 100, DateTimeKind.Utc), Assert.IsType<OrchestratorStartedEvent>(e).Timestamp),
+            e =>
+                Assert.Equal(
+                    new DateTime(2026, 5, 8, 12, 0, 0, 100, DateTimeKind.Utc),
+                    Assert.IsType<OrchestratorStartedEvent>(e).Timestamp
+                ),
             e =>
             {
                 var started = Assert.IsType<ExecutionStartedEvent>(e);
-                Assert.Equal(("ProvisionOrderOrchestrator", "ord_1", "c3698ff8"), (started.Name, started.OrchestrationInstance.InstanceId, started.OrchestrationInstance.ExecutionId));
+                Assert.Equal(
+                    ("ProvisionOrderOrchestrator", "ord_1", "c3698ff8"),
+                    (started.Name, started.OrchestrationInstance.InstanceId, started.OrchestrationInstance.ExecutionId)
+                );
                 Assert.Equal("""{"OrderId":"ord_1","Environment":0}""", started.Input);
             },
             e => Assert.Equal(("LoadOrderPlan", 0), (Assert.IsType<TaskScheduledEvent>(e).Name, e.EventId)),
             e => Assert.IsType<OrchestratorCompletedEvent>(e),
-            e => Assert.Equal((0, """{"PartnerId":"ptr_1"}"""), (Assert.IsType<TaskCompletedEvent>(e).TaskScheduledId, ((TaskCompletedEvent)e).Result)),
+            e =>
+                Assert.Equal(
+                    (0, """{"PartnerId":"ptr_1"}"""),
+                    (Assert.IsType<TaskCompletedEvent>(e).TaskScheduledId, ((TaskCompletedEvent)e).Result)
+                ),
             e =>
             {
                 var failed = Assert.IsType<TaskFailedEvent>(e);
@@ -63,7 +74,10 @@ public sealed class HistoryJsonTests
             e =>
             {
                 var created = Assert.IsType<SubOrchestrationInstanceCreatedEvent>(e);
-                Assert.Equal(("ProvisionDomainOrchestrator", "ord_1:acme-mail.com", 3), (created.Name, created.InstanceId, created.EventId));
+                Assert.Equal(
+                    ("ProvisionDomainOrchestrator", "ord_1:acme-mail.com", 3),
+                    (created.Name, created.InstanceId, created.EventId)
+                );
             },
             e => Assert.Equal(3, Assert.IsType<SubOrchestrationInstanceCompletedEvent>(e).TaskScheduledId),
             e => Assert.Equal(("deliver_now", "true"), (Assert.IsType<EventRaisedEvent>(e).Name, ((EventRaisedEvent)e).Input)),
@@ -72,7 +86,8 @@ public sealed class HistoryJsonTests
                 var completed = Assert.IsType<ExecutionCompletedEvent>(e);
                 Assert.Equal(OrchestrationStatus.Completed, completed.OrchestrationStatus);
                 Assert.Equal("""{"OrderId":"ord_1","Status":"completed"}""", completed.Result);
-            });
+            }
+        );
     }
 
     /// <summary>
@@ -91,8 +106,17 @@ public sealed class HistoryJsonTests
         var events = HistoryJson.Deserialize(json);
 
         Assert.Equal(recorded.Select(e => e.GetType()), events.Select(e => e.GetType()));
-        Assert.All(recorded.Zip(events), pair =>
-            Assert.True(JToken.DeepEquals(JToken.FromObject(pair.First, AzureStorageSerializer), JToken.FromObject(pair.Second, AzureStorageSerializer)), $"{pair.First.EventType} #{pair.First.EventId} changed"));
+        Assert.All(
+            recorded.Zip(events),
+            pair =>
+                Assert.True(
+                    JToken.DeepEquals(
+                        JToken.FromObject(pair.First, AzureStorageSerializer),
+                        JToken.FromObject(pair.Second, AzureStorageSerializer)
+                    ),
+                    $"{pair.First.EventType} #{pair.First.EventId} changed"
+                )
+        );
     }
 
     private static DateTime FireAt => new DateTime(2026, 5, 8, 12, 0, 2, DateTimeKind.Utc).AddTicks(1219429);

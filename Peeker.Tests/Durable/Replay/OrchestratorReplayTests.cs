@@ -28,14 +28,20 @@ namespace Peeker.Tests.Durable.Replay;
 public sealed class OrchestratorReplayTests
 {
     public static TheoryData<string> Orchestrators =>
-    [
-        nameof(ProvisionOrderOrchestrator), nameof(ProvisionDomainOrchestrator), nameof(CancelOrderOrchestrator),
-        nameof(ForwardingJobOrchestrator), nameof(ImportDomainsOrchestrator), nameof(DeliverWebhookOrchestrator),
-    ];
+        [
+            nameof(ProvisionOrderOrchestrator),
+            nameof(ProvisionDomainOrchestrator),
+            nameof(CancelOrderOrchestrator),
+            nameof(ForwardingJobOrchestrator),
+            nameof(ImportDomainsOrchestrator),
+            nameof(DeliverWebhookOrchestrator),
+        ];
 
     /// <summary>The checked-in history of <paramref name="orchestrator"/>, oldest event first.</summary>
-    public static IList<HistoryEvent> Load(string orchestrator) => OrchestrationReplayer.ReadHistory(
-        File.ReadAllText(Path.Combine(RepoPaths.Root, "Peeker.Tests", "Durable", "Replay", "Histories", $"{orchestrator}.json")));
+    public static IList<HistoryEvent> Load(string orchestrator) =>
+        OrchestrationReplayer.ReadHistory(
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "Peeker.Tests", "Durable", "Replay", "Histories", $"{orchestrator}.json"))
+        );
 
     [Theory]
     [MemberData(nameof(Orchestrators))]
@@ -48,7 +54,10 @@ public sealed class OrchestratorReplayTests
 
         Assert.False(result.IsNonDeterministic, result.Failure?.ErrorMessage);
         Assert.Null(result.Failure);
-        Assert.True(result.Actions.Count == 1, "the replay should only complete, but took: " + string.Join(", ", result.Actions.Select(Describe)));
+        Assert.True(
+            result.Actions.Count == 1,
+            "the replay should only complete, but took: " + string.Join(", ", result.Actions.Select(Describe))
+        );
         var completion = Assert.IsType<OrchestrationCompleteOrchestratorAction>(result.Actions[0]);
         Assert.Equal(OrchestrationStatus.Completed, recorded.OrchestrationStatus);
         Assert.Equal(OrchestrationStatus.Completed, completion.OrchestrationStatus);
@@ -68,7 +77,8 @@ public sealed class OrchestratorReplayTests
     {
         var (type, name) = events.Split(':') is [var t, var n] ? (t, n) : (events, null);
 
-        var count = Load(orchestrator).Count(e => e.EventType.ToString() == type && (name is null || (e as TaskScheduledEvent)?.Name == name));
+        var count = Load(orchestrator)
+            .Count(e => e.EventType.ToString() == type && (name is null || (e as TaskScheduledEvent)?.Name == name));
 
         Assert.Equal(expected, count);
     }
@@ -93,14 +103,16 @@ public sealed class OrchestratorReplayTests
         return Assert.Single(registry.GetOrchestrators(), o => o.Key.Name == orchestrator).Value(services);
     }
 
-    private static string Describe(OrchestratorAction action) => action switch
-    {
-        ScheduleTaskOrchestratorAction task => $"activity {task.Name} #{task.Id}",
-        CreateSubOrchestrationAction sub => $"sub-orchestration {sub.Name} #{sub.Id}",
-        CreateTimerOrchestratorAction timer => $"timer until {timer.FireAt:O} #{timer.Id}",
-        OrchestrationCompleteOrchestratorAction done => $"{done.OrchestrationStatus}: {done.Result ?? done.FailureDetails?.ErrorMessage}",
-        _ => action.GetType().Name,
-    };
+    private static string Describe(OrchestratorAction action) =>
+        action switch
+        {
+            ScheduleTaskOrchestratorAction task => $"activity {task.Name} #{task.Id}",
+            CreateSubOrchestrationAction sub => $"sub-orchestration {sub.Name} #{sub.Id}",
+            CreateTimerOrchestratorAction timer => $"timer until {timer.FireAt:O} #{timer.Id}",
+            OrchestrationCompleteOrchestratorAction done =>
+                $"{done.OrchestrationStatus}: {done.Result ?? done.FailureDetails?.ErrorMessage}",
+            _ => action.GetType().Name,
+        };
 
     /// <summary>
     /// <see cref="ForwardingJobOrchestrator"/> as a careless edit might leave it: the target check dropped, so the
@@ -111,7 +123,11 @@ public sealed class OrchestratorReplayTests
         public override async Task<ForwardingJobOutcome> RunAsync(TaskOrchestrationContext context, ForwardingJobRef input)
         {
             var job = await context.LoadForwardingJobAsync(input, ProvisioningRetries.Storage);
-            await Task.WhenAll(job.Domains.Select(d => context.ApplyForwardingAsync(new ApplyForwardingInput(input, d, job.ForwardingUrl), ProvisioningRetries.Provider)));
+            await Task.WhenAll(
+                job.Domains.Select(d =>
+                    context.ApplyForwardingAsync(new ApplyForwardingInput(input, d, job.ForwardingUrl), ProvisioningRetries.Provider)
+                )
+            );
             var done = await context.FinishForwardingJobAsync(input, ProvisioningRetries.Storage);
             return new ForwardingJobOutcome(input.JobId, done.Status, done.CompletedCount, done.FailedCount);
         }

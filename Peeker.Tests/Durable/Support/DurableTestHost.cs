@@ -37,7 +37,8 @@ public sealed class DurableTestHost : IAsyncDisposable
         string connectionString,
         Action<DurableTaskRegistry> register,
         Action<DurableTaskOptions>? configure = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null
+    )
     {
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder()
@@ -81,7 +82,11 @@ public sealed class DurableTestHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the instance reaches <paramref name="status"/>.</summary>
-    public async Task<OrchestrationMetadata> WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status, int timeoutSeconds = 90)
+    public async Task<OrchestrationMetadata> WaitForStatusAsync(
+        string instanceId,
+        OrchestrationRuntimeStatus status,
+        int timeoutSeconds = 90
+    )
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         while (true)

@@ -109,7 +109,10 @@ public sealed class AdminKeyFilterTests(PartnerApiFixture fixture)
 
     private static HttpRequestMessage WithAuthorization(string route, string? authorization)
     {
-        var request = new HttpRequestMessage(route.StartsWith("/admin/v1/partners/org_none/api_keys", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get, route);
+        var request = new HttpRequestMessage(
+            route.StartsWith("/admin/v1/partners/org_none/api_keys", StringComparison.Ordinal) ? HttpMethod.Post : HttpMethod.Get,
+            route
+        );
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);

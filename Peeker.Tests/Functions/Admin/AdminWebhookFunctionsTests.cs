@@ -29,7 +29,10 @@ public sealed class AdminWebhookFunctionsTests(PartnerApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, test.Status);
 
         // The partner's own view of the same endpoint.
-        Assert.Equal("https://93.184.215.14/hooks", (await partner.Live.GetAsync("/partner/v1/webhook")).Data.GetProperty("url").GetString());
+        Assert.Equal(
+            "https://93.184.215.14/hooks",
+            (await partner.Live.GetAsync("/partner/v1/webhook")).Data.GetProperty("url").GetString()
+        );
     }
 
     [Fact]
@@ -79,15 +82,24 @@ public sealed class AdminWebhookFunctionsTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync("Admin Bad Body");
 
-        var response = await fixture.Admin().SendAsync(new HttpRequestMessage(HttpMethod.Put, Route(partner.Id))
-        {
-            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
-        });
+        var response = await fixture
+            .Admin()
+            .SendAsync(
+                new HttpRequestMessage(HttpMethod.Put, Route(partner.Id))
+                {
+                    Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+                }
+            );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         var error = response.Body.GetProperty("error");
         Assert.Equal("invalid_request", error.GetProperty("code").GetString());
-        Assert.Equal(field, error.TryGetProperty("field", out var named) && named.ValueKind == System.Text.Json.JsonValueKind.String ? named.GetString() : null);
+        Assert.Equal(
+            field,
+            error.TryGetProperty("field", out var named) && named.ValueKind == System.Text.Json.JsonValueKind.String
+                ? named.GetString()
+                : null
+        );
     }
 
     [Theory]
@@ -99,7 +111,10 @@ public sealed class AdminWebhookFunctionsTests(PartnerApiFixture fixture)
         var get = await fixture.Admin().GetAsync(Route(partnerId) + "?environment=live");
         var rotate = await fixture.Admin().PostAsync(Route(partnerId) + "/rotate", new { environment = "live" });
 
-        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound], new[] { put.Status, get.Status, rotate.Status });
+        Assert.Equal(
+            [HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound],
+            new[] { put.Status, get.Status, rotate.Status }
+        );
         Assert.Equal("not_found", put.Body.GetProperty("error").GetProperty("code").GetString());
         Assert.Null(await fixture.Service<WebhookEndpointStore>().GetAsync(PeekerEnvironment.Live, partnerId, CancellationToken.None));
     }
@@ -118,7 +133,10 @@ public sealed class AdminWebhookFunctionsTests(PartnerApiFixture fixture)
             client.Http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        var put = await client.PutAsync(Route("org_01JTRX00000000000000000007"), new { environment = "live", url = "https://93.184.215.14/hooks" });
+        var put = await client.PutAsync(
+            Route("org_01JTRX00000000000000000007"),
+            new { environment = "live", url = "https://93.184.215.14/hooks" }
+        );
         var redeliver = await client.PostAsync("/admin/v1/events/evt_01JZZZZZZZZZZZZZZZZZZZZZZZ/redeliver", null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, put.Status);
@@ -130,8 +148,17 @@ public sealed class AdminWebhookFunctionsTests(PartnerApiFixture fixture)
     public async Task EventById_GetAndRedeliver_FindTheEventWhateverItsPartner()
     {
         var partner = await fixture.NewPartnerAsync("Admin Events");
-        var eventId = await fixture.Service<IWebhookPublisher>().PublishAsync(
-            PeekerEnvironment.Live, partner.Id, "order.completed", new { Id = "ord_admin" }, "ord_admin", null, CancellationToken.None);
+        var eventId = await fixture
+            .Service<IWebhookPublisher>()
+            .PublishAsync(
+                PeekerEnvironment.Live,
+                partner.Id,
+                "order.completed",
+                new { Id = "ord_admin" },
+                "ord_admin",
+                null,
+                CancellationToken.None
+            );
 
         var get = await fixture.Admin().GetAsync("/admin/v1/events/" + eventId);
         var redeliver = await fixture.Admin().PostAsync("/admin/v1/events/" + eventId + "/redeliver", null);

@@ -16,7 +16,8 @@ namespace Peeker.Tests.Functions.Health;
 [Collection(SandboxServerGroup.Name)]
 public sealed class ProviderSignInHealthCheckTests(SandboxServerFixture sandbox)
 {
-    private static ProviderSignInResults Results(TimeProvider? time = null) => new(time ?? TimeProvider.System, Options.Create(new HealthOptions()));
+    private static ProviderSignInResults Results(TimeProvider? time = null) =>
+        new(time ?? TimeProvider.System, Options.Create(new HealthOptions()));
 
     private static IProviderSignIn SignIn(IServiceProvider providers, string provider) =>
         providers.GetServices<IProviderSignIn>().Single(p => p.Provider == provider);
@@ -32,7 +33,8 @@ public sealed class ProviderSignInHealthCheckTests(SandboxServerFixture sandbox)
                 ["Providers:Google:ServiceAccountKey"] = key.ToJson(),
                 ["Providers:Google:AdminUser"] = SandboxIdentity.GoogleAdminUser(partnerId),
             },
-            configure: services => services.AddHttpClient(ProviderNames.Google).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler));
+            configure: services => services.AddHttpClient(ProviderNames.Google).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler)
+        );
     }
 
     [Fact]
@@ -41,7 +43,9 @@ public sealed class ProviderSignInHealthCheckTests(SandboxServerFixture sandbox)
         await using var providers = LiveGoogle(SandboxServerFixture.GoogleKeyJson, SandboxServerFixture.NewPartner().PartnerId);
         using var results = Results();
 
-        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Google), results).CheckHealthAsync(new HealthCheckContext());
+        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Google), results).CheckHealthAsync(
+            new HealthCheckContext()
+        );
 
         Assert.Equal(HealthStatus.Healthy, result.Status);
         Assert.Equal("live", result.Data["mode"]);
@@ -54,7 +58,9 @@ public sealed class ProviderSignInHealthCheckTests(SandboxServerFixture sandbox)
         await using var providers = LiveGoogle(unknownKey, SandboxServerFixture.NewPartner().PartnerId);
         using var results = Results();
 
-        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Google), results).CheckHealthAsync(new HealthCheckContext());
+        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Google), results).CheckHealthAsync(
+            new HealthCheckContext()
+        );
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("invalid_grant", result.Data["code"]);
@@ -75,10 +81,13 @@ public sealed class ProviderSignInHealthCheckTests(SandboxServerFixture sandbox)
                 ["Providers:Microsoft:ClientId"] = SandboxIdentity.MicrosoftClientId(partner.PartnerId),
                 ["Providers:Microsoft:ClientSecret"] = "wrong-secret-for-health",
             },
-            configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler));
+            configure: services => services.AddHttpClient(ProviderNames.Microsoft).ConfigurePrimaryHttpMessageHandler(sandbox.PinnedHandler)
+        );
         using var results = Results();
 
-        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Microsoft), results).CheckHealthAsync(new HealthCheckContext());
+        var result = await new ProviderSignInHealthCheck(SignIn(providers, ProviderNames.Microsoft), results).CheckHealthAsync(
+            new HealthCheckContext()
+        );
 
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal("AADSTS7000215", result.Data["code"]);

@@ -28,8 +28,18 @@ public sealed class DurableWebhookDeliveriesTests
 
     private DurableWebhookDeliveries Deliveries()
     {
-        _client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>((name, input, options, _) => (_name, _input, _options) = (name, input, options))
+        _client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
+            .Callback<TaskName, object?, StartOrchestrationOptions?, CancellationToken>(
+                (name, input, options, _) => (_name, _input, _options) = (name, input, options)
+            )
             .ReturnsAsync(Input.EventId);
         return new DurableWebhookDeliveries(_client.Object, Options.Create(Settings));
     }
@@ -41,7 +51,10 @@ public sealed class DurableWebhookDeliveriesTests
 
         Assert.Equal(nameof(DeliverWebhookOrchestrator), _name?.Name);
         var input = Assert.IsType<DeliverWebhookInput>(_input);
-        Assert.Equal((Input.EventId, Settings.RetrySchedule, Settings.EndpointWindow), (input.EventId, input.Schedule, input.EndpointWindow));
+        Assert.Equal(
+            (Input.EventId, Settings.RetrySchedule, Settings.EndpointWindow),
+            (input.EventId, input.Schedule, input.EndpointWindow)
+        );
     }
 
     [Fact]
@@ -69,12 +82,28 @@ public sealed class DurableWebhookDeliveriesTests
     public async Task StartAsync_InstanceExists_IsDoneWithoutError()
     {
         var deliveries = Deliveries();
-        _client.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
+        _client
+            .Setup(c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                )
+            )
             .ThrowsAsync(new OrchestrationAlreadyExistsException("exists"));
 
         await deliveries.StartAsync(Input, onlyIfNew: true, default);
 
-        _client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(
-            It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Once);
+        _client.Verify(
+            c =>
+                c.ScheduleNewOrchestrationInstanceAsync(
+                    It.IsAny<TaskName>(),
+                    It.IsAny<object?>(),
+                    It.IsAny<StartOrchestrationOptions?>(),
+                    It.IsAny<CancellationToken>()
+                ),
+            Times.Once
+        );
     }
 }

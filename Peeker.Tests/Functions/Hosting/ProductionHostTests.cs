@@ -72,7 +72,10 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Start_SampleInboxPasswordKeyUnderAnotherKeyId_RefusesToStartNamingTheKey()
     {
-        await using var factory = Host("Production", new() { ["Provisioning:InboxPasswordKeys:old7"] = DevelopmentSecrets.SampleValues["Provisioning:InboxPasswordKeys:dev1"] });
+        await using var factory = Host(
+            "Production",
+            new() { ["Provisioning:InboxPasswordKeys:old7"] = DevelopmentSecrets.SampleValues["Provisioning:InboxPasswordKeys:dev1"] }
+        );
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
@@ -187,10 +190,18 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
     {
         await using var factory = Host("Production");
         using var client = factory.CreateClient();
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners") { Content = JsonContent.Create(new { name = "Loopback Agency" }) };
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners")
+        {
+            Content = JsonContent.Create(new { name = "Loopback Agency" }),
+        };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         using var created = await client.SendAsync(create);
-        var testKey = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("api_keys").GetProperty("test").GetString();
+        var testKey = JsonDocument
+            .Parse(await created.Content.ReadAsStringAsync())
+            .RootElement.GetProperty("data")
+            .GetProperty("api_keys")
+            .GetProperty("test")
+            .GetString();
         using var put = new HttpRequestMessage(HttpMethod.Put, "/partner/v1/webhook") { Content = JsonContent.Create(new { url }) };
         put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", testKey);
 
@@ -206,13 +217,25 @@ public sealed class ProductionHostTests(AzuriteFixture azurite) : IClassFixture<
     public void SampleValues_MatchLocalSettingsSample()
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
-        var secrets = sample.RootElement.GetProperty("Values").EnumerateObject()
-            .Where(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 }
-                && (p.Name.EndsWith("Key", StringComparison.Ordinal) || p.Name.EndsWith("Secret", StringComparison.Ordinal) || p.Name.EndsWith("Token", StringComparison.Ordinal)
-                    || p.Name.Contains("Keys__", StringComparison.Ordinal)))
+        var secrets = sample
+            .RootElement.GetProperty("Values")
+            .EnumerateObject()
+            .Where(p =>
+                p.Value.ValueKind == JsonValueKind.String
+                && p.Value.GetString() is { Length: > 0 }
+                && (
+                    p.Name.EndsWith("Key", StringComparison.Ordinal)
+                    || p.Name.EndsWith("Secret", StringComparison.Ordinal)
+                    || p.Name.EndsWith("Token", StringComparison.Ordinal)
+                    || p.Name.Contains("Keys__", StringComparison.Ordinal)
+                )
+            )
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => p.Value.GetString()!);
 
-        Assert.Equal(secrets.OrderBy(p => p.Key, StringComparer.Ordinal), DevelopmentSecrets.SampleValues.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(
+            secrets.OrderBy(p => p.Key, StringComparer.Ordinal),
+            DevelopmentSecrets.SampleValues.OrderBy(p => p.Key, StringComparer.Ordinal)
+        );
     }
 
     private static HttpRequestMessage Me(string key)

@@ -37,7 +37,11 @@ public sealed class PublicBaseUrlTests(PartnerApiFixture fixture)
         var response = await fixture.Client(partner.TestKey, factory).GetAsync("http://evil.example" + route);
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.StartsWith(Base + route + "?", response.Body.GetProperty("links").GetProperty("first").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            Base + route + "?",
+            response.Body.GetProperty("links").GetProperty("first").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(Base + route, response.Body.GetProperty("meta").GetProperty("path").GetString());
         Assert.DoesNotContain("evil.example", response.Raw, StringComparison.Ordinal);
     }
@@ -48,11 +52,15 @@ public sealed class PublicBaseUrlTests(PartnerApiFixture fixture)
         await using var factory = fixture.CreateFactory(AnyHost);
         var instanceId = "host-header-" + Guid.NewGuid().ToString("N");
 
-        var response = await fixture.Client(PartnerApiFixture.ManagementKey, factory)
+        var response = await fixture
+            .Client(PartnerApiFixture.ManagementKey, factory)
             .PostAsync($"http://evil.example/runtime/webhooks/durabletask/orchestrators/DeliverWebhookOrchestrator/{instanceId}", null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.Status);
-        Assert.Equal($"{Base}/runtime/webhooks/durabletask/instances/{instanceId}", response.Body.GetProperty("statusQueryGetUri").GetString());
+        Assert.Equal(
+            $"{Base}/runtime/webhooks/durabletask/instances/{instanceId}",
+            response.Body.GetProperty("statusQueryGetUri").GetString()
+        );
         Assert.Equal(new Uri($"{Base}/runtime/webhooks/durabletask/instances/{instanceId}"), response.Message.Headers.Location);
         Assert.DoesNotContain("evil.example", response.Raw, StringComparison.Ordinal);
     }

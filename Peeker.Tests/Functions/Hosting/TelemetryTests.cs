@@ -39,14 +39,16 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            var line = instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}").Order());
-            lock (measured)
+        listener.SetMeasurementEventCallback<long>(
+            (instrument, _, tags, _) =>
             {
-                measured.Add(line);
+                var line = instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}").Order());
+                lock (measured)
+                {
+                    measured.Add(line);
+                }
             }
-        });
+        );
         listener.Start();
         var port = LoopbackPorts.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -54,13 +56,17 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         {
             b.UseEnvironment("Development");
             b.UseSetting("urls", baseAddress.ToString());
-            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = azurite.ConnectionString,
-                ["Peeker:AdminKey"] = AdminKey,
-                ["Providers:Sandbox:BaseUrl"] = $"{baseAddress}sandbox",
-                ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
-            }));
+            b.ConfigureAppConfiguration(c =>
+                c.AddInMemoryCollection(
+                    new Dictionary<string, string?>
+                    {
+                        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+                        ["Peeker:AdminKey"] = AdminKey,
+                        ["Providers:Sandbox:BaseUrl"] = $"{baseAddress}sandbox",
+                        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
+                    }
+                )
+            );
             b.ConfigureTestServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans)));
         });
         factory.UseKestrel();
@@ -71,16 +77,33 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         await EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, receiver.Url);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        using var placed = await http.PostAsJsonAsync("/partner/v1/orders", new
-        {
-            user = "traced@example.com",
-            google_licenses = 2,
-            microsoft_licenses = 0,
-            google_inboxes_per_domain = 2,
-            sequencer = new { provider = "smartlead", client_id = 366903, login_email = "ops@traced.example", login_password = "not-a-real-password" },
-            domains = new[] { "traced-one.com" },
-            personas = new[] { new { first_name = "Sam", last_name = "Lee", profile_picture_url = (string?)null } },
-        });
+        using var placed = await http.PostAsJsonAsync(
+            "/partner/v1/orders",
+            new
+            {
+                user = "traced@example.com",
+                google_licenses = 2,
+                microsoft_licenses = 0,
+                google_inboxes_per_domain = 2,
+                sequencer = new
+                {
+                    provider = "smartlead",
+                    client_id = 366903,
+                    login_email = "ops@traced.example",
+                    login_password = "not-a-real-password",
+                },
+                domains = new[] { "traced-one.com" },
+                personas = new[]
+                {
+                    new
+                    {
+                        first_name = "Sam",
+                        last_name = "Lee",
+                        profile_picture_url = (string?)null,
+                    },
+                },
+            }
+        );
         var placedBody = await placed.Content.ReadAsStringAsync();
         Assert.True(placed.StatusCode == HttpStatusCode.OK, placedBody);
         var orderId = JsonDocument.Parse(placedBody).RootElement.GetProperty("data").GetProperty("id").GetString()!;
@@ -97,7 +120,9 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains(dtfx, s => s.DisplayName == "orchestration:ProvisionDomainOrchestrator");
         Assert.Contains(dtfx, s => s.DisplayName == "activity:BuyDomain");
         Assert.Contains(dtfx, s => s.DisplayName == "activity:CreateInbox");
-        var providerCalls = trace.Where(s => s.Kind == ActivityKind.Client && s.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal)).ToList();
+        var providerCalls = trace
+            .Where(s => s.Kind == ActivityKind.Client && s.Source.Name.StartsWith("System.Net.Http", StringComparison.Ordinal))
+            .ToList();
         Assert.Contains(providerCalls, s => Path(s).StartsWith("/sandbox/registrar", StringComparison.Ordinal));
         Assert.Contains(providerCalls, s => Path(s).StartsWith("/sandbox/cloudflare", StringComparison.Ordinal));
         Assert.Contains(providerCalls, s => Path(s).StartsWith("/sandbox/google", StringComparison.Ordinal));
@@ -107,10 +132,16 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
         {
             Assert.Contains("peeker.orders environment=test,status=in_progress", measured);
             Assert.Contains("peeker.orders environment=test,status=completed", measured);
-            Assert.Contains(measured, m => m.StartsWith("peeker.webhook.attempts event_type=order.completed,outcome=delivered", StringComparison.Ordinal));
+            Assert.Contains(
+                measured,
+                m => m.StartsWith("peeker.webhook.attempts event_type=order.completed,outcome=delivered", StringComparison.Ordinal)
+            );
         }
 
-        Assert.True(IsOneTree(trace), "every span of the order's trace hangs off the partner's request; orphans: " + string.Join(", ", orphans));
+        Assert.True(
+            IsOneTree(trace),
+            "every span of the order's trace hangs off the partner's request; orphans: " + string.Join(", ", orphans)
+        );
     }
 
     /// <summary>
@@ -119,8 +150,12 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
     /// </summary>
     private static List<Activity> TraceOf(List<Activity> spans, int port)
     {
-        var request = spans.SingleOrDefault(s => s.Kind == ActivityKind.Server && s.DisplayName == "POST /partner/v1/orders"
-            && Convert.ToString(s.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture) == port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var request = spans.SingleOrDefault(s =>
+            s.Kind == ActivityKind.Server
+            && s.DisplayName == "POST /partner/v1/orders"
+            && Convert.ToString(s.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture)
+                == port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
         return request is null ? [] : spans.Where(s => s.TraceId == request.TraceId).ToList();
     }
 
@@ -128,7 +163,8 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
     private static bool IsOneTree(List<Activity> trace)
     {
         var ids = trace.Select(s => s.SpanId).ToHashSet();
-        return trace.Count > 0 && trace.Count(s => s.ParentSpanId == default) == 1
+        return trace.Count > 0
+            && trace.Count(s => s.ParentSpanId == default) == 1
             && trace.All(s => s.ParentSpanId == default || ids.Contains(s.ParentSpanId));
     }
 
@@ -144,31 +180,46 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            var all = tags.ToArray();
-            lock (recorded)
+        listener.SetMeasurementEventCallback<double>(
+            (_, value, tags, _) =>
             {
-                recorded.Add((value, all.FirstOrDefault(t => t.Key == "activity").Value as string, all.FirstOrDefault(t => t.Key == "outcome").Value as string));
+                var all = tags.ToArray();
+                lock (recorded)
+                {
+                    recorded.Add(
+                        (
+                            value,
+                            all.FirstOrDefault(t => t.Key == "activity").Value as string,
+                            all.FirstOrDefault(t => t.Key == "outcome").Value as string
+                        )
+                    );
+                }
             }
-        });
+        );
         listener.Start();
-        await using var host = await Durable.Support.DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddActivityFunc<string, string>("Echo", (_, input) => input)
-            .AddActivityFunc<string, string>("Boom", (TaskActivityContext _, string input) => input.Length >= 0 ? throw new InvalidOperationException("boom") : input)
-            .AddOrchestratorFunc<string, string>("Measured", async (context, input) =>
-            {
-                var echoed = await context.CallActivityAsync<string>("Echo", input);
-                try
-                {
-                    await context.CallActivityAsync<string>("Boom", input);
-                }
-                catch (TaskFailedException)
-                {
-                }
+        await using var host = await Durable.Support.DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r =>
+                r.AddActivityFunc<string, string>("Echo", (_, input) => input)
+                    .AddActivityFunc<string, string>(
+                        "Boom",
+                        (TaskActivityContext _, string input) => input.Length >= 0 ? throw new InvalidOperationException("boom") : input
+                    )
+                    .AddOrchestratorFunc<string, string>(
+                        "Measured",
+                        async (context, input) =>
+                        {
+                            var echoed = await context.CallActivityAsync<string>("Echo", input);
+                            try
+                            {
+                                await context.CallActivityAsync<string>("Boom", input);
+                            }
+                            catch (TaskFailedException) { }
 
-                return echoed;
-            }));
+                            return echoed;
+                        }
+                    )
+        );
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Measured", "x");
         await host.WaitAsync(id);
@@ -189,12 +240,18 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     private static string Path(Activity span) =>
-        span.GetTagItem("url.full") is string url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : span.GetTagItem("url.path") as string ?? "";
+        span.GetTagItem("url.full") is string url && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? uri.AbsolutePath
+            : span.GetTagItem("url.path") as string ?? "";
 
     private static async Task<string?> OrderStatusAsync(HttpClient http, string orderId)
     {
         using var response = await http.GetAsync(new Uri($"/partner/v1/orders/{orderId}", UriKind.Relative));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("status").GetString();
+        return JsonDocument
+            .Parse(await response.Content.ReadAsStringAsync())
+            .RootElement.GetProperty("data")
+            .GetProperty("status")
+            .GetString();
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, bool throwOnTimeout = true)

@@ -26,12 +26,18 @@ public sealed class BlobXmlRepositoryTests(AzuriteFixture azurite) : IClassFixtu
         const int hosts = 8;
         using var start = new Barrier(hosts);
 
-        await Task.WhenAll(Enumerable.Range(0, hosts).Select(i => Task.Run(() =>
-        {
-            var repository = new BlobXmlRepository(new BlobContainerClient(azurite.ConnectionString, container.Name));
-            start.SignalAndWait();
-            repository.StoreElement(new XElement("key", new XAttribute("id", $"k{i}")), $"k{i}");
-        })));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, hosts)
+                .Select(i =>
+                    Task.Run(() =>
+                    {
+                        var repository = new BlobXmlRepository(new BlobContainerClient(azurite.ConnectionString, container.Name));
+                        start.SignalAndWait();
+                        repository.StoreElement(new XElement("key", new XAttribute("id", $"k{i}")), $"k{i}");
+                    })
+                )
+        );
 
         var ids = new BlobXmlRepository(container).GetAllElements().Select(e => (string)e.Attribute("id")!).Order().ToList();
         Assert.Equal(Enumerable.Range(0, hosts).Select(i => $"k{i}").Order().ToList(), ids);
@@ -50,8 +56,7 @@ public sealed class BlobXmlRepositoryTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Single(new BlobXmlRepository(container).GetAllElements());
     }
 
-    private BlobContainerClient Container() =>
-        new(azurite.ConnectionString, $"keys{Guid.NewGuid():N}");
+    private BlobContainerClient Container() => new(azurite.ConnectionString, $"keys{Guid.NewGuid():N}");
 
     private static ServiceProvider Provider(BlobContainerClient container)
     {

@@ -42,10 +42,26 @@ public sealed class OpsConsoleBrowserTests(OpsConsoleFixture host)
     public async Task Instances_FilteredByPrefixAndStatus_ListOnlyMatchingWithCounts()
     {
         var prefix = $"ops-filter-{Guid.NewGuid():N}"[..24];
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(OpsConsoleFixture.Wait, "w", new StartOrchestrationOptions(prefix + "-running"));
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(OpsConsoleFixture.Echo, "a", new StartOrchestrationOptions(prefix + "-done-a"));
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(OpsConsoleFixture.Echo, "b", new StartOrchestrationOptions(prefix + "-done-b"));
-        await host.Client.ScheduleNewOrchestrationInstanceAsync(OpsConsoleFixture.Echo, "c", new StartOrchestrationOptions("other-" + prefix));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OpsConsoleFixture.Wait,
+            "w",
+            new StartOrchestrationOptions(prefix + "-running")
+        );
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OpsConsoleFixture.Echo,
+            "a",
+            new StartOrchestrationOptions(prefix + "-done-a")
+        );
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OpsConsoleFixture.Echo,
+            "b",
+            new StartOrchestrationOptions(prefix + "-done-b")
+        );
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            OpsConsoleFixture.Echo,
+            "c",
+            new StartOrchestrationOptions("other-" + prefix)
+        );
         await host.WaitForStatusAsync(prefix + "-running", OrchestrationRuntimeStatus.Running);
         await host.WaitForStatusAsync(prefix + "-done-a", OrchestrationRuntimeStatus.Completed);
         await host.WaitForStatusAsync(prefix + "-done-b", OrchestrationRuntimeStatus.Completed);
@@ -58,7 +74,10 @@ public sealed class OpsConsoleBrowserTests(OpsConsoleFixture host)
 
         var rows = page.Locator("table[aria-label=Instances] tbody tr");
         await Expect(rows).ToHaveCountAsync(2);
-        Assert.Equal([prefix + "-done-a", prefix + "-done-b"], (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.instance)")).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [prefix + "-done-a", prefix + "-done-b"],
+            (await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.instance)")).Order(StringComparer.Ordinal)
+        );
         await Expect(page.Locator("[data-status=Completed] .count")).ToHaveTextAsync("2");
         await Expect(page.Locator("[data-status=Running] .count")).ToHaveTextAsync("1");
 
@@ -87,8 +106,10 @@ public sealed class OpsConsoleBrowserTests(OpsConsoleFixture host)
         await Expect(page.Locator("#order-status")).ToHaveTextAsync("completed");
         await Expect(page.GetByText(partnerId).First).ToBeVisibleAsync();
         await Expect(page.Locator($"table[aria-label=Orchestrations] tr[data-instance='{orderId}']")).ToContainTextAsync("Completed");
-        await Expect(page.Locator($"table[aria-label=Orchestrations] tr[data-instance='{orderId}:{domain}']")).ToContainTextAsync("ProvisionDomainOrchestrator");
-        await Expect(page.Locator("table[aria-label='Webhook deliveries'] tr[data-event-type='order.completed']")).ToContainTextAsync("delivered");
+        await Expect(page.Locator($"table[aria-label=Orchestrations] tr[data-instance='{orderId}:{domain}']"))
+            .ToContainTextAsync("ProvisionDomainOrchestrator");
+        await Expect(page.Locator("table[aria-label='Webhook deliveries'] tr[data-event-type='order.completed']"))
+            .ToContainTextAsync("delivered");
         await Expect(page.Locator("details[data-kind='registrar.domain']")).ToContainTextAsync("registrar.domain");
 
         await page.Locator($"table[aria-label=Orchestrations] tr[data-instance='{orderId}'] a").ClickAsync();

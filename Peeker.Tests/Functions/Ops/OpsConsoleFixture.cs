@@ -50,23 +50,32 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
         {
             b.UseEnvironment("Development");
             b.UseSetting("urls", BaseAddress.ToString());
-            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = _azurite.ConnectionString,
-                ["Peeker:AdminKey"] = AdminKey,
-                ["Providers:Sandbox:BaseUrl"] = $"{BaseAddress}sandbox",
-                ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
-                ["Logging:LogLevel:Default"] = "Warning",
-            }));
+            b.ConfigureAppConfiguration(c =>
+                c.AddInMemoryCollection(
+                    new Dictionary<string, string?>
+                    {
+                        ["AzureWebJobsStorage"] = _azurite.ConnectionString,
+                        ["Peeker:AdminKey"] = AdminKey,
+                        ["Providers:Sandbox:BaseUrl"] = $"{BaseAddress}sandbox",
+                        ["AzureFunctionsJobHost:extensions:durableTask:storageProvider:maxQueuePollingInterval"] = "00:00:00.500",
+                        ["Logging:LogLevel:Default"] = "Warning",
+                    }
+                )
+            );
             b.ConfigureTestServices(services =>
             {
-                var registry = (DurableTaskRegistry)services.Single(d => d.ServiceType == typeof(DurableTaskRegistry)).ImplementationInstance!;
+                var registry = (DurableTaskRegistry)
+                    services.Single(d => d.ServiceType == typeof(DurableTaskRegistry)).ImplementationInstance!;
                 registry
                     .AddOrchestratorFunc<string, string>(Echo, (_, input) => input)
                     .AddOrchestratorFunc<string, string>(Wait, (ctx, _) => ctx.WaitForExternalEvent<string>("go"))
-                    .AddActivityFunc<string, string>("OpsTestStep", (_, input) => _calls.AddOrUpdate(input, 1, (_, n) => n + 1) == 1
-                        ? throw new InvalidOperationException($"provider down for {input}")
-                        : Task.FromResult(input + " done"))
+                    .AddActivityFunc<string, string>(
+                        "OpsTestStep",
+                        (_, input) =>
+                            _calls.AddOrUpdate(input, 1, (_, n) => n + 1) == 1
+                                ? throw new InvalidOperationException($"provider down for {input}")
+                                : Task.FromResult(input + " done")
+                    )
                     .AddOrchestratorFunc<string, string>(FailOnce, (ctx, input) => ctx.CallActivityAsync<string>("OpsTestStep", input));
             });
         });
@@ -100,10 +109,15 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
         {
             if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
             {
-                Assert.Fail($"CI=true and {ChromiumPath} is missing: the ops console browser tests must run in CI (.ci/run installs Debian's chromium package).");
+                Assert.Fail(
+                    $"CI=true and {ChromiumPath} is missing: the ops console browser tests must run in CI (.ci/run installs Debian's chromium package)."
+                );
             }
 
-            Skip.If(true, $"Ops console browser tests skipped: no browser at {ChromiumPath}. Install Debian's chromium package (sudo apt-get install chromium) to run them.");
+            Skip.If(
+                true,
+                $"Ops console browser tests skipped: no browser at {ChromiumPath}. Install Debian's chromium package (sudo apt-get install chromium) to run them."
+            );
         }
 
         if (_browser is null)
@@ -111,13 +125,15 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
             // Playwright must never fetch its own browser builds: the machine's chromium is the browser.
             Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
             _playwright = await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                // Chromium refuses to start its sandbox as root (CI and these machines run as root).
-                Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
-            });
+            _browser = await _playwright.Chromium.LaunchAsync(
+                new BrowserTypeLaunchOptions
+                {
+                    ExecutablePath = ChromiumPath,
+                    Headless = true,
+                    // Chromium refuses to start its sandbox as root (CI and these machines run as root).
+                    Args = Environment.UserName == "root" ? ["--no-sandbox"] : [],
+                }
+            );
         }
 
         return _browser;
@@ -127,12 +143,14 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync(bool phone = false)
     {
         var browser = await BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseAddress.ToString(),
-            ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
-            IsMobile = phone,
-        });
+        var context = await browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                BaseURL = BaseAddress.ToString(),
+                ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
+                IsMobile = phone,
+            }
+        );
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
@@ -157,7 +175,11 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
     }
 
     public HttpClient NewHttpClient(CookieContainer? jar = null) =>
-        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = jar ?? new CookieContainer() }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = jar ?? new CookieContainer() })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
 
     /// <summary>The anti-forgery form token of the page at <paramref name="path"/> (its cookie lands in the client's jar).</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient http, string path)
@@ -190,16 +212,34 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
         await EndToEnd.EndToEndSettings.SetWebhookAsync(http, AdminKey, partnerId, webhookUrl);
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
         var domain = $"opsview{Guid.NewGuid():N}"[..20] + ".com";
-        using var placed = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/partner/v1/orders", new
-        {
-            user = "ops-view@example.com",
-            google_licenses = 1,
-            microsoft_licenses = 0,
-            google_inboxes_per_domain = 2,
-            sequencer = new { provider = "smartlead", client_id = 366903, login_email = "ops@view.example", login_password = "not-a-real-password" },
-            domains = new[] { domain },
-            personas = new[] { new { first_name = "Ada", last_name = "Ops", profile_picture_url = (string?)null } },
-        });
+        using var placed = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(
+            http,
+            "/partner/v1/orders",
+            new
+            {
+                user = "ops-view@example.com",
+                google_licenses = 1,
+                microsoft_licenses = 0,
+                google_inboxes_per_domain = 2,
+                sequencer = new
+                {
+                    provider = "smartlead",
+                    client_id = 366903,
+                    login_email = "ops@view.example",
+                    login_password = "not-a-real-password",
+                },
+                domains = new[] { domain },
+                personas = new[]
+                {
+                    new
+                    {
+                        first_name = "Ada",
+                        last_name = "Ops",
+                        profile_picture_url = (string?)null,
+                    },
+                },
+            }
+        );
         var body = await placed.Content.ReadAsStringAsync();
         Assert.True(placed.StatusCode == HttpStatusCode.OK, body);
         var orderId = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("id").GetString()!;
@@ -209,10 +249,13 @@ public sealed partial class OpsConsoleFixture : IAsyncLifetime
         {
             await Task.Delay(300);
             using var response = await http.GetAsync(new Uri($"/partner/v1/orders/{orderId}", UriKind.Relative));
-            status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("status").GetString();
+            status = JsonDocument
+                .Parse(await response.Content.ReadAsStringAsync())
+                .RootElement.GetProperty("data")
+                .GetProperty("status")
+                .GetString();
             Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), $"order {orderId} is still {status}");
-        }
-        while (status is not ("completed" or "failed"));
+        } while (status is not ("completed" or "failed"));
 
         Assert.Equal("completed", status);
         return (orderId, partnerId, domain);

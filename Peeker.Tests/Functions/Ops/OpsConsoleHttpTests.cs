@@ -68,7 +68,10 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         using var response = await http.PostAsync(new Uri("/ops/signin", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("peeker_ops=", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
+            c => c.StartsWith("peeker_ops=", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -77,7 +80,14 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         using var http = host.NewHttpClient();
         var token = await OpsConsoleFixture.AntiforgeryTokenAsync(http, "/ops/signin");
 
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["AdminKey"] = OpsConsoleFixture.AdminKey, ["__ops_af"] = token, ["ReturnUrl"] = "//evil.example/ops" });
+        using var form = new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["AdminKey"] = OpsConsoleFixture.AdminKey,
+                ["__ops_af"] = token,
+                ["ReturnUrl"] = "//evil.example/ops",
+            }
+        );
         using var response = await http.PostAsync(new Uri("/ops/signin", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -89,7 +99,11 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         using var list = await http.GetAsync(new Uri("/ops", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.True(list.Headers.CacheControl!.NoStore);
-        Assert.Contains("frame-ancestors 'none'", string.Join(";", list.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Contains(
+            "frame-ancestors 'none'",
+            string.Join(";", list.Headers.GetValues("Content-Security-Policy")),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -99,13 +113,17 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Development");
-            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = host.StorageConnectionString,
-                ["Peeker:AdminKey"] = OpsConsoleFixture.AdminKey,
-                ["Peeker:UnauthenticatedPerMinute"] = "2",
-                ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OpsLimitsHub",
-            }));
+            b.ConfigureAppConfiguration(c =>
+                c.AddInMemoryCollection(
+                    new Dictionary<string, string?>
+                    {
+                        ["AzureWebJobsStorage"] = host.StorageConnectionString,
+                        ["Peeker:AdminKey"] = OpsConsoleFixture.AdminKey,
+                        ["Peeker:UnauthenticatedPerMinute"] = "2",
+                        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OpsLimitsHub",
+                    }
+                )
+            );
         });
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
@@ -123,6 +141,9 @@ public sealed class OpsConsoleHttpTests(OpsConsoleFixture host)
         Assert.Equal(HttpStatusCode.Unauthorized, first.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, second.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
-        Assert.DoesNotContain(third.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("peeker_ops=", StringComparison.Ordinal));
+        Assert.DoesNotContain(
+            third.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
+            c => c.StartsWith("peeker_ops=", StringComparison.Ordinal)
+        );
     }
 }

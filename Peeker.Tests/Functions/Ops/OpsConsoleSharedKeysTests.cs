@@ -40,26 +40,36 @@ public sealed class OpsConsoleSharedKeysTests(OpsConsoleFixture host)
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/ops/signin")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["AdminKey"] = OpsConsoleFixture.AdminKey, ["__ops_af"] = token }),
+            Content = new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["AdminKey"] = OpsConsoleFixture.AdminKey, ["__ops_af"] = token }
+            ),
         };
         request.Headers.Add("Cookie", CookiesOf(jar));
         using var response = await other.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(OpsConsoleComposition.CookieName + "=", StringComparison.Ordinal));
+        Assert.Contains(
+            response.Headers.GetValues("Set-Cookie"),
+            c => c.StartsWith(OpsConsoleComposition.CookieName + "=", StringComparison.Ordinal)
+        );
     }
 
-    private WebApplicationFactory<Program> SecondHost() => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-    {
-        b.UseEnvironment("Development");
-        b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+    private WebApplicationFactory<Program> SecondHost() =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            ["AzureWebJobsStorage"] = host.StorageConnectionString,
-            ["Peeker:AdminKey"] = OpsConsoleFixture.AdminKey,
-            ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OpsSharedKeysHub",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-    });
+            b.UseEnvironment("Development");
+            b.ConfigureAppConfiguration(c =>
+                c.AddInMemoryCollection(
+                    new Dictionary<string, string?>
+                    {
+                        ["AzureWebJobsStorage"] = host.StorageConnectionString,
+                        ["Peeker:AdminKey"] = OpsConsoleFixture.AdminKey,
+                        ["AzureFunctionsJobHost:extensions:durableTask:hubName"] = "OpsSharedKeysHub",
+                        ["Logging:LogLevel:Default"] = "Warning",
+                    }
+                )
+            );
+        });
 
     /// <summary>The Cookie header the first host's client would send under /ops.</summary>
     private string CookiesOf(CookieContainer jar) => jar.GetCookieHeader(new Uri(host.BaseAddress, "/ops/"));

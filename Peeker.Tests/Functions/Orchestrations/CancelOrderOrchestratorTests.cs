@@ -41,7 +41,15 @@ public sealed class CancelOrderOrchestratorTests(AzuriteFixture azurite) : IClas
     [Fact]
     public async Task CancelOrder_WholeOrder_WaitsForProvisioningThenDeletesMailboxesBeforeZonesThenRevokesLicencesOnce()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" }) { ProvisioningPolls = 2 };
+        var fakes = new ProvisioningFakes(
+            Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with
+            {
+                MicrosoftTenantId = "tenant-1",
+            }
+        )
+        {
+            ProvisioningPolls = 2,
+        };
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var done = await CancelAsync(host, null, DateTime.UtcNow.AddMinutes(-1));
@@ -60,7 +68,12 @@ public sealed class CancelOrderOrchestratorTests(AzuriteFixture azurite) : IClas
     [Fact]
     public async Task CancelOrder_GoogleDomainOnly_LeavesTheMicrosoftTenantAlone()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with { MicrosoftTenantId = "tenant-1" });
+        var fakes = new ProvisioningFakes(
+            Plan(("a.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)) with
+            {
+                MicrosoftTenantId = "tenant-1",
+            }
+        );
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var done = await CancelAsync(host, ["dom_0"], DateTime.UtcNow.AddMinutes(-1));
@@ -73,7 +86,10 @@ public sealed class CancelOrderOrchestratorTests(AzuriteFixture azurite) : IClas
     private static async Task<OrchestrationMetadata> CancelAsync(DurableTestHost host, IReadOnlyList<string>? domainIds, DateTime cancelsAt)
     {
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CancelOrderOrchestrator), new CancelOrderInput("ord_test", PeekerEnvironment.Test, domainIds, cancelsAt), new StartOrchestrationOptions("ord_test:cancel"));
+            nameof(CancelOrderOrchestrator),
+            new CancelOrderInput("ord_test", PeekerEnvironment.Test, domainIds, cancelsAt),
+            new StartOrchestrationOptions("ord_test:cancel")
+        );
         return await host.WaitAsync(id);
     }
 }

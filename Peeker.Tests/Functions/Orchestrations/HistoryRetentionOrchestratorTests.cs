@@ -27,11 +27,15 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
     public async Task Job_PurgesOldFinishedInstances_KeepsRecentRunningAndItself()
     {
         var time = new FakeTimeProvider();
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, Register, configureServices: s =>
-        {
-            s.AddSingleton<TimeProvider>(time);
-            s.AddOptions<HistoryRetentionOptions>();
-        });
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            Register,
+            configureServices: s =>
+            {
+                s.AddSingleton<TimeProvider>(time);
+                s.AddOptions<HistoryRetentionOptions>();
+            }
+        );
         var client = host.Client;
         var oldRunning = await client.ScheduleNewOrchestrationInstanceAsync(Waiting);
         await host.WaitForStatusAsync(oldRunning, OrchestrationRuntimeStatus.Running);
@@ -56,20 +60,29 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
         Assert.Null(await client.GetInstanceAsync(oldTerminated));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await client.GetInstanceAsync(recent))?.RuntimeStatus);
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await client.GetInstanceAsync(oldRunning))?.RuntimeStatus);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await client.GetInstanceAsync(HistoryRetentionOrchestrator.InstanceId))?.RuntimeStatus);
+        Assert.Equal(
+            OrchestrationRuntimeStatus.Running,
+            (await client.GetInstanceAsync(HistoryRetentionOrchestrator.InstanceId))?.RuntimeStatus
+        );
     }
 
     [Fact]
     public async Task Job_ShortInterval_RunsAgainAsANewExecution()
     {
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, Register, configureServices: s =>
-            s.AddOptions<HistoryRetentionOptions>().Configure(o => o.Interval = TimeSpan.FromSeconds(1)));
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            Register,
+            configureServices: s => s.AddOptions<HistoryRetentionOptions>().Configure(o => o.Interval = TimeSpan.FromSeconds(1))
+        );
 
         await HistoryRetentionStarter.EnsureStartedAsync(host.Client, default);
         var second = await WaitForRunAsync(host, run: 2);
 
         Assert.Equal(0, second.GetProperty("purged").GetInt32());
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(HistoryRetentionOrchestrator.InstanceId))?.RuntimeStatus);
+        Assert.Equal(
+            OrchestrationRuntimeStatus.Running,
+            (await host.Client.GetInstanceAsync(HistoryRetentionOrchestrator.InstanceId))?.RuntimeStatus
+        );
     }
 
     [Fact]
@@ -77,13 +90,21 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
     {
         var now = new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc);
         var context = Context(now);
-        context.Setup(c => c.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+        context
+            .Setup(c => c.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .ReturnsAsync(new PurgeHistoryResult(7, now.AddDays(-90), TimeSpan.FromHours(6)));
 
         await new HistoryRetentionOrchestrator().RunAsync(context.Object, new HistoryRetentionInput(4, TimeSpan.FromDays(1)));
 
-        context.Verify(c => c.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory),
-            It.Is<PurgeHistoryInput>(i => i.JobInstanceId == HistoryRetentionOrchestrator.InstanceId), It.IsAny<TaskOptions?>()), Times.Once);
+        context.Verify(
+            c =>
+                c.CallActivityAsync<PurgeHistoryResult>(
+                    nameof(PurgeHistory),
+                    It.Is<PurgeHistoryInput>(i => i.JobInstanceId == HistoryRetentionOrchestrator.InstanceId),
+                    It.IsAny<TaskOptions?>()
+                ),
+            Times.Once
+        );
         context.Verify(c => c.CreateTimer(now.AddHours(6), CancellationToken.None), Times.Once);
         context.Verify(c => c.ContinueAsNew(new HistoryRetentionInput(5, TimeSpan.FromHours(6)), false), Times.Once);
     }
@@ -93,8 +114,15 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
     {
         var now = new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc);
         var context = Context(now);
-        context.Setup(c => c.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-            .ThrowsAsync(new TaskFailedException(nameof(PurgeHistory), 1, new TaskFailureDetails("Azure.RequestFailedException", "storage down", null, null, null)));
+        context
+            .Setup(c => c.CallActivityAsync<PurgeHistoryResult>(nameof(PurgeHistory), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .ThrowsAsync(
+                new TaskFailedException(
+                    nameof(PurgeHistory),
+                    1,
+                    new TaskFailureDetails("Azure.RequestFailedException", "storage down", null, null, null)
+                )
+            );
 
         await new HistoryRetentionOrchestrator().RunAsync(context.Object, new HistoryRetentionInput(2, TimeSpan.FromHours(12)));
 
@@ -113,12 +141,13 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
         return context;
     }
 
-    private static void Register(DurableTaskRegistry registry) => registry
-        .AddOrchestrator<HistoryRetentionOrchestrator>()
-        .AddActivity<PurgeHistory>()
-        .AddOrchestratorFunc(Quick, _ => Task.FromResult("done"))
-        .AddOrchestratorFunc<object?, string>(Failing, (_, _) => Task.FromException<string>(new InvalidOperationException("boom")))
-        .AddOrchestratorFunc(Waiting, context => context.WaitForExternalEvent<string>("never"));
+    private static void Register(DurableTaskRegistry registry) =>
+        registry
+            .AddOrchestrator<HistoryRetentionOrchestrator>()
+            .AddActivity<PurgeHistory>()
+            .AddOrchestratorFunc(Quick, _ => Task.FromResult("done"))
+            .AddOrchestratorFunc<object?, string>(Failing, (_, _) => Task.FromException<string>(new InvalidOperationException("boom")))
+            .AddOrchestratorFunc(Waiting, context => context.WaitForExternalEvent<string>("never"));
 
     private static async Task<string> FinishedAsync(DurableTestHost host, string name, OrchestrationRuntimeStatus status)
     {
@@ -134,8 +163,11 @@ public sealed class HistoryRetentionOrchestratorTests(AzuriteFixture azurite) : 
         while (true)
         {
             var job = await host.Client.GetInstanceAsync(HistoryRetentionOrchestrator.InstanceId, false, cts.Token);
-            if (job?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
-                && parsed.GetProperty("runs").GetInt32() >= run)
+            if (
+                job?.SerializedCustomStatus is { Length: > 0 } status
+                && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
+                && parsed.GetProperty("runs").GetInt32() >= run
+            )
             {
                 Assert.False(parsed.TryGetProperty("error", out var error), error.ToString());
                 return parsed;

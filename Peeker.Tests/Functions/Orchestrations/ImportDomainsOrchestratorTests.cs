@@ -44,7 +44,11 @@ public sealed class ImportDomainsOrchestratorTests(AzuriteFixture azurite) : ICl
     [Fact]
     public async Task NeverSwitched_FailsAfterTheWaitingTime_ZoneErrorsFailWithInternalError()
     {
-        var fakes = new Fakes(["never.com", "broken.com"]) { PendingChecks = { ["never.com"] = int.MaxValue }, NameserverTimeout = TimeSpan.FromSeconds(5) };
+        var fakes = new Fakes(["never.com", "broken.com"])
+        {
+            PendingChecks = { ["never.com"] = int.MaxValue },
+            NameserverTimeout = TimeSpan.FromSeconds(5),
+        };
 
         var outcome = await fakes.RunAsync(azurite);
 
@@ -75,58 +79,81 @@ public sealed class ImportDomainsOrchestratorTests(AzuriteFixture azurite) : ICl
         public async Task<ImportDomainsOutcome> RunAsync(AzuriteFixture azurite)
         {
             await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, Register);
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ImportDomainsOrchestrator), Import, new StartOrchestrationOptions(Import.ImportId));
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(ImportDomainsOrchestrator),
+                Import,
+                new StartOrchestrationOptions(Import.ImportId)
+            );
             var done = await host.WaitAsync(id);
             Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}");
             return done.ReadOutputAs<ImportDomainsOutcome>()!;
         }
 
-        private void Register(DurableTaskRegistry r) => r
-            .AddOrchestrator<ImportDomainsOrchestrator>()
-            .AddActivityFunc<ImportRef, LoadDomainImportResult>(nameof(LoadDomainImport), (_, _) => Task.FromResult(new LoadDomainImportResult(domains, NameserverTimeout)))
-            .AddActivityFunc<CreateImportZoneInput, ImportZone>(nameof(CreateImportZone), (_, i) =>
-                i.Domain == "broken.com" ? throw new PermanentError("Cloudflare refused the zone") : Task.FromResult(new ImportZone(i.Domain, "zone-" + i.Domain)))
-            .AddActivityFunc<CheckImportZonesInput, CheckImportZonesResult>(nameof(CheckImportZones), (_, i) =>
-            {
-                var pending = new List<string>();
-                foreach (var zone in i.Zones.Where(z => !_completed.ContainsKey(z.Domain)))
-                {
-                    lock (PendingChecks)
+        private void Register(DurableTaskRegistry r) =>
+            r.AddOrchestrator<ImportDomainsOrchestrator>()
+                .AddActivityFunc<ImportRef, LoadDomainImportResult>(
+                    nameof(LoadDomainImport),
+                    (_, _) => Task.FromResult(new LoadDomainImportResult(domains, NameserverTimeout))
+                )
+                .AddActivityFunc<CreateImportZoneInput, ImportZone>(
+                    nameof(CreateImportZone),
+                    (_, i) =>
+                        i.Domain == "broken.com"
+                            ? throw new PermanentError("Cloudflare refused the zone")
+                            : Task.FromResult(new ImportZone(i.Domain, "zone-" + i.Domain))
+                )
+                .AddActivityFunc<CheckImportZonesInput, CheckImportZonesResult>(
+                    nameof(CheckImportZones),
+                    (_, i) =>
                     {
-                        if (PendingChecks.TryGetValue(zone.Domain, out var left) && left > 0)
+                        var pending = new List<string>();
+                        foreach (var zone in i.Zones.Where(z => !_completed.ContainsKey(z.Domain)))
                         {
-                            PendingChecks[zone.Domain] = left == int.MaxValue ? left : left - 1;
-                            pending.Add(zone.Domain);
-                            continue;
+                            lock (PendingChecks)
+                            {
+                                if (PendingChecks.TryGetValue(zone.Domain, out var left) && left > 0)
+                                {
+                                    PendingChecks[zone.Domain] = left == int.MaxValue ? left : left - 1;
+                                    pending.Add(zone.Domain);
+                                    continue;
+                                }
+                            }
+
+                            _completed[zone.Domain] = true;
                         }
+
+                        if (pending.Count > 0)
+                        {
+                            Interlocked.Increment(ref _pendingPolls);
+                        }
+
+                        return i.ThrowWhilePending && pending.Count > 0
+                            ? throw new Peeker.Activities.Provisioning.NotReadyYetException("pending")
+                            : Task.FromResult(new CheckImportZonesResult(pending));
                     }
+                )
+                .AddActivityFunc<FinishDomainImportInput, FinishDomainImportResult>(
+                    nameof(FinishDomainImport),
+                    (_, i) =>
+                    {
+                        foreach (var domain in domains.Where(d => !_completed.ContainsKey(d)))
+                        {
+                            Failures.Add($"{domain}:{(i.Errored.Contains(domain) ? "internal_error" : i.PendingReason)}");
+                        }
 
-                    _completed[zone.Domain] = true;
-                }
-
-                if (pending.Count > 0)
-                {
-                    Interlocked.Increment(ref _pendingPolls);
-                }
-
-                return i.ThrowWhilePending && pending.Count > 0
-                    ? throw new Peeker.Activities.Provisioning.NotReadyYetException("pending")
-                    : Task.FromResult(new CheckImportZonesResult(pending));
-            })
-            .AddActivityFunc<FinishDomainImportInput, FinishDomainImportResult>(nameof(FinishDomainImport), (_, i) =>
-            {
-                foreach (var domain in domains.Where(d => !_completed.ContainsKey(d)))
-                {
-                    Failures.Add($"{domain}:{(i.Errored.Contains(domain) ? "internal_error" : i.PendingReason)}");
-                }
-
-                var completed = _completed.Count;
-                return Task.FromResult(new FinishDomainImportResult(completed > 0 ? "completed" : "failed", completed, domains.Length - completed));
-            })
-            .AddActivityFunc<PublishImportEventInput, PublishImportEventResult>(nameof(PublishImportEvent), (_, i) =>
-            {
-                EventQueue.Enqueue(i.Type);
-                return Task.FromResult(new PublishImportEventResult("evt"));
-            });
+                        var completed = _completed.Count;
+                        return Task.FromResult(
+                            new FinishDomainImportResult(completed > 0 ? "completed" : "failed", completed, domains.Length - completed)
+                        );
+                    }
+                )
+                .AddActivityFunc<PublishImportEventInput, PublishImportEventResult>(
+                    nameof(PublishImportEvent),
+                    (_, i) =>
+                    {
+                        EventQueue.Enqueue(i.Type);
+                        return Task.FromResult(new PublishImportEventResult("evt"));
+                    }
+                );
     }
 }

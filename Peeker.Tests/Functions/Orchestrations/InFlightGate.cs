@@ -20,9 +20,7 @@ internal sealed class InFlightGate
     {
         var now = Interlocked.Increment(ref _inFlight);
         int current;
-        while (now > (current = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, current) != current)
-        {
-        }
+        while (now > (current = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, now, current) != current) { }
 
         if (HoldUntil == 0)
         {

@@ -66,8 +66,17 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
         var completedWhileOpen = await rig.Orders.GetByIdAsync(PeekerEnvironment.Test, order.Id, default);
 
         rig.AcceptPhotos = true;
-        var resolution = new PendingActionResolution(rig.Actions, rig.Orders, new DurableOrderWorkflows(rig.Host.Client, Options.Create(new SwapOptions())));
-        var answer = await resolution.ResolveAsync(new ProviderScope(PeekerEnvironment.Test, Partner), actionId, "https://cdn.example/ada-public.png", default);
+        var resolution = new PendingActionResolution(
+            rig.Actions,
+            rig.Orders,
+            new DurableOrderWorkflows(rig.Host.Client, Options.Create(new SwapOptions()))
+        );
+        var answer = await resolution.ResolveAsync(
+            new ProviderScope(PeekerEnvironment.Test, Partner),
+            actionId,
+            "https://cdn.example/ada-public.png",
+            default
+        );
         var finished = await rig.Host.WaitAsync(PendingActionCheckOrchestrator.InstanceId(actionId));
         var resolved = await rig.Actions.GetAsync(PeekerEnvironment.Test, Partner, actionId, default);
         var after = await rig.Orders.GetByIdAsync(PeekerEnvironment.Test, order.Id, default);
@@ -115,25 +124,43 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
 
         public RecordingWebhookPublisher Webhooks { get; } = new();
 
-        public bool AcceptPhotos { get => _accept; set => _accept = value; }
+        public bool AcceptPhotos
+        {
+            get => _accept;
+            set => _accept = value;
+        }
 
         public static async Task<Rig> StartAsync(string connectionString, TimeSpan interval)
         {
             var tables = await TestTables.CreateAsync(connectionString);
             Rig? rig = null;
             var google = new Mock<IGoogleWorkspaceClient>();
-            google.Setup(g => g.SetProfilePhotoAsync(It.IsAny<string>(), It.IsAny<ReadOnlyMemory<byte>>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
-                .Returns(() => rig!.AcceptPhotos ? Task.CompletedTask : Task.FromException(new ProviderException(ProviderNames.Google, "invalid", "Invalid photo", isRetryable: false)));
+            google
+                .Setup(g =>
+                    g.SetProfilePhotoAsync(
+                        It.IsAny<string>(),
+                        It.IsAny<ReadOnlyMemory<byte>>(),
+                        It.IsAny<string>(),
+                        It.IsAny<CancellationToken>()
+                    )
+                )
+                .Returns(() =>
+                    rig!.AcceptPhotos
+                        ? Task.CompletedTask
+                        : Task.FromException(new ProviderException(ProviderNames.Google, "invalid", "Invalid photo", isRetryable: false))
+                );
             var factory = new Mock<IGoogleWorkspaceClientFactory>();
             factory.Setup(f => f.Create(It.IsAny<ProviderScope>())).Returns(google.Object);
-            var host = await DurableTestHost.StartAsync(connectionString, r => r
-                .AddOrchestrator<PendingActionCheckOrchestrator>()
-                .AddActivity<CheckPendingAction>(), configureServices: s =>
+            var host = await DurableTestHost.StartAsync(
+                connectionString,
+                r => r.AddOrchestrator<PendingActionCheckOrchestrator>().AddActivity<CheckPendingAction>(),
+                configureServices: s =>
                 {
                     s.AddSingleton(tables).AddSingleton<OrderStore>().AddSingleton<PendingActionStore>();
                     s.AddSingleton(factory.Object).AddSingleton(TimeProvider.System).AddHttpClient();
                     s.AddOptions<ProvisioningOptions>().Configure(o => o.PendingActionRecheckInterval = interval);
-                });
+                }
+            );
             rig = new Rig(host, tables);
             return rig;
         }
@@ -142,8 +169,20 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
         public async Task<(Order Order, string ActionId)> OpenAsync()
         {
             var order = await TestOrders.CreateAsync(Orders, Partner, "acme-mail.com");
-            var activity = new OpenPendingAction(Orders, Actions, Webhooks, new DurableOrderWorkflows(Host.Client, Options.Create(new SwapOptions())), new FakeTimeProvider());
-            var input = new OpenPendingActionInput(new OrderRef(order.Id, PeekerEnvironment.Test, Partner), order.Domains[0].Id, "acme-mail.com", "ada@acme-mail.com", CreateInbox.PictureNotAccessible);
+            var activity = new OpenPendingAction(
+                Orders,
+                Actions,
+                Webhooks,
+                new DurableOrderWorkflows(Host.Client, Options.Create(new SwapOptions())),
+                new FakeTimeProvider()
+            );
+            var input = new OpenPendingActionInput(
+                new OrderRef(order.Id, PeekerEnvironment.Test, Partner),
+                order.Domains[0].Id,
+                "acme-mail.com",
+                "ada@acme-mail.com",
+                CreateInbox.PictureNotAccessible
+            );
             var opened = await activity.RunAsync(new TestActivityContext(nameof(OpenPendingAction), order.Id), input);
             return (order, opened.PendingActionId);
         }
@@ -155,8 +194,11 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
             while (true)
             {
                 var instance = await Host.Client.GetInstanceAsync(PendingActionCheckOrchestrator.InstanceId(actionId), false, cts.Token);
-                if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
-                && parsed.GetProperty("checks").GetInt32() >= checks)
+                if (
+                    instance?.SerializedCustomStatus is { Length: > 0 } status
+                    && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
+                    && parsed.GetProperty("checks").GetInt32() >= checks
+                )
                 {
                     return;
                 }

@@ -15,7 +15,9 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
     [Fact]
     public async Task ProvisionOrder_ThreeDomains_PublishesInProgressConnectedPerDomainThenCompleted()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("b.com", MailProvider.Google), ("c.com", MailProvider.Microsoft)));
+        var fakes = new ProvisioningFakes(
+            Plan(("a.com", MailProvider.Google), ("b.com", MailProvider.Google), ("c.com", MailProvider.Microsoft))
+        );
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
@@ -32,7 +34,10 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
     [Fact]
     public async Task ProvisionOrder_DomainUnavailableAtRegistrar_FailsOrderNamingDomainAndStep()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google))) { Unavailable = { "gone.com" } };
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google)))
+        {
+            Unavailable = { "gone.com" },
+        };
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
 
         var result = await fakes.RunAsync(host);
@@ -47,7 +52,10 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
     [Fact]
     public async Task ProvisionOrder_RetryOfAFailedOrder_RunsUnderItsOwnInstancesAndPublishesNewEvents()
     {
-        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google))) { Unavailable = { "gone.com" } };
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google), ("gone.com", MailProvider.Google)))
+        {
+            Unavailable = { "gone.com" },
+        };
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
         var first = await fakes.RunAsync(host);
         fakes.Unavailable.Clear();
@@ -58,8 +66,10 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
         Assert.Equal(2, retried.DomainsConnected);
         Assert.NotNull(await host.Client.GetInstanceAsync("ord_test:retry:1:gone.com"));
         Assert.NotNull(await host.Client.GetInstanceAsync("ord_test:retry:1:a.com"));
-        Assert.Equal(["order.in_progress#0", "order.failed#0", "order.in_progress#1", "order.completed#1"],
-            fakes.EventAttempts.Where(e => e.StartsWith("order.", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["order.in_progress#0", "order.failed#0", "order.in_progress#1", "order.completed#1"],
+            fakes.EventAttempts.Where(e => e.StartsWith("order.", StringComparison.Ordinal))
+        );
     }
 
     [Fact]
@@ -95,7 +105,10 @@ public sealed class ProvisionOrderOrchestratorTests(AzuriteFixture azurite) : IC
     {
         // The budget comes from the plan (recorded in history): two seconds here (the first poll interval, the shortest
         // a retry policy accepts) instead of a day.
-        var plan = Plan(("stuck.com", MailProvider.Google)) with { PropagationTimeout = TimeSpan.FromSeconds(2) };
+        var plan = Plan(("stuck.com", MailProvider.Google)) with
+        {
+            PropagationTimeout = TimeSpan.FromSeconds(2),
+        };
         var fakes = new ProvisioningFakes(plan) { ZonePendingPolls = int.MaxValue };
         await using var host = await fakes.StartAsync(azurite.ConnectionString);
 

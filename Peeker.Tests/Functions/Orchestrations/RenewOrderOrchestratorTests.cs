@@ -31,13 +31,15 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
     {
         var tables = await TestTables.CreateAsync(azurite.ConnectionString);
         var orders = new OrderStore(tables);
-        await using var host = await DurableTestHost.StartAsync(azurite.ConnectionString, r => r
-            .AddOrchestrator<RenewOrderOrchestrator>()
-            .AddActivity<RenewOrder>(), configureServices: s =>
+        await using var host = await DurableTestHost.StartAsync(
+            azurite.ConnectionString,
+            r => r.AddOrchestrator<RenewOrderOrchestrator>().AddActivity<RenewOrder>(),
+            configureServices: s =>
             {
                 s.AddSingleton(tables).AddSingleton<OrderStore>();
                 s.AddOptions<PeekerOptions>().Configure(o => o.RenewalPeriod = Period);
-            });
+            }
+        );
         var order = await TestOrders.CreateAsync(orders, Partner, "renew-me.com");
         var first = TimeProvider.System.GetUtcNow() + Period;
         await orders.UpdateAsync(PeekerEnvironment.Test, order.Id, o => o with { RenewsAt = first }, default);
@@ -95,13 +97,21 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
         var now = new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc);
         var renewsAt = new DateTimeOffset(2027, 1, 1, 3, 0, 0, TimeSpan.Zero);
         var context = Context(now);
-        context.Setup(c => c.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+        context
+            .Setup(c => c.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .ReturnsAsync(new RenewOrderResult(false, renewsAt, 1));
 
         await new RenewOrderOrchestrator().RunAsync(context.Object, new RenewOrderLoopInput("ord_x", PeekerEnvironment.Live, 4));
 
-        context.Verify(c => c.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder),
-            It.Is<RenewOrderInput>(i => i.OrderId == "ord_x" && i.Now == now), It.IsAny<TaskOptions?>()), Times.Once);
+        context.Verify(
+            c =>
+                c.CallActivityAsync<RenewOrderResult>(
+                    nameof(RenewOrder),
+                    It.Is<RenewOrderInput>(i => i.OrderId == "ord_x" && i.Now == now),
+                    It.IsAny<TaskOptions?>()
+                ),
+            Times.Once
+        );
         context.Verify(c => c.CreateTimer(renewsAt.UtcDateTime, CancellationToken.None), Times.Once);
         context.Verify(c => c.ContinueAsNew(new RenewOrderLoopInput("ord_x", PeekerEnvironment.Live, 5), false), Times.Once);
     }
@@ -110,10 +120,14 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
     public async Task Run_OrderNoLongerRenews_EndsWithoutTimerOrContinueAsNew()
     {
         var context = Context(new DateTime(2026, 12, 1, 3, 0, 0, DateTimeKind.Utc));
-        context.Setup(c => c.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+        context
+            .Setup(c => c.CallActivityAsync<RenewOrderResult>(nameof(RenewOrder), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .ReturnsAsync(new RenewOrderResult(true, default, 0));
 
-        var renewals = await new RenewOrderOrchestrator().RunAsync(context.Object, new RenewOrderLoopInput("ord_x", PeekerEnvironment.Live, 4));
+        var renewals = await new RenewOrderOrchestrator().RunAsync(
+            context.Object,
+            new RenewOrderLoopInput("ord_x", PeekerEnvironment.Live, 4)
+        );
 
         Assert.Equal(4, renewals);
         context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -137,8 +151,12 @@ public sealed class RenewOrderOrchestratorTests(AzuriteFixture azurite) : IClass
         while (true)
         {
             var instance = await host.Client.GetInstanceAsync(instanceId, false, cts.Token);
-            if (instance?.SerializedCustomStatus is { Length: > 0 } status && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
-                && parsed.GetProperty("renewals").GetInt32() is var count && count >= renewals)
+            if (
+                instance?.SerializedCustomStatus is { Length: > 0 } status
+                && JsonDocument.Parse(status).RootElement is { ValueKind: JsonValueKind.Object } parsed
+                && parsed.GetProperty("renewals").GetInt32() is var count
+                && count >= renewals
+            )
             {
                 return count;
             }

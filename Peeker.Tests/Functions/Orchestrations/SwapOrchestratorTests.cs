@@ -31,7 +31,10 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(["fresh.com"], fakes.Provisioning.Bought);
         Assert.Equal(["inboxes:old.com:tenant-1", "zone:old.com", "finish:True:-"], fakes.Provisioning.UndoQueue);
         Assert.Empty(history.OfType<TimerCreatedEvent>());
-        Assert.Contains(history, e => e is SubOrchestrationInstanceCreatedEvent { Name: nameof(ProvisionDomainOrchestrator), InstanceId: "swp_test:domain" });
+        Assert.Contains(
+            history,
+            e => e is SubOrchestrationInstanceCreatedEvent { Name: nameof(ProvisionDomainOrchestrator), InstanceId: "swp_test:domain" }
+        );
     }
 
     [Fact]
@@ -48,7 +51,10 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         var timerFired = history.FindIndex(e => e is TimerFiredEvent);
         var deleteScheduled = history.FindIndex(e => e is TaskScheduledEvent { Name: nameof(DeleteInboxes) });
         var connected = history.FindIndex(e => e is SubOrchestrationInstanceCompletedEvent);
-        Assert.True(connected < timerFired && timerFired < deleteScheduled, "the old domain is detached only after the warm period, which starts once the new one is live");
+        Assert.True(
+            connected < timerFired && timerFired < deleteScheduled,
+            "the old domain is detached only after the warm period, which starts once the new one is live"
+        );
         Assert.Equal(["swap.created", "swap.in_progress", "domain.connected:fresh.com", "swap.completed"], fakes.Provisioning.Events);
     }
 
@@ -61,7 +67,17 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         var (done, _) = await fakes.RunAsync(host);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(["swap.created", "swap.in_progress", "swap.action_required", "swap.in_progress", "domain.connected:fresh.com", "swap.completed"], fakes.Provisioning.Events);
+        Assert.Equal(
+            [
+                "swap.created",
+                "swap.in_progress",
+                "swap.action_required",
+                "swap.in_progress",
+                "domain.connected:fresh.com",
+                "swap.completed",
+            ],
+            fakes.Provisioning.Events
+        );
         Assert.Equal(SwapReasons.ReplacementNotImported, fakes.Reasons["swap.action_required"].Code);
         Assert.Equal("resumed", fakes.Occurrences.Single());
     }
@@ -106,7 +122,11 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
 
         public ProvisioningFakes Provisioning { get; } = new(ProvisioningFakes.Plan(("old.com", MailProvider.Microsoft)));
 
-        public int PendingChecks { get => _pending; init => _pending = value; }
+        public int PendingChecks
+        {
+            get => _pending;
+            init => _pending = value;
+        }
 
         public bool ImportFails { get; init; }
 
@@ -116,63 +136,90 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
 
         public ConcurrentQueue<DateTimeOffset> WarmUntil { get; } = new();
 
-        public Task<DurableTestHost> StartAsync(string connectionString) => DurableTestHost.StartAsync(connectionString, r =>
-        {
-            Provisioning.Register(r);
-            r.AddOrchestrator<SwapOrchestrator>()
-                .AddActivityFunc<PublishSwapEventInput, PublishSwapEventResult>(nameof(PublishSwapEvent), (_, i) =>
+        public Task<DurableTestHost> StartAsync(string connectionString) =>
+            DurableTestHost.StartAsync(
+                connectionString,
+                r =>
                 {
-                    Provisioning.EventQueue.Enqueue(i.Type);
-                    if (i.Reason is { } reason)
-                    {
-                        Reasons[i.Type] = reason;
-                    }
+                    Provisioning.Register(r);
+                    r.AddOrchestrator<SwapOrchestrator>()
+                        .AddActivityFunc<PublishSwapEventInput, PublishSwapEventResult>(
+                            nameof(PublishSwapEvent),
+                            (_, i) =>
+                            {
+                                Provisioning.EventQueue.Enqueue(i.Type);
+                                if (i.Reason is { } reason)
+                                {
+                                    Reasons[i.Type] = reason;
+                                }
 
-                    if (i.Occurrence is { } occurrence)
-                    {
-                        Occurrences.Enqueue(occurrence);
-                    }
+                                if (i.Occurrence is { } occurrence)
+                                {
+                                    Occurrences.Enqueue(occurrence);
+                                }
 
-                    return Task.FromResult(new PublishSwapEventResult("evt", SwapEvents.StatusOf(i.Type)));
-                })
-                .AddActivityFunc<CheckSwapReplacementInput, CheckSwapReplacementResult>(nameof(CheckSwapReplacement), (_, i) =>
-                {
-                    if (Volatile.Read(ref _pending) <= 0)
-                    {
-                        return Task.FromResult(new CheckSwapReplacementResult(true, null));
-                    }
+                                return Task.FromResult(new PublishSwapEventResult("evt", SwapEvents.StatusOf(i.Type)));
+                            }
+                        )
+                        .AddActivityFunc<CheckSwapReplacementInput, CheckSwapReplacementResult>(
+                            nameof(CheckSwapReplacement),
+                            (_, i) =>
+                            {
+                                if (Volatile.Read(ref _pending) <= 0)
+                                {
+                                    return Task.FromResult(new CheckSwapReplacementResult(true, null));
+                                }
 
-                    if (!i.Wait)
-                    {
-                        return Task.FromResult(new CheckSwapReplacementResult(false, null));
-                    }
+                                if (!i.Wait)
+                                {
+                                    return Task.FromResult(new CheckSwapReplacementResult(false, null));
+                                }
 
-                    if (ImportFails)
-                    {
-                        return Task.FromResult(new CheckSwapReplacementResult(false, SwapReasons.Of(SwapReasons.ReplacementImportFailed, "replacement")));
-                    }
+                                if (ImportFails)
+                                {
+                                    return Task.FromResult(
+                                        new CheckSwapReplacementResult(
+                                            false,
+                                            SwapReasons.Of(SwapReasons.ReplacementImportFailed, "replacement")
+                                        )
+                                    );
+                                }
 
-                    return Interlocked.Decrement(ref _pending) > 0
-                        ? throw new NotReadyYetException("still importing")
-                        : Task.FromResult(new CheckSwapReplacementResult(true, null));
-                })
-                .AddActivityFunc<AttachSwapReplacementInput, AttachSwapReplacementResult>(nameof(AttachSwapReplacement), (_, _) => Task.FromResult(Plan()))
-                .AddActivityFunc<StartSwapWarmPeriodInput, StartSwapWarmPeriodResult>(nameof(StartSwapWarmPeriod), (_, i) =>
-                {
-                    WarmUntil.Enqueue(i.WarmUntil);
-                    return Task.FromResult(new StartSwapWarmPeriodResult(i.Swap.SwapId, i.WarmUntil));
-                })
-                .AddActivityFunc<FinishSwapInput, FinishSwapResult>(nameof(FinishSwap), (_, i) =>
-                {
-                    Provisioning.UndoQueue.Enqueue($"finish:{i.Succeeded}:{i.FailedStep ?? "-"}");
-                    return Task.FromResult(new FinishSwapResult(i.Swap.SwapId, i.Succeeded));
-                });
-        });
+                                return Interlocked.Decrement(ref _pending) > 0
+                                    ? throw new NotReadyYetException("still importing")
+                                    : Task.FromResult(new CheckSwapReplacementResult(true, null));
+                            }
+                        )
+                        .AddActivityFunc<AttachSwapReplacementInput, AttachSwapReplacementResult>(
+                            nameof(AttachSwapReplacement),
+                            (_, _) => Task.FromResult(Plan())
+                        )
+                        .AddActivityFunc<StartSwapWarmPeriodInput, StartSwapWarmPeriodResult>(
+                            nameof(StartSwapWarmPeriod),
+                            (_, i) =>
+                            {
+                                WarmUntil.Enqueue(i.WarmUntil);
+                                return Task.FromResult(new StartSwapWarmPeriodResult(i.Swap.SwapId, i.WarmUntil));
+                            }
+                        )
+                        .AddActivityFunc<FinishSwapInput, FinishSwapResult>(
+                            nameof(FinishSwap),
+                            (_, i) =>
+                            {
+                                Provisioning.UndoQueue.Enqueue($"finish:{i.Succeeded}:{i.FailedStep ?? "-"}");
+                                return Task.FromResult(new FinishSwapResult(i.Swap.SwapId, i.Succeeded));
+                            }
+                        );
+                }
+            );
 
         public async Task<(OrchestrationMetadata Done, List<HistoryEvent> History)> RunAsync(DurableTestHost host)
         {
-            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SwapOrchestrator),
-                new SwapInput(new SwapRef("swp_test", PeekerEnvironment.Test, "org_test"), TimeSpan.FromSeconds(90)), new StartOrchestrationOptions("swp_test"));
+            var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(SwapOrchestrator),
+                new SwapInput(new SwapRef("swp_test", PeekerEnvironment.Test, "org_test"), TimeSpan.FromSeconds(90)),
+                new StartOrchestrationOptions("swp_test")
+            );
             var done = await host.WaitAsync(id);
             Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails}");
             return (done, (await host.Client.GetOrchestrationHistoryAsync(id)).ToList());
@@ -181,10 +228,16 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         private AttachSwapReplacementResult Plan()
         {
             var inboxes = new List<PlannedInbox> { new("sam", "Sam", "Lee", null), new("sam.lee", "Sam", "Lee", null) };
-            return new AttachSwapReplacementResult(type, new OrderRef("ord_test", PeekerEnvironment.Test, "org_test"), "client@example.com",
+            return new AttachSwapReplacementResult(
+                type,
+                new OrderRef("ord_test", PeekerEnvironment.Test, "org_test"),
+                "client@example.com",
                 new PlannedDomain("dom_new", "fresh.com", MailProvider.Microsoft, false, "https://acme.example", inboxes),
                 new PlannedDomain("dom_0", "old.com", MailProvider.Microsoft, false, "https://acme.example", inboxes),
-                "tenant-1", TimeSpan.FromSeconds(30), warm);
+                "tenant-1",
+                TimeSpan.FromSeconds(30),
+                warm
+            );
         }
     }
 }

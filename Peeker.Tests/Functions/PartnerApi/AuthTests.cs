@@ -68,7 +68,17 @@ public sealed class AuthTests(PartnerApiFixture fixture)
     public async Task Me_WithRevokedKey_Returns401()
     {
         var partner = await fixture.NewPartnerAsync();
-        var created = await fixture.Admin().PostAsync($"/admin/v1/partners/{partner.Id}/api_keys", new { environment = "test", permission_preset = "full", label = "rotating" });
+        var created = await fixture
+            .Admin()
+            .PostAsync(
+                $"/admin/v1/partners/{partner.Id}/api_keys",
+                new
+                {
+                    environment = "test",
+                    permission_preset = "full",
+                    label = "rotating",
+                }
+            );
         var key = created.Data.GetProperty("key").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await fixture.Client(key).GetAsync("/partner/v1/me")).Status);
 
@@ -104,7 +114,10 @@ public sealed class AuthTests(PartnerApiFixture fixture)
 
         var availability = await limited.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "limited-ok.com" } });
         var bundle = await limited.PostAsync("/partner/v1/bundles", new { name = "x", monthly_sending_volume = 1000 });
-        var user = await limited.PostAsync("/partner/v1/users", new { email = "a@b.com", sequencer = new { provider = "smartlead", client_id = 1 } });
+        var user = await limited.PostAsync(
+            "/partner/v1/users",
+            new { email = "a@b.com", sequencer = new { provider = "smartlead", client_id = 1 } }
+        );
         var me = await limited.GetAsync("/partner/v1/me");
 
         Assert.Equal(HttpStatusCode.OK, availability.Status);
@@ -117,7 +130,9 @@ public sealed class AuthTests(PartnerApiFixture fixture)
     public async Task Admin_WithoutAdminKey_Returns401()
     {
         var response = await fixture.Client("not-the-admin-key").PostAsync("/admin/v1/partners", new { name = "x" });
-        var partnerKey = await fixture.Client((await fixture.NewPartnerAsync()).TestKey).PostAsync("/admin/v1/partners", new { name = "x" });
+        var partnerKey = await fixture
+            .Client((await fixture.NewPartnerAsync()).TestKey)
+            .PostAsync("/admin/v1/partners", new { name = "x" });
 
         Assert.Equal("unauthorized", response.ErrorCode);
         Assert.Equal("unauthorized", partnerKey.ErrorCode);
@@ -128,8 +143,12 @@ public sealed class AuthTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var unknown = await fixture.Admin().PostAsync("/admin/v1/partners/org_01JDZZZZZZZZZZZZZZZZZZZZZZ/api_keys", new { environment = "test" });
-        var badPreset = await fixture.Admin().PostAsync($"/admin/v1/partners/{partner.Id}/api_keys", new { environment = "test", permission_preset = "god" });
+        var unknown = await fixture
+            .Admin()
+            .PostAsync("/admin/v1/partners/org_01JDZZZZZZZZZZZZZZZZZZZZZZ/api_keys", new { environment = "test" });
+        var badPreset = await fixture
+            .Admin()
+            .PostAsync($"/admin/v1/partners/{partner.Id}/api_keys", new { environment = "test", permission_preset = "god" });
         var revokeUnknown = await fixture.Admin().DeleteAsync("/admin/v1/api_keys/key_nope");
 
         Assert.Equal("not_found", unknown.ErrorCode);

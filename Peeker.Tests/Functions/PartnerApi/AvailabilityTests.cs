@@ -17,8 +17,10 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/domains/availability",
-            new { domains = new[] { "order-acme.com", "taken-acme.com", "premium-acme.com", "not a domain", "order-acme.app" } });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "order-acme.com", "taken-acme.com", "premium-acme.com", "not a domain", "order-acme.app" } }
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var rows = response.Data.GetProperty("domains").EnumerateArray().ToList();
@@ -48,7 +50,10 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "Norm-ACME.Com.", "bücher-norm.de" } });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "Norm-ACME.Com.", "bücher-norm.de" } }
+        );
 
         var rows = response.Data.GetProperty("domains").EnumerateArray().ToList();
         Assert.Equal("norm-acme.com", rows[0].GetProperty("domain").GetString());
@@ -62,7 +67,10 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
 
         // "café" typed as e + U+0301 (as macOS file names and some keyboards send it) and as precomposed U+00E9.
-        var response = await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "cafe\u0301-nfc.com", "caf\u00e9-nfc.com" } });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "cafe\u0301-nfc.com", "caf\u00e9-nfc.com" } }
+        );
 
         var rows = response.Data.GetProperty("domains").EnumerateArray().ToList();
         Assert.Equal("xn--caf-nfc-dya.com", rows[0].GetProperty("domain").GetString());
@@ -157,7 +165,10 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
         await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "stale-acme.com" } });
         fixture.Time.Advance(TimeSpan.FromMinutes(6));
 
-        var response = await partner.Test.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "stale-acme.com", "boom-stale.com" } });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "stale-acme.com", "boom-stale.com" } }
+        );
 
         var rows = response.Data.GetProperty("domains");
         Assert.Equal("stale", rows[0].GetProperty("reason").GetString());
@@ -172,7 +183,13 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
 
         await partner.Live.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "live-env-acme.com" } });
 
-        Assert.Contains(fixture.Registrar.Queries, q => q.Domain == "live-env-acme.com" && q.Scope.Environment == Peeker.Activities.Common.PeekerEnvironment.Live && q.Scope.PartnerId == partner.Id);
+        Assert.Contains(
+            fixture.Registrar.Queries,
+            q =>
+                q.Domain == "live-env-acme.com"
+                && q.Scope.Environment == Peeker.Activities.Common.PeekerEnvironment.Live
+                && q.Scope.PartnerId == partner.Id
+        );
     }
 
     [Theory]
@@ -202,12 +219,16 @@ public sealed class AvailabilityTests(PartnerApiFixture fixture)
 
     /// <summary>A second host on the fixture's Azurite and clock (its own memory cache) whose table requests <paramref name="counter"/> sees.</summary>
     private WebApplicationFactory<Program> Host(AvailabilityTableRequestCounter counter) =>
-        fixture.CreateFactory().WithWebHostBuilder(b => b.ConfigureTestServices(s =>
-        {
-            var options = new TableClientOptions();
-            options.AddPolicy(counter, HttpPipelinePosition.PerCall);
-            s.AddSingleton(new TableServiceClient(fixture.ConnectionString, options));
-        }));
+        fixture
+            .CreateFactory()
+            .WithWebHostBuilder(b =>
+                b.ConfigureTestServices(s =>
+                {
+                    var options = new TableClientOptions();
+                    options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+                    s.AddSingleton(new TableServiceClient(fixture.ConnectionString, options));
+                })
+            );
 
     /// <summary>Counts requests the host sends to the availability tables (real Azurite; nothing is faked).</summary>
     private sealed class AvailabilityTableRequestCounter : HttpPipelineSynchronousPolicy

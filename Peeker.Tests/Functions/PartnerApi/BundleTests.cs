@@ -11,7 +11,10 @@ public sealed class BundleTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/bundles", new { name = "Starter — 25k emails/month", monthly_sending_volume = 25000 });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/bundles",
+            new { name = "Starter — 25k emails/month", monthly_sending_volume = 25000 }
+        );
 
         Assert.Equal(HttpStatusCode.Created, response.Status);
         var b = response.Data;
@@ -34,8 +37,16 @@ public sealed class BundleTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/bundles",
-            new { name = "Scale", monthly_sending_volume = 100000, google_percent = 70, microsoft_percent = 30 });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/bundles",
+            new
+            {
+                name = "Scale",
+                monthly_sending_volume = 100000,
+                google_percent = 70,
+                microsoft_percent = 30,
+            }
+        );
 
         var required = response.Data.GetProperty("required_domains");
         Assert.Equal(80, required.GetProperty("google").GetInt32());
@@ -71,7 +82,11 @@ public sealed class BundleTests(PartnerApiFixture fixture)
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await partner.Test.PostAsync("/partner/v1/bundles", new { name = $"b{i}", monthly_sending_volume = 1000 * (i + 1) })).Data.GetProperty("id").GetString()!);
+            ids.Add(
+                (await partner.Test.PostAsync("/partner/v1/bundles", new { name = $"b{i}", monthly_sending_volume = 1000 * (i + 1) }))
+                    .Data.GetProperty("id")
+                    .GetString()!
+            );
         }
 
         var seen = new List<string>();
@@ -97,18 +112,33 @@ public sealed class BundleTests(PartnerApiFixture fixture)
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/bundles?status=archived")).Data.EnumerateArray());
         Assert.Equal("invalid_request", (await partner.Test.GetAsync("/partner/v1/bundles?status=gone")).ErrorCode);
         Assert.Equal("per_page", (await partner.Test.GetAsync("/partner/v1/bundles?per_page=101")).Error.GetProperty("field").GetString());
-        Assert.Equal("page_token", (await partner.Test.GetAsync("/partner/v1/bundles?page_token=garbage")).Error.GetProperty("field").GetString());
+        Assert.Equal(
+            "page_token",
+            (await partner.Test.GetAsync("/partner/v1/bundles?page_token=garbage")).Error.GetProperty("field").GetString()
+        );
     }
 
     [Fact]
     public async Task Patch_ChangesFieldsAndRecomputesSizing()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 })).Data.GetProperty("id").GetString();
+        var id = (await partner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 }))
+            .Data.GetProperty("id")
+            .GetString();
 
-        var changed = await partner.Test.PatchAsync($"/partner/v1/bundles/{id}",
-            new { monthly_sending_volume = 100000, google_percent = 70, microsoft_percent = 30 });
-        var reset = await partner.Test.PatchAsync($"/partner/v1/bundles/{id}", """{"google_percent":null,"microsoft_percent":null,"name":"renamed"}""");
+        var changed = await partner.Test.PatchAsync(
+            $"/partner/v1/bundles/{id}",
+            new
+            {
+                monthly_sending_volume = 100000,
+                google_percent = 70,
+                microsoft_percent = 30,
+            }
+        );
+        var reset = await partner.Test.PatchAsync(
+            $"/partner/v1/bundles/{id}",
+            """{"google_percent":null,"microsoft_percent":null,"name":"renamed"}"""
+        );
         var bad = await partner.Test.PatchAsync($"/partner/v1/bundles/{id}", new { google_percent = 40 });
 
         Assert.Equal(90, changed.Data.GetProperty("required_domains").GetProperty("total").GetInt32());
@@ -123,7 +153,9 @@ public sealed class BundleTests(PartnerApiFixture fixture)
     public async Task Delete_NeverUsed_RemovesIt()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 })).Data.GetProperty("id").GetString();
+        var id = (await partner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 }))
+            .Data.GetProperty("id")
+            .GetString();
 
         var deleted = await partner.Test.DeleteAsync($"/partner/v1/bundles/{id}");
 
@@ -137,7 +169,9 @@ public sealed class BundleTests(PartnerApiFixture fixture)
     {
         var owner = await fixture.NewPartnerAsync();
         var other = await fixture.NewPartnerAsync("Other");
-        var id = (await owner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 })).Data.GetProperty("id").GetString();
+        var id = (await owner.Test.PostAsync("/partner/v1/bundles", new { name = "b", monthly_sending_volume = 25000 }))
+            .Data.GetProperty("id")
+            .GetString();
 
         Assert.Equal("not_found", (await other.Test.GetAsync($"/partner/v1/bundles/{id}")).ErrorCode);
         Assert.Equal("not_found", (await other.Test.PatchAsync($"/partner/v1/bundles/{id}", new { name = "mine" })).ErrorCode);

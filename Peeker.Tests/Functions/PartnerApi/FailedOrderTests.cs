@@ -31,7 +31,9 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
     public async Task Retry_OrderThatIsNotFailed_Returns409OrderNotFailedAndStartsNothing()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("busy@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("busy@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
 
         var response = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
 
@@ -91,8 +93,14 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
         var response = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/cancel", "");
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.Equal(response.Data.GetProperty("cancellation_scheduled_at").GetString(), response.Data.GetProperty("cancels_at").GetString());
-        Assert.Contains(fixture.Workflows.Cancellations, c => c.OrderId == id && c.Domains is null && c.CancelsAt <= fixture.Time.GetUtcNow());
+        Assert.Equal(
+            response.Data.GetProperty("cancellation_scheduled_at").GetString(),
+            response.Data.GetProperty("cancels_at").GetString()
+        );
+        Assert.Contains(
+            fixture.Workflows.Cancellations,
+            c => c.OrderId == id && c.Domains is null && c.CancelsAt <= fixture.Time.GetUtcNow()
+        );
         var retry = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
         Assert.Equal("order_not_failed", retry.ErrorCode);
         Assert.Equal("cancel_scheduled", retry.Error.GetProperty("details").GetProperty("status").GetString());
@@ -102,12 +110,17 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
     private async Task<(TestPartner Partner, string OrderId)> FailedOrderAsync(string user)
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder(user, 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
-        await fixture.Service<OrderStore>().UpdateAsync(PeekerEnvironment.Test, id, o => o with
-        {
-            Status = OrderStatus.Failed,
-            Failure = OrderFailureCodes.Of("zone_active", null, []),
-        }, default);
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder(user, 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
+        await fixture
+            .Service<OrderStore>()
+            .UpdateAsync(
+                PeekerEnvironment.Test,
+                id,
+                o => o with { Status = OrderStatus.Failed, Failure = OrderFailureCodes.Of("zone_active", null, []) },
+                default
+            );
         return (partner, id);
     }
 }

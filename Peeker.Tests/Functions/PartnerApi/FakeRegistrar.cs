@@ -27,7 +27,10 @@ public sealed class FakeRegistrarFactory : IRegistrarClientFactory
         public Task<RegistrarDomainInfo?> GetDomainInfoAsync(string domain, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The Partner API never reads registrar domain info.");
 
-        public Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(IReadOnlyList<string> domains, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<DomainAvailability>> CheckAvailabilityAsync(
+            IReadOnlyList<string> domains,
+            CancellationToken cancellationToken
+        )
         {
             foreach (var d in domains)
             {
@@ -39,19 +42,21 @@ public sealed class FakeRegistrarFactory : IRegistrarClientFactory
                 throw new HttpRequestException("registrar down");
             }
 
-            IReadOnlyList<DomainAvailability> rows = domains.Select(d =>
-            {
-                var (first, renewal) = d[(d.LastIndexOf('.') + 1)..] switch
+            IReadOnlyList<DomainAvailability> rows = domains
+                .Select(d =>
                 {
-                    "com" => (13.00m, 15.00m),
-                    "net" => (14.00m, 16.00m),
-                    "io" => (40.00m, 45.00m),
-                    _ => (20.00m, 22.00m),
-                };
-                return d.StartsWith("taken", StringComparison.Ordinal) ? new DomainAvailability(d, false, false, null, null, "USD")
-                    : d.StartsWith("premium", StringComparison.Ordinal) ? new DomainAvailability(d, false, true, 2500m, 2500m, "USD")
-                    : new DomainAvailability(d, true, false, first, renewal, "USD");
-            }).ToList();
+                    var (first, renewal) = d[(d.LastIndexOf('.') + 1)..] switch
+                    {
+                        "com" => (13.00m, 15.00m),
+                        "net" => (14.00m, 16.00m),
+                        "io" => (40.00m, 45.00m),
+                        _ => (20.00m, 22.00m),
+                    };
+                    return d.StartsWith("taken", StringComparison.Ordinal) ? new DomainAvailability(d, false, false, null, null, "USD")
+                        : d.StartsWith("premium", StringComparison.Ordinal) ? new DomainAvailability(d, false, true, 2500m, 2500m, "USD")
+                        : new DomainAvailability(d, true, false, first, renewal, "USD");
+                })
+                .ToList();
             return Task.FromResult(rows);
         }
     }

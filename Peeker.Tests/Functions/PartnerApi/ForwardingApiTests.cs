@@ -12,11 +12,20 @@ public sealed class ForwardingApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var domains = Domains(2);
-        var orderId = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("fwd@example.com", 2, 1, 2, domains).ToJsonString())).Data.GetProperty("id").GetString()!;
-        var firstId = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}")).Data.GetProperty("domain_details").EnumerateArray()
-            .Single(d => d.GetProperty("domain").GetString() == domains[0]).GetProperty("id").GetString()!;
+        var orderId = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("fwd@example.com", 2, 1, 2, domains).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
+        var firstId = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}"))
+            .Data.GetProperty("domain_details")
+            .EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == domains[0])
+            .GetProperty("id")
+            .GetString()!;
 
-        var created = await partner.Test.PostAsync("/partner/v1/domains/forwarding", new { domains = new[] { firstId, domains[1].ToUpperInvariant(), domains[0] }, forwarding_url = "https://acme.com/inbox" });
+        var created = await partner.Test.PostAsync(
+            "/partner/v1/domains/forwarding",
+            new { domains = new[] { firstId, domains[1].ToUpperInvariant(), domains[0] }, forwarding_url = "https://acme.com/inbox" }
+        );
         var id = created.Data.GetProperty("id").GetString()!;
         var read = await partner.Test.GetAsync($"/partner/v1/domains/forwarding/{id}");
 
@@ -58,7 +67,10 @@ public sealed class ForwardingApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/domains/forwarding", new { domains = Domains(26), forwarding_url = "https://acme.com" });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/forwarding",
+            new { domains = Domains(26), forwarding_url = "https://acme.com" }
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("domains", response.Error.GetProperty("field").GetString());
@@ -73,13 +85,44 @@ public sealed class ForwardingApiTests(PartnerApiFixture fixture)
         await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("fwd2@example.com", 2, 1, 2, domains).ToJsonString());
         var read = fixture.Client(await fixture.NewKeyAsync(partner.Id, "read"));
         var limited = fixture.Client(await fixture.NewKeyAsync(partner.Id, "limited"));
-        var id = (await partner.Test.PostAsync("/partner/v1/domains/forwarding", new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" })).Data.GetProperty("id").GetString()!;
+        var id = (
+            await partner.Test.PostAsync(
+                "/partner/v1/domains/forwarding",
+                new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" }
+            )
+        )
+            .Data.GetProperty("id")
+            .GetString()!;
 
-        Assert.Equal("forbidden", (await read.PostAsync("/partner/v1/domains/forwarding", new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" })).ErrorCode);
-        Assert.Equal("forbidden", (await limited.PostAsync("/partner/v1/domains/forwarding", new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" })).ErrorCode);
+        Assert.Equal(
+            "forbidden",
+            (
+                await read.PostAsync(
+                    "/partner/v1/domains/forwarding",
+                    new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" }
+                )
+            ).ErrorCode
+        );
+        Assert.Equal(
+            "forbidden",
+            (
+                await limited.PostAsync(
+                    "/partner/v1/domains/forwarding",
+                    new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" }
+                )
+            ).ErrorCode
+        );
         Assert.Equal(HttpStatusCode.OK, (await read.GetAsync($"/partner/v1/domains/forwarding/{id}")).Status);
         Assert.Equal("not_found", (await other.Test.GetAsync($"/partner/v1/domains/forwarding/{id}")).ErrorCode);
         Assert.Equal("not_found", (await partner.Live.GetAsync($"/partner/v1/domains/forwarding/{id}")).ErrorCode);
-        Assert.Equal("invalid_request", (await other.Test.PostAsync("/partner/v1/domains/forwarding", new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" })).ErrorCode);
+        Assert.Equal(
+            "invalid_request",
+            (
+                await other.Test.PostAsync(
+                    "/partner/v1/domains/forwarding",
+                    new { domains = new[] { domains[0] }, forwarding_url = "https://acme.com" }
+                )
+            ).ErrorCode
+        );
     }
 }

@@ -15,7 +15,10 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
         await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("imp@example.com", 2, 1, 2, owned).ToJsonString());
         var fresh = Unique("own");
 
-        var response = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { fresh.ToUpperInvariant() + ".", "mail." + fresh, owned[0], fresh } });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/domains/import",
+            new { domains = new[] { fresh.ToUpperInvariant() + ".", "mail." + fresh, owned[0], fresh } }
+        );
         var import = response.Data;
         var rows = import.GetProperty("domains").EnumerateArray().ToDictionary(r => r.GetProperty("domain").GetString()!, r => r);
 
@@ -24,7 +27,10 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
         Assert.Equal("in_progress", import.GetProperty("status").GetString());
         Assert.Equal(3, rows.Count);
         Assert.Equal("pending", rows[fresh].GetProperty("status").GetString());
-        Assert.Equal(("failed", "not_root_domain"), (rows["mail." + fresh].GetProperty("status").GetString(), rows["mail." + fresh].GetProperty("reason").GetString()));
+        Assert.Equal(
+            ("failed", "not_root_domain"),
+            (rows["mail." + fresh].GetProperty("status").GetString(), rows["mail." + fresh].GetProperty("reason").GetString())
+        );
         Assert.Equal("already_in_account", rows[owned[0]].GetProperty("reason").GetString());
         Assert.Empty(import.GetProperty("nameserver_groups").EnumerateArray());
         Assert.Contains(fixture.Workflows.Imports, i => i.ImportId == import.GetProperty("id").GetString() && i.PartnerId == partner.Id);
@@ -44,7 +50,10 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
 
         var row = taken.Data.GetProperty("domains").EnumerateArray().Single();
         Assert.Equal(("failed", "domain_in_use"), (row.GetProperty("status").GetString(), row.GetProperty("reason").GetString()));
-        Assert.Equal((HttpStatusCode.Conflict, "domain_in_use", "domains"), (ordered.Status, ordered.ErrorCode, ordered.Error.GetProperty("field").GetString()));
+        Assert.Equal(
+            (HttpStatusCode.Conflict, "domain_in_use", "domains"),
+            (ordered.Status, ordered.ErrorCode, ordered.Error.GetProperty("field").GetString())
+        );
         Assert.Equal("pending", again.Data.GetProperty("domains").EnumerateArray().Single().GetProperty("status").GetString());
     }
 
@@ -58,7 +67,9 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
         var id = job.Data.GetProperty("id").GetString()!;
         var byJob = await partner.Test.GetAsync($"/partner/v1/domains/import/jobs/{id}");
         var byImport = await partner.Test.GetAsync($"/partner/v1/domains/import/{id}");
-        var lookup = await partner.Test.GetAsync($"/partner/v1/domains/import?domains={names[0]},{names[1].ToUpperInvariant()},never-imported.com");
+        var lookup = await partner.Test.GetAsync(
+            $"/partner/v1/domains/import?domains={names[0]},{names[1].ToUpperInvariant()},never-imported.com"
+        );
 
         Assert.Equal(HttpStatusCode.Accepted, job.Status);
         Assert.Equal(30, job.Data.GetProperty("domains").GetArrayLength());
@@ -84,7 +95,10 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var rows = read.Data.GetProperty("domains").EnumerateArray().ToList();
         Assert.Equal(6, rows.Count);
-        Assert.All(rows.Where(r => r.GetProperty("domain").GetString() != fresh), r => Assert.Equal("not_root_domain", r.GetProperty("reason").GetString()));
+        Assert.All(
+            rows.Where(r => r.GetProperty("domain").GetString() != fresh),
+            r => Assert.Equal("not_root_domain", r.GetProperty("reason").GetString())
+        );
         Assert.Equal("in_progress", read.Data.GetProperty("status").GetString());
         Assert.Equal([fresh], lookup.Data.EnumerateArray().Select(r => r.GetProperty("domain").GetString()));
     }
@@ -111,11 +125,17 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var created = await partner.Test.PostAsync("/partner/v1/users", new { email = "a/b@example.com", sequencer = new { provider = "smartlead", client_id = 1 } });
+        var created = await partner.Test.PostAsync(
+            "/partner/v1/users",
+            new { email = "a/b@example.com", sequencer = new { provider = "smartlead", client_id = 1 } }
+        );
         var filtered = await partner.Test.GetAsync("/partner/v1/domains?user_email=a%2Fb%40example.com");
         var orders = await partner.Test.GetAsync("/partner/v1/orders?user_email=x%23y%40example.com");
 
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid_request", "email"), (created.Status, created.ErrorCode, created.Error.GetProperty("field").GetString()));
+        Assert.Equal(
+            (HttpStatusCode.BadRequest, "invalid_request", "email"),
+            (created.Status, created.ErrorCode, created.Error.GetProperty("field").GetString())
+        );
         Assert.Equal(HttpStatusCode.OK, filtered.Status);
         Assert.Empty(filtered.Data.EnumerateArray());
         Assert.Equal(HttpStatusCode.OK, orders.Status);
@@ -148,13 +168,18 @@ public sealed class ImportApiTests(PartnerApiFixture fixture)
 
         var tooMany = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = Domains(26) });
         var forbidden = await limited.PostAsync("/partner/v1/domains/import", new { domains = Domains(1) });
-        var id = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = Domains(1) })).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = Domains(1) }))
+            .Data.GetProperty("id")
+            .GetString()!;
         var lookupWithoutNames = await partner.Test.GetAsync("/partner/v1/domains/import");
 
         Assert.Equal("domains", tooMany.Error.GetProperty("field").GetString());
         Assert.Equal("forbidden", forbidden.ErrorCode);
         Assert.Equal("not_found", (await other.Test.GetAsync($"/partner/v1/domains/import/{id}")).ErrorCode);
         Assert.Equal("not_found", (await partner.Live.GetAsync($"/partner/v1/domains/import/{id}")).ErrorCode);
-        Assert.Equal(("invalid_request", "domains"), (lookupWithoutNames.ErrorCode, lookupWithoutNames.Error.GetProperty("field").GetString()));
+        Assert.Equal(
+            ("invalid_request", "domains"),
+            (lookupWithoutNames.ErrorCode, lookupWithoutNames.Error.GetProperty("field").GetString())
+        );
     }
 }

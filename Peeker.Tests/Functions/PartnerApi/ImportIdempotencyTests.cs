@@ -20,7 +20,10 @@ public sealed class ImportIdempotencyTests(PartnerApiFixture fixture)
         var (a, b) = (Unique("same"), Unique("set"));
 
         var first = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { a, b } });
-        var reordered = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { b.ToUpperInvariant() + ".", a, a } });
+        var reordered = await partner.Test.PostAsync(
+            "/partner/v1/domains/import",
+            new { domains = new[] { b.ToUpperInvariant() + ".", a, a } }
+        );
         var asJob = await partner.Test.PostAsync("/partner/v1/domains/import/jobs", new { domains = new[] { a, b } });
         var subset = await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { a } });
         var id = first.Data.GetProperty("id").GetString();
@@ -37,11 +40,19 @@ public sealed class ImportIdempotencyTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var other = await fixture.NewPartnerAsync("Other");
         var name = Unique("again");
-        var first = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } })).Data.GetProperty("id").GetString()!;
-        var otherPartners = (await other.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } })).Data.GetProperty("id").GetString();
-        await fixture.Service<DomainImportStore>().UpdateAsync(PeekerEnvironment.Test, partner.Id, first, i => i with { Status = ImportStatus.Failed }, default);
+        var first = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } }))
+            .Data.GetProperty("id")
+            .GetString()!;
+        var otherPartners = (await other.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } }))
+            .Data.GetProperty("id")
+            .GetString();
+        await fixture
+            .Service<DomainImportStore>()
+            .UpdateAsync(PeekerEnvironment.Test, partner.Id, first, i => i with { Status = ImportStatus.Failed }, default);
 
-        var afterFailure = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } })).Data.GetProperty("id").GetString();
+        var afterFailure = (await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { name } }))
+            .Data.GetProperty("id")
+            .GetString();
 
         Assert.NotEqual(first, otherPartners);
         Assert.NotEqual(first, afterFailure);
@@ -69,11 +80,9 @@ public sealed class ImportIdempotencyTests(PartnerApiFixture fixture)
     [Fact]
     public async Task Import_SynchronousImportsOverTheHostsCapacity_Get429UntilOneFinishes()
     {
-        await using var factory = fixture.CreateFactory(new Dictionary<string, string>
-        {
-            ["Provisioning:SyncImportCapacity"] = "1",
-            ["Provisioning:ImportResponseWait"] = "00:01:00",
-        });
+        await using var factory = fixture.CreateFactory(
+            new Dictionary<string, string> { ["Provisioning:SyncImportCapacity"] = "1", ["Provisioning:ImportResponseWait"] = "00:01:00" }
+        );
         var partner = await fixture.NewPartnerAsync();
         var client = fixture.Client(partner.TestKey, factory);
 

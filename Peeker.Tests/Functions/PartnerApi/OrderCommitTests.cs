@@ -19,11 +19,17 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var gate = new GatedWorkflows();
-        await using var factory = fixture.CreateFactory().WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IOrderWorkflows>(gate)));
+        await using var factory = fixture
+            .CreateFactory()
+            .WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IOrderWorkflows>(gate)));
         using var http = factory.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", partner.TestKey);
         var domains = Domains(2);
-        using var body = new StringContent(CustomOrder("disconnect@example.com", 2, 1, 2, domains).ToJsonString(), Encoding.UTF8, "application/json");
+        using var body = new StringContent(
+            CustomOrder("disconnect@example.com", 2, 1, 2, domains).ToJsonString(),
+            Encoding.UTF8,
+            "application/json"
+        );
         using var disconnect = new CancellationTokenSource();
 
         var sending = http.PostAsync(new Uri("/partner/v1/orders", UriKind.Relative), body, disconnect.Token);
@@ -85,21 +91,41 @@ public sealed class OrderCommitTests(PartnerApiFixture fixture)
             }
         }
 
-        public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken) =>
+        public Task ScheduleCancellationAsync(
+            PeekerEnvironment env,
+            string orderId,
+            IReadOnlyList<string>? domains,
+            DateTimeOffset cancelsAt,
+            CancellationToken cancellationToken
+        ) => Task.CompletedTask;
+
+        public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
             Task.CompletedTask;
 
-        public Task StartProvisioningRetryAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
 
-        public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
 
-        public Task StartForwardingJobAsync(PeekerEnvironment env, string partnerId, string jobId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartPendingActionCheckAsync(
+            PeekerEnvironment env,
+            string partnerId,
+            string actionId,
+            CancellationToken cancellationToken
+        ) => Task.CompletedTask;
 
-        public Task StartPendingActionCheckAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task NotifyPendingActionFixAsync(
+            PeekerEnvironment env,
+            string partnerId,
+            string actionId,
+            CancellationToken cancellationToken
+        ) => Task.CompletedTask;
 
-        public Task NotifyPendingActionFixAsync(PeekerEnvironment env, string partnerId, string actionId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
 
-        public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartSwapAsync(PeekerEnvironment env, string partnerId, string swapId, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
     }
 }

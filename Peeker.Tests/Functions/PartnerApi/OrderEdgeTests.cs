@@ -15,11 +15,33 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var owned = Unique("taken-owned");
         var inventoryId = Peeker.Activities.Common.Ids.New("dom", fixture.Time);
-        await fixture.Service<DomainStore>().SaveAsync(PeekerEnvironment.Test, partner.Id,
-            [new DomainRecord(inventoryId, owned, "inventory", "available", null, null, null, ["google", "microsoft"], null, fixture.Time.GetUtcNow())], default);
+        await fixture
+            .Service<DomainStore>()
+            .SaveAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                [
+                    new DomainRecord(
+                        inventoryId,
+                        owned,
+                        "inventory",
+                        "available",
+                        null,
+                        null,
+                        null,
+                        ["google", "microsoft"],
+                        null,
+                        fixture.Time.GetUtcNow()
+                    ),
+                ],
+                default
+            );
         Assert.Single((await partner.Test.GetAsync("/partner/v1/domains?category=inventory")).Data.EnumerateArray());
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("inv@example.com", 2, 1, 2, [owned, Unique("bought")]).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("inv@example.com", 2, 1, 2, [owned, Unique("bought")]).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var full = (await partner.Test.GetAsync($"/partner/v1/orders/{response.Data.GetProperty("id").GetString()}")).Data;
@@ -36,7 +58,10 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var shared = Unique("race");
-        var bodies = Enumerable.Range(0, 4).Select(i => CustomOrder($"race{i}@example.com", 2, 1, 2, [shared, Unique($"r{i}")]).ToJsonString()).ToList();
+        var bodies = Enumerable
+            .Range(0, 4)
+            .Select(i => CustomOrder($"race{i}@example.com", 2, 1, 2, [shared, Unique($"r{i}")]).ToJsonString())
+            .ToList();
 
         var responses = await Task.WhenAll(bodies.Select(b => partner.Test.PostAsync("/partner/v1/orders", b)));
 
@@ -68,12 +93,19 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
         var domains = Domains(2);
         fixture.Workflows.FailNextStart = true;
 
-        var failed = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("rollback@example.com", 2, 1, 2, domains).ToJsonString());
+        var failed = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("rollback@example.com", 2, 1, 2, domains).ToJsonString()
+        );
 
         Assert.Equal("internal_error", failed.ErrorCode);
         var order = Assert.Single((await partner.Test.GetAsync("/partner/v1/orders")).Data.EnumerateArray());
         Assert.Equal("failed", order.GetProperty("status").GetString());
-        Assert.Null(await fixture.Service<ISequencerCredentialStore>().GetAsync(PeekerEnvironment.Test, order.GetProperty("id").GetString()!, default));
+        Assert.Null(
+            await fixture
+                .Service<ISequencerCredentialStore>()
+                .GetAsync(PeekerEnvironment.Test, order.GetProperty("id").GetString()!, default)
+        );
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/domains")).Data.EnumerateArray());
         Assert.Null(await fixture.Service<DomainStore>().ActiveOrderOfAsync(PeekerEnvironment.Test, domains[0], default));
     }
@@ -97,7 +129,11 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
     public async Task Cancel_MarksTheDomainRowsCancelScheduled()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("dcancel@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("dcancel@example.com", 2, 1, 2, Domains(2)).ToJsonString())
+        )
+            .Data.GetProperty("id")
+            .GetString()!;
 
         await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { });
 
@@ -122,11 +158,16 @@ public sealed class OrderEdgeTests(PartnerApiFixture fixture)
     public async Task Cancel_EmptyDomainsList_Returns400()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("empty@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("empty@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
 
         var response = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { domains = Array.Empty<string>() });
 
         Assert.Equal("domains", response.Error.GetProperty("field").GetString());
-        Assert.Equal(OrderStatus.InProgress, (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data.GetProperty("status").GetString());
+        Assert.Equal(
+            OrderStatus.InProgress,
+            (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data.GetProperty("status").GetString()
+        );
     }
 }

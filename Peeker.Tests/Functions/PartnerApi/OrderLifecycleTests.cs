@@ -14,7 +14,9 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     public async Task Cancel_WholeOrder_SchedulesAtTheEndOfTheRenewalPeriod()
     {
         var partner = await fixture.NewPartnerAsync();
-        var order = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("cancel@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data;
+        var order = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("cancel@example.com", 2, 1, 2, Domains(2)).ToJsonString())
+        ).Data;
         var id = order.GetProperty("id").GetString()!;
 
         var response = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/cancel", "");
@@ -35,10 +37,14 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     [Fact]
     public async Task Cancel_SandboxWithCancellationDelay_CancelsAtThatLongAfterAcceptance()
     {
-        await using var factory = fixture.CreateFactory(new Dictionary<string, string> { ["Peeker:SandboxCancellationDelay"] = "00:00:30" });
+        await using var factory = fixture.CreateFactory(
+            new Dictionary<string, string> { ["Peeker:SandboxCancellationDelay"] = "00:00:30" }
+        );
         var partner = await fixture.NewPartnerAsync();
         var client = fixture.Client(partner.TestKey, factory);
-        var id = (await client.PostAsync("/partner/v1/orders", CustomOrder("soon@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await client.PostAsync("/partner/v1/orders", CustomOrder("soon@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
 
         var response = await client.PostRawAsync($"/partner/v1/orders/{id}/cancel", "");
 
@@ -53,11 +59,20 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var domains = Domains(2);
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("partial@example.com", 2, 1, 2, domains).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("partial@example.com", 2, 1, 2, domains).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
         var details = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data.GetProperty("domain_details");
-        var secondId = details.EnumerateArray().Single(d => d.GetProperty("domain").GetString() == domains[1]).GetProperty("id").GetString();
+        var secondId = details
+            .EnumerateArray()
+            .Single(d => d.GetProperty("domain").GetString() == domains[1])
+            .GetProperty("id")
+            .GetString();
 
-        var byName = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { domains = new[] { domains[0].ToUpperInvariant() } });
+        var byName = await partner.Test.PostAsync(
+            $"/partner/v1/orders/{id}/cancel",
+            new { domains = new[] { domains[0].ToUpperInvariant() } }
+        );
         var order = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
         var byId = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { domains = new[] { secondId } });
         var unknown = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { domains = new[] { "other.com" } });
@@ -74,7 +89,9 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     public async Task Cancel_UnknownDomain_Returns400NamingIt()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("unk@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("unk@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
 
         var response = await partner.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { domains = new[] { "not-on-this-order.com" } });
 
@@ -88,7 +105,9 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     {
         var owner = await fixture.NewPartnerAsync();
         var other = await fixture.NewPartnerAsync("Other");
-        var id = (await owner.Test.PostAsync("/partner/v1/orders", CustomOrder("own@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await owner.Test.PostAsync("/partner/v1/orders", CustomOrder("own@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
 
         Assert.Equal("not_found", (await other.Test.GetAsync($"/partner/v1/orders/{id}")).ErrorCode);
         Assert.Equal("not_found", (await other.Test.PostAsync($"/partner/v1/orders/{id}/cancel", new { })).ErrorCode);
@@ -102,13 +121,31 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     public async Task Pending_ListsOpenActionsWithFilters()
     {
         var partner = await fixture.NewPartnerAsync();
-        var order = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("pending@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data;
+        var order = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("pending@example.com", 2, 1, 2, Domains(2)).ToJsonString())
+        ).Data;
         var id = order.GetProperty("id").GetString()!;
         var domain = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data.GetProperty("domain_details")[0];
-        await fixture.Service<PendingActionStore>().AddAsync(PeekerEnvironment.Test, partner.Id, new PendingAction(
-            "act_01JDPENDING000000000000000", id, order.GetProperty("user_id").GetString(), "google_profile_picture", "profile_picture_not_accessible", "open",
-            domain.GetProperty("id").GetString(), domain.GetProperty("domain").GetString(), new Persona("Sam", "Lee", "https://cdn.acme.com/sam.jpg"),
-            "The profile picture URL is not publicly reachable.", fixture.Time.GetUtcNow()), default);
+        await fixture
+            .Service<PendingActionStore>()
+            .AddAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                new PendingAction(
+                    "act_01JDPENDING000000000000000",
+                    id,
+                    order.GetProperty("user_id").GetString(),
+                    "google_profile_picture",
+                    "profile_picture_not_accessible",
+                    "open",
+                    domain.GetProperty("id").GetString(),
+                    domain.GetProperty("domain").GetString(),
+                    new Persona("Sam", "Lee", "https://cdn.acme.com/sam.jpg"),
+                    "The profile picture URL is not publicly reachable.",
+                    fixture.Time.GetUtcNow()
+                ),
+                default
+            );
 
         var open = await partner.Test.GetAsync("/partner/v1/orders/pending");
         var byOrder = await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={id}&user=pending@example.com");
@@ -122,20 +159,33 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
         Assert.Single(byOrder.Data.EnumerateArray());
         Assert.Empty(resolved.Data.EnumerateArray());
         Assert.Empty(other.Data.EnumerateArray());
-        Assert.Equal("status", (await partner.Test.GetAsync("/partner/v1/orders/pending?status=closed")).Error.GetProperty("field").GetString());
+        Assert.Equal(
+            "status",
+            (await partner.Test.GetAsync("/partner/v1/orders/pending?status=closed")).Error.GetProperty("field").GetString()
+        );
     }
 
     [Fact]
     public async Task Credentials_NeverInResponsesLogsOrStorageButDecryptForActivities()
     {
         var partner = await fixture.NewPartnerAsync();
-        var created = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("creds@example.com", 2, 1, 2, Domains(2)).ToJsonString());
+        var created = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("creds@example.com", 2, 1, 2, Domains(2)).ToJsonString()
+        );
         var id = created.Data.GetProperty("id").GetString()!;
-        var replay = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("creds@example.com", 2, 1, 2, Domains(2)).ToJsonString());
+        var replay = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("creds@example.com", 2, 1, 2, Domains(2)).ToJsonString()
+        );
         var responses = new[]
         {
-            created, replay, await partner.Test.GetAsync($"/partner/v1/orders/{id}"), await partner.Test.GetAsync("/partner/v1/orders"),
-            await partner.Test.GetAsync("/partner/v1/users"), await partner.Test.GetAsync("/partner/v1/domains"),
+            created,
+            replay,
+            await partner.Test.GetAsync($"/partner/v1/orders/{id}"),
+            await partner.Test.GetAsync("/partner/v1/orders"),
+            await partner.Test.GetAsync("/partner/v1/users"),
+            await partner.Test.GetAsync("/partner/v1/domains"),
         };
 
         Assert.All(responses, r => Assert.DoesNotContain(Password, r.Raw, StringComparison.Ordinal));
@@ -147,7 +197,10 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
         {
             await foreach (var row in service.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
-                Assert.All(((IDictionary<string, object>)row).Values, v => Assert.DoesNotContain(Password, v?.ToString() ?? "", StringComparison.Ordinal));
+                Assert.All(
+                    ((IDictionary<string, object>)row).Values,
+                    v => Assert.DoesNotContain(Password, v?.ToString() ?? "", StringComparison.Ordinal)
+                );
             }
         }
 
@@ -161,7 +214,9 @@ public sealed class OrderLifecycleTests(PartnerApiFixture fixture)
     public async Task OrderStore_LoadsAnOrderByIdAloneForActivities()
     {
         var partner = await fixture.NewPartnerAsync();
-        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("store@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var id = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("store@example.com", 2, 1, 2, Domains(2)).ToJsonString()))
+            .Data.GetProperty("id")
+            .GetString()!;
         var store = fixture.Service<OrderStore>();
 
         var order = await store.GetByIdAsync(PeekerEnvironment.Test, id, default);

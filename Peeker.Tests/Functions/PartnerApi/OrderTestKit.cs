@@ -19,15 +19,23 @@ public static class OrderTestKit
         return response.Data.GetProperty("id").GetString()!;
     }
 
-    public static JsonObject BundleOrder(string bundleId, string user, IEnumerable<string> domains) => new()
-    {
-        ["user"] = user,
-        ["bundle_id"] = bundleId,
-        ["sequencer"] = Sequencer(),
-        ["forwarding_url"] = "https://acme.com",
-        ["domains"] = new JsonArray(domains.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
-        ["personas"] = new JsonArray(new JsonObject { ["first_name"] = "Sam", ["last_name"] = "Lee", ["profile_picture_url"] = "" }),
-    };
+    public static JsonObject BundleOrder(string bundleId, string user, IEnumerable<string> domains) =>
+        new()
+        {
+            ["user"] = user,
+            ["bundle_id"] = bundleId,
+            ["sequencer"] = Sequencer(),
+            ["forwarding_url"] = "https://acme.com",
+            ["domains"] = new JsonArray(domains.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+            ["personas"] = new JsonArray(
+                new JsonObject
+                {
+                    ["first_name"] = "Sam",
+                    ["last_name"] = "Lee",
+                    ["profile_picture_url"] = "",
+                }
+            ),
+        };
 
     public static JsonObject CustomOrder(string user, int google, int microsoft, int inboxesPerDomain, IEnumerable<string> domains)
     {
@@ -39,11 +47,12 @@ public static class OrderTestKit
         return body;
     }
 
-    public static JsonObject Sequencer() => new()
-    {
-        ["provider"] = "smartlead",
-        ["client_id"] = 366903,
-        ["login_email"] = "ops@client.com",
-        ["login_password"] = Password,
-    };
+    public static JsonObject Sequencer() =>
+        new()
+        {
+            ["provider"] = "smartlead",
+            ["client_id"] = 366903,
+            ["login_email"] = "ops@client.com",
+            ["login_password"] = Password,
+        };
 }

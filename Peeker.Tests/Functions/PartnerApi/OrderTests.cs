@@ -17,7 +17,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         var bundleId = await SmallBundleAsync(partner);
         var domains = Domains(3);
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", BundleOrder(bundleId, "Client@Example.com", domains).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            BundleOrder(bundleId, "Client@Example.com", domains).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         var o = response.Data;
@@ -31,24 +34,48 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         Assert.Equal(4 * 100 + 900 + 3 * 1300, o.GetProperty("costs").GetProperty("total_cents").GetInt64());
         Assert.Equal("usd", o.GetProperty("costs").GetProperty("currency").GetString());
         var created = DateTimeOffset.Parse(o.GetProperty("created_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(created.AddMonths(1), DateTimeOffset.Parse(o.GetProperty("renews_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(
+            created.AddMonths(1),
+            DateTimeOffset.Parse(o.GetProperty("renews_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+        );
         Assert.Contains((PeekerEnvironment.Test, id), fixture.Workflows.Provisioned);
 
         var full = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
-        Assert.Equal(domains.Order(), full.GetProperty("domains").GetProperty("registered").EnumerateArray().Select(e => e.GetString()!).Order());
-        Assert.Equal(1, full.GetProperty("domain_details").EnumerateArray().Count(d => d.GetProperty("provider").GetString() == "microsoft"));
+        Assert.Equal(
+            domains.Order(),
+            full.GetProperty("domains").GetProperty("registered").EnumerateArray().Select(e => e.GetString()!).Order()
+        );
+        Assert.Equal(
+            1,
+            full.GetProperty("domain_details").EnumerateArray().Count(d => d.GetProperty("provider").GetString() == "microsoft")
+        );
         Assert.Equal(3, full.GetProperty("costs").GetProperty("line_items").GetArrayLength());
         Assert.Equal("Sam", full.GetProperty("personas")[0].GetProperty("first_name").GetString());
-        Assert.Equal(id, Assert.Single((await partner.Test.GetAsync("/partner/v1/orders?user_email=client@example.com")).Data.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(
+            id,
+            Assert
+                .Single((await partner.Test.GetAsync("/partner/v1/orders?user_email=client@example.com")).Data.EnumerateArray())
+                .GetProperty("id")
+                .GetString()
+        );
         Assert.Single((await partner.Test.GetAsync($"/partner/v1/orders?bundle_id={bundleId}&status=in_progress")).Data.EnumerateArray());
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/orders?status=completed")).Data.EnumerateArray());
         var connected = (await partner.Test.GetAsync("/partner/v1/domains?category=connected")).Data.EnumerateArray().ToList();
         Assert.Equal(3, connected.Count);
         Assert.All(connected, d => Assert.Equal(id, d.GetProperty("order_id").GetString()));
-        Assert.Single((await partner.Test.GetAsync("/partner/v1/domains?usable_for=microsoft&category=connected")).Data.EnumerateArray(), d => d.GetProperty("provider").GetString() == "microsoft");
+        Assert.Single(
+            (await partner.Test.GetAsync("/partner/v1/domains?usable_for=microsoft&category=connected")).Data.EnumerateArray(),
+            d => d.GetProperty("provider").GetString() == "microsoft"
+        );
         Assert.Empty((await partner.Test.GetAsync("/partner/v1/domains?category=inventory")).Data.EnumerateArray());
-        Assert.Equal("client@example.com", Assert.Single((await partner.Test.GetAsync("/partner/v1/users")).Data.EnumerateArray()).GetProperty("email").GetString());
-        Assert.Equal("archived", (await partner.Test.DeleteAsync($"/partner/v1/bundles/{bundleId}")).Data.GetProperty("status").GetString());
+        Assert.Equal(
+            "client@example.com",
+            Assert.Single((await partner.Test.GetAsync("/partner/v1/users")).Data.EnumerateArray()).GetProperty("email").GetString()
+        );
+        Assert.Equal(
+            "archived",
+            (await partner.Test.DeleteAsync($"/partner/v1/bundles/{bundleId}")).Data.GetProperty("status").GetString()
+        );
     }
 
     [Fact]
@@ -56,7 +83,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("custom@example.com", 6, 0, 3, Domains(2)).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("custom@example.com", 6, 0, 3, Domains(2)).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal(JsonValueKind.Null, response.Data.GetProperty("bundle_id").ValueKind);
@@ -87,7 +117,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Live.PostAsync("/partner/v1/orders", CustomOrder("live-ms@example.com", 2, 1, 2, Domains(2)).ToJsonString());
+        var response = await partner.Live.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("live-ms@example.com", 2, 1, 2, Domains(2)).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("not_supported", response.ErrorCode);
@@ -104,7 +137,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         var body = CustomOrder("idem@example.com", 2, 1, 2, Domains(2)).ToJsonString();
 
         var first = await partner.Test.PostAsync("/partner/v1/orders", body);
-        var second = await partner.Test.PostAsync("/partner/v1/orders", JsonNode.Parse(body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var second = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            JsonNode.Parse(body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+        );
 
         Assert.Equal(HttpStatusCode.OK, second.Status);
         var id = first.Data.GetProperty("id").GetString();
@@ -139,8 +175,14 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("a@example.com", 2, 1, 2, domains).ToJsonString());
         var fresh = Unique("fresh");
 
-        var mine = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("b@example.com", 2, 1, 2, [domains[0], fresh]).ToJsonString());
-        var theirs = await other.Test.PostAsync("/partner/v1/orders", CustomOrder("c@example.com", 2, 1, 2, [fresh, domains[1]]).ToJsonString());
+        var mine = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("b@example.com", 2, 1, 2, [domains[0], fresh]).ToJsonString()
+        );
+        var theirs = await other.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("c@example.com", 2, 1, 2, [fresh, domains[1]]).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, mine.Status);
         Assert.Equal("domain_already_in_active_order", mine.ErrorCode);
@@ -156,7 +198,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var bundleId = await SmallBundleAsync(partner);
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", BundleOrder(bundleId, "count@example.com", Domains(2)).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            BundleOrder(bundleId, "count@example.com", Domains(2)).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("domain_count_mismatch", response.ErrorCode);
@@ -174,7 +219,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var domains = new[] { Unique("g1", "app"), Unique("g2", "app"), Unique("m1") };
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("split@example.com", 2, 2, 2, domains).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("split@example.com", 2, 2, 2, domains).ToJsonString()
+        );
 
         Assert.Equal("microsoft_split_unsatisfied", response.ErrorCode);
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
@@ -188,7 +236,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         var taken = Unique("taken");
         var premium = Unique("premium");
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("unavail@example.com", 2, 1, 2, [taken, premium]).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("unavail@example.com", 2, 1, 2, [taken, premium]).ToJsonString()
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("domain_unavailable", response.ErrorCode);
@@ -217,19 +268,28 @@ public sealed class OrderTests(PartnerApiFixture fixture)
         await AssertNothingStoredAsync(partner);
     }
 
-    public static TheoryData<string, string, string> BadBodies() => new()
-    {
-        { "forwarding_url", "ftp://acme.com", "forwarding_url" },
-        { "personas", """[{"first_name":"Sam","last_name":"Lee"}]""", "personas[0].profile_picture_url" },
-        { "personas", "[" + string.Join(",", Enumerable.Repeat("""{"first_name":"a","last_name":"b","profile_picture_url":null}""", 11)) + "]", "personas" },
-        { "sequencer", """{"provider":"smartlead","client_id":1,"login_email":"ops@client.com"}""", "sequencer.login_password" },
-        { "sequencer", """{"provider":"outreach","client_id":1,"login_email":"ops@client.com","login_password":"x"}""", "sequencer.provider" },
-        { "domains", "[7, \"a.com\", \"b.com\"]", "domains[0]" },
-        { "domains", """["not a domain", "a.com", "b.com"]""", "domains[0]" },
-        { "domains", """[{"domain":"a.com","forwarding_url":"javascript:alert(1)"}, "b.com", "c.com"]""", "domains[0].forwarding_url" },
-        { "user", "42", "user" },
-        { "user", "\"not-an-email\"", "user" },
-    };
+    public static TheoryData<string, string, string> BadBodies() =>
+        new()
+        {
+            { "forwarding_url", "ftp://acme.com", "forwarding_url" },
+            { "personas", """[{"first_name":"Sam","last_name":"Lee"}]""", "personas[0].profile_picture_url" },
+            {
+                "personas",
+                "[" + string.Join(",", Enumerable.Repeat("""{"first_name":"a","last_name":"b","profile_picture_url":null}""", 11)) + "]",
+                "personas"
+            },
+            { "sequencer", """{"provider":"smartlead","client_id":1,"login_email":"ops@client.com"}""", "sequencer.login_password" },
+            {
+                "sequencer",
+                """{"provider":"outreach","client_id":1,"login_email":"ops@client.com","login_password":"x"}""",
+                "sequencer.provider"
+            },
+            { "domains", "[7, \"a.com\", \"b.com\"]", "domains[0]" },
+            { "domains", """["not a domain", "a.com", "b.com"]""", "domains[0]" },
+            { "domains", """[{"domain":"a.com","forwarding_url":"javascript:alert(1)"}, "b.com", "c.com"]""", "domains[0].forwarding_url" },
+            { "user", "42", "user" },
+            { "user", "\"not-an-email\"", "user" },
+        };
 
     [Theory]
     [MemberData(nameof(BadBodies))]
@@ -259,7 +319,10 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
 
-        var response = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("usr_01JDZZZZZZZZZZZZZZZZZZZZZZ", 2, 1, 2, Domains(2)).ToJsonString());
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder("usr_01JDZZZZZZZZZZZZZZZZZZZZZZ", 2, 1, 2, Domains(2)).ToJsonString()
+        );
 
         Assert.Equal("not_found", response.ErrorCode);
         Assert.Equal("user", response.Error.GetProperty("field").GetString());
@@ -271,7 +334,12 @@ public sealed class OrderTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var old = CustomOrder("x", 2, 1, 2, Domains(2));
-        old["user"] = new JsonObject { ["email"] = "old@example.com", ["first_name"] = "Old", ["last_name"] = "Client" };
+        old["user"] = new JsonObject
+        {
+            ["email"] = "old@example.com",
+            ["first_name"] = "Old",
+            ["last_name"] = "Client",
+        };
         old["users"] = old["personas"]!.DeepClone();
         old.Remove("personas");
 

@@ -32,7 +32,8 @@ public sealed class PartnerApiFixture : IAsyncLifetime
 
     private readonly AzuriteFixture _azurite = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+    public FakeTimeProvider Time { get; } =
+        new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     public FakeRegistrarFactory Registrar { get; } = new();
 
@@ -61,46 +62,48 @@ public sealed class PartnerApiFixture : IAsyncLifetime
     }
 
     /// <summary>A host on this fixture's Azurite, fakes and clock, with optional extra settings.</summary>
-    public WebApplicationFactory<Program> CreateFactory(IDictionary<string, string>? settings = null) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-    {
-        b.UseEnvironment("Development");
-        var all = new Dictionary<string, string?>
+    public WebApplicationFactory<Program> CreateFactory(IDictionary<string, string>? settings = null) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            ["AzureWebJobsStorage"] = ConnectionString,
-            ["Peeker:AdminKey"] = AdminKey,
-            ["Peeker:ManagementKey"] = ManagementKey,
-            ["Peeker:DemoApiKey"] = DemoKey,
+            b.UseEnvironment("Development");
+            var all = new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = ConnectionString,
+                ["Peeker:AdminKey"] = AdminKey,
+                ["Peeker:ManagementKey"] = ManagementKey,
+                ["Peeker:DemoApiKey"] = DemoKey,
 
-            // The live cancellation rule (end of the renewal period), not the sample settings' sandbox shortcut.
-            ["Peeker:SandboxCancellationDelay"] = "",
+                // The live cancellation rule (end of the renewal period), not the sample settings' sandbox shortcut.
+                ["Peeker:SandboxCancellationDelay"] = "",
 
-            // No engine runs imports here, so the synchronous import answers at once instead of waiting for zones.
-            ["Provisioning:ImportResponseWait"] = "00:00:00",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            all[key] = value;
-        }
+                // No engine runs imports here, so the synchronous import answers at once instead of waiting for zones.
+                ["Provisioning:ImportResponseWait"] = "00:00:00",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                all[key] = value;
+            }
 
-        foreach (var (key, value) in all)
-        {
-            b.UseSetting(key, value);
-        }
+            foreach (var (key, value) in all)
+            {
+                b.UseSetting(key, value);
+            }
 
-        // Added last, so these win over local.settings(.sample).json, which the host reads after the builder settings.
-        b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(all));
-        b.ConfigureLogging(l => l.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
-        b.ConfigureTestServices(s =>
-        {
-            s.AddSingleton<TimeProvider>(Time);
-            s.AddSingleton<IRegistrarClientFactory>(Registrar);
-            s.AddSingleton<IOrderWorkflows>(Workflows);
-            s.AddSingleton<Peeker.Activities.Swaps.IUserNameSwapWorkflows>(UserNameSwaps);
-            s.AddSingleton<ISequencerClients>(new FakeSequencerClients());
+            // Added last, so these win over local.settings(.sample).json, which the host reads after the builder settings.
+            b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(all));
+            b.ConfigureLogging(l => l.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Trace));
+            b.ConfigureTestServices(s =>
+            {
+                s.AddSingleton<TimeProvider>(Time);
+                s.AddSingleton<IRegistrarClientFactory>(Registrar);
+                s.AddSingleton<IOrderWorkflows>(Workflows);
+                s.AddSingleton<Peeker.Activities.Swaps.IUserNameSwapWorkflows>(UserNameSwaps);
+                s.AddSingleton<ISequencerClients>(new FakeSequencerClients());
+            });
         });
-    });
 
-    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+    public T Service<T>()
+        where T : notnull => Factory.Services.GetRequiredService<T>();
 
     public ApiClient Client(string? bearer, WebApplicationFactory<Program>? factory = null)
     {
@@ -129,7 +132,16 @@ public sealed class PartnerApiFixture : IAsyncLifetime
     /// <summary>A key with a preset for an existing partner.</summary>
     public async Task<string> NewKeyAsync(string partnerId, string preset, string environment = "test")
     {
-        var response = await Admin().PostAsync($"/admin/v1/partners/{partnerId}/api_keys", new { environment, permission_preset = preset, label = preset });
+        var response = await Admin()
+            .PostAsync(
+                $"/admin/v1/partners/{partnerId}/api_keys",
+                new
+                {
+                    environment,
+                    permission_preset = preset,
+                    label = preset,
+                }
+            );
         Assert.Equal(HttpStatusCode.Created, response.Status);
         return response.Data.GetProperty("key").GetString()!;
     }
@@ -176,8 +188,11 @@ public sealed class ApiClient(HttpClient http)
         }
     }
 
-    private static HttpRequestMessage With(HttpMethod method, string path, object? body) => new(method, path)
-    {
-        Content = body is null ? null : new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
-    };
+    private static HttpRequestMessage With(HttpMethod method, string path, object? body) =>
+        new(method, path)
+        {
+            Content = body is null
+                ? null
+                : new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
 }

@@ -19,39 +19,126 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
 {
     private static readonly string[] RawBodies =
     [
-        "", " ", "null", "true", "0", "-1", "\"text\"", "[]", "[{}]", "{", "}", "{\"a\":", "{\"a\":1,}", "{'a':1}",
-        "{\"a\":1}{\"b\":2}", "\u0000", "{\"\u0000\":1}", new string('[', 5000) + new string(']', 5000),
-        "{\"a\":" + new string('{', 3000) + new string('}', 3000) + "}", "{\"a\":1e999}", "{\"a\":\"\\ud800\"}",
+        "",
+        " ",
+        "null",
+        "true",
+        "0",
+        "-1",
+        "\"text\"",
+        "[]",
+        "[{}]",
+        "{",
+        "}",
+        "{\"a\":",
+        "{\"a\":1,}",
+        "{'a':1}",
+        "{\"a\":1}{\"b\":2}",
+        "\u0000",
+        "{\"\u0000\":1}",
+        new string('[', 5000) + new string(']', 5000),
+        "{\"a\":" + new string('{', 3000) + new string('}', 3000) + "}",
+        "{\"a\":1e999}",
+        "{\"a\":\"\\ud800\"}",
     ];
 
     private static readonly JsonNode?[] Junk =
     [
-        null, true, false, 0, -1, 1.5, long.MaxValue, JsonValue.Create(1e308), "", " ", "x", new string('x', 5000),
-        "../../etc/passwd", "a/b#c?d\\e", "\u0000\u0001\u007f", "ünïcødé.example", "xn--", "-", "9999-99-99", "pk_live_x",
-        new JsonArray(), new JsonArray(1, "a", null), new JsonArray(new string('y', 300)), new JsonObject(),
+        null,
+        true,
+        false,
+        0,
+        -1,
+        1.5,
+        long.MaxValue,
+        JsonValue.Create(1e308),
+        "",
+        " ",
+        "x",
+        new string('x', 5000),
+        "../../etc/passwd",
+        "a/b#c?d\\e",
+        "\u0000\u0001\u007f",
+        "ünïcødé.example",
+        "xn--",
+        "-",
+        "9999-99-99",
+        "pk_live_x",
+        new JsonArray(),
+        new JsonArray(1, "a", null),
+        new JsonArray(new string('y', 300)),
+        new JsonObject(),
         new JsonObject { ["provider"] = 7, ["client_id"] = new JsonArray() },
     ];
 
     // Fields the handlers read, beyond what the OpenAPI schemas name (some handlers read the body without a typed schema).
     private static readonly string[] KnownFields =
     [
-        "name", "domains", "user", "user_id", "users", "bundle_id", "sequencer", "personas", "forwarding_url", "url",
-        "monthly_sending_volume", "google_percent", "microsoft_percent", "include_weekends", "google_inboxes_per_domain",
-        "google_licenses", "microsoft_licenses", "email", "first_name", "last_name", "status", "events", "secret",
-        "profile_picture_url", "client_id", "provider", "type", "domain_id", "replacement_domain",
+        "name",
+        "domains",
+        "user",
+        "user_id",
+        "users",
+        "bundle_id",
+        "sequencer",
+        "personas",
+        "forwarding_url",
+        "url",
+        "monthly_sending_volume",
+        "google_percent",
+        "microsoft_percent",
+        "include_weekends",
+        "google_inboxes_per_domain",
+        "google_licenses",
+        "microsoft_licenses",
+        "email",
+        "first_name",
+        "last_name",
+        "status",
+        "events",
+        "secret",
+        "profile_picture_url",
+        "client_id",
+        "provider",
+        "type",
+        "domain_id",
+        "replacement_domain",
     ];
 
     private static readonly string[] HostileIds =
     [
-        "x", "ord_", "ord_" + new string('0', 300), "a%2Fb", "a%23b", "a%3Fb", "%E2%80%AE", "..", "%2E%2E", "%5C",
-        "org_01JDEM0PARTNER000000000000", "'%20or%201=1",
+        "x",
+        "ord_",
+        "ord_" + new string('0', 300),
+        "a%2Fb",
+        "a%23b",
+        "a%3Fb",
+        "%E2%80%AE",
+        "..",
+        "%2E%2E",
+        "%5C",
+        "org_01JDEM0PARTNER000000000000",
+        "'%20or%201=1",
     ];
 
     private static readonly string[] HostileQueries =
     [
-        "?per_page=0", "?per_page=-1", "?per_page=100000000000", "?per_page=x", "?page_token=%00%01", "?page_token=" + new string('A', 4000),
-        "?page_token=eyJ4IjoxfQ", "?status=%00", "?category=x&usable_for=y", "?user_id=a/b", "?user_email=%40%40", "?domains=" + new string(',', 200),
-        "?domains=a%2Fb.com,c%23d.com", "?type=x", "?created_from=notadate", "?created_to=9999-99-99",
+        "?per_page=0",
+        "?per_page=-1",
+        "?per_page=100000000000",
+        "?per_page=x",
+        "?page_token=%00%01",
+        "?page_token=" + new string('A', 4000),
+        "?page_token=eyJ4IjoxfQ",
+        "?status=%00",
+        "?category=x&usable_for=y",
+        "?user_id=a/b",
+        "?user_email=%40%40",
+        "?domains=" + new string(',', 200),
+        "?domains=a%2Fb.com,c%23d.com",
+        "?type=x",
+        "?created_from=notadate",
+        "?created_to=9999-99-99",
     ];
 
     [Fact]
@@ -102,7 +189,13 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
 
             foreach (var query in route.Method == "GET" ? HostileQueries : [])
             {
-                await CheckAsync(client, route.Method, route.Path.Replace("{id}", "x_none", StringComparison.Ordinal) + query, body, failures);
+                await CheckAsync(
+                    client,
+                    route.Method,
+                    route.Path.Replace("{id}", "x_none", StringComparison.Ordinal) + query,
+                    body,
+                    failures
+                );
             }
         }
 
@@ -117,10 +210,19 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         var admin = fixture.Client(PartnerApiFixture.AdminKey, factory);
         var management = fixture.Client(PartnerApiFixture.ManagementKey, factory);
         var partner = await fixture.NewPartnerAsync("Fuzz Target");
-        var operatorRoutes = factory.Services.GetRequiredService<EndpointDataSource>()
+        var operatorRoutes = factory
+            .Services.GetRequiredService<EndpointDataSource>()
             .Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/admin/v1", StringComparison.Ordinal) || raw.StartsWith("/runtime/webhooks/durabletask", StringComparison.Ordinal)))
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!)))
+            .Where(e =>
+                e.RoutePattern.RawText is { } raw
+                && (
+                    raw.StartsWith("/admin/v1", StringComparison.Ordinal)
+                    || raw.StartsWith("/runtime/webhooks/durabletask", StringComparison.Ordinal)
+                )
+            )
+            .SelectMany(e =>
+                e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!))
+            )
             .Where(r => r.Method is "POST" or "PUT" or "PATCH")
             .Distinct()
             .ToList();
@@ -130,19 +232,35 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         var before = await SnapshotAsync();
         var failures = new List<string>();
 
-        foreach (var (method, path, caller) in routes.Where(r => r.Method is "POST" or "PUT" or "PATCH").Select(r => (r.Method, r.Path, client))
-            .Concat(operatorRoutes.Select(r => (r.Method, r.Path, r.Path.StartsWith("/admin", StringComparison.Ordinal) ? admin : management))))
+        foreach (
+            var (method, path, caller) in routes
+                .Where(r => r.Method is "POST" or "PUT" or "PATCH")
+                .Select(r => (r.Method, r.Path, client))
+                .Concat(
+                    operatorRoutes.Select(r =>
+                        (r.Method, r.Path, r.Path.StartsWith("/admin", StringComparison.Ordinal) ? admin : management)
+                    )
+                )
+        )
         {
-            var concrete = path.Replace("{id}", partner.Id, StringComparison.Ordinal).Replace("{keyId}", "key_none", StringComparison.Ordinal)
-                .Replace("{functionName}", "ProvisionOrderOrchestrator", StringComparison.Ordinal).Replace("{instanceId?}", "fuzz-none", StringComparison.Ordinal)
-                .Replace("{instanceId}", "fuzz-none", StringComparison.Ordinal).Replace("{eventName}", "Fuzz", StringComparison.Ordinal);
+            var concrete = path.Replace("{id}", partner.Id, StringComparison.Ordinal)
+                .Replace("{keyId}", "key_none", StringComparison.Ordinal)
+                .Replace("{functionName}", "ProvisionOrderOrchestrator", StringComparison.Ordinal)
+                .Replace("{instanceId?}", "fuzz-none", StringComparison.Ordinal)
+                .Replace("{instanceId}", "fuzz-none", StringComparison.Ordinal)
+                .Replace("{eventName}", "Fuzz", StringComparison.Ordinal);
             foreach (var body in broken)
             {
-                using var request = new HttpRequestMessage(new HttpMethod(method), concrete) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                using var request = new HttpRequestMessage(new HttpMethod(method), concrete)
+                {
+                    Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                };
                 var response = await caller.SendAsync(request);
                 if ((int)response.Status is < 400 or >= 500)
                 {
-                    failures.Add($"{method} {concrete} {(body.Length > 40 ? body[..40] : body)} → {(int)response.Status} {Truncate(response.Raw)}");
+                    failures.Add(
+                        $"{method} {concrete} {(body.Length > 40 ? body[..40] : body)} → {(int)response.Status} {Truncate(response.Raw)}"
+                    );
                 }
             }
         }
@@ -160,8 +278,11 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var table in service.QueryAsync())
         {
-            if (!table.Name.StartsWith("Peeker", StringComparison.Ordinal) || table.Name.StartsWith("PeekerHub", StringComparison.Ordinal)
-                || table.Name.Contains("RateLimit", StringComparison.Ordinal))
+            if (
+                !table.Name.StartsWith("Peeker", StringComparison.Ordinal)
+                || table.Name.StartsWith("PeekerHub", StringComparison.Ordinal)
+                || table.Name.Contains("RateLimit", StringComparison.Ordinal)
+            )
             {
                 continue;
             }
@@ -186,9 +307,13 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         var client = fixture.Client(partner.TestKey, factory);
         var document = (await client.GetAsync("/openapi/partner.json")).Body;
 
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var routes = factory
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/partner/v1", StringComparison.Ordinal) == true)
-            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!)))
+            .SelectMany(e =>
+                e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: e.RoutePattern.RawText!))
+            )
             .Distinct()
             .Select(r => new FuzzRoute(r.Method, r.Path, SchemaFields(document, r.Method, r.Path), Example(r.Method, r.Path)))
             .ToList();
@@ -222,8 +347,10 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         {
             using var doc = JsonDocument.Parse(raw);
             return doc.RootElement.TryGetProperty("error", out var error)
-                && error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
-                && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String;
+                && error.TryGetProperty("code", out var code)
+                && code.ValueKind == JsonValueKind.String
+                && error.TryGetProperty("message", out var message)
+                && message.ValueKind == JsonValueKind.String;
         }
         catch (JsonException)
         {
@@ -236,10 +363,12 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
     /// <summary>The top-level property names of the operation's documented request body, if it has one.</summary>
     private static List<string> SchemaFields(JsonElement document, string method, string path)
     {
-        if (!document.GetProperty("paths").TryGetProperty(path, out var item)
+        if (
+            !document.GetProperty("paths").TryGetProperty(path, out var item)
             || !item.TryGetProperty(method.ToLowerInvariant(), out var operation)
             || !operation.TryGetProperty("requestBody", out var requestBody)
-            || !requestBody.TryGetProperty("content", out var content))
+            || !requestBody.TryGetProperty("content", out var content)
+        )
         {
             return [];
         }
@@ -247,7 +376,10 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
         var fields = new List<string>();
         foreach (var media in content.EnumerateObject())
         {
-            if (media.Value.TryGetProperty("schema", out var schema) && Resolve(document, schema).TryGetProperty("properties", out var properties))
+            if (
+                media.Value.TryGetProperty("schema", out var schema)
+                && Resolve(document, schema).TryGetProperty("properties", out var properties)
+            )
             {
                 fields.AddRange(properties.EnumerateObject().Select(p => p.Name));
             }
@@ -258,7 +390,11 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
 
     private static JsonElement Resolve(JsonElement document, JsonElement schema)
     {
-        if (schema.TryGetProperty("$ref", out var reference) && reference.GetString() is { } target && target.StartsWith("#/components/schemas/", StringComparison.Ordinal))
+        if (
+            schema.TryGetProperty("$ref", out var reference)
+            && reference.GetString() is { } target
+            && target.StartsWith("#/components/schemas/", StringComparison.Ordinal)
+        )
         {
             return document.GetProperty("components").GetProperty("schemas").GetProperty(target["#/components/schemas/".Length..]);
         }
@@ -276,7 +412,11 @@ public sealed class PartnerApiFuzzTests(PartnerApiFixture fixture)
             ("POST", "/partner/v1/domains/availability") => "check-availability.json",
             _ => null,
         };
-        if (file is null || JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", file))) is not JsonObject example)
+        if (
+            file is null
+            || JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "examples", "partner-api", file)))
+                is not JsonObject example
+        )
         {
             return null;
         }

@@ -23,7 +23,10 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
     {
         var (partner, orderId, actionId) = await OrderWithActionAsync(PendingActionStatus.Open);
 
-        var response = await partner.Test.PostAsync($"/partner/v1/orders/pending/{actionId}/resolve", new { profile_picture_url = NewPicture });
+        var response = await partner.Test.PostAsync(
+            $"/partner/v1/orders/pending/{actionId}/resolve",
+            new { profile_picture_url = NewPicture }
+        );
 
         Assert.Equal(HttpStatusCode.Accepted, response.Status);
         Assert.Equal(actionId, response.Data.GetProperty("id").GetString());
@@ -43,8 +46,14 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
         var (_, _, actionId) = await OrderWithActionAsync(PendingActionStatus.Open);
         var other = await fixture.NewPartnerAsync("Other");
 
-        var foreign = await other.Test.PostAsync($"/partner/v1/orders/pending/{actionId}/resolve", new { profile_picture_url = NewPicture });
-        var unknown = await other.Test.PostAsync("/partner/v1/orders/pending/act_01JDNOSUCHACTION0000000000/resolve", new { profile_picture_url = NewPicture });
+        var foreign = await other.Test.PostAsync(
+            $"/partner/v1/orders/pending/{actionId}/resolve",
+            new { profile_picture_url = NewPicture }
+        );
+        var unknown = await other.Test.PostAsync(
+            "/partner/v1/orders/pending/act_01JDNOSUCHACTION0000000000/resolve",
+            new { profile_picture_url = NewPicture }
+        );
 
         Assert.Equal((HttpStatusCode.NotFound, "not_found"), (foreign.Status, foreign.ErrorCode));
         Assert.Equal((HttpStatusCode.NotFound, "not_found"), (unknown.Status, unknown.ErrorCode));
@@ -56,11 +65,16 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
     {
         var (partner, orderId, actionId) = await OrderWithActionAsync(PendingActionStatus.Resolved);
 
-        var response = await partner.Test.PostAsync($"/partner/v1/orders/pending/{actionId}/resolve", new { profile_picture_url = NewPicture });
+        var response = await partner.Test.PostAsync(
+            $"/partner/v1/orders/pending/{actionId}/resolve",
+            new { profile_picture_url = NewPicture }
+        );
 
         Assert.Equal((HttpStatusCode.Conflict, "action_already_resolved"), (response.Status, response.ErrorCode));
         Assert.Equal("resolved", response.Error.GetProperty("details").GetProperty("status").GetString());
-        var row = Assert.Single((await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={orderId}&status=resolved")).Data.EnumerateArray());
+        var row = Assert.Single(
+            (await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={orderId}&status=resolved")).Data.EnumerateArray()
+        );
         Assert.Equal("https://cdn.acme.example/private/sam.png", row.GetProperty("user").GetProperty("profile_picture_url").GetString());
         Assert.DoesNotContain(fixture.Workflows.ActionFixes, f => f.ActionId == actionId);
     }
@@ -91,20 +105,38 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var names = Domains(2);
-        var orderId = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("lifecycle@example.com", 4, 0, 2, names).ToJsonString())).Data.GetProperty("id").GetString()!;
+        var orderId = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("lifecycle@example.com", 4, 0, 2, names).ToJsonString())
+        )
+            .Data.GetProperty("id")
+            .GetString()!;
         var order = (await fixture.Service<OrderStore>().GetByIdAsync(PeekerEnvironment.Test, orderId, default))!;
         var orderRef = new OrderRef(orderId, PeekerEnvironment.Test, partner.Id);
         var provisioning = await StatusesAsync(partner);
 
-        await new MarkDomainConnected(fixture.Service<OrderStore>(), fixture.Service<DomainStore>(), fixture.Service<IWebhookPublisher>()).RunAsync(
+        await new MarkDomainConnected(
+            fixture.Service<OrderStore>(),
+            fixture.Service<DomainStore>(),
+            fixture.Service<IWebhookPublisher>()
+        ).RunAsync(
             new TestActivityContext(nameof(MarkDomainConnected), orderId),
-            new MarkDomainConnectedInput(orderRef, order.Domains[0].Id, order.Domains[0].Domain, MailProvider.Google, null, [$"sam@{order.Domains[0].Domain}"]));
+            new MarkDomainConnectedInput(
+                orderRef,
+                order.Domains[0].Id,
+                order.Domains[0].Domain,
+                MailProvider.Google,
+                null,
+                [$"sam@{order.Domains[0].Domain}"]
+            )
+        );
         var oneActive = await StatusesAsync(partner);
         Assert.Equal(HttpStatusCode.OK, (await partner.Test.PostRawAsync($"/partner/v1/orders/{orderId}/cancel", "")).Status);
         var scheduled = await StatusesAsync(partner);
         var scheduledFilter = (await partner.Test.GetAsync("/partner/v1/domains?status=cancel_scheduled")).Data.GetArrayLength();
         await new ReleaseDomains(fixture.Service<OrderStore>(), fixture.Service<DomainStore>()).RunAsync(
-            new TestActivityContext(nameof(ReleaseDomains), orderId), new ReleaseDomainsInput(orderRef, [.. order.Domains.Select(d => d.Id)]));
+            new TestActivityContext(nameof(ReleaseDomains), orderId),
+            new ReleaseDomainsInput(orderRef, [.. order.Domains.Select(d => d.Id)])
+        );
         var rows = (await partner.Test.GetAsync("/partner/v1/domains")).Data.EnumerateArray().ToList();
 
         Assert.Equal(["provisioning", "provisioning"], provisioning.Values);
@@ -113,12 +145,15 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
         Assert.Equal(["cancel_scheduled", "cancel_scheduled"], scheduled.Values);
         Assert.Equal(2, scheduledFilter);
         Assert.Equal(2, rows.Count);
-        Assert.All(rows, r =>
-        {
-            Assert.Equal(("available", "inventory"), (r.GetProperty("status").GetString(), r.GetProperty("category").GetString()));
-            Assert.False(r.TryGetProperty("order_id", out _), r.ToString());
-            Assert.False(r.TryGetProperty("user_id", out _), r.ToString());
-        });
+        Assert.All(
+            rows,
+            r =>
+            {
+                Assert.Equal(("available", "inventory"), (r.GetProperty("status").GetString(), r.GetProperty("category").GetString()));
+                Assert.False(r.TryGetProperty("order_id", out _), r.ToString());
+                Assert.False(r.TryGetProperty("user_id", out _), r.ToString());
+            }
+        );
         Assert.Equal("cancelled", (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}")).Data.GetProperty("status").GetString());
     }
 
@@ -140,15 +175,34 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
     private async Task<(TestPartner Partner, string OrderId, string ActionId)> OrderWithActionAsync(string status)
     {
         var partner = await fixture.NewPartnerAsync();
-        var order = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("resolve@example.com", 2, 0, 2, Domains(1)).ToJsonString())).Data;
+        var order = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("resolve@example.com", 2, 0, 2, Domains(1)).ToJsonString())
+        ).Data;
         var orderId = order.GetProperty("id").GetString()!;
         var domain = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}")).Data.GetProperty("domain_details")[0];
         var name = domain.GetProperty("domain").GetString()!;
         var actionId = OpenPendingAction.ActionId(orderId, name, $"sam@{name}", CreateInbox.PictureNotAccessible);
-        await fixture.Service<PendingActionStore>().AddAsync(PeekerEnvironment.Test, partner.Id, new PendingAction(
-            actionId, orderId, order.GetProperty("user_id").GetString(), OpenPendingAction.ActionType, CreateInbox.PictureNotAccessible, status,
-            domain.GetProperty("id").GetString(), name, new Persona("Sam", "Lee", "https://cdn.acme.example/private/sam.png"),
-            "The profile picture is not publicly accessible.", fixture.Time.GetUtcNow(), Email: $"sam@{name}"), default);
+        await fixture
+            .Service<PendingActionStore>()
+            .AddAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                new PendingAction(
+                    actionId,
+                    orderId,
+                    order.GetProperty("user_id").GetString(),
+                    OpenPendingAction.ActionType,
+                    CreateInbox.PictureNotAccessible,
+                    status,
+                    domain.GetProperty("id").GetString(),
+                    name,
+                    new Persona("Sam", "Lee", "https://cdn.acme.example/private/sam.png"),
+                    "The profile picture is not publicly accessible.",
+                    fixture.Time.GetUtcNow(),
+                    Email: $"sam@{name}"
+                ),
+                default
+            );
         return (partner, orderId, actionId);
     }
 }

@@ -37,13 +37,16 @@ public sealed class RateLimitTests(PartnerApiFixture fixture)
         Assert.Equal(20, responses.Count(r => r.Status == HttpStatusCode.OK));
         var limited = responses.Where(r => r.Status != HttpStatusCode.OK).ToList();
         Assert.Equal(40, limited.Count);
-        Assert.All(limited, r =>
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, r.Status);
-            Assert.Equal("rate_limited", r.ErrorCode);
-            Assert.Equal(60, r.Error.GetProperty("details").GetProperty("retry_after_seconds").GetInt32());
-            Assert.Equal(TimeSpan.FromSeconds(60), r.Message.Headers.RetryAfter?.Delta);
-        });
+        Assert.All(
+            limited,
+            r =>
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, r.Status);
+                Assert.Equal("rate_limited", r.ErrorCode);
+                Assert.Equal(60, r.Error.GetProperty("details").GetProperty("retry_after_seconds").GetInt32());
+                Assert.Equal(TimeSpan.FromSeconds(60), r.Message.Headers.RetryAfter?.Delta);
+            }
+        );
     }
 
     [Fact]
@@ -99,12 +102,15 @@ public sealed class RateLimitTests(PartnerApiFixture fixture)
 
         Assert.All(first, r => Assert.Equal(HttpStatusCode.Unauthorized, r.Status));
         Assert.Equal(5, readsAtBudget - readsBefore);
-        Assert.All(flood, r =>
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, r.Status);
-            Assert.Equal("rate_limited", r.ErrorCode);
-            Assert.InRange(r.Error.GetProperty("details").GetProperty("retry_after_seconds").GetInt32(), 1, 60);
-        });
+        Assert.All(
+            flood,
+            r =>
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, r.Status);
+                Assert.Equal("rate_limited", r.ErrorCode);
+                Assert.InRange(r.Error.GetProperty("details").GetProperty("retry_after_seconds").GetInt32(), 1, 60);
+            }
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, other.Status);
         Assert.Equal(readsAtBudget + 1, keyReads.Count);
     }
@@ -117,9 +123,18 @@ public sealed class RateLimitTests(PartnerApiFixture fixture)
         var limitedKey = fixture.Client(await fixture.NewKeyAsync(partner.Id, "limited"), host);
         var fullKey = fixture.Client(partner.TestKey, host);
 
-        var withinBudget = await limitedKey.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "budget-a.com", "budget-b.com", "budget-b.com." } });
-        var overBudget = await fullKey.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "budget-c.com", "budget-d.com", "budget-e.com", "budget-f.com" } });
-        var lastNames = await limitedKey.PostAsync("/partner/v1/domains/availability", new { domains = new[] { "budget-g.com", "budget-h.com", "budget-i.com" } });
+        var withinBudget = await limitedKey.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "budget-a.com", "budget-b.com", "budget-b.com." } }
+        );
+        var overBudget = await fullKey.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "budget-c.com", "budget-d.com", "budget-e.com", "budget-f.com" } }
+        );
+        var lastNames = await limitedKey.PostAsync(
+            "/partner/v1/domains/availability",
+            new { domains = new[] { "budget-g.com", "budget-h.com", "budget-i.com" } }
+        );
 
         Assert.Equal(HttpStatusCode.OK, withinBudget.Status);
         Assert.Equal(HttpStatusCode.TooManyRequests, overBudget.Status);
@@ -135,34 +150,41 @@ public sealed class RateLimitTests(PartnerApiFixture fixture)
 
     /// <summary>A host on the fixture's Azurite with this test's frozen clock; the client address comes from <see cref="ClientIpHeader"/>.</summary>
     private WebApplicationFactory<Program> Host(Dictionary<string, string> settings, KeyTableRequestCounter? counter = null) =>
-        fixture.CreateFactory(settings).WithWebHostBuilder(b => b.ConfigureTestServices(s =>
-        {
-            s.AddSingleton<TimeProvider>(_time);
-            s.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
-            if (counter is not null)
-            {
-                var options = new TableClientOptions();
-                options.AddPolicy(counter, HttpPipelinePosition.PerCall);
-                s.AddSingleton(new TableServiceClient(fixture.ConnectionString, options));
-            }
-        }));
+        fixture
+            .CreateFactory(settings)
+            .WithWebHostBuilder(b =>
+                b.ConfigureTestServices(s =>
+                {
+                    s.AddSingleton<TimeProvider>(_time);
+                    s.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
+                    if (counter is not null)
+                    {
+                        var options = new TableClientOptions();
+                        options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+                        s.AddSingleton(new TableServiceClient(fixture.ConnectionString, options));
+                    }
+                })
+            );
 
     /// <summary>Test seam: TestServer has no peer address, so the test names one.</summary>
     private sealed class ClientAddressFromHeader : IStartupFilter
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) =>
+            app =>
             {
-                if (context.Request.Headers[ClientIpHeader].ToString() is { Length: > 0 } ip)
-                {
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(ip);
-                }
+                app.Use(
+                    (context, nextMiddleware) =>
+                    {
+                        if (context.Request.Headers[ClientIpHeader].ToString() is { Length: > 0 } ip)
+                        {
+                            context.Connection.RemoteIpAddress = IPAddress.Parse(ip);
+                        }
 
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
+                        return nextMiddleware(context);
+                    }
+                );
+                next(app);
+            };
     }
 
     /// <summary>Counts requests the host sends to the API key table (real Azurite; nothing is faked).</summary>

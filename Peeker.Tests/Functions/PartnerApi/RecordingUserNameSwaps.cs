@@ -10,7 +10,11 @@ public sealed class RecordingUserNameSwaps : IUserNameSwapWorkflows
 
     private volatile bool _failNextStart;
 
-    public bool FailNextStart { get => _failNextStart; set => _failNextStart = value; }
+    public bool FailNextStart
+    {
+        get => _failNextStart;
+        set => _failNextStart = value;
+    }
 
     public Task StartAsync(UserNameSwapInput input, CancellationToken cancellationToken)
     {

@@ -9,11 +9,20 @@ public sealed class RecordingWorkflows : IOrderWorkflows
 {
     public ConcurrentQueue<(PeekerEnvironment Env, string OrderId)> Provisioned { get; } = new();
 
-    public ConcurrentQueue<(PeekerEnvironment Env, string OrderId, IReadOnlyList<string>? Domains, DateTimeOffset CancelsAt)> Cancellations { get; } = new();
+    public ConcurrentQueue<(
+        PeekerEnvironment Env,
+        string OrderId,
+        IReadOnlyList<string>? Domains,
+        DateTimeOffset CancelsAt
+    )> Cancellations { get; } = new();
 
     private volatile bool _failNextStart;
 
-    public bool FailNextStart { get => _failNextStart; set => _failNextStart = value; }
+    public bool FailNextStart
+    {
+        get => _failNextStart;
+        set => _failNextStart = value;
+    }
 
     public Task StartProvisioningAsync(PeekerEnvironment env, string orderId, CancellationToken cancellationToken)
     {
@@ -95,7 +104,13 @@ public sealed class RecordingWorkflows : IOrderWorkflows
         return Task.CompletedTask;
     }
 
-    public Task ScheduleCancellationAsync(PeekerEnvironment env, string orderId, IReadOnlyList<string>? domains, DateTimeOffset cancelsAt, CancellationToken cancellationToken)
+    public Task ScheduleCancellationAsync(
+        PeekerEnvironment env,
+        string orderId,
+        IReadOnlyList<string>? domains,
+        DateTimeOffset cancelsAt,
+        CancellationToken cancellationToken
+    )
     {
         Cancellations.Enqueue((env, orderId, domains, cancelsAt));
         return Task.CompletedTask;

@@ -116,7 +116,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var order = await CompletedOrderAsync(partner);
         var replacement = Unique("fresh");
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = replacement.ToUpperInvariant() });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = replacement.ToUpperInvariant(),
+            }
+        );
         var id = response.Data.GetProperty("id").GetString()!;
         var read = await partner.Test.GetAsync($"/partner/v1/swaps/{id}");
 
@@ -140,7 +148,10 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     [InlineData("""{"type":"standard","replacement_domain":"a-new.com"}""", "domain_id")]
     [InlineData("""{"type":"standard","domain_id":"dom_x"}""", "replacement_domain")]
     [InlineData("""{"type":"standard","domain_id":"dom_x","replacement_domain":"a-new.com","personas":[]}""", "personas")]
-    [InlineData("""{"type":"standard","domain_id":"dom_x","replacement_domain":"a-new.com","personas":[{"first_name":"Sam","last_name":"Lee"}]}""", "personas[0].profile_picture_url")]
+    [InlineData(
+        """{"type":"standard","domain_id":"dom_x","replacement_domain":"a-new.com","personas":[{"first_name":"Sam","last_name":"Lee"}]}""",
+        "personas[0].profile_picture_url"
+    )]
     public async Task Create_BadBody_Returns400NamingTheFieldAndStartsNothing(string body, string field)
     {
         var partner = await fixture.NewPartnerAsync();
@@ -161,7 +172,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner);
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = name == "SAME" ? order.GoogleName : name });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = name == "SAME" ? order.GoogleName : name,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("invalid_request", response.ErrorCode);
@@ -176,7 +195,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var other = await fixture.NewPartnerAsync("Other");
         var order = await CompletedOrderAsync(other);
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("fresh") });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("not_found", response.ErrorCode);
@@ -188,10 +215,25 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var domains = Domains(2);
-        var orderId = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("swap-busy@example.com", 2, 1, 2, domains).ToJsonString())).Data.GetProperty("id").GetString()!;
-        var domainId = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}")).Data.GetProperty("domain_details")[0].GetProperty("id").GetString()!;
+        var orderId = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("swap-busy@example.com", 2, 1, 2, domains).ToJsonString())
+        )
+            .Data.GetProperty("id")
+            .GetString()!;
+        var domainId = (await partner.Test.GetAsync($"/partner/v1/orders/{orderId}"))
+            .Data.GetProperty("domain_details")[0]
+            .GetProperty("id")
+            .GetString()!;
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = domainId, replacement_domain = Unique("fresh") });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = domainId,
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, response.Status);
         Assert.Equal("domain_not_swappable", response.ErrorCode);
@@ -205,9 +247,25 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner);
-        var first = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("fresh") });
+        var first = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
-        var second = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("other") });
+        var second = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = Unique("other"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.Conflict, second.Status);
@@ -222,7 +280,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner);
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "premium", domain_id = order.GoogleId, replacement_domain = Unique("fresh") });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "premium",
+                domain_id = order.GoogleId,
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("premium_swap_microsoft_only", response.ErrorCode);
@@ -236,11 +302,35 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner, microsoft: 5);
-        var first = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "premium", domain_id = order.MicrosoftIds[0], replacement_domain = Unique("fresh") });
+        var first = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "premium",
+                domain_id = order.MicrosoftIds[0],
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
-        var refused = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "premium", domain_id = order.MicrosoftIds[1], replacement_domain = Unique("fresh") });
+        var refused = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "premium",
+                domain_id = order.MicrosoftIds[1],
+                replacement_domain = Unique("fresh"),
+            }
+        );
         var raised = await fixture.Admin().PatchAsync($"/admin/v1/partners/{partner.Id}", new { plan_tier = "vip" });
-        var accepted = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "premium", domain_id = order.MicrosoftIds[1], replacement_domain = Unique("fresh") });
+        var accepted = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "premium",
+                domain_id = order.MicrosoftIds[1],
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
@@ -251,7 +341,10 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         Assert.Equal(15, details.GetProperty("active_microsoft_inboxes").GetInt32());
         Assert.Equal(3, details.GetProperty("quota_inboxes").GetInt32());
         Assert.Equal(3, details.GetProperty("in_use_inboxes").GetInt32());
-        var firstCreated = DateTimeOffset.Parse(first.Data.GetProperty("created_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var firstCreated = DateTimeOffset.Parse(
+            first.Data.GetProperty("created_at").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.Equal(PeekerJson.Format(firstCreated.AddDays(14)), details.GetProperty("frees_at").GetString());
         Assert.Equal("vip", raised.Data.GetProperty("plan_tier").GetString());
         Assert.Equal(HttpStatusCode.Created, accepted.Status);
@@ -265,11 +358,41 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         await fixture.Admin().PatchAsync($"/admin/v1/partners/{partner.Id}", new { plan_tier = "vip_plus" });
         var order = await CompletedOrderAsync(partner, microsoft: 5);
         var earlier = fixture.Time.GetUtcNow().AddDays(-10);
-        var done = new Swap(Ids.New("swp", earlier), partner.Id, SwapType.Premium, order.MicrosoftIds[0], "x.com", "y.com", order.OrderId, null, SwapStatus.Completed, null, earlier, earlier, earlier);
+        var done = new Swap(
+            Ids.New("swp", earlier),
+            partner.Id,
+            SwapType.Premium,
+            order.MicrosoftIds[0],
+            "x.com",
+            "y.com",
+            order.OrderId,
+            null,
+            SwapStatus.Completed,
+            null,
+            earlier,
+            earlier,
+            earlier
+        );
         await fixture.Service<SwapStore>().CreateAsync(PeekerEnvironment.Test, done, default);
 
-        var refused = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "premium", domain_id = order.MicrosoftIds[0], replacement_domain = Unique("fresh") });
-        var standard = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.MicrosoftIds[0], replacement_domain = Unique("fresh") });
+        var refused = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "premium",
+                domain_id = order.MicrosoftIds[0],
+                replacement_domain = Unique("fresh"),
+            }
+        );
+        var standard = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.MicrosoftIds[0],
+                replacement_domain = Unique("fresh"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
         Assert.Equal("premium_swap_limit", refused.ErrorCode);
@@ -285,7 +408,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner);
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("taken") });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = Unique("taken"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("domain_unavailable", response.ErrorCode);
@@ -299,7 +430,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner, microsoft: 1);
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = order.MicrosoftNames[0] });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = order.MicrosoftNames[0],
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, response.Status);
         Assert.Equal("domain_already_in_active_order", response.ErrorCode);
@@ -316,7 +455,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var held = Unique("held");
         await other.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { held } });
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = held });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = held,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Conflict, response.Status);
         Assert.Equal("domain_in_use", response.ErrorCode);
@@ -331,11 +478,21 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var imported = Unique("mine");
         await partner.Test.PostAsync("/partner/v1/domains/import", new { domains = new[] { imported } });
 
-        var response = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = imported });
+        var response = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = imported,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.Created, response.Status);
         Assert.False(response.Data.TryGetProperty("replacement_domain_id", out _));
-        var stored = await fixture.Service<SwapStore>().GetAsync(PeekerEnvironment.Test, partner.Id, response.Data.GetProperty("id").GetString()!, default);
+        var stored = await fixture
+            .Service<SwapStore>()
+            .GetAsync(PeekerEnvironment.Test, partner.Id, response.Data.GetProperty("id").GetString()!, default);
         Assert.Equal("imported", stored!.ReplacementSource);
     }
 
@@ -347,8 +504,34 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var limited = fixture.Client(await fixture.NewKeyAsync(partner.Id, "limited"));
         var read = fixture.Client(await fixture.NewKeyAsync(partner.Id, "read"));
 
-        Assert.Equal("forbidden", (await limited.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("fresh") })).ErrorCode);
-        Assert.Equal("forbidden", (await read.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = Unique("fresh") })).ErrorCode);
+        Assert.Equal(
+            "forbidden",
+            (
+                await limited.PostAsync(
+                    "/partner/v1/swaps",
+                    new
+                    {
+                        type = "standard",
+                        domain_id = order.GoogleId,
+                        replacement_domain = Unique("fresh"),
+                    }
+                )
+            ).ErrorCode
+        );
+        Assert.Equal(
+            "forbidden",
+            (
+                await read.PostAsync(
+                    "/partner/v1/swaps",
+                    new
+                    {
+                        type = "standard",
+                        domain_id = order.GoogleId,
+                        replacement_domain = Unique("fresh"),
+                    }
+                )
+            ).ErrorCode
+        );
         await AssertNothingStoredAsync(partner);
     }
 
@@ -360,8 +543,24 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         var replacement = Unique("fresh");
         fixture.Workflows.FailNextStart = true;
 
-        var failed = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = replacement });
-        var retried = await partner.Test.PostAsync("/partner/v1/swaps", new { type = "standard", domain_id = order.GoogleId, replacement_domain = replacement });
+        var failed = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = replacement,
+            }
+        );
+        var retried = await partner.Test.PostAsync(
+            "/partner/v1/swaps",
+            new
+            {
+                type = "standard",
+                domain_id = order.GoogleId,
+                replacement_domain = replacement,
+            }
+        );
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal("internal_error", failed.ErrorCode);
@@ -373,7 +572,9 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync();
         var order = await CompletedOrderAsync(partner);
-        var example = File.ReadAllText(Path.Combine(Peeker.Tests.Support.RepoPaths.Root, "docs", "examples", "partner-api", "create-swap.json"))
+        var example = File.ReadAllText(
+                Path.Combine(Peeker.Tests.Support.RepoPaths.Root, "docs", "examples", "partner-api", "create-swap.json")
+            )
             .Replace("dom_01JDX0SWAPEXAMPLE0000000000", order.GoogleId, StringComparison.Ordinal);
 
         var response = await partner.Test.PostRawAsync("/partner/v1/swaps", example);
@@ -404,23 +605,45 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         Assert.DoesNotContain(fixture.Workflows.Swaps, s => s.PartnerId == partner.Id);
     }
 
-    private sealed record CompletedOrder(string OrderId, string GoogleId, string GoogleName, IReadOnlyList<string> MicrosoftIds, IReadOnlyList<string> MicrosoftNames);
+    private sealed record CompletedOrder(
+        string OrderId,
+        string GoogleId,
+        string GoogleName,
+        IReadOnlyList<string> MicrosoftIds,
+        IReadOnlyList<string> MicrosoftNames
+    );
 
     /// <summary>An order placed over HTTP, then marked completed with connected, active domains (3 inboxes per Microsoft domain, 2 per Google one).</summary>
     private async Task<CompletedOrder> CompletedOrderAsync(TestPartner partner, int microsoft = 1)
     {
-        var placed = await partner.Test.PostAsync("/partner/v1/orders", CustomOrder($"swap-{Guid.NewGuid():N}@example.com", 2, microsoft, 2, Domains(microsoft + 1)).ToJsonString());
+        var placed = await partner.Test.PostAsync(
+            "/partner/v1/orders",
+            CustomOrder($"swap-{Guid.NewGuid():N}@example.com", 2, microsoft, 2, Domains(microsoft + 1)).ToJsonString()
+        );
         Assert.Equal(HttpStatusCode.OK, placed.Status);
         var orderId = placed.Data.GetProperty("id").GetString()!;
-        var order = await fixture.Service<OrderStore>().UpdateAsync(PeekerEnvironment.Test, orderId, o => o with
-        {
-            Status = OrderStatus.Completed,
-            Domains = [.. o.Domains.Select(d => d with
-            {
-                Status = "connected",
-                Inboxes = [.. Enumerable.Range(0, d.Provider == "microsoft" ? 3 : 2).Select(i => $"in{i}@{d.Domain}")],
-            })],
-        }, default);
+        var order = await fixture
+            .Service<OrderStore>()
+            .UpdateAsync(
+                PeekerEnvironment.Test,
+                orderId,
+                o =>
+                    o with
+                    {
+                        Status = OrderStatus.Completed,
+                        Domains =
+                        [
+                            .. o.Domains.Select(d =>
+                                d with
+                                {
+                                    Status = "connected",
+                                    Inboxes = [.. Enumerable.Range(0, d.Provider == "microsoft" ? 3 : 2).Select(i => $"in{i}@{d.Domain}")],
+                                }
+                            ),
+                        ],
+                    },
+                default
+            );
         foreach (var d in order!.Domains)
         {
             Assert.True(await fixture.Service<DomainStore>().MarkActiveAsync(PeekerEnvironment.Test, partner.Id, d.Id, orderId, default));
@@ -435,8 +658,21 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
     {
         var now = fixture.Time.GetUtcNow();
         fixture.Time.Advance(TimeSpan.FromMilliseconds(5));
-        var row = new Swap(Ids.New("swp", now), partnerId, SwapType.Standard, Ids.New("dom", now), "acme-mail.com", "acme-fresh.com", orderId, "usr_1",
-            SwapStatus.Created, null, now, now, null);
+        var row = new Swap(
+            Ids.New("swp", now),
+            partnerId,
+            SwapType.Standard,
+            Ids.New("dom", now),
+            "acme-mail.com",
+            "acme-fresh.com",
+            orderId,
+            "usr_1",
+            SwapStatus.Created,
+            null,
+            now,
+            now,
+            null
+        );
         await fixture.Service<SwapStore>().CreateAsync(PeekerEnvironment.Test, row, default);
         return row;
     }

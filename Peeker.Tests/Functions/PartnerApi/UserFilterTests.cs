@@ -12,11 +12,30 @@ public sealed class UserFilterTests(PartnerApiFixture fixture)
     public async Task Lists_EmailOfNoUser_AnswerEmptyPagesWhileTheOwnersRowsExist()
     {
         var partner = await fixture.NewPartnerAsync();
-        var order = (await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("owner@example.com", 2, 1, 2, Domains(2)).ToJsonString())).Data;
+        var order = (
+            await partner.Test.PostAsync("/partner/v1/orders", CustomOrder("owner@example.com", 2, 1, 2, Domains(2)).ToJsonString())
+        ).Data;
         var id = order.GetProperty("id").GetString()!;
-        await fixture.Service<PendingActionStore>().AddAsync(PeekerEnvironment.Test, partner.Id, new PendingAction(
-            "act_01JDUSERF1LTER000000000000", id, order.GetProperty("user_id").GetString(), "google_profile_picture", "profile_picture_not_accessible",
-            "open", null, null, new Persona("Sam", "Lee", null), "The profile picture URL is not publicly reachable.", fixture.Time.GetUtcNow()), default);
+        await fixture
+            .Service<PendingActionStore>()
+            .AddAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                new PendingAction(
+                    "act_01JDUSERF1LTER000000000000",
+                    id,
+                    order.GetProperty("user_id").GetString(),
+                    "google_profile_picture",
+                    "profile_picture_not_accessible",
+                    "open",
+                    null,
+                    null,
+                    new Persona("Sam", "Lee", null),
+                    "The profile picture URL is not publicly reachable.",
+                    fixture.Time.GetUtcNow()
+                ),
+                default
+            );
 
         var orders = await partner.Test.GetAsync("/partner/v1/orders?user_email=nobody@example.com");
         var domains = await partner.Test.GetAsync("/partner/v1/domains?user_email=nobody@example.com");

@@ -5,7 +5,14 @@ namespace Peeker.Tests.Functions.PartnerApi;
 [Collection(PartnerApiGroup.Name)]
 public sealed class UserTests(PartnerApiFixture fixture)
 {
-    private static object NewUser(string email) => new { email, first_name = "Alex", last_name = "Rivera", sequencer = new { provider = "smartlead", client_id = 366903 } };
+    private static object NewUser(string email) =>
+        new
+        {
+            email,
+            first_name = "Alex",
+            last_name = "Rivera",
+            sequencer = new { provider = "smartlead", client_id = 366903 },
+        };
 
     [Fact]
     public async Task Create_Returns201WithRouting()
@@ -59,7 +66,10 @@ public sealed class UserTests(PartnerApiFixture fixture)
         await partner.Test.PostAsync("/partner/v1/users", NewUser("two@acme.com"));
 
         var byEmail = await partner.Test.GetAsync("/partner/v1/users?email=one@acme.com");
-        var patched = await partner.Test.PatchAsync($"/partner/v1/users/{id}", new { first_name = "Sam", sequencer = new { provider = "smartlead", client_id = 42 } });
+        var patched = await partner.Test.PatchAsync(
+            $"/partner/v1/users/{id}",
+            new { first_name = "Sam", sequencer = new { provider = "smartlead", client_id = 42 } }
+        );
         var deleted = await partner.Test.DeleteAsync($"/partner/v1/users/{id}");
         var active = await partner.Test.GetAsync("/partner/v1/users?status=active");
         var gone = await partner.Test.GetAsync("/partner/v1/users?status=deleted");

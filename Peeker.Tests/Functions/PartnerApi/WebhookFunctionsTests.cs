@@ -24,12 +24,24 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
         foreach (var type in new[] { "order.in_progress", "domain.connected", "order.completed" })
         {
             // The fixture's clock moves a millisecond per read, so the event ids (ULIDs) are ordered.
-            ids.Add(await publisher.PublishAsync(PeekerEnvironment.Test, partner.Id, type, new { Id = "ord_1" }, "ord_1", null, CancellationToken.None));
+            ids.Add(
+                await publisher.PublishAsync(
+                    PeekerEnvironment.Test,
+                    partner.Id,
+                    type,
+                    new { Id = "ord_1" },
+                    "ord_1",
+                    null,
+                    CancellationToken.None
+                )
+            );
         }
 
         foreach (var id in ids)
         {
-            await WaitAsync(async () => (await partner.Test.GetAsync("/partner/v1/events/" + id)).Data.GetProperty("delivered").GetBoolean());
+            await WaitAsync(async () =>
+                (await partner.Test.GetAsync("/partner/v1/events/" + id)).Data.GetProperty("delivered").GetBoolean()
+            );
         }
 
         var firstPage = await partner.Test.GetAsync("/partner/v1/events?per_page=2");
@@ -100,14 +112,19 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
     {
         var partner = await fixture.NewPartnerAsync("Bad Endpoint");
 
-        var response = await partner.Test.SendAsync(new HttpRequestMessage(HttpMethod.Put, "/partner/v1/webhook")
-        {
-            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
-        });
+        var response = await partner.Test.SendAsync(
+            new HttpRequestMessage(HttpMethod.Put, "/partner/v1/webhook")
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            }
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         var error = response.Body.GetProperty("error");
-        Assert.Equal(field, error.TryGetProperty("field", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null);
+        Assert.Equal(
+            field,
+            error.TryGetProperty("field", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null
+        );
         Assert.Equal(HttpStatusCode.NotFound, (await partner.Test.GetAsync("/partner/v1/webhook")).Status);
     }
 
@@ -126,17 +143,28 @@ public sealed class WebhookFunctionsTests(PartnerApiFixture fixture)
     public async Task EventDetails_EndpointRedirects_LocationIsNotReturned()
     {
         const string secretLocation = "http://169.254.169.254/latest/meta-data/iam/security-credentials/peeker-role";
-        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = 302;
-            c.Response.Headers.Location = secretLocation;
-            c.Response.Headers["X-Internal-Banner"] = "internal-banner-value";
-            return c.Response.WriteAsync("internal-body-value");
-        });
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (_, c) =>
+            {
+                c.Response.StatusCode = 302;
+                c.Response.Headers.Location = secretLocation;
+                c.Response.Headers["X-Internal-Banner"] = "internal-banner-value";
+                return c.Response.WriteAsync("internal-body-value");
+            }
+        );
         var partner = await fixture.NewPartnerAsync("Redirects");
         await partner.Test.PutAsync("/partner/v1/webhook", new { url = receiver.Url });
-        var id = await fixture.Service<IWebhookPublisher>().PublishAsync(
-            PeekerEnvironment.Test, partner.Id, "order.in_progress", new { Id = "ord_1" }, "ord_1", null, CancellationToken.None);
+        var id = await fixture
+            .Service<IWebhookPublisher>()
+            .PublishAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                "order.in_progress",
+                new { Id = "ord_1" },
+                "ord_1",
+                null,
+                CancellationToken.None
+            );
         ApiResponse? details = null;
         await WaitAsync(async () =>
         {

@@ -134,29 +134,44 @@ public sealed class DeliverWebhookOrchestratorTests
         {
             _results = new Queue<PostWebhookResult>(results);
             _context.SetupGet(c => c.CurrentUtcDateTime).Returns(() => _now);
-            _context.Setup(c => c.CallActivityAsync<PostWebhookResult>(It.Is<TaskName>(n => n.Name == nameof(PostWebhook)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-                .Returns<TaskName, object?, TaskOptions?>((_, input, _) =>
-                {
-                    Attempts.Add((_now, Assert.IsType<PostWebhookInput>(input)));
-                    _now += AttemptTakes;
-                    return Task.FromResult(_results.Dequeue());
-                });
-            _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
-                .Returns<DateTime, CancellationToken>((fireAt, _) =>
-                {
-                    Timers.Add(fireAt);
-                    var early = !_firedEarly && Early > TimeSpan.Zero;
-                    _firedEarly |= early;
-                    _now = early ? fireAt - Early : fireAt;
-                    return Task.CompletedTask;
-                });
-            _context.Setup(c => c.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, It.IsAny<CancellationToken>()))
-                .Returns<string, CancellationToken>((_, cancellation) =>
-                {
-                    var never = new TaskCompletionSource<bool>();
-                    cancellation.Register(() => never.TrySetCanceled(cancellation));
-                    return never.Task;
-                });
+            _context
+                .Setup(c =>
+                    c.CallActivityAsync<PostWebhookResult>(
+                        It.Is<TaskName>(n => n.Name == nameof(PostWebhook)),
+                        It.IsAny<object?>(),
+                        It.IsAny<TaskOptions?>()
+                    )
+                )
+                .Returns<TaskName, object?, TaskOptions?>(
+                    (_, input, _) =>
+                    {
+                        Attempts.Add((_now, Assert.IsType<PostWebhookInput>(input)));
+                        _now += AttemptTakes;
+                        return Task.FromResult(_results.Dequeue());
+                    }
+                );
+            _context
+                .Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
+                .Returns<DateTime, CancellationToken>(
+                    (fireAt, _) =>
+                    {
+                        Timers.Add(fireAt);
+                        var early = !_firedEarly && Early > TimeSpan.Zero;
+                        _firedEarly |= early;
+                        _now = early ? fireAt - Early : fireAt;
+                        return Task.CompletedTask;
+                    }
+                );
+            _context
+                .Setup(c => c.WaitForExternalEvent<bool>(WebhookTaskNames.DeliverNowEvent, It.IsAny<CancellationToken>()))
+                .Returns<string, CancellationToken>(
+                    (_, cancellation) =>
+                    {
+                        var never = new TaskCompletionSource<bool>();
+                        cancellation.Register(() => never.TrySetCanceled(cancellation));
+                        return never.Task;
+                    }
+                );
         }
 
         /// <summary>How much too early the first timer fires.</summary>
@@ -170,6 +185,7 @@ public sealed class DeliverWebhookOrchestratorTests
         /// <summary>The fire times of the timers the orchestrator created, in order.</summary>
         public List<DateTime> Timers { get; } = [];
 
-        public Task<DeliverWebhookResult> RunAsync(DeliverWebhookInput input) => new DeliverWebhookOrchestrator().RunAsync(_context.Object, input);
+        public Task<DeliverWebhookResult> RunAsync(DeliverWebhookInput input) =>
+            new DeliverWebhookOrchestrator().RunAsync(_context.Object, input);
     }
 }

@@ -25,7 +25,10 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 1), result);
         var request = Assert.Single(receiver.Requests);
         Assert.Equal(eventId, request.Headers["Peeker-Event-Id"]);
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(secret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(secret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock)
+        );
         using var body = JsonDocument.Parse(request.Body);
         Assert.Equal(["id", "type", "created_at", "data"], body.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(eventId, body.RootElement.GetProperty("id").GetString());
@@ -49,8 +52,14 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
 
         var request = Assert.Single(receiver.Requests);
         Assert.Equal(2, request.Headers["Peeker-Signature"].Split(' ').Length);
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(oldSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock));
-        Assert.Equal(WebhookVerification.Valid, WebhookSignature.Verify(newSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock));
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(oldSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock)
+        );
+        Assert.Equal(
+            WebhookVerification.Valid,
+            WebhookSignature.Verify(newSecret, request.Headers, request.Body, WebhookSignature.DefaultTolerance, host.Clock)
+        );
     }
 
     [Fact]
@@ -76,23 +85,29 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Deliver_ReceiverHangsPastTimeout_RecordsTimeoutAndRetries()
     {
-        await using var receiver = await WebhookReceiver.StartAsync(async (n, c) =>
-        {
-            if (n == 1)
+        await using var receiver = await WebhookReceiver.StartAsync(
+            async (n, c) =>
             {
-                try
+                if (n == 1)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
 
-            c.Response.StatusCode = 200;
-        });
-        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), attemptTimeout: TimeSpan.FromSeconds(1));
+                c.Response.StatusCode = 200;
+            }
+        );
+        await using var host = await WebhookTestHost.StartAsync(
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            attemptTimeout: TimeSpan.FromSeconds(1)
+        );
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
 
         var eventId = await host.PublishAsync();
@@ -125,12 +140,14 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Deliver_ReceiverRedirects_DoesNotFollowAndFailsAfterFiveAttempts()
     {
-        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = 302;
-            c.Response.Headers.Location = "/elsewhere";
-            return Task.CompletedTask;
-        });
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (_, c) =>
+            {
+                c.Response.StatusCode = 302;
+                c.Response.Headers.Location = "/elsewhere";
+                return Task.CompletedTask;
+            }
+        );
         await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
 
@@ -149,16 +166,18 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task Deliver_RetryAfterLongerThanTheGap_NextAttemptWaitsForIt()
     {
-        await using var receiver = await WebhookReceiver.StartAsync((n, c) =>
-        {
-            c.Response.StatusCode = n == 1 ? 503 : 200;
-            if (n == 1)
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (n, c) =>
             {
-                c.Response.Headers.RetryAfter = "2";
-            }
+                c.Response.StatusCode = n == 1 ? 503 : 200;
+                if (n == 1)
+                {
+                    c.Response.Headers.RetryAfter = "2";
+                }
 
-            return Task.CompletedTask;
-        });
+                return Task.CompletedTask;
+            }
+        );
         // A last offset far beyond the Retry-After, so that the attempt it delays is not also moved to the last offset.
         TimeSpan[] schedule = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)];
         await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), schedule: schedule);
@@ -169,18 +188,23 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 2), result);
         var attempts = (await host.DetailsAsync(eventId)).Attempts;
-        Assert.True(attempts[1].AttemptedAt - attempts[0].AttemptedAt >= TimeSpan.FromSeconds(2), "the second attempt did not wait for Retry-After: 2");
+        Assert.True(
+            attempts[1].AttemptedAt - attempts[0].AttemptedAt >= TimeSpan.FromSeconds(2),
+            "the second attempt did not wait for Retry-After: 2"
+        );
     }
 
     [Fact]
     public async Task Deliver_RetryAfterBeyondTheLastOffset_MakesTheNextAttemptTheLastAtTheLastOffset()
     {
-        await using var receiver = await WebhookReceiver.StartAsync((_, c) =>
-        {
-            c.Response.StatusCode = 429;
-            c.Response.Headers.RetryAfter = "200000";
-            return Task.CompletedTask;
-        });
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (_, c) =>
+            {
+                c.Response.StatusCode = 429;
+                c.Response.Headers.RetryAfter = "200000";
+                return Task.CompletedTask;
+            }
+        );
         await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
 
@@ -189,8 +213,14 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
 
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Failed, 2), result);
         var details = await host.DetailsAsync(eventId);
-        Assert.True(details.Attempts[1].AttemptedAt - details.Event.CreatedAt >= WebhookTestHost.Schedule[^1], "the last attempt came before the last offset");
-        Assert.True(details.Attempts[1].AttemptedAt - details.Attempts[0].AttemptedAt < TimeSpan.FromSeconds(200000), "the last attempt waited for the whole Retry-After");
+        Assert.True(
+            details.Attempts[1].AttemptedAt - details.Event.CreatedAt >= WebhookTestHost.Schedule[^1],
+            "the last attempt came before the last offset"
+        );
+        Assert.True(
+            details.Attempts[1].AttemptedAt - details.Attempts[0].AttemptedAt < TimeSpan.FromSeconds(200000),
+            "the last attempt waited for the whole Retry-After"
+        );
         Assert.Equal(WebhookEventStatus.Failed, details.Event.Status);
     }
 
@@ -214,11 +244,28 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
     public async Task Deliver_LiveEndpointOnLoopback_IsBlockedAtDeliveryTime()
     {
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
-        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), schedule: [TimeSpan.Zero]);
+        await using var host = await WebhookTestHost.StartAsync(
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            schedule: [TimeSpan.Zero]
+        );
         // The store does not check URLs (the admin route does): simulate a URL that became internal after saving.
-        await host.Endpoints.SetAsync(PeekerEnvironment.Live, Partner, receiver.Url.Replace("http://", "https://", StringComparison.Ordinal), CancellationToken.None);
+        await host.Endpoints.SetAsync(
+            PeekerEnvironment.Live,
+            Partner,
+            receiver.Url.Replace("http://", "https://", StringComparison.Ordinal),
+            CancellationToken.None
+        );
 
-        var eventId = await host.Publisher.PublishAsync(PeekerEnvironment.Live, Partner, "order.failed", new { Id = "ord_1" }, "ord_1", null, CancellationToken.None);
+        var eventId = await host.Publisher.PublishAsync(
+            PeekerEnvironment.Live,
+            Partner,
+            "order.failed",
+            new { Id = "ord_1" },
+            "ord_1",
+            null,
+            CancellationToken.None
+        );
         var result = await host.WaitForDeliveryAsync(eventId);
 
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Failed, 1), result);
@@ -253,7 +300,10 @@ public sealed class DeliverWebhookTests(AzuriteFixture azurite) : IClassFixture<
             if (i > 0 && i < schedule.Count - 1)
             {
                 var gap = attempts[i].AttemptedAt - attempts[i - 1].AttemptedAt;
-                Assert.True(gap >= schedule[i] - schedule[i - 1], $"attempt {i + 1} came {gap} after attempt {i}, before the schedule's gap");
+                Assert.True(
+                    gap >= schedule[i] - schedule[i - 1],
+                    $"attempt {i + 1} came {gap} after attempt {i}, before the schedule's gap"
+                );
             }
         }
     }

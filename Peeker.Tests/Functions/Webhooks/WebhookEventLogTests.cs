@@ -17,11 +17,21 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
     {
         await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, 200));
         // A window the test cannot outlast: the delivery must come from the endpoint being saved, not from a timeout.
-        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), endpointWindow: TimeSpan.FromHours(1));
+        await using var host = await WebhookTestHost.StartAsync(
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            endpointWindow: TimeSpan.FromHours(1)
+        );
 
         var eventId = await host.PublishAsync();
         await host.WaitForEventStatusAsync(eventId, WebhookEventStatus.AwaitingEndpoint);
-        var undelivered = await host.EventLog.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), new PageRequest(25, null), CancellationToken.None);
+        var undelivered = await host.EventLog.ListAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            new WebhookEventFilter(Delivered: false),
+            new PageRequest(25, null),
+            CancellationToken.None
+        );
         Assert.Equal([eventId], undelivered.Items.Select(e => e.Id));
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
         var woken = await host.EventLog.WakeAwaitingAsync(PeekerEnvironment.Test, Partner, CancellationToken.None);
@@ -43,7 +53,10 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
 
         Assert.Equal(DeliverWebhookOutcome.NoEndpoint, result.Outcome);
         var instance = (await host.Durable.Client.GetInstanceAsync(eventId))!;
-        Assert.True(instance.LastUpdatedAt - instance.CreatedAt >= WebhookTestHost.EndpointWindow, "the delivery gave up before the endpoint window ended");
+        Assert.True(
+            instance.LastUpdatedAt - instance.CreatedAt >= WebhookTestHost.EndpointWindow,
+            "the delivery gave up before the endpoint window ended"
+        );
         Assert.False((await host.Events.GetAsync(PeekerEnvironment.Test, Partner, eventId, CancellationToken.None))!.Delivered);
     }
 
@@ -77,7 +90,11 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
     {
         await using var receiver = await WebhookReceiver.StartAsync((n, c) => WebhookReceiver.Status(c, n == 1 ? 500 : 200));
         // The spec's schedule: the second attempt is due in 5 minutes, so only the redelivery can make it now.
-        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), schedule: WebhookOptions.DefaultRetrySchedule);
+        await using var host = await WebhookTestHost.StartAsync(
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            schedule: WebhookOptions.DefaultRetrySchedule
+        );
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
         var eventId = await host.PublishAsync();
         await host.WaitForEventStatusAsync(eventId, WebhookEventStatus.Retrying);
@@ -88,7 +105,10 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(new DeliverWebhookResult(DeliverWebhookOutcome.Delivered, 2), result);
         var details = await host.DetailsAsync(eventId);
         Assert.Equal([500, 200], details.Attempts.Select(a => a.StatusCode));
-        Assert.True(details.Attempts[1].AttemptedAt - details.Attempts[0].AttemptedAt < WebhookOptions.DefaultRetrySchedule[1], "the second attempt waited for its timer");
+        Assert.True(
+            details.Attempts[1].AttemptedAt - details.Attempts[0].AttemptedAt < WebhookOptions.DefaultRetrySchedule[1],
+            "the second attempt waited for its timer"
+        );
         Assert.Equal(2, details.Event.AttemptCount);
     }
 
@@ -98,7 +118,9 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
         await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix());
         var eventId = await host.PublishAsync();
 
-        Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, "evt_01JTRX5Q8M3K7V2N9C4B6D1F0H", CancellationToken.None));
+        Assert.Null(
+            await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, Partner, "evt_01JTRX5Q8M3K7V2N9C4B6D1F0H", CancellationToken.None)
+        );
         Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Test, "org_other", eventId, CancellationToken.None));
         Assert.Null(await host.EventLog.RedeliverAsync(PeekerEnvironment.Live, Partner, eventId, CancellationToken.None));
     }
@@ -108,7 +130,9 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
     {
         var prefix = WebhookTestHost.NewPrefix();
         var healthy = false;
-        await using var receiver = await WebhookReceiver.StartAsync((_, c) => WebhookReceiver.Status(c, Volatile.Read(ref healthy) ? 200 : 503));
+        await using var receiver = await WebhookReceiver.StartAsync(
+            (_, c) => WebhookReceiver.Status(c, Volatile.Read(ref healthy) ? 200 : 503)
+        );
         string eventId;
         await using (var first = await WebhookTestHost.StartAsync(azurite.ConnectionString, prefix))
         {
@@ -138,7 +162,10 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
         // Event ids are ULIDs: ordered by their millisecond, so the test lets a millisecond pass between publishes.
         var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var host = await WebhookTestHost.StartAsync(
-            azurite.ConnectionString, WebhookTestHost.NewPrefix(), configureServices: services => services.AddSingleton<TimeProvider>(clock));
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            configureServices: services => services.AddSingleton<TimeProvider>(clock)
+        );
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
         var a = await host.PublishAsync("order.in_progress", orderId: "ord_A");
         clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -152,10 +179,47 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
 
         var log = host.EventLog;
         var ct = CancellationToken.None;
-        Assert.Equal([a, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Type: "order.in_progress"), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
-        Assert.Equal([a, b], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(OrderId: "ord_A"), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
-        Assert.Equal([a, b, c], (await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: true), new PageRequest(25, null), ct)).Items.Select(e => e.Id));
-        Assert.Empty((await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: false), new PageRequest(25, null), ct)).Items);
+        Assert.Equal(
+            [a, c],
+            (
+                await log.ListAsync(
+                    PeekerEnvironment.Test,
+                    Partner,
+                    new WebhookEventFilter(Type: "order.in_progress"),
+                    new PageRequest(25, null),
+                    ct
+                )
+            ).Items.Select(e => e.Id)
+        );
+        Assert.Equal(
+            [a, b],
+            (
+                await log.ListAsync(
+                    PeekerEnvironment.Test,
+                    Partner,
+                    new WebhookEventFilter(OrderId: "ord_A"),
+                    new PageRequest(25, null),
+                    ct
+                )
+            ).Items.Select(e => e.Id)
+        );
+        Assert.Equal(
+            [a, b, c],
+            (
+                await log.ListAsync(PeekerEnvironment.Test, Partner, new WebhookEventFilter(Delivered: true), new PageRequest(25, null), ct)
+            ).Items.Select(e => e.Id)
+        );
+        Assert.Empty(
+            (
+                await log.ListAsync(
+                    PeekerEnvironment.Test,
+                    Partner,
+                    new WebhookEventFilter(Delivered: false),
+                    new PageRequest(25, null),
+                    ct
+                )
+            ).Items
+        );
         Assert.Empty((await log.ListAsync(PeekerEnvironment.Live, Partner, new WebhookEventFilter(), new PageRequest(25, null), ct)).Items);
         var seen = new List<string>();
         string? token = null;
@@ -165,8 +229,7 @@ public sealed class WebhookEventLogTests(AzuriteFixture azurite) : IClassFixture
             Assert.True(page.Items.Count <= 2);
             seen.AddRange(page.Items.Select(e => e.Id));
             token = page.NextAfter;
-        }
-        while (token is not null);
+        } while (token is not null);
 
         Assert.Equal([a, b, c], seen);
     }

@@ -14,14 +14,19 @@ public sealed class WebhookOptionsTests
     {
         var options = Bind([]);
 
-        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3), TimeSpan.FromHours(24)], options.RetrySchedule);
+        Assert.Equal(
+            [TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(3), TimeSpan.FromHours(24)],
+            options.RetrySchedule
+        );
         Assert.Equal(TimeSpan.FromHours(24), options.EndpointWindow);
     }
 
     [Fact]
     public void AddPeekerWebhooks_ScheduleAsOneCommaSeparatedValue_ReplacesTheDefault()
     {
-        var options = Bind(new() { ["Peeker:Webhooks:RetrySchedule"] = "00:00:00, 00:00:10,1.00:00:00", ["Peeker:Webhooks:EndpointWindow"] = "00:00:03" });
+        var options = Bind(
+            new() { ["Peeker:Webhooks:RetrySchedule"] = "00:00:00, 00:00:10,1.00:00:00", ["Peeker:Webhooks:EndpointWindow"] = "00:00:03" }
+        );
 
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(10), TimeSpan.FromDays(1)], options.RetrySchedule);
         Assert.Equal(TimeSpan.FromSeconds(3), options.EndpointWindow);

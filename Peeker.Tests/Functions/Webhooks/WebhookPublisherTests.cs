@@ -20,11 +20,29 @@ public sealed class WebhookPublisherTests(AzuriteFixture azurite) : IClassFixtur
         await host.Endpoints.SetAsync(PeekerEnvironment.Test, Partner, receiver.Url, CancellationToken.None);
         // The first try stored the event and crashed before starting its orchestration.
         const string key = "ProvisionOrder-ord_9:3";
-        var stored = await host.Events.ReserveIdAsync(PeekerEnvironment.Test, Partner, key, "evt_01JTRX5Q8M3K7V2N9C4B6D1F0Z", CancellationToken.None);
+        var stored = await host.Events.ReserveIdAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            key,
+            "evt_01JTRX5Q8M3K7V2N9C4B6D1F0Z",
+            CancellationToken.None
+        );
         await host.Events.TryCreateAsync(
-            new WebhookEvent(stored, PeekerEnvironment.Test, Partner, "order.completed", "ord_9", host.Clock.GetUtcNow(),
-                WebhookEventStatus.Pending, 0, null, 1, "{\"id\":\"evt_01JTRX5Q8M3K7V2N9C4B6D1F0Z\"}"u8.ToArray()),
-            CancellationToken.None);
+            new WebhookEvent(
+                stored,
+                PeekerEnvironment.Test,
+                Partner,
+                "order.completed",
+                "ord_9",
+                host.Clock.GetUtcNow(),
+                WebhookEventStatus.Pending,
+                0,
+                null,
+                1,
+                "{\"id\":\"evt_01JTRX5Q8M3K7V2N9C4B6D1F0Z\"}"u8.ToArray()
+            ),
+            CancellationToken.None
+        );
 
         var eventId = await host.PublishAsync("order.completed", idempotencyKey: key);
         await host.WaitForDeliveryAsync(eventId);
@@ -51,7 +69,11 @@ public sealed class WebhookPublisherTests(AzuriteFixture azurite) : IClassFixtur
     [Fact]
     public async Task Publish_StartsTheDeliveryWithTheConfiguredScheduleAndWindowInItsInput()
     {
-        await using var host = await WebhookTestHost.StartAsync(azurite.ConnectionString, WebhookTestHost.NewPrefix(), endpointWindow: TimeSpan.FromMinutes(7));
+        await using var host = await WebhookTestHost.StartAsync(
+            azurite.ConnectionString,
+            WebhookTestHost.NewPrefix(),
+            endpointWindow: TimeSpan.FromMinutes(7)
+        );
 
         var eventId = await host.PublishAsync();
         var instance = await host.Durable.Client.GetInstanceAsync(eventId, getInputsAndOutputs: true);
@@ -67,11 +89,11 @@ public sealed class WebhookPublisherTests(AzuriteFixture azurite) : IClassFixtur
     [InlineData("c2hvcnQ=")]
     public void AddPeekerWebhooks_MissingOrBadEncryptionKey_FailsNamingTheKey(string? key)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Peeker:EncryptionKey"] = key,
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["Peeker:EncryptionKey"] = key }
+            )
+            .Build();
         var services = new ServiceCollection();
         services.AddPeekerWebhooks(configuration);
         using var provider = services.BuildServiceProvider();

@@ -18,7 +18,9 @@ public sealed class WebhookSecretLoggingTests(AzuriteFixture azurite) : IClassFi
         await using var host = await WebhookTestHost.StartAsync(
             azurite.ConnectionString,
             WebhookTestHost.NewPrefix(),
-            configureServices: services => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs))));
+            configureServices: services =>
+                services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs)))
+        );
 
         var (eventId, secrets) = await DeliverWithRotationAndRetryAsync(host, receiver);
 
@@ -50,12 +52,29 @@ public sealed class WebhookSecretLoggingTests(AzuriteFixture azurite) : IClassFi
     }
 
     /// <summary>Saves an endpoint, rotates its secret, and delivers one event in two attempts (500, then 200).</summary>
-    private static async Task<(string EventId, string[] Secrets)> DeliverWithRotationAndRetryAsync(WebhookTestHost host, WebhookReceiver receiver)
+    private static async Task<(string EventId, string[] Secrets)> DeliverWithRotationAndRetryAsync(
+        WebhookTestHost host,
+        WebhookReceiver receiver
+    )
     {
-        var (_, first) = await host.Endpoints.SetAsync(PeekerEnvironment.Test, WebhookTestHost.Partner, receiver.Url, CancellationToken.None);
-        var (_, second) = (await host.Endpoints.RotateAsync(PeekerEnvironment.Test, WebhookTestHost.Partner, CancellationToken.None))!.Value;
+        var (_, first) = await host.Endpoints.SetAsync(
+            PeekerEnvironment.Test,
+            WebhookTestHost.Partner,
+            receiver.Url,
+            CancellationToken.None
+        );
+        var (_, second) = (
+            await host.Endpoints.RotateAsync(PeekerEnvironment.Test, WebhookTestHost.Partner, CancellationToken.None)
+        )!.Value;
         var eventId = await host.Publisher.PublishAsync(
-            PeekerEnvironment.Test, WebhookTestHost.Partner, "order.in_progress", new { Id = "ord_1" }, "ord_1", null, CancellationToken.None);
+            PeekerEnvironment.Test,
+            WebhookTestHost.Partner,
+            "order.in_progress",
+            new { Id = "ord_1" },
+            "ord_1",
+            null,
+            CancellationToken.None
+        );
         var result = await host.WaitForDeliveryAsync(eventId);
         Assert.Equal(2, result.Attempts);
         return (eventId, [first, second]);

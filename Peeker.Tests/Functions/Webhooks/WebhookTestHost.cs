@@ -59,7 +59,8 @@ public sealed class WebhookTestHost : IAsyncDisposable
         TimeSpan? attemptTimeout = null,
         IReadOnlyList<TimeSpan>? schedule = null,
         TimeSpan? endpointWindow = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null
+    )
     {
         var configuration = Settings(connectionString, tablePrefix, attemptTimeout, schedule, endpointWindow);
         var durable = await DurableTestHost.StartAsync(
@@ -72,27 +73,55 @@ public sealed class WebhookTestHost : IAsyncDisposable
                 configureServices?.Invoke(services);
                 services.AddPeekerWebhooks(configuration);
                 services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>(); // As the host's engine area registers it.
-            });
+            }
+        );
         return new WebhookTestHost(durable, configuration);
     }
 
     /// <summary>The configuration keys a deployment would set, with the compressed schedule unless told otherwise.</summary>
     public static IConfiguration Settings(
-        string connectionString, string tablePrefix, TimeSpan? attemptTimeout = null, IReadOnlyList<TimeSpan>? schedule = null, TimeSpan? endpointWindow = null) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = connectionString,
-            ["Peeker:EncryptionKey"] = EncryptionKey,
-            ["Peeker:Webhooks:TablePrefix"] = tablePrefix,
-            ["Peeker:Webhooks:AttemptTimeout"] = (attemptTimeout ?? TimeSpan.FromSeconds(15)).ToString("c", CultureInfo.InvariantCulture),
-            ["Peeker:Webhooks:RetrySchedule"] = string.Join(',', (schedule ?? Schedule).Select(offset => offset.ToString("c", CultureInfo.InvariantCulture))),
-            ["Peeker:Webhooks:EndpointWindow"] = (endpointWindow ?? EndpointWindow).ToString("c", CultureInfo.InvariantCulture),
-        }).Build();
+        string connectionString,
+        string tablePrefix,
+        TimeSpan? attemptTimeout = null,
+        IReadOnlyList<TimeSpan>? schedule = null,
+        TimeSpan? endpointWindow = null
+    ) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["AzureWebJobsStorage"] = connectionString,
+                    ["Peeker:EncryptionKey"] = EncryptionKey,
+                    ["Peeker:Webhooks:TablePrefix"] = tablePrefix,
+                    ["Peeker:Webhooks:AttemptTimeout"] = (attemptTimeout ?? TimeSpan.FromSeconds(15)).ToString(
+                        "c",
+                        CultureInfo.InvariantCulture
+                    ),
+                    ["Peeker:Webhooks:RetrySchedule"] = string.Join(
+                        ',',
+                        (schedule ?? Schedule).Select(offset => offset.ToString("c", CultureInfo.InvariantCulture))
+                    ),
+                    ["Peeker:Webhooks:EndpointWindow"] = (endpointWindow ?? EndpointWindow).ToString("c", CultureInfo.InvariantCulture),
+                }
+            )
+            .Build();
 
     public static string NewPrefix() => "w" + Guid.NewGuid().ToString("N")[..12];
 
-    public Task<string> PublishAsync(string type = "order.in_progress", string? idempotencyKey = null, string orderId = "ord_01JTRX4Z2Y7W5V3T1S9R8Q6P4N") =>
-        Publisher.PublishAsync(PeekerEnvironment.Test, Partner, type, new { Id = orderId, Status = "in_progress" }, orderId, idempotencyKey, CancellationToken.None);
+    public Task<string> PublishAsync(
+        string type = "order.in_progress",
+        string? idempotencyKey = null,
+        string orderId = "ord_01JTRX4Z2Y7W5V3T1S9R8Q6P4N"
+    ) =>
+        Publisher.PublishAsync(
+            PeekerEnvironment.Test,
+            Partner,
+            type,
+            new { Id = orderId, Status = "in_progress" },
+            orderId,
+            idempotencyKey,
+            CancellationToken.None
+        );
 
     public async Task<DeliverWebhookResult> WaitForDeliveryAsync(string eventId)
     {
@@ -104,7 +133,7 @@ public sealed class WebhookTestHost : IAsyncDisposable
     /// <summary>The event of the test partner with its attempts, oldest first.</summary>
     public async Task<WebhookEventDetails> DetailsAsync(string eventId, PeekerEnvironment environment = PeekerEnvironment.Test) =>
         await EventLog.GetAsync(environment, Partner, eventId, CancellationToken.None)
-            ?? throw new InvalidOperationException($"{eventId} is not stored.");
+        ?? throw new InvalidOperationException($"{eventId} is not stored.");
 
     /// <summary>Waits until the stored event has <paramref name="status"/>.</summary>
     public async Task WaitForEventStatusAsync(string eventId, string status)
