@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.DurableTask;
@@ -69,7 +70,7 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
         string actionId,
         CancellationToken cancellationToken
     ) =>
-        StartOnceAsync(
+        StartOwnTraceAsync(
             nameof(PendingActionCheckOrchestrator),
             new PendingActionCheckInput(env, partnerId, actionId),
             PendingActionCheckOrchestrator.InstanceId(actionId),
@@ -102,7 +103,7 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
 
     /// <inheritdoc />
     public Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken) =>
-        StartOnceAsync(
+        StartOwnTraceAsync(
             nameof(RenewOrderOrchestrator),
             new RenewOrderLoopInput(orderId, env),
             RenewOrderOrchestrator.InstanceId(orderId, attempt),
@@ -118,6 +119,14 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
         StartOnceAsync(nameof(ForwardingJobOrchestrator), new ForwardingJobRef(jobId, env, partnerId), jobId, cancellationToken);
 
     private static readonly IReadOnlyList<string> AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
+
+    // Loops that live for weeks (renewals, pending-action re-checks) start a trace of their own: under the caller's
+    // request their spans would hang off an orchestration span that stays open until the loop ends.
+    private async Task StartOwnTraceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
+    {
+        Activity.Current = null;
+        await StartOnceAsync(name, input, instanceId, cancellationToken);
+    }
 
     private async Task StartOnceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
     {
