@@ -112,6 +112,22 @@ public sealed class TelemetryTests(AzuriteFixture azurite) : IClassFixture<Azuri
 
         // Spans are exported when they end; the order's last webhook deliveries may still be running.
         await WaitForAsync(() => Task.FromResult(IsOneTree(TraceOf(Snapshot(spans), port))), throwOnTimeout: false);
+
+        // The order.completed delivery is its own orchestration and may still be on its way when the order reads completed.
+        await WaitForAsync(
+            () =>
+            {
+                lock (measured)
+                {
+                    return Task.FromResult(
+                        measured.Any(m =>
+                            m.StartsWith("peeker.webhook.attempts event_type=order.completed,outcome=delivered", StringComparison.Ordinal)
+                        )
+                    );
+                }
+            },
+            throwOnTimeout: false
+        );
         var trace = TraceOf(Snapshot(spans), port);
         var ids = trace.Select(s => s.SpanId).ToHashSet();
         var orphans = trace.Where(s => s.ParentSpanId != default && !ids.Contains(s.ParentSpanId)).Select(s => s.DisplayName);
