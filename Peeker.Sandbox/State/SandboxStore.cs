@@ -12,6 +12,7 @@ public sealed class SandboxStore
 {
     public const string TableName = "SandboxState";
 
+    private const string AddNonce = "AddNonce";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly TableClient _table;
     private readonly Lazy<Task> _created;
@@ -31,17 +32,32 @@ public sealed class SandboxStore
     }
 
     /// <summary>Adds the row; false when it already exists (the atomic "exactly once" primitive).</summary>
+    /// <remarks>
+    /// Each add carries its own nonce. When storage did the insert but its answer was lost, the SDK's retry of the same
+    /// insert meets a 409; the row then carries our nonce and the add counts as done. Without it a simulated provider
+    /// would answer "already exists" (or "domain not available") to the very call that created the thing, which a
+    /// real provider, whose own writes are not lost, never does.
+    /// </remarks>
     public async Task<bool> TryAddAsync<T>(string partner, string kind, string key, T value, CancellationToken cancellationToken = default)
     {
         await _created.Value;
+        var entity = Entity(partner, kind, key, value);
+        var nonce = Guid.NewGuid().ToString("N");
+        entity[AddNonce] = nonce;
         try
         {
-            await _table.AddEntityAsync(Entity(partner, kind, key, value), cancellationToken);
+            await _table.AddEntityAsync(entity, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            return false;
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(
+                entity.PartitionKey,
+                entity.RowKey,
+                [AddNonce],
+                cancellationToken
+            );
+            return existing.HasValue && existing.Value!.GetString(AddNonce) == nonce;
         }
     }
 

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Peeker.Activities.Cloudflare;
@@ -47,5 +49,41 @@ public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
         var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.IncrementAsync(partner, "c")));
 
         Assert.Equal(Enumerable.Range(1, 8), counts.Order());
+    }
+
+    [Fact]
+    public async Task TryAddAsync_InsertDoneButAnswerLost_CountsAsAddedNotAsAConflict()
+    {
+        var loseFirstInsert = new LoseFirstInsertAnswer();
+        var options = new TableClientOptions();
+        options.AddPolicy(loseFirstInsert, HttpPipelinePosition.PerRetry);
+        var store = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString, options));
+        var partner = SandboxServerFixture.NewPartner().PartnerId;
+
+        var added = await store.TryAddAsync(partner, "test", "lost-answer", new { Value = 1 });
+        var again = await store.TryAddAsync(partner, "test", "lost-answer", new { Value = 2 });
+
+        Assert.True(loseFirstInsert.Lost, "the first insert reached storage and its answer was dropped");
+        Assert.True(added);
+        Assert.False(again);
+    }
+
+    /// <summary>Lets the first insert reach storage, then throws as a dropped connection would; the SDK retries it.</summary>
+    private sealed class LoseFirstInsertAnswer : HttpPipelinePolicy
+    {
+        public bool Lost { get; private set; }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            throw new NotSupportedException("the tests call the store asynchronously");
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (!Lost && message.Request.Method == RequestMethod.Post && message.Response.Status == 204)
+            {
+                Lost = true;
+                throw new IOException("connection dropped after the insert was done");
+            }
+        }
     }
 }
