@@ -85,13 +85,32 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, ITestOutputHelper 
         // Faults only while the orchestrations provision: the partner's own calls above and the inspection below are
         // the API's business, tested elsewhere.
         faults.Enabled = true;
-        foreach (var (id, _, _) in orders)
+        try
         {
-            await receiver.WaitForAsync(
-                "order.completed",
-                TimeSpan.FromMinutes(4),
-                d => d.Data.ToString().Contains(id, StringComparison.Ordinal)
-            );
+            foreach (var (id, _, _) in orders)
+            {
+                await receiver.WaitForAsync(
+                    "order.completed",
+                    TimeSpan.FromMinutes(4),
+                    d => d.Data.ToString().Contains(id, StringComparison.Ordinal)
+                );
+            }
+        }
+        catch
+        {
+            // What the host said about failures is what tells a fault the product mishandled from a slow run.
+            var said = host.Output.ToString().Split('\n');
+            foreach (
+                var line in said.Where(l =>
+                        l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("warn", StringComparison.OrdinalIgnoreCase)
+                    )
+                    .TakeLast(60)
+            )
+            {
+                output.WriteLine(line);
+            }
+
+            throw;
         }
 
         using (var all = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
