@@ -221,9 +221,13 @@ internal static class MicrosoftGraph
     public static async Task<IResult> SubscribedSkusAsync(HttpContext http, SandboxStore store, CancellationToken ct)
     {
         var tenant = MicrosoftSimulator.Tenant(http);
-        var licenses = (
-            await store.ListAsync<MicrosoftLicenseState>(MicrosoftSimulator.Partner(http), SandboxKinds.MicrosoftLicense, ct)
-        ).Where(l => l.TenantId == tenant);
+        var partner = MicrosoftSimulator.Partner(http);
+        var users = (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct))
+            .Where(u => u.TenantId == tenant)
+            .ToList();
+        var licenses = (await store.ListAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, ct))
+            .Where(l => l.TenantId == tenant)
+            .Select(l => l with { Consumed = users.Count(u => u.Licenses.Contains(l.SkuId)) });
         return MicrosoftSimulator.Json(
             new
             {
@@ -353,7 +357,36 @@ internal static class MicrosoftGraph
         }
 
         await store.DeleteAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, ct);
+        await RecountAsync(store, partner, user.TenantId, user.Licenses, ct);
         return Results.NoContent();
+    }
+
+    /// <summary>Licences of <paramref name="sku"/> assigned in <paramref name="tenant"/>: counted from the users that hold one.</summary>
+    public static async Task<int> ConsumedAsync(SandboxStore store, string partner, string tenant, Guid sku, CancellationToken ct) =>
+        (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).Count(u =>
+            u.TenantId == tenant && u.Licenses.Contains(sku)
+        );
+
+    /// <summary>Writes the recounted consumption onto each licence row (what the inspector and subscribedSkus show).</summary>
+    private static async Task RecountAsync(SandboxStore store, string partner, string tenant, IEnumerable<Guid> skus, CancellationToken ct)
+    {
+        foreach (var sku in skus)
+        {
+            var key = tenant + "|" + sku;
+            if (await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) is { } license)
+            {
+                await store.UpsertAsync(
+                    partner,
+                    SandboxKinds.MicrosoftLicense,
+                    key,
+                    license with
+                    {
+                        Consumed = await ConsumedAsync(store, partner, tenant, sku, ct),
+                    },
+                    ct
+                );
+            }
+        }
     }
 
     /// <summary>Deletes a user; each licence it held goes back to its subscription.</summary>
@@ -408,6 +441,7 @@ internal static class MicrosoftGraph
             .Select(l => Guid.TryParse(l?["skuId"]?.GetValue<string>(), out var g) ? g : Guid.Empty)
             .ToList();
         var licenses = user.Licenses.ToList();
+        var added = new List<Guid>();
         foreach (var sku in skus.Where(s => !licenses.Contains(s)))
         {
             var key = user.TenantId + "|" + sku;
@@ -421,7 +455,7 @@ internal static class MicrosoftGraph
                 );
             }
 
-            if (license.Consumed >= license.Enabled)
+            if (await ConsumedAsync(store, partner, user.TenantId, sku, ct) >= license.Enabled)
             {
                 return MicrosoftSimulator.GraphError(
                     400,
@@ -430,12 +464,18 @@ internal static class MicrosoftGraph
                 );
             }
 
-            await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Consumed = license.Consumed + 1 }, ct);
             licenses.Add(sku);
+            added.Add(sku);
         }
 
-        var updated = user with { Licenses = licenses };
+        // The user's row is the one record of an assignment; the licence row's count is recomputed from the users, so
+        // a call cut short between the two writes (or repeated after a lost answer) never leaves a licence counted twice.
+        var updated = user with
+        {
+            Licenses = licenses,
+        };
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, updated, ct);
+        await RecountAsync(store, partner, user.TenantId, added, ct);
         return MicrosoftSimulator.Json(Wire(updated));
     }
 

@@ -287,12 +287,13 @@ internal static class MicrosoftPartnerCenter
             return MicrosoftSimulator.PcError(400, 800002, "Invalid status: expected active or suspended.");
         }
 
-        if (status == "active" && quantity < Math.Max(1, license.Consumed))
+        var consumed = await MicrosoftGraph.ConsumedAsync(store, partner, license.TenantId, license.SkuId, ct);
+        if (status == "active" && quantity < Math.Max(1, consumed))
         {
             return MicrosoftSimulator.PcError(
                 400,
                 800002,
-                $"Quantity {quantity} is below the {license.Consumed} licences assigned to users (minimum 1)."
+                $"Quantity {quantity} is below the {consumed} licences assigned to users (minimum 1)."
             );
         }
 
