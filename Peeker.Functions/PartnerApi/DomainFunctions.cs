@@ -171,14 +171,17 @@ public static class DomainFunctions
     )
     {
         var page = Paging.Read(request);
-        var userId = Paging.Filter(request, "user_id");
-        if (Paging.Filter(request, "user_email") is { } email)
+        var email = Paging.Filter(request, "user_email");
+        var (userExists, userId) = await UserFunctions.FilterAsync(
+            caller,
+            users,
+            Paging.Filter(request, "user_id"),
+            email,
+            cancellationToken
+        );
+        if (!userExists)
         {
-            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, cancellationToken))?.Id;
-            if (userId is null)
-            {
-                return Paging.Result(request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
-            }
+            return Paging.Result(request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
         }
 
         var filter = new DomainFilter(

@@ -52,7 +52,7 @@ public static class OrderFunctions
     )
     {
         var order = OrderBody.Parse(await JsonBody.ReadAsync(request), caller.Key.Id);
-        // RequestAborted only cuts the validation reads short: PlaceAsync ignores it from its first write on.
+        // The request's token only cuts the validation reads short: PlaceAsync ignores it from its first write on.
         var result = await placement.PlaceAsync(caller.Scope, order, cancellationToken);
         return PartnerResults.Ok(OrderReceipt.Of(result.Order));
     }
@@ -66,14 +66,17 @@ public static class OrderFunctions
     )
     {
         var page = Paging.Read(request);
-        var userId = Paging.Filter(request, "user_id");
-        if (Paging.Filter(request, "user_email") is { } email)
+        var email = Paging.Filter(request, "user_email");
+        var (userExists, userId) = await UserFunctions.FilterAsync(
+            caller,
+            users,
+            Paging.Filter(request, "user_id"),
+            email,
+            cancellationToken
+        );
+        if (!userExists)
         {
-            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, cancellationToken))?.Id;
-            if (userId is null)
-            {
-                return Paging.Result(request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
-            }
+            return Paging.Result(request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
         }
 
         var filter = new OrderFilter(userId, Paging.Filter(request, "bundle_id"), Paging.Filter(request, "status", OrderStatus.All));
@@ -101,14 +104,12 @@ public static class OrderFunctions
     )
     {
         var page = Paging.Read(request);
-        var user = Paging.Filter(request, "user");
-        if (user is not null && !user.StartsWith("usr_", StringComparison.Ordinal))
+        var user = Paging.Filter(request, "user"); // A usr_ id or an email.
+        var isEmail = user is not null && !user.StartsWith("usr_", StringComparison.Ordinal);
+        (var userExists, user) = await UserFunctions.FilterAsync(caller, users, user, isEmail ? user : null, cancellationToken);
+        if (!userExists)
         {
-            user = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, user, cancellationToken))?.Id;
-            if (user is null)
-            {
-                return Paging.Result(request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
-            }
+            return Paging.Result(request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
         }
 
         var filter = new PendingActionFilter(

@@ -56,7 +56,8 @@ public sealed class PartnerOk<T>(DataEnvelope<T> value)
         IEndpointMetadataProvider
 {
     /// <inheritdoc />
-    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status200OK);
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status200OK);
 }
 
 /// <summary>201 <c>{"data": …}</c>.</summary>
@@ -65,7 +66,8 @@ public sealed class PartnerCreated<T>(DataEnvelope<T> value)
         IEndpointMetadataProvider
 {
     /// <inheritdoc />
-    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status201Created);
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status201Created);
 }
 
 /// <summary>202 <c>{"data": …}</c>: an accepted job.</summary>
@@ -74,7 +76,8 @@ public sealed class PartnerAccepted<T>(DataEnvelope<T> value)
         IEndpointMetadataProvider
 {
     /// <inheritdoc />
-    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status202Accepted);
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status202Accepted);
 }
 
 /// <summary>200 list page <c>{"data": […], "links": …, "meta": …}</c> (see <see cref="Paging"/>).</summary>
@@ -83,7 +86,8 @@ public sealed class PartnerPage<T>(ListEnvelope<T> value)
         IEndpointMetadataProvider
 {
     /// <inheritdoc />
-    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status200OK);
+    static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status200OK);
 }
 
 /// <summary>The error answers a route documents: each with the <see cref="ErrorEnvelope"/> schema.</summary>

@@ -47,6 +47,29 @@ public static class UserFunctions
             : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an email address.");
     }
 
+    /// <summary>
+    /// The user a list is filtered to: <paramref name="id"/>, or the id of the user with <paramref name="email"/> when it is
+    /// given. <c>Exists</c> is false when no user has that email: no row can be theirs, the page is empty.
+    /// </summary>
+    public static async Task<(bool Exists, string? Id)> FilterAsync(
+        PartnerContext caller,
+        UserStore users,
+        string? id,
+        string? email,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(users);
+        if (email is null)
+        {
+            return (true, id);
+        }
+
+        var user = await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, cancellationToken);
+        return (user is not null, user?.Id);
+    }
+
     /// <summary>The <c>sequencer</c> routing object (<c>provider</c>, <c>client_id</c>).</summary>
     public static SequencerRouting? Routing(JsonBody body, bool required)
     {
