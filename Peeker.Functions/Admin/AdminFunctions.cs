@@ -38,9 +38,9 @@ public static class AdminFunctions
         AdminWebhookFunctions.Map(group);
     }
 
-    private static async Task<IResult> CreatePartnerAsync(HttpContext http, PartnerStore partners, ApiKeyStore keys)
+    private static async Task<PartnerCreated<CreatedPartner>> CreatePartnerAsync(HttpContext http, PartnerStore partners, ApiKeyStore keys)
     {
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(http.Request);
         var name = body.String("name", required: true, maxLength: 200)!.Trim();
         var tier = body.Enum("plan_tier", PlanTiers.All) ?? PlanTiers.Base;
         var partner = await partners.CreateAsync(name, http.RequestAborted, planTier: tier);
@@ -49,24 +49,29 @@ public static class AdminFunctions
         return PartnerResults.Created(new CreatedPartner(partner.Id, partner.Name, new PartnerKeys(test, live), partner.PlanTier));
     }
 
-    private static async Task<IResult> GetPartnerAsync(HttpContext http, string id, PartnerStore partners)
+    private static async Task<PartnerOk<PartnerView>> GetPartnerAsync(HttpContext http, string id, PartnerStore partners)
     {
         var partner = await partners.GetAsync(id, http.RequestAborted) ?? throw ApiException.NotFound("partner");
         return PartnerResults.Ok(new PartnerView(partner.Id, partner.Name, partner.PlanTier, partner.CreatedAt));
     }
 
     /// <summary><c>{"plan_tier": "base|premium|vip|vip_plus"}</c>: sets the tier the premium-swap quota follows.</summary>
-    private static async Task<IResult> UpdatePartnerAsync(HttpContext http, string id, PartnerStore partners)
+    private static async Task<PartnerOk<PartnerView>> UpdatePartnerAsync(HttpContext http, string id, PartnerStore partners)
     {
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(http.Request);
         var tier = body.Enum("plan_tier", PlanTiers.All, required: true)!;
         var partner = await partners.SetPlanTierAsync(id, tier, http.RequestAborted) ?? throw ApiException.NotFound("partner");
         return PartnerResults.Ok(new PartnerView(partner.Id, partner.Name, partner.PlanTier, partner.CreatedAt));
     }
 
-    private static async Task<IResult> CreateKeyAsync(HttpContext http, string id, PartnerStore partners, ApiKeyStore keys)
+    private static async Task<PartnerCreated<CreatedKey>> CreateKeyAsync(
+        HttpContext http,
+        string id,
+        PartnerStore partners,
+        ApiKeyStore keys
+    )
     {
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(http.Request);
         var environment = body.Enum("environment", Environments, required: true)!;
         var preset = body.Enum("permission_preset", Presets) ?? "full";
         var label = body.String("label", maxLength: 100) ?? "";
@@ -81,7 +86,7 @@ public static class AdminFunctions
         return PartnerResults.Created(new CreatedKey(key.Id, secret, environment, preset, label, id));
     }
 
-    private static async Task<IResult> RevokeAsync(HttpContext http, string keyId, ApiKeyStore keys) =>
+    private static async Task<PartnerOk<DeletedResource>> RevokeAsync(HttpContext http, string keyId, ApiKeyStore keys) =>
         await keys.RevokeAsync(keyId, http.RequestAborted)
             ? PartnerResults.Ok(new DeletedResource(keyId, "revoked"))
             : throw ApiException.NotFound("API key");

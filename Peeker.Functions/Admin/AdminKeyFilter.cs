@@ -20,7 +20,8 @@ public enum AdminScope
 /// The one check of every admin surface: <c>Authorization: Bearer &lt;key&gt;</c> against the key of its
 /// <see cref="AdminScope"/>. Both sides are hashed with SHA-256 and compared with
 /// <see cref="CryptographicOperations.FixedTimeEquals"/>, so neither the content nor the length of the key leaks
-/// through timing. Refusals are 401 <c>unauthorized</c> in the spec's envelope, the same for every reason.
+/// through timing. Refusals are 401 <c>unauthorized</c> (thrown as <see cref="ApiException"/>: <see cref="ErrorHandling"/>
+/// writes the spec's envelope), the same for every reason.
 /// </summary>
 public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
 {
@@ -37,11 +38,7 @@ public sealed class AdminKeyFilter(AdminScope scope) : IEndpointFilter
         {
             var message =
                 scope == AdminScope.Management ? "Send Authorization: Bearer <management key>." : "Send Authorization: Bearer <admin key>.";
-            return Results.Json(
-                new ErrorEnvelope(new ErrorBody(ErrorCodes.Unauthorized, message, null, null)),
-                PeekerJson.Options,
-                statusCode: StatusCodes.Status401Unauthorized
-            );
+            throw new ApiException(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
         }
 
         return await next(context);

@@ -37,7 +37,7 @@ public static class AdminWebhookFunctions
         group.MapPost("/events/{eventId}/redeliver", RedeliverEventAsync);
     }
 
-    private static async Task<IResult> SaveAsync(
+    private static async Task<PartnerOk<WebhookEndpointView>> SaveAsync(
         HttpContext http,
         string id,
         PartnerStore partners,
@@ -47,7 +47,7 @@ public static class AdminWebhookFunctions
     )
     {
         await RequirePartnerAsync(partners, id, http.RequestAborted);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(http.Request);
         var environment = Environment(body.Enum("environment", Environments, required: true)!);
         var url = await WebhookFunctions.CheckUrlAsync(
             environment,
@@ -61,7 +61,7 @@ public static class AdminWebhookFunctions
         return PartnerResults.Ok(WebhookEndpointView.Of(endpoint, secret));
     }
 
-    private static async Task<IResult> GetAsync(
+    private static async Task<PartnerOk<WebhookEndpointView>> GetAsync(
         string id,
         string? environment,
         PartnerStore partners,
@@ -80,22 +80,35 @@ public static class AdminWebhookFunctions
             : throw new ApiException(404, ErrorCodes.NotFound, $"No {environment} webhook endpoint is configured for this partner.");
     }
 
-    private static async Task<IResult> RotateAsync(HttpContext http, string id, PartnerStore partners, WebhookEndpointStore endpoints)
+    private static async Task<PartnerOk<WebhookEndpointView>> RotateAsync(
+        HttpContext http,
+        string id,
+        PartnerStore partners,
+        WebhookEndpointStore endpoints
+    )
     {
         await RequirePartnerAsync(partners, id, http.RequestAborted);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(http.Request);
         var name = body.Enum("environment", Environments, required: true)!;
         return await endpoints.RotateAsync(Environment(name), id, http.RequestAborted) is { } rotated
             ? PartnerResults.Ok(WebhookEndpointView.Of(rotated.Endpoint, rotated.Secret))
             : throw new ApiException(404, ErrorCodes.NotFound, $"No {name} webhook endpoint is configured for this partner.");
     }
 
-    private static async Task<IResult> GetEventAsync(string eventId, WebhookEventLog eventLog, CancellationToken cancellationToken) =>
+    private static async Task<PartnerOk<AdminWebhookEvent>> GetEventAsync(
+        string eventId,
+        WebhookEventLog eventLog,
+        CancellationToken cancellationToken
+    ) =>
         await eventLog.FindAsync(eventId, cancellationToken) is { } details
             ? PartnerResults.Ok(View(details.Event, details.Attempts))
             : throw ApiException.NotFound("event");
 
-    private static async Task<IResult> RedeliverEventAsync(string eventId, WebhookEventLog eventLog, CancellationToken cancellationToken)
+    private static async Task<PartnerAccepted<AdminWebhookEvent>> RedeliverEventAsync(
+        string eventId,
+        WebhookEventLog eventLog,
+        CancellationToken cancellationToken
+    )
     {
         if (
             await eventLog.FindAsync(eventId, cancellationToken) is not { } found

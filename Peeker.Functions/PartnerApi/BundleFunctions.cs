@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Peeker.Activities.Bundles;
 using Peeker.Activities.Common;
 
@@ -14,25 +15,32 @@ public static class BundleFunctions
         group
             .MapPost("/bundles", CreateAsync)
             .Accepts<BundleRequest>("application/json")
-            .Produces<DataEnvelope<Bundle>>(201)
+            .ProducesErrors(StatusCodes.Status400BadRequest)
             .WithSummary("Create a bundle");
-        group.MapGet("/bundles", ListAsync).Produces<ListEnvelope<Bundle>>().WithSummary("List bundles");
-        group.MapGet("/bundles/{id}", GetAsync).Produces<DataEnvelope<Bundle>>().WithSummary("Retrieve a bundle");
+        group.MapGet("/bundles", ListAsync).ProducesErrors(StatusCodes.Status400BadRequest).WithSummary("List bundles");
+        group.MapGet("/bundles/{id}", GetAsync).ProducesErrors(StatusCodes.Status404NotFound).WithSummary("Retrieve a bundle");
         group
             .MapPatch("/bundles/{id}", UpdateAsync)
             .Accepts<BundleRequest>("application/json")
-            .Produces<DataEnvelope<Bundle>>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Update a bundle");
         group
             .MapDelete("/bundles/{id}", DeleteAsync)
-            .Produces<DataEnvelope<Bundle>>()
-            .WithSummary("Delete (never used) or archive a bundle");
+            .ProducesErrors(StatusCodes.Status404NotFound)
+            .WithSummary("Delete (never used) or archive a bundle")
+            .WithDescription(
+                "A bundle no order used is deleted: {\"data\": {\"id\", \"status\": \"deleted\"}}. Otherwise it is archived and returned."
+            );
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, BundleStore store)
+    private static async Task<PartnerCreated<Bundle>> CreateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        BundleStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var spec = new BundleSpec(
             body.String("name", required: true, maxLength: 200)!,
             body.Long("monthly_sending_volume", 1, 100_000_000, required: true)!.Value,
@@ -43,30 +51,43 @@ public static class BundleFunctions
         );
         var (google, microsoft) = Split(body);
         spec = spec with { GooglePercent = google, MicrosoftPercent = microsoft };
-        return PartnerResults.Created(await store.CreateAsync(caller.Env, caller.Partner.Id, spec, http.RequestAborted));
+        return PartnerResults.Created(await store.CreateAsync(caller.Env, caller.Partner.Id, spec, cancellationToken));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, BundleStore store)
+    private static async Task<PartnerPage<Bundle>> ListAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        BundleStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
-        var status = Paging.Filter(http.Request, "status", Statuses);
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, status, page, http.RequestAborted);
-        return Paging.Result(http.Request, result, page, b => b);
+        var page = Paging.Read(request);
+        var status = Paging.Filter(request, "status", Statuses);
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, status, page, cancellationToken);
+        return Paging.Result(request, result, page, b => b);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, BundleStore store)
+    private static async Task<PartnerOk<Bundle>> GetAsync(
+        PartnerContext caller,
+        string id,
+        BundleStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
         return PartnerResults.Ok(
-            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle")
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("bundle")
         );
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, string id, BundleStore store)
+    private static async Task<PartnerOk<Bundle>> UpdateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        string id,
+        BundleStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var name = body.String("name", maxLength: 200);
         if (body.Has("name") && string.IsNullOrWhiteSpace(name))
         {
@@ -90,17 +111,25 @@ public static class BundleFunctions
                 weekends ?? spec.SendOnWeekends,
                 inboxes ?? spec.GoogleInboxesPerDomain
             ),
-            http.RequestAborted
+            cancellationToken
         );
         return PartnerResults.Ok(bundle ?? throw ApiException.NotFound("bundle"));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string id, BundleStore store)
+    private static async Task<Results<PartnerOk<DeletedResource>, PartnerOk<Bundle>>> DeleteAsync(
+        PartnerContext caller,
+        string id,
+        BundleStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var bundle =
-            await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("bundle");
-        return bundle.Status == "deleted" ? PartnerResults.Ok(new DeletedResource(bundle.Id, "deleted")) : PartnerResults.Ok(bundle);
+        var bundle = await store.DeleteAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("bundle");
+        if (bundle.Status == "deleted")
+        {
+            return PartnerResults.Ok(new DeletedResource(bundle.Id, "deleted"));
+        }
+
+        return PartnerResults.Ok(bundle);
     }
 
     private static int? InboxesPerDomain(JsonBody body)

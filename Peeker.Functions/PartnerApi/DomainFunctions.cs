@@ -18,70 +18,88 @@ public static class DomainFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
+        const int BadRequest = StatusCodes.Status400BadRequest;
+        const int NotFound = StatusCodes.Status404NotFound;
+        const int Conflict = StatusCodes.Status409Conflict;
         group
             .MapPost("/domains/availability", CheckAsync)
             .WithMetadata(new AllowLimitedKeysAttribute())
             .Accepts<AvailabilityRequest>("application/json")
-            .Produces<DataEnvelope<AvailabilityResponse>>()
+            .ProducesErrors(BadRequest)
             .WithSummary("Check domain availability");
-        group.MapGet("/domains", ListAsync).Produces<ListEnvelope<DomainRecord>>().WithSummary("List domains");
+        group.MapGet("/domains", ListAsync).ProducesErrors(BadRequest).WithSummary("List domains");
         group
             .MapPost("/domains/forwarding", ForwardAsync)
             .Accepts<ForwardingRequest>("application/json")
-            .Produces<DataEnvelope<ForwardingJob>>(StatusCodes.Status202Accepted)
+            .ProducesErrors(BadRequest)
             .WithSummary("Set domain forwarding");
+        group.MapGet("/domains/forwarding/{id}", GetForwardingJobAsync).ProducesErrors(NotFound).WithSummary("Retrieve a forwarding job");
         group
-            .MapGet("/domains/forwarding/{id}", GetForwardingJobAsync)
-            .Produces<DataEnvelope<ForwardingJob>>()
-            .WithSummary("Retrieve a forwarding job");
-        group
-            .MapPost(
-                "/domains/import",
-                (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxNames, wait: true)
-            )
+            .MapPost("/domains/import", ImportAsync)
             .Accepts<ImportRequest>("application/json")
-            .Produces<DataEnvelope<DomainImport>>()
+            .ProducesErrors(BadRequest, Conflict)
             .WithSummary("Import customer-owned domains (answers with the nameservers)");
         group
-            .MapPost(
-                "/domains/import/jobs",
-                (HttpContext http, DomainImports imports) => ImportAsync(http, imports, DomainImports.MaxJobNames, wait: false)
-            )
+            .MapPost("/domains/import/jobs", ImportJobAsync)
             .Accepts<ImportRequest>("application/json")
-            .Produces<DataEnvelope<DomainImport>>(StatusCodes.Status202Accepted)
+            .ProducesErrors(BadRequest, Conflict)
             .WithSummary("Import up to 500 domains as a job");
-        group
-            .MapGet("/domains/import", LookupImportsAsync)
-            .Produces<DataEnvelope<IReadOnlyList<ImportLookupRow>>>()
-            .WithSummary("Look up imports by domain names");
-        group.MapGet("/domains/import/{id}", GetImportAsync).Produces<DataEnvelope<DomainImport>>().WithSummary("Retrieve an import");
-        group
-            .MapGet("/domains/import/jobs/{id}", GetImportAsync)
-            .Produces<DataEnvelope<DomainImport>>()
-            .WithSummary("Retrieve an import job");
+        group.MapGet("/domains/import", LookupImportsAsync).ProducesErrors(BadRequest).WithSummary("Look up imports by domain names");
+        group.MapGet("/domains/import/{id}", GetImportAsync).ProducesErrors(NotFound).WithSummary("Retrieve an import");
+        group.MapGet("/domains/import/jobs/{id}", GetImportAsync).ProducesErrors(NotFound).WithSummary("Retrieve an import job");
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, DomainImports imports, int max, bool wait)
+    private static async Task<PartnerOk<DomainImport>> ImportAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainImports imports,
+        CancellationToken cancellationToken
+    ) => PartnerResults.Ok(await CreateImportAsync(caller, request, imports, DomainImports.MaxNames, wait: true, cancellationToken));
+
+    private static async Task<PartnerAccepted<DomainImport>> ImportJobAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainImports imports,
+        CancellationToken cancellationToken
+    ) =>
+        PartnerResults.Accepted(
+            await CreateImportAsync(caller, request, imports, DomainImports.MaxJobNames, wait: false, cancellationToken)
+        );
+
+    private static async Task<DomainImport> CreateImportAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainImports imports,
+        int max,
+        bool wait,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var names = body.Strings("domains", 1, max, "a domain name", required: true)!;
-        var import = await imports.CreateAsync(caller.Scope, names, wait, http.RequestAborted);
-        return wait ? PartnerResults.Ok(import) : PartnerResults.Accepted(import);
+        return await imports.CreateAsync(caller.Scope, names, wait, cancellationToken);
     }
 
-    private static async Task<IResult> GetImportAsync(HttpContext http, string id, DomainImportStore store)
+    private static async Task<PartnerOk<DomainImport>> GetImportAsync(
+        PartnerContext caller,
+        string id,
+        DomainImportStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var import = await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("import");
+        var import = await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("import");
         return PartnerResults.Ok(import);
     }
 
-    private static async Task<IResult> LookupImportsAsync(HttpContext http, DomainImportStore store)
+    private static async Task<PartnerOk<IReadOnlyList<ImportLookupRow>>> LookupImportsAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainImportStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
         var names = (
-            Paging.Filter(http.Request, "domains")
+            Paging.Filter(request, "domains")
             ?? throw ApiException.Invalid("domains", "domains is required: a comma-separated list of names.")
         )
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -93,66 +111,87 @@ public static class DomainFunctions
             throw ApiException.Invalid("domains", $"domains takes 1 to {MaxAvailabilityNames} names.");
         }
 
-        var rows = await store.LookupAsync(caller.Env, caller.Partner.Id, names, http.RequestAborted);
+        var rows = await store.LookupAsync(caller.Env, caller.Partner.Id, names, cancellationToken);
         return PartnerResults.Ok<IReadOnlyList<ImportLookupRow>>([
             .. rows.Select(r => new ImportLookupRow(r.Row.Domain, r.ImportId, r.Row.Status, r.Row.Reason, r.Row.Nameservers)),
         ]);
     }
 
-    private static async Task<IResult> ForwardAsync(HttpContext http, ForwardingJobs jobs)
+    private static async Task<PartnerAccepted<ForwardingJob>> ForwardAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        ForwardingJobs jobs,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var refs = body.Strings("domains", 1, ForwardingJobs.MaxDomains, "a domain id or name", required: true)!;
         var url = body.String("forwarding_url", required: true, maxLength: 2048)!;
-        var job = await jobs.CreateAsync(caller.Scope, refs, url, http.RequestAborted);
+        var job = await jobs.CreateAsync(caller.Scope, refs, url, cancellationToken);
         return PartnerResults.Accepted(job);
     }
 
-    private static async Task<IResult> GetForwardingJobAsync(HttpContext http, string id, ForwardingJobStore store)
+    private static async Task<PartnerOk<ForwardingJob>> GetForwardingJobAsync(
+        PartnerContext caller,
+        string id,
+        ForwardingJobStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
         var job =
-            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("forwarding job");
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("forwarding job");
         return PartnerResults.Ok(job);
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext http, DomainAvailabilityService availability, PartnerRateLimits limits)
+    private static async Task<PartnerOk<AvailabilityResponse>> CheckAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainAvailabilityService availability,
+        PartnerRateLimits limits,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var names = body.Strings("domains", 1, MaxAvailabilityNames, "a string", required: true, allowBlank: true)!;
         await limits.AcquireAvailabilityAsync(
             caller,
             names.Select(DomainNames.Normalize).OfType<string>().Distinct(StringComparer.Ordinal).Count(),
-            http.RequestAborted
+            cancellationToken
         );
-        var rows = await availability.CheckAsync(caller.Scope, names, http.RequestAborted);
+        var rows = await availability.CheckAsync(caller.Scope, names, cancellationToken);
         return PartnerResults.Ok(new AvailabilityResponse(rows));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, DomainStore store, UserStore users)
+    private static async Task<PartnerPage<DomainRecord>> ListAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        DomainStore store,
+        UserStore users,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
-        var userId = Paging.Filter(http.Request, "user_id");
-        if (Paging.Filter(http.Request, "user_email") is { } email)
+        var page = Paging.Read(request);
+        var email = Paging.Filter(request, "user_email");
+        var (userExists, userId) = await UserFunctions.FilterAsync(
+            caller,
+            users,
+            Paging.Filter(request, "user_id"),
+            email,
+            cancellationToken
+        );
+        if (!userExists)
         {
-            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted))?.Id;
-            if (userId is null)
-            {
-                return Paging.Result(http.Request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
-            }
+            return Paging.Result(request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
         }
 
         var filter = new DomainFilter(
-            Paging.Filter(http.Request, "category", Categories),
+            Paging.Filter(request, "category", Categories),
             userId,
-            Paging.Filter(http.Request, "usable_for", Providers),
-            Paging.Filter(http.Request, "status", DomainStatus.All)
+            Paging.Filter(request, "usable_for", Providers),
+            Paging.Filter(request, "status", DomainStatus.All)
         );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
-        return Paging.Result(http.Request, result, page, d => d);
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
+        return Paging.Result(request, result, page, d => d);
     }
 }
 

@@ -23,10 +23,11 @@ public sealed class JsonBody
     public JsonElement Root => _root;
 
     /// <summary>Reads the body. With <paramref name="optional"/>, an empty body is an empty object.</summary>
-    public static async Task<JsonBody> ReadAsync(HttpContext context, bool optional = false)
+    public static async Task<JsonBody> ReadAsync(HttpRequest request, bool optional = false)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var context = request.HttpContext;
         var max = context.RequestServices.GetRequiredService<IOptions<PeekerOptions>>().Value.MaxBodyBytes;
-        var request = context.Request;
         if (request.ContentLength > max)
         {
             throw TooLarge(max);

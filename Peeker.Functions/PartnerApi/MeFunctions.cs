@@ -17,10 +17,8 @@ public static class MeFunctions
         group
             .MapGet(
                 "/me",
-                (HttpContext http) =>
-                {
-                    var caller = PartnerContext.From(http);
-                    return PartnerResults.Ok(
+                (PartnerContext caller) =>
+                    PartnerResults.Ok(
                         new MeResponse(
                             new MeKey(
                                 caller.Key.Id,
@@ -30,9 +28,7 @@ public static class MeFunctions
                             ),
                             new MePartner(caller.Partner.Id, caller.Partner.Name)
                         )
-                    );
-                }
+                    )
             )
-            .Produces<DataEnvelope<MeResponse>>()
             .WithSummary("The calling key and partner");
 }

@@ -13,101 +13,124 @@ public static class OrderFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
+        const int BadRequest = StatusCodes.Status400BadRequest;
+        const int NotFound = StatusCodes.Status404NotFound;
+        const int Conflict = StatusCodes.Status409Conflict;
         group
             .MapPost("/orders", CreateAsync)
             .Accepts<OrderRequest>("application/json")
-            .Produces<DataEnvelope<OrderReceipt>>()
+            .ProducesErrors(BadRequest, NotFound, Conflict)
             .WithSummary("Create an order (and user)");
-        group.MapGet("/orders", ListAsync).Produces<ListEnvelope<OrderReceipt>>().WithSummary("List orders");
-        group.MapGet("/orders/pending", PendingAsync).Produces<ListEnvelope<PendingAction>>().WithSummary("List pending order actions");
+        group.MapGet("/orders", ListAsync).ProducesErrors(BadRequest).WithSummary("List orders");
+        group.MapGet("/orders/pending", PendingAsync).ProducesErrors(BadRequest).WithSummary("List pending order actions");
         group
             .MapPost("/orders/pending/{id}/resolve", ResolveAsync)
             .Accepts<ResolveActionRequest>("application/json")
-            .Produces<DataEnvelope<PendingAction>>(StatusCodes.Status202Accepted)
+            .ProducesErrors(BadRequest, NotFound, Conflict)
             .WithSummary(
                 "Supply the fix for a pending action (a reachable profile_picture_url); Peeker retries the blocked step and the row becomes resolved"
             );
-        group.MapGet("/orders/{id}", GetAsync).Produces<DataEnvelope<OrderView>>().WithSummary("Retrieve an order");
+        group.MapGet("/orders/{id}", GetAsync).ProducesErrors(NotFound).WithSummary("Retrieve an order");
         group
             .MapPost("/orders/{id}/cancel", CancelAsync)
             .Accepts<CancelRequest>("application/json")
-            .Produces<DataEnvelope<CancelResponse>>()
+            .ProducesErrors(BadRequest, NotFound, Conflict)
             .WithSummary("Cancel an order or some of its domains (a failed order at once)");
         group
             .MapPost("/orders/{id}/retry", RetryAsync)
-            .Produces<DataEnvelope<OrderReceipt>>()
+            .ProducesErrors(NotFound, Conflict)
             .WithSummary(
                 "Retry a failed order: provisioning resumes, nothing already bought is bought again (409 order_not_failed otherwise)"
             );
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, OrderPlacement placement)
+    private static async Task<PartnerOk<OrderReceipt>> CreateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        OrderPlacement placement,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var request = OrderBody.Parse(await JsonBody.ReadAsync(http), caller.Key.Id);
-        // RequestAborted only cuts the validation reads short: PlaceAsync ignores it from its first write on.
-        var result = await placement.PlaceAsync(caller.Scope, request, http.RequestAborted);
+        var order = OrderBody.Parse(await JsonBody.ReadAsync(request), caller.Key.Id);
+        // The request's token only cuts the validation reads short: PlaceAsync ignores it from its first write on.
+        var result = await placement.PlaceAsync(caller.Scope, order, cancellationToken);
         return PartnerResults.Ok(OrderReceipt.Of(result.Order));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, OrderStore store, UserStore users)
+    private static async Task<PartnerPage<OrderReceipt>> ListAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        OrderStore store,
+        UserStore users,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
-        var userId = Paging.Filter(http.Request, "user_id");
-        if (Paging.Filter(http.Request, "user_email") is { } email)
+        var page = Paging.Read(request);
+        var email = Paging.Filter(request, "user_email");
+        var (userExists, userId) = await UserFunctions.FilterAsync(
+            caller,
+            users,
+            Paging.Filter(request, "user_id"),
+            email,
+            cancellationToken
+        );
+        if (!userExists)
         {
-            userId = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, http.RequestAborted))?.Id;
-            if (userId is null)
-            {
-                return Paging.Result(http.Request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
-            }
+            return Paging.Result(request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
         }
 
-        var filter = new OrderFilter(
-            userId,
-            Paging.Filter(http.Request, "bundle_id"),
-            Paging.Filter(http.Request, "status", OrderStatus.All)
-        );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
-        return Paging.Result(http.Request, result, page, OrderReceipt.Of);
+        var filter = new OrderFilter(userId, Paging.Filter(request, "bundle_id"), Paging.Filter(request, "status", OrderStatus.All));
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
+        return Paging.Result(request, result, page, OrderReceipt.Of);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, OrderStore store)
+    private static async Task<PartnerOk<OrderView>> GetAsync(
+        PartnerContext caller,
+        string id,
+        OrderStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var order = await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("order");
+        var order = await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("order");
         return PartnerResults.Ok(OrderView.Of(order));
     }
 
-    private static async Task<IResult> PendingAsync(HttpContext http, PendingActionStore store, UserStore users)
+    private static async Task<PartnerPage<PendingAction>> PendingAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        PendingActionStore store,
+        UserStore users,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
-        var user = Paging.Filter(http.Request, "user");
-        if (user is not null && !user.StartsWith("usr_", StringComparison.Ordinal))
+        var page = Paging.Read(request);
+        var user = Paging.Filter(request, "user"); // A usr_ id or an email.
+        var isEmail = user is not null && !user.StartsWith("usr_", StringComparison.Ordinal);
+        (var userExists, user) = await UserFunctions.FilterAsync(caller, users, user, isEmail ? user : null, cancellationToken);
+        if (!userExists)
         {
-            user = (await users.GetByEmailAsync(caller.Env, caller.Partner.Id, user, http.RequestAborted))?.Id;
-            if (user is null)
-            {
-                return Paging.Result(http.Request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
-            }
+            return Paging.Result(request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
         }
 
         var filter = new PendingActionFilter(
-            Paging.Filter(http.Request, "order_id"),
+            Paging.Filter(request, "order_id"),
             user,
-            Paging.Filter(http.Request, "domain_id"),
-            Paging.Filter(http.Request, "status", ActionStatuses) ?? "open"
+            Paging.Filter(request, "domain_id"),
+            Paging.Filter(request, "status", ActionStatuses) ?? "open"
         );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
-        return Paging.Result(http.Request, result, page, a => a);
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
+        return Paging.Result(request, result, page, a => a);
     }
 
-    private static async Task<IResult> ResolveAsync(HttpContext http, string id, PendingActionResolution resolution)
+    private static async Task<PartnerAccepted<PendingAction>> ResolveAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        string id,
+        PendingActionResolution resolution,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var url = body.String("profile_picture_url", required: true, maxLength: 2000)!;
         // The picture is fetched over https only, like at provisioning: anything else could never resolve the action.
         if (
@@ -120,17 +143,22 @@ public static class OrderFunctions
             throw ApiException.Invalid("profile_picture_url", "profile_picture_url must be a public https:// URL of an image.");
         }
 
-        var action = await resolution.ResolveAsync(caller.Scope, id, url, http.RequestAborted);
+        var action = await resolution.ResolveAsync(caller.Scope, id, url, cancellationToken);
         return PartnerResults.Accepted(action);
     }
 
-    private static async Task<IResult> CancelAsync(HttpContext http, string id, OrderCancellation cancellation)
+    private static async Task<PartnerOk<CancelResponse>> CancelAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        string id,
+        OrderCancellation cancellation,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http, optional: true);
+        var body = await JsonBody.ReadAsync(request, optional: true);
         body.Enum("scope", Scopes);
         var domains = body.Strings("domains", 1, 500, "a domain id or name", allowBlank: true);
-        var receipt = await cancellation.CancelAsync(caller.Scope, id, domains, http.RequestAborted);
+        var receipt = await cancellation.CancelAsync(caller.Scope, id, domains, cancellationToken);
         return PartnerResults.Ok(
             new CancelResponse(
                 receipt.OrderId,
@@ -142,10 +170,14 @@ public static class OrderFunctions
         );
     }
 
-    private static async Task<IResult> RetryAsync(HttpContext http, string id, OrderRetry retry)
+    private static async Task<PartnerOk<OrderReceipt>> RetryAsync(
+        PartnerContext caller,
+        string id,
+        OrderRetry retry,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var order = await retry.RetryAsync(caller.Scope, id, http.RequestAborted);
+        var order = await retry.RetryAsync(caller.Scope, id, cancellationToken);
         return PartnerResults.Ok(OrderReceipt.Of(order));
     }
 }

@@ -51,7 +51,7 @@ public static class Paging
     }
 
     /// <summary>The list envelope of a page, echoing the request's filters into its links.</summary>
-    public static IResult Result<TRow, TOut>(HttpRequest request, ResultPage<TRow> page, PageRequest asked, Func<TRow, TOut> map)
+    public static PartnerPage<TOut> Result<TRow, TOut>(HttpRequest request, ResultPage<TRow> page, PageRequest asked, Func<TRow, TOut> map)
     {
         // From the configured origin, never the request's Host header.
         var path = request.HttpContext.RequestServices.GetRequiredService<PublicBaseUrl>().PathOf(request);
@@ -63,9 +63,8 @@ public static class Paging
             ? null
             : $"{path}?{query}&page_token={WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { after = page.NextAfter })))}";
         var rows = page.Items.Select(map).ToList();
-        return Results.Json(
-            new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count)),
-            PeekerJson.Options
+        return new PartnerPage<TOut>(
+            new ListEnvelope<TOut>(rows, new ListLinks($"{path}?{query}", next), new ListMeta(path, asked.PerPage, rows.Count))
         );
     }
 

@@ -34,7 +34,7 @@ public static class PartnerApiComposition
         app.UseMiddleware<ErrorHandling>();
         foreach (var prefix in new[] { BasePath, AliasPath })
         {
-            var group = app.MapGroup(prefix).AddEndpointFilter<PartnerAuth>().WithTags("Partner API");
+            var group = app.MapGroup(prefix).RequirePartnerKey().WithTags("Partner API");
             if (prefix == AliasPath)
             {
                 group.ExcludeFromDescription();

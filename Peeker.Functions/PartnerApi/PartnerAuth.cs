@@ -15,8 +15,15 @@ public sealed record PartnerContext(ApiKey Key, Partner Partner)
     /// <summary>The key's environment.</summary>
     public PeekerEnvironment Env => Key.Environment;
 
-    /// <summary>The caller of the current request (set by <see cref="PartnerAuth"/>).</summary>
-    public static PartnerContext From(HttpContext context) => (PartnerContext)context.Items[typeof(PartnerContext)]!;
+    /// <summary>
+    /// Binds a handler parameter to the caller. Parameters bind before endpoint filters run, so this authenticates through
+    /// <see cref="PartnerAuth"/> (which remembers the caller for the request: the group's filter then finds it done).
+    /// </summary>
+    public static async ValueTask<PartnerContext?> BindAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return await context.RequestServices.GetRequiredService<PartnerAuth>().AuthenticateAsync(context);
+    }
 }
 
 /// <summary>Marks a write that <c>limited</c> keys may perform (domain availability).</summary>
@@ -41,7 +48,21 @@ public sealed class PartnerAuth(
     /// <inheritdoc />
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var http = context.HttpContext;
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        await AuthenticateAsync(context.HttpContext);
+        return await next(context);
+    }
+
+    /// <summary>The caller of <paramref name="http"/>, checked once per request (then remembered in its items).</summary>
+    public async ValueTask<PartnerContext> AuthenticateAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.Items.TryGetValue(typeof(PartnerContext), out var known) && known is PartnerContext remembered)
+        {
+            return remembered;
+        }
+
         await startup.WaitReadyAsync(http.RequestAborted);
         limits.ThrowIfAddressBlocked(http);
         var header = http.Request.Headers.Authorization.ToString();
@@ -89,13 +110,36 @@ public sealed class PartnerAuth(
             );
         }
 
-        http.Items[typeof(PartnerContext)] = new PartnerContext(key, partner);
-        return await next(context);
+        var caller = new PartnerContext(key, partner);
+        http.Items[typeof(PartnerContext)] = caller;
+        return caller;
     }
 
     private ApiException Unauthorized(HttpContext http, string message)
     {
         limits.RecordFailedAuthentication(http);
         return new ApiException(401, ErrorCodes.Unauthorized, message);
+    }
+}
+
+/// <summary>Puts a route group behind <see cref="PartnerAuth"/> and documents the answers it adds to every route.</summary>
+public static class PartnerAuthExtensions
+{
+    /// <summary>
+    /// Requires a partner key: 401 and 429 on every route, 403 on every write (a <c>read</c> or <c>limited</c> key),
+    /// all in the error envelope.
+    /// </summary>
+    public static RouteGroupBuilder RequirePartnerKey(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter<PartnerAuth>().ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        ((IEndpointConventionBuilder)group).Finally(endpoint =>
+        {
+            var methods = endpoint.Metadata.OfType<HttpMethodMetadata>().SelectMany(m => m.HttpMethods);
+            if (methods.Any(m => !HttpMethods.IsGet(m) && !HttpMethods.IsHead(m)))
+            {
+                endpoint.Metadata.Add(PartnerErrors.Metadata(StatusCodes.Status403Forbidden));
+            }
+        });
+        return group;
     }
 }

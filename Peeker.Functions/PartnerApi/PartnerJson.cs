@@ -19,16 +19,3 @@ public sealed record ErrorEnvelope(ErrorBody Error);
 
 /// <summary><c>code</c> (stable), <c>message</c> (free text), <c>field</c> and <c>details</c> (optional).</summary>
 public sealed record ErrorBody(string Code, string Message, string? Field, IReadOnlyDictionary<string, object?>? Details);
-
-/// <summary>Result helpers with the partner JSON options.</summary>
-public static class PartnerResults
-{
-    /// <summary>200 <c>{"data": value}</c>.</summary>
-    public static IResult Ok<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options);
-
-    /// <summary>201 <c>{"data": value}</c>.</summary>
-    public static IResult Created<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options, statusCode: 201);
-
-    /// <summary>202 with <c>{"data": value}</c>: an accepted job.</summary>
-    public static IResult Accepted<T>(T value) => Results.Json(new DataEnvelope<T>(value), PeekerJson.Options, statusCode: 202);
-}

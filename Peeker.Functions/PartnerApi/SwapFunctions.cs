@@ -26,50 +26,58 @@ public static class SwapFunctions
         group
             .MapPost("/swaps", CreateAsync)
             .Accepts<SwapRequestBody>("application/json")
-            .Produces<DataEnvelope<SwapView>>(StatusCodes.Status201Created)
-            .Produces<ErrorEnvelope>(StatusCodes.Status400BadRequest)
-            .Produces<ErrorEnvelope>(StatusCodes.Status403Forbidden)
-            .Produces<ErrorEnvelope>(StatusCodes.Status404NotFound)
-            .Produces<ErrorEnvelope>(StatusCodes.Status409Conflict)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Swap a connected domain for a replacement (standard or premium)")
             .WithDescription(CreateErrors);
         group
             .MapGet("/swaps", ListAsync)
-            .Produces<ListEnvelope<SwapView>>()
+            .ProducesErrors(StatusCodes.Status400BadRequest)
             .WithSummary("List swaps (domain swaps and user-name swap rows)");
-        group.MapGet("/swaps/{id}", GetAsync).Produces<DataEnvelope<SwapView>>().WithSummary("Retrieve a swap");
+        group.MapGet("/swaps/{id}", GetAsync).ProducesErrors(StatusCodes.Status404NotFound).WithSummary("Retrieve a swap");
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, SwapPlacement placement)
+    private static async Task<PartnerCreated<SwapView>> CreateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        SwapPlacement placement,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var type = body.Enum("type", DomainSwapTypes, required: true)!;
         var domainId = body.String("domain_id", required: true, maxLength: 100)!;
         var replacement = body.String("replacement_domain", required: true, maxLength: 300)!;
         var personas = OrderBody.Personas(body, required: false);
-        var swap = await placement.PlaceAsync(caller.Scope, new SwapRequest(type, domainId, replacement, personas), http.RequestAborted);
+        var swap = await placement.PlaceAsync(caller.Scope, new SwapRequest(type, domainId, replacement, personas), cancellationToken);
         return PartnerResults.Created(SwapView.Of(swap));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, SwapStore store)
+    private static async Task<PartnerPage<SwapView>> ListAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        SwapStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
+        var page = Paging.Read(request);
         var filter = new SwapFilter(
-            Paging.Filter(http.Request, "user_id"),
-            Paging.Filter(http.Request, "order_id"),
-            Paging.Filter(http.Request, "domain_id"),
-            Paging.Filter(http.Request, "status", SwapStatus.All)
+            Paging.Filter(request, "user_id"),
+            Paging.Filter(request, "order_id"),
+            Paging.Filter(request, "domain_id"),
+            Paging.Filter(request, "status", SwapStatus.All)
         );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, http.RequestAborted);
-        return Paging.Result(http.Request, result, page, SwapView.Of);
+        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
+        return Paging.Result(request, result, page, SwapView.Of);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, SwapStore store)
+    private static async Task<PartnerOk<SwapView>> GetAsync(
+        PartnerContext caller,
+        string id,
+        SwapStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var swap = await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("swap");
+        var swap = await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("swap");
         return PartnerResults.Ok(SwapView.Of(swap));
     }
 }

@@ -16,16 +16,16 @@ public static class UserFunctions
         group
             .MapPost("/users", CreateAsync)
             .Accepts<UserRequest>("application/json")
-            .Produces<DataEnvelope<User>>(201)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)
             .WithSummary("Create a user");
-        group.MapGet("/users", ListAsync).Produces<ListEnvelope<User>>().WithSummary("List users");
-        group.MapGet("/users/{id}", GetAsync).Produces<DataEnvelope<User>>().WithSummary("Retrieve a user");
+        group.MapGet("/users", ListAsync).ProducesErrors(StatusCodes.Status400BadRequest).WithSummary("List users");
+        group.MapGet("/users/{id}", GetAsync).ProducesErrors(StatusCodes.Status404NotFound).WithSummary("Retrieve a user");
         group
             .MapPatch("/users/{id}", UpdateAsync)
             .Accepts<UserRequest>("application/json")
-            .Produces<DataEnvelope<User>>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Update a user's routing");
-        group.MapDelete("/users/{id}", DeleteAsync).Produces<DataEnvelope<User>>().WithSummary("Delete a user (soft)");
+        group.MapDelete("/users/{id}", DeleteAsync).ProducesErrors(StatusCodes.Status404NotFound).WithSummary("Delete a user (soft)");
     }
 
     /// <summary>A valid, lower-cased email from <paramref name="field"/>, or null when absent.</summary>
@@ -47,6 +47,29 @@ public static class UserFunctions
             : throw ApiException.Invalid(body.Path(field), $"{body.Path(field)} must be an email address.");
     }
 
+    /// <summary>
+    /// The user a list is filtered to: <paramref name="id"/>, or the id of the user with <paramref name="email"/> when it is
+    /// given. <c>Exists</c> is false when no user has that email: no row can be theirs, the page is empty.
+    /// </summary>
+    public static async Task<(bool Exists, string? Id)> FilterAsync(
+        PartnerContext caller,
+        UserStore users,
+        string? id,
+        string? email,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(users);
+        if (email is null)
+        {
+            return (true, id);
+        }
+
+        var user = await users.GetByEmailAsync(caller.Env, caller.Partner.Id, email, cancellationToken);
+        return (user is not null, user?.Id);
+    }
+
     /// <summary>The <c>sequencer</c> routing object (<c>provider</c>, <c>client_id</c>).</summary>
     public static SequencerRouting? Routing(JsonBody body, bool required)
     {
@@ -59,47 +82,64 @@ public static class UserFunctions
             );
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, UserStore store)
+    private static async Task<PartnerCreated<User>> CreateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        UserStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var spec = new UserSpec(
             Email(body, "email", true)!,
             body.String("first_name", maxLength: 100),
             body.String("last_name", maxLength: 100),
             Routing(body, true)
         );
-        var (user, created) = await store.CreateAsync(caller.Env, caller.Partner.Id, spec, http.RequestAborted);
+        var (user, created) = await store.CreateAsync(caller.Env, caller.Partner.Id, spec, cancellationToken);
         return created ? PartnerResults.Created(user) : throw EmailTaken(user.Id);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, UserStore store)
+    private static async Task<PartnerPage<User>> ListAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        UserStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var page = Paging.Read(http.Request);
+        var page = Paging.Read(request);
         var result = await store.ListAsync(
             caller.Env,
             caller.Partner.Id,
-            Paging.Filter(http.Request, "email"),
-            Paging.Filter(http.Request, "status", Statuses),
+            Paging.Filter(request, "email"),
+            Paging.Filter(request, "status", Statuses),
             page,
-            http.RequestAborted
+            cancellationToken
         );
-        return Paging.Result(http.Request, result, page, u => u);
+        return Paging.Result(request, result, page, u => u);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, UserStore store)
+    private static async Task<PartnerOk<User>> GetAsync(
+        PartnerContext caller,
+        string id,
+        UserStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
         return PartnerResults.Ok(
-            await store.GetAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user")
+            await store.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("user")
         );
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, string id, UserStore store)
+    private static async Task<PartnerOk<User>> UpdateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        string id,
+        UserStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var email = Email(body, "email", false);
         var first = body.String("first_name", maxLength: 100);
         var last = body.String("last_name", maxLength: 100);
@@ -114,7 +154,7 @@ public static class UserFunctions
                 body.Has("last_name") ? last : spec.LastName,
                 routing ?? spec.Sequencer
             ),
-            http.RequestAborted
+            cancellationToken
         );
         if (conflict)
         {
@@ -124,11 +164,15 @@ public static class UserFunctions
         return PartnerResults.Ok(user ?? throw ApiException.NotFound("user"));
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, string id, UserStore store)
+    private static async Task<PartnerOk<User>> DeleteAsync(
+        PartnerContext caller,
+        string id,
+        UserStore store,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
         return PartnerResults.Ok(
-            await store.DeleteAsync(caller.Env, caller.Partner.Id, id, http.RequestAborted) ?? throw ApiException.NotFound("user")
+            await store.DeleteAsync(caller.Env, caller.Partner.Id, id, cancellationToken) ?? throw ApiException.NotFound("user")
         );
     }
 

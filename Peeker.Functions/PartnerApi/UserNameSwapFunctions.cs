@@ -19,16 +19,20 @@ public static class UserNameSwapFunctions
         group
             .MapPost("/swaps/user_names", CreateAsync)
             .Accepts<UserNameSwapBody>("application/json")
-            .Produces<DataEnvelope<UserNameSwapRows>>(201)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Rename a domain's inboxes (one swap row per inbox)");
 
-    private static async Task<IResult> CreateAsync(HttpContext http, UserNameSwapPlacement placement)
+    private static async Task<PartnerCreated<UserNameSwapRows>> CreateAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        UserNameSwapPlacement placement,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var domainId = body.String("domain_id", required: true, maxLength: 100)!;
         var personas = OrderBody.Personas(body)!;
-        var rows = await placement.PlaceAsync(caller.Scope, new UserNameSwapRequest(domainId, personas), http.RequestAborted);
+        var rows = await placement.PlaceAsync(caller.Scope, new UserNameSwapRequest(domainId, personas), cancellationToken);
         return PartnerResults.Created(new UserNameSwapRows([.. rows.Select(SwapView.Of)]));
     }
 }

@@ -91,27 +91,27 @@ public static class WebhookFunctions
     /// <summary>Maps the endpoints.</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/events", ListEventsAsync).Produces<ListEnvelope<WebhookEventView>>().WithSummary("List webhook events");
+        group.MapGet("/events", ListEventsAsync).ProducesErrors(StatusCodes.Status400BadRequest).WithSummary("List webhook events");
         group
             .MapGet("/events/{id}", GetEventAsync)
-            .Produces<DataEnvelope<WebhookEventView>>()
+            .ProducesErrors(StatusCodes.Status404NotFound)
             .WithSummary("Retrieve a webhook event with its delivery attempts");
         group
             .MapPost("/events/{id}/redeliver", RedeliverAsync)
-            .Produces<DataEnvelope<WebhookEventView>>(StatusCodes.Status202Accepted)
+            .ProducesErrors(StatusCodes.Status404NotFound)
             .WithSummary("Send an event again (same id and body)");
         group
             .MapGet("/webhook", GetEndpointAsync)
-            .Produces<DataEnvelope<WebhookEndpointView>>()
+            .ProducesErrors(StatusCodes.Status404NotFound)
             .WithSummary("Retrieve the webhook endpoint");
         group
             .MapPut("/webhook", SaveEndpointAsync)
             .Accepts<WebhookEndpointRequest>("application/json")
-            .Produces<DataEnvelope<WebhookEndpointView>>()
+            .ProducesErrors(StatusCodes.Status400BadRequest)
             .WithSummary("Set the webhook endpoint (the new secret is shown once)");
         group
             .MapPost("/webhook/rotate", RotateAsync)
-            .Produces<DataEnvelope<WebhookEndpointView>>()
+            .ProducesErrors(StatusCodes.Status404NotFound)
             .WithSummary("Rotate the webhook secret");
     }
 
@@ -129,9 +129,13 @@ public static class WebhookFunctions
         return check.IsAllowed ? url : throw ApiException.Invalid(field, check.Reason!);
     }
 
-    private static async Task<IResult> ListEventsAsync(HttpRequest request, WebhookEventLog log)
+    private static async Task<PartnerPage<WebhookEventView>> ListEventsAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        WebhookEventLog log,
+        CancellationToken cancellationToken
+    )
     {
-        var caller = PartnerContext.From(request.HttpContext);
         var page = Paging.Read(request);
         var delivered = Paging.Filter(request, "delivered", Booleans);
         var filter = new WebhookEventFilter(
@@ -139,66 +143,69 @@ public static class WebhookFunctions
             Paging.Filter(request, "order_id"),
             delivered is null ? null : delivered == "true"
         );
-        var events = await log.ListAsync(caller.Env, caller.Partner.Id, filter, page, request.HttpContext.RequestAborted);
+        var events = await log.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
         return Paging.Result(request, events, page, e => WebhookEventView.Of(e, null));
     }
 
-    private static async Task<IResult> GetEventAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken)
-    {
-        var caller = PartnerContext.From(http);
-        return await log.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } details
+    private static async Task<PartnerOk<WebhookEventView>> GetEventAsync(
+        PartnerContext caller,
+        string id,
+        WebhookEventLog log,
+        CancellationToken cancellationToken
+    ) =>
+        await log.GetAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } details
             ? PartnerResults.Ok(WebhookEventView.Of(details.Event, details.Attempts))
             : throw ApiException.NotFound("event");
-    }
 
-    private static async Task<IResult> RedeliverAsync(HttpContext http, string id, WebhookEventLog log, CancellationToken cancellationToken)
-    {
-        var caller = PartnerContext.From(http);
-        return await log.RedeliverAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } redelivered
+    private static async Task<PartnerAccepted<WebhookEventView>> RedeliverAsync(
+        PartnerContext caller,
+        string id,
+        WebhookEventLog log,
+        CancellationToken cancellationToken
+    ) =>
+        await log.RedeliverAsync(caller.Env, caller.Partner.Id, id, cancellationToken) is { } redelivered
             ? PartnerResults.Accepted(WebhookEventView.Of(redelivered, null))
             : throw ApiException.NotFound("event");
-    }
 
-    private static async Task<IResult> GetEndpointAsync(
-        HttpContext http,
+    private static async Task<PartnerOk<WebhookEndpointView>> GetEndpointAsync(
+        PartnerContext caller,
         WebhookEndpointStore endpoints,
+        CancellationToken cancellationToken
+    ) =>
+        await endpoints.GetAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } endpoint
+            ? PartnerResults.Ok(WebhookEndpointView.Of(endpoint))
+            : throw NoEndpoint();
+
+    private static async Task<PartnerOk<WebhookEndpointView>> SaveEndpointAsync(
+        PartnerContext caller,
+        HttpRequest request,
+        WebhookEndpointStore endpoints,
+        WebhookEventLog log,
+        IOptions<WebhookOptions> options,
         CancellationToken cancellationToken
     )
     {
-        var caller = PartnerContext.From(http);
-        return await endpoints.GetAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } endpoint
-            ? PartnerResults.Ok(WebhookEndpointView.Of(endpoint))
-            : throw NoEndpoint();
-    }
-
-    private static async Task<IResult> SaveEndpointAsync(
-        HttpContext http,
-        WebhookEndpointStore endpoints,
-        WebhookEventLog log,
-        IOptions<WebhookOptions> options
-    )
-    {
-        var caller = PartnerContext.From(http);
-        var body = await JsonBody.ReadAsync(http);
+        var body = await JsonBody.ReadAsync(request);
         var url = await CheckUrlAsync(
             caller.Env,
             body.String("url", required: true, maxLength: 2048)!,
             "url",
             options.Value,
-            http.RequestAborted
+            cancellationToken
         );
-        var (endpoint, secret) = await endpoints.SetAsync(caller.Env, caller.Partner.Id, url, http.RequestAborted);
-        await log.WakeAwaitingAsync(caller.Env, caller.Partner.Id, http.RequestAborted);
+        var (endpoint, secret) = await endpoints.SetAsync(caller.Env, caller.Partner.Id, url, cancellationToken);
+        await log.WakeAwaitingAsync(caller.Env, caller.Partner.Id, cancellationToken);
         return PartnerResults.Ok(WebhookEndpointView.Of(endpoint, secret));
     }
 
-    private static async Task<IResult> RotateAsync(HttpContext http, WebhookEndpointStore endpoints, CancellationToken cancellationToken)
-    {
-        var caller = PartnerContext.From(http);
-        return await endpoints.RotateAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } rotated
+    private static async Task<PartnerOk<WebhookEndpointView>> RotateAsync(
+        PartnerContext caller,
+        WebhookEndpointStore endpoints,
+        CancellationToken cancellationToken
+    ) =>
+        await endpoints.RotateAsync(caller.Env, caller.Partner.Id, cancellationToken) is { } rotated
             ? PartnerResults.Ok(WebhookEndpointView.Of(rotated.Endpoint, rotated.Secret))
             : throw NoEndpoint();
-    }
 
     private static ApiException NoEndpoint() => new(404, ErrorCodes.NotFound, "No webhook endpoint is configured for this environment.");
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -80,10 +81,99 @@ public sealed class OpenApiTests(PartnerApiFixture fixture)
         }
 
         Assert.Equal(
-            ["201", "400", "403", "404", "409"],
+            ["201", "400", "401", "403", "404", "409", "429"],
             post.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal)
         );
     }
+
+    [Fact]
+    public async Task Document_EveryOperation_DocumentsItsSuccessAndErrorAnswers()
+    {
+        var response = await fixture.Client(null).GetAsync("/openapi/partner.json");
+        var paths = response.Body.GetProperty("paths");
+        var problems = new List<string>();
+
+        foreach (var (method, path, hasRouteParameters) in PartnerRoutes())
+        {
+            var name = $"{method} {path}";
+            if (!paths.TryGetProperty(path, out var item) || !item.TryGetProperty(method, out var operation))
+            {
+                problems.Add($"{name}: not documented");
+                continue;
+            }
+
+            var responses = operation.GetProperty("responses").EnumerateObject().ToDictionary(r => r.Name, r => r.Value);
+            var successes = responses.Where(r => r.Key.StartsWith('2')).ToList();
+            if (successes.Count == 0)
+            {
+                problems.Add($"{name}: no success answer");
+            }
+
+            problems.AddRange(successes.Where(r => SchemaRef(r.Value) is null).Select(r => $"{name}: {r.Key} has no schema"));
+            var isList = successes.Any(r => SchemaRef(r.Value)?.Contains("ListEnvelope", StringComparison.Ordinal) == true);
+            var expected = new List<string> { "401", "429" };
+            if (method != "get")
+            {
+                expected.Add("403");
+            }
+
+            if (hasRouteParameters)
+            {
+                expected.Add("404");
+            }
+
+            if (operation.TryGetProperty("requestBody", out _) || isList || QueryFilteredRoutes.Contains(name))
+            {
+                expected.Add("400");
+            }
+
+            problems.AddRange(expected.Where(s => !responses.ContainsKey(s)).Select(s => $"{name}: {s} not documented"));
+            problems.AddRange(
+                responses
+                    .Where(r => r.Key.StartsWith('4') && SchemaRef(r.Value) != "#/components/schemas/ErrorEnvelope")
+                    .Select(r => $"{name}: {r.Key} is not the error envelope")
+            );
+            if (operation.TryGetProperty("parameters", out var parameters))
+            {
+                problems.AddRange(
+                    parameters
+                        .EnumerateArray()
+                        .Where(p => p.GetProperty("in").GetString() != "path")
+                        .Select(p => $"{name}: parameter {p.GetProperty("name").GetString()} in {p.GetProperty("in").GetString()}")
+                );
+            }
+        }
+
+        Assert.Empty(problems);
+        var envelope = response
+            .Body.GetProperty("components")
+            .GetProperty("schemas")
+            .GetProperty("ErrorEnvelope")
+            .GetProperty("properties");
+        Assert.True(envelope.TryGetProperty("error", out _));
+    }
+
+    // Routes that read query values besides paging (list routes are recognised by their list envelope).
+    private static readonly HashSet<string> QueryFilteredRoutes = ["get /partner/v1/domains/import"];
+
+    private IEnumerable<(string Method, string Path, bool HasRouteParameters)> PartnerRoutes() =>
+        fixture
+            .Factory.Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/partner/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e =>
+                e.Metadata.GetMetadata<HttpMethodMetadata>()!
+                    .HttpMethods.Select(m => (m.ToLowerInvariant(), e.RoutePattern.RawText!, e.RoutePattern.Parameters.Count > 0))
+            );
+
+    private static string? SchemaRef(JsonElement answer) =>
+        answer.TryGetProperty("content", out var content)
+        && content.TryGetProperty("application/json", out var json)
+        && json.TryGetProperty("schema", out var schema)
+            ? schema.TryGetProperty("$ref", out var reference)
+                ? reference.GetString()
+                : schema.ToString()
+            : null;
 
     [Fact]
     public async Task Document_SchemasUseSnakeCaseLikeTheHandlers()
