@@ -61,7 +61,16 @@ public sealed class UserNameSwapFlowTests(AzuriteFixture azurite) : IClassFixtur
             receiver,
             new Dictionary<string, string> { ["Peeker__SandboxCancellationDelay"] = "00:00:02" }
         );
-        var orderId = await session.PlaceOrderAsync(SandboxSession.Example("create-order.json"));
+        // Names of its own: the other test's order holds the example's names in this Azurite.
+        var orderId = await session.PlaceOrderAsync(
+            SandboxSession.Example(
+                "create-order.json",
+                t =>
+                    t.Replace("acme-mail.com", "rc-mail.com", StringComparison.Ordinal)
+                        .Replace("team-acme.com", "rc-team.com", StringComparison.Ordinal)
+                        .Replace("shop-acme.com", "rc-shop.com", StringComparison.Ordinal)
+            )
+        );
         var domain = Domain(await receiver.WaitForAsync("order.completed", TimeSpan.FromMinutes(3)), "microsoft");
         var rows = await RenameAsync(session, domain.GetProperty("id").GetString()!);
         await Wait.UntilAsync(() => receiver.Events.Count(e => e.Type == "swap.completed") == rows.Count, TimeSpan.FromMinutes(3));
