@@ -29,7 +29,7 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
     }
 
     [Fact]
-    public async Task Retry_FailedOrderWithAnOpenAction_ResumesAsActionRequiredAndRestartsTheActionsCheck()
+    public async Task Retry_FailedOrderWithAnOpenAction_ActionRequiredUntilResolvedAndTheActionsCheckRestarts()
     {
         var (partner, id) = await FailedOrderAsync("retry-open@example.com");
         var actionId = await OpenActionAsync(partner, id);
@@ -37,22 +37,6 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
         var response = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
         var order = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
         var open = (await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={id}")).Data;
-
-        Assert.Equal(HttpStatusCode.OK, response.Status);
-        Assert.Equal("action_required", response.Data.GetProperty("status").GetString());
-        Assert.Equal("action_required", order.GetProperty("status").GetString());
-        Assert.Equal(actionId, Assert.Single(open.EnumerateArray()).GetProperty("id").GetString());
-        Assert.Contains(fixture.Workflows.Retries, r => r.OrderId == id && r.Attempt == 1);
-        Assert.Contains(fixture.Workflows.ActionFixes, a => a.ActionId == actionId && a.PartnerId == partner.Id);
-    }
-
-    [Fact]
-    public async Task Retry_FailedOrderWithAnOpenAction_ReturnsToInProgressOnceTheActionIsResolved()
-    {
-        var (partner, id) = await FailedOrderAsync("retry-resolved@example.com");
-        var actionId = await OpenActionAsync(partner, id);
-        await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
-
         await CheckPendingAction.ResolveAsync(
             fixture.Service<PendingActionStore>(),
             fixture.Service<OrderStore>(),
@@ -62,9 +46,15 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
             fixture.Time.GetUtcNow(),
             default
         );
-        var order = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
+        var resolved = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
 
-        Assert.Equal("in_progress", order.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("action_required", response.Data.GetProperty("status").GetString());
+        Assert.Equal("action_required", order.GetProperty("status").GetString());
+        Assert.Equal(actionId, Assert.Single(open.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Contains(fixture.Workflows.Retries, r => r.OrderId == id && r.Attempt == 1);
+        Assert.Contains(fixture.Workflows.ActionFixes, a => a.ActionId == actionId && a.PartnerId == partner.Id);
+        Assert.Equal("in_progress", resolved.GetProperty("status").GetString());
     }
 
     [Fact]
