@@ -105,4 +105,38 @@ public static class SandboxServiceCollectionExtensions
                     Results.Json(await inspector.ReadAsync(partnerId, ct), new JsonSerializerOptions { WriteIndented = true })
             )
             .ExcludeFromDescription();
+
+    /// <summary>
+    /// Maps <c>PUT {prefix}/_customer/{partnerId}/nameservers/{domain}</c> with <c>{"nameservers": [...]}</c>: the
+    /// simulated customer sets the nameservers of a domain it owns at its own registrar (an import), so partners can
+    /// rehearse a customer reverting them. A zone that no longer matches turns <c>moved</c>; set back, it is
+    /// <c>active</c> again at the next activation check. No authentication of its own, like the inspector.
+    /// </summary>
+    public static RouteHandlerBuilder MapPeekerSandboxCustomerNameservers(
+        this IEndpointRouteBuilder endpoints,
+        string prefix = DefaultPrefix
+    ) =>
+        endpoints
+            .MapPut(
+                prefix + "/_customer/{partnerId}/nameservers/{domain}",
+                async (string partnerId, string domain, CustomerNameserversBody body, SandboxStore store, CancellationToken ct) =>
+                {
+                    if (body.Nameservers is not { Count: > 0 } nameservers)
+                    {
+                        return Results.BadRequest(new { error = "nameservers must list at least one host" });
+                    }
+
+                    var name = domain.Trim().ToLowerInvariant();
+                    var state = new CustomerNameserversState(name, [.. nameservers.Select(n => n.Trim().ToLowerInvariant())]);
+                    await store.UpsertAsync(partnerId, SandboxKinds.CustomerNameservers, name, state, ct);
+                    return Results.Ok(state);
+                }
+            )
+            .ExcludeFromDescription();
 }
+
+/// <summary>Body of the sandbox's customer nameserver hook.</summary>
+public sealed record CustomerNameserversBody(IReadOnlyList<string>? Nameservers);
+
+/// <summary>The nameservers a simulated customer set for its domain at its own registrar.</summary>
+public sealed record CustomerNameserversState(string Domain, List<string> Nameservers);

@@ -38,6 +38,18 @@ public interface IOrderWorkflows
     /// </summary>
     Task StartRenewalsAsync(PeekerEnvironment env, string orderId, int attempt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Starts the nameserver watch of the order's imported domain <paramref name="domainId"/> (idempotent: one watch per
+    /// order and domain). Hosts without an engine have nothing to watch with, hence the no-op default.
+    /// </summary>
+    Task StartNameserverWatchAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string orderId,
+        string domainId,
+        CancellationToken cancellationToken
+    ) => Task.CompletedTask;
+
     /// <summary>Starts the domain import <paramref name="importId"/> (idempotent).</summary>
     Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken);
 

@@ -8,6 +8,8 @@ namespace Peeker.Activities.Orders;
 /// <c>POST /orders/{id}/retry</c>: puts a <c>failed</c> order back to <c>in_progress</c> (failure cleared, provisioning
 /// attempt + 1) and starts that attempt's provisioning. The attempt re-runs every step; each activity is keyed by the
 /// order and the domain, mailbox or event it acts on, so what the failed run already bought is found, not bought again.
+/// Pending actions still open keep blocking: the resumed order is <c>action_required</c> (back to <c>in_progress</c>
+/// once they are resolved) and each open action's re-check loop, stopped by the failure, starts again.
 /// </summary>
 /// <remarks>
 /// Only a <c>failed</c> order is retried (409 <c>order_not_failed</c> otherwise, also for the loser of two concurrent
@@ -28,14 +30,20 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
             o =>
             {
                 before = o.Status == OrderStatus.Failed ? o : null;
-                return before is null
-                    ? o
-                    : o with
-                    {
-                        Status = OrderStatus.InProgress,
-                        Failure = null,
-                        ProvisioningAttempt = o.ProvisioningAttempt + 1,
-                    };
+                if (before is null)
+                {
+                    return o;
+                }
+
+                var resumed = o with
+                {
+                    Status = OrderStatus.InProgress,
+                    Failure = null,
+                    ProvisioningAttempt = o.ProvisioningAttempt + 1,
+                    StatusBeforeAction = null,
+                };
+                // Actions still open keep blocking: the resumed order is action_required until they are resolved.
+                return (o.OpenActions ?? []).Aggregate(resumed, (order, action) => order.WithOpenAction(action));
             },
             cancellationToken
         );
@@ -68,12 +76,13 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
                 scope.Environment,
                 orderId,
                 o =>
-                    o.ProvisioningAttempt == updated.ProvisioningAttempt && o.Status == OrderStatus.InProgress
+                    o.ProvisioningAttempt == updated.ProvisioningAttempt && o.Status is OrderStatus.InProgress or OrderStatus.ActionRequired
                         ? o with
                         {
                             Status = OrderStatus.Failed,
                             Failure = failed.Failure,
                             ProvisioningAttempt = failed.ProvisioningAttempt,
+                            StatusBeforeAction = null,
                         }
                         : o,
                 CancellationToken.None
@@ -98,6 +107,20 @@ public sealed class OrderRetry(OrderStore orders, IOrderWorkflows workflows, ILo
                 orderId,
                 updated.ProvisioningAttempt
             );
+        }
+
+        // The re-check loops of open actions stopped when the order failed: each gets a fresh one that checks at once.
+        foreach (var action in updated.OpenActions ?? [])
+        {
+            try
+            {
+                await workflows.NotifyPendingActionFixAsync(scope.Environment, scope.PartnerId, action, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The action stays open and listed; the partner's resolve call starts its loop again.
+                logger.LogError(ex, "Restarting the re-check of pending action {ActionId} of order {OrderId} failed", action, orderId);
+            }
         }
 
         return updated;

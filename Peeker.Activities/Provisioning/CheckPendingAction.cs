@@ -1,8 +1,10 @@
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Common;
 using Peeker.Activities.Google;
+using Peeker.Activities.Imports;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Providers;
 
@@ -19,7 +21,8 @@ public sealed record CheckPendingActionResult(bool Done, bool Resolved, TimeSpan
 
 /// <summary>
 /// Retries the step a pending action blocked: for <c>google_profile_picture</c>, sets the row's (possibly
-/// partner-corrected) picture on the mailbox. On success the row becomes <c>resolved</c> and the order leaves
+/// partner-corrected) picture on the mailbox; for <c>domain_nameservers</c>, asks Cloudflare to re-check the domain's zone
+/// and succeeds once it is active again. On success the row becomes <c>resolved</c> and the order leaves
 /// <c>action_required</c> once none of its actions is open (<see cref="Order.WithoutOpenAction"/>).
 /// </summary>
 /// <remarks>
@@ -31,6 +34,7 @@ public sealed class CheckPendingAction(
     PendingActionStore actions,
     OrderStore orders,
     IGoogleWorkspaceClientFactory google,
+    ICloudflareClientFactory cloudflare,
     IHttpClientFactory http,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
@@ -48,7 +52,17 @@ public sealed class CheckPendingAction(
         }
 
         var order = await orders.GetByIdAsync(input.Environment, action.OrderId, ct);
-        if (order is null || OrderStatus.IsCancelling(order.Status) || order.Status == OrderStatus.Failed || action.Email is null)
+        if (order is null || OrderStatus.IsCancelling(order.Status) || order.Status == OrderStatus.Failed)
+        {
+            return new CheckPendingActionResult(true, false, interval);
+        }
+
+        if (action.Type == CheckDomainNameservers.ActionType)
+        {
+            return await CheckNameserversAsync(input, action, interval, ct);
+        }
+
+        if (action.Email is null)
         {
             return new CheckPendingActionResult(true, false, interval);
         }
@@ -75,6 +89,43 @@ public sealed class CheckPendingAction(
                 );
                 return new CheckPendingActionResult(false, false, interval);
             }
+        }
+
+        await ResolveAsync(actions, orders, input.Environment, input.PartnerId, action.Id, time.GetUtcNow(), ct);
+        return new CheckPendingActionResult(true, true, interval);
+    }
+
+    /// <summary>A domain whose nameservers reverted: resolved once its zone is active again (after asking Cloudflare to re-check).</summary>
+    private async Task<CheckPendingActionResult> CheckNameserversAsync(
+        CheckPendingActionInput input,
+        PendingAction action,
+        TimeSpan interval,
+        CancellationToken ct
+    )
+    {
+        var client = cloudflare.Create(new ProviderScope(input.Environment, input.PartnerId));
+        var zone = action.Domain is null ? null : await client.FindZoneAsync(action.Domain, ct);
+        if (zone is null)
+        {
+            // The zone is gone (the domain was cancelled or swapped away): nothing left to fix.
+            return new CheckPendingActionResult(true, false, interval);
+        }
+
+        if (!string.Equals(zone.Status, "active", StringComparison.OrdinalIgnoreCase))
+        {
+            await client.TriggerActivationCheckAsync(zone.Id, ct);
+            zone = await client.GetZoneAsync(zone.Id, ct);
+        }
+
+        if (!string.Equals(zone?.Status, "active", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogInformation(
+                "Pending action {ActionId}: the zone of {Domain} is still {Status}",
+                action.Id,
+                action.Domain,
+                zone?.Status
+            );
+            return new CheckPendingActionResult(false, false, interval);
         }
 
         await ResolveAsync(actions, orders, input.Environment, input.PartnerId, action.Id, time.GetUtcNow(), ct);

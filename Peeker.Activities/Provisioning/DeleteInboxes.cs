@@ -4,7 +4,16 @@ using Peeker.Activities.Microsoft;
 
 namespace Peeker.Activities.Provisioning;
 
-public sealed record DeleteInboxesInput(OrderRef Order, PlannedDomain Domain, string? MicrosoftTenantId);
+/// <summary>
+/// The domain whose mailboxes go. <see cref="CurrentAddresses"/> are the addresses the order records now (after
+/// user-name swaps); they are deleted besides the planned ones, which name the mailboxes as first created.
+/// </summary>
+public sealed record DeleteInboxesInput(
+    OrderRef Order,
+    PlannedDomain Domain,
+    string? MicrosoftTenantId,
+    IReadOnlyList<string>? CurrentAddresses = null
+);
 
 /// <summary>How many of the domain's mailboxes this call deleted (the rest were already gone).</summary>
 public sealed record DeleteInboxesResult(string Domain, int Deleted);
@@ -14,7 +23,8 @@ public sealed record DeleteInboxesResult(string Domain, int Deleted);
 /// Microsoft 365 users and then the domain itself from the order's tenant, so the domain can be used elsewhere.
 /// </summary>
 /// <remarks>
-/// Idempotent: a mailbox or domain that is already gone (404) counts as deleted. Deleting a Microsoft user frees its
+/// Idempotent: a mailbox or domain that is already gone (404) counts as deleted; so does a planned address that a rename
+/// replaced (the mailbox is deleted under its current address). Deleting a Microsoft user frees its
 /// licence; <see cref="RevokeLicenses"/> then gives the freed licences back.
 /// </remarks>
 public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicrosoftClientFactory microsoft)
@@ -24,7 +34,12 @@ public sealed class DeleteInboxes(IGoogleWorkspaceClientFactory google, IMicroso
     {
         var ct = CancellationToken.None;
         var domain = input.Domain;
-        var addresses = domain.Inboxes.Select(i => $"{i.LocalPart}@{domain.Domain}").ToList();
+        // Planned names catch mailboxes of a run that failed before recording them; current ones catch renamed mailboxes.
+        var addresses = domain
+            .Inboxes.Select(i => $"{i.LocalPart}@{domain.Domain}")
+            .Concat(input.CurrentAddresses ?? [])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
         var deleted = 0;
         if (domain.Provider == MailProvider.Google)
         {

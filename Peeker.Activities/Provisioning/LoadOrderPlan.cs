@@ -10,7 +10,7 @@ public sealed record LoadOrderPlanInput(string OrderId, PeekerEnvironment Enviro
 {
     /// <summary>
     /// Set by provisioning: an order that is not <c>in_progress</c> (rolled back by its placement, cancelled) is refused,
-    /// not provisioned. <c>cancel_scheduled</c> is let through: a whole-order cancellation can be accepted before
+    /// not provisioned; <c>action_required</c> over <c>in_progress</c> (a retry with open pending actions) is let through. <c>cancel_scheduled</c> is let through: a whole-order cancellation can be accepted before
     /// provisioning starts, and its undo waits for provisioning to end.
     /// </summary>
     public bool RequireInProgress { get; init; }
@@ -30,6 +30,12 @@ public sealed record LoadOrderPlanResult(
 
     /// <summary>The order's Microsoft 365 customer (tenant), once provisioning created it.</summary>
     public string? MicrosoftTenantId { get; init; }
+
+    /// <summary>
+    /// The inbox addresses the order records per domain id as they are now (a user-name swap's renames applied); undo steps
+    /// use them besides the persona-derived plan, which names the mailboxes as first created.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? CurrentInboxes { get; init; }
 }
 
 /// <summary>Reads an order and plans its domains: provider per domain (as placed) and inbox names from the personas.</summary>
@@ -45,7 +51,7 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
         var order =
             await orders.GetByIdAsync(input.Environment, input.OrderId, CancellationToken.None)
             ?? throw new InvalidOperationException($"Order {input.OrderId} does not exist.");
-        if (input.RequireInProgress && order.Status is not (OrderStatus.InProgress or OrderStatus.CancelScheduled))
+        if (input.RequireInProgress && !IsProvisionable(order))
         {
             throw new NonRetriableTaskException(
                 $"Order {input.OrderId} is {order.Status}, not {OrderStatus.InProgress}: it is not provisioned."
@@ -86,8 +92,14 @@ public sealed class LoadOrderPlan(OrderStore orders, IOptions<ProvisioningOption
         {
             PropagationTimeout = options.Value.PropagationBudgetFor(input.Environment),
             MicrosoftTenantId = order.MicrosoftTenantId,
+            CurrentInboxes = order.Domains.Where(d => d.Inboxes is { Count: > 0 }).ToDictionary(d => d.Id, d => d.Inboxes!),
         };
     }
+
+    // A retried order whose pending actions are still open is action_required while its provisioning runs.
+    private static bool IsProvisionable(Order order) =>
+        order.Status is OrderStatus.InProgress or OrderStatus.CancelScheduled
+        || (order.Status == OrderStatus.ActionRequired && order.StatusBeforeAction == OrderStatus.InProgress);
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -17,21 +17,30 @@ public sealed record MarkDomainConnectedInput(
 public sealed record MarkDomainConnectedResult(string Domain, string EventId);
 
 /// <summary>
-/// Marks the order's domain connected (with its inbox addresses), its domain row <c>active</c>, and publishes
-/// <c>domain.connected</c>.
+/// Marks the order's domain connected (with its inbox addresses), its domain row <c>active</c>, publishes
+/// <c>domain.connected</c> and, for an imported domain, starts its nameserver watch (through <c>workflows</c>; unit
+/// tests without an engine leave it out).
 /// </summary>
 /// <remarks>
 /// Idempotent: the status writes are absolute and the event id derives from the order and the domain, so a retried or
 /// redelivered call publishes once.
 /// A domain whose cancellation was accepted meanwhile keeps its cancellation status, on the order and on its row.
 /// </remarks>
-public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, IWebhookPublisher webhooks)
-    : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
+public sealed class MarkDomainConnected(
+    OrderStore orders,
+    DomainStore domains,
+    IWebhookPublisher webhooks,
+    IOrderWorkflows? workflows = null
+) : TaskActivity<MarkDomainConnectedInput, MarkDomainConnectedResult>
 {
+    private static bool IsImported(OrderDomain domain) =>
+        !string.Equals(domain.Source, "registered", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(domain.Source, "purchase", StringComparison.OrdinalIgnoreCase);
+
     public override async Task<MarkDomainConnectedResult> RunAsync(TaskActivityContext context, MarkDomainConnectedInput input)
     {
         var ct = CancellationToken.None;
-        await orders.UpdateAsync(
+        var order = await orders.UpdateAsync(
             input.Order.Environment,
             input.Order.OrderId,
             o =>
@@ -73,6 +82,22 @@ public sealed class MarkDomainConnected(OrderStore orders, DomainStore domains, 
             key,
             ct
         );
+        if (
+            workflows is not null
+            && order?.Domains.FirstOrDefault(d => d.Id == input.DomainId) is { Status: "connected" } connected
+            && IsImported(connected)
+        )
+        {
+            // Nameservers the customer controls can revert: watch them (one watch per order and domain).
+            await workflows.StartNameserverWatchAsync(
+                input.Order.Environment,
+                input.Order.PartnerId,
+                input.Order.OrderId,
+                input.DomainId,
+                ct
+            );
+        }
+
         return new MarkDomainConnectedResult(input.Domain, eventId);
     }
 }

@@ -44,6 +44,9 @@ public sealed class ProvisioningOptions : IValidatableObject
     /// <summary>How often Peeker re-checks an open pending action on its own (the partner's fix triggers a check at once).</summary>
     public TimeSpan PendingActionRecheckInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How often a connected imported domain is checked for nameservers that no longer point at its zone.</summary>
+    public TimeSpan NameserverWatchInterval { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>How long an import waits for the customer to switch a domain's nameservers before that domain fails.</summary>
     public TimeSpan ImportNameserverTimeout { get; set; } = TimeSpan.FromHours(72);
 

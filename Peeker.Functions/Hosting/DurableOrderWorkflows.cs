@@ -111,6 +111,21 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
         );
 
     /// <inheritdoc />
+    public Task StartNameserverWatchAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string orderId,
+        string domainId,
+        CancellationToken cancellationToken
+    ) =>
+        StartOwnTraceAsync(
+            nameof(NameserverWatchOrchestrator),
+            new NameserverWatchInput(new OrderRef(orderId, env, partnerId), domainId),
+            NameserverWatchOrchestrator.InstanceId(orderId, domainId),
+            cancellationToken
+        );
+
+    /// <inheritdoc />
     public Task StartImportAsync(PeekerEnvironment env, string partnerId, string importId, CancellationToken cancellationToken) =>
         StartOnceAsync(nameof(ImportDomainsOrchestrator), new ImportRef(importId, env, partnerId), importId, cancellationToken);
 
@@ -120,7 +135,7 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
 
     private static readonly IReadOnlyList<string> AnyStatus = Enum.GetNames<OrchestrationRuntimeStatus>();
 
-    // Loops that live for weeks (renewals, pending-action re-checks) start a trace of their own: under the caller's
+    // Loops that live for weeks (renewals, pending-action re-checks, nameserver watches) start a trace of their own: under the caller's
     // request their spans would hang off an orchestration span that stays open until the loop ends.
     private async Task StartOwnTraceAsync(string name, object input, string instanceId, CancellationToken cancellationToken)
     {

@@ -101,7 +101,7 @@ public static class EngineComposition
             .AddActivity<RecordForwardingResult>()
             .AddActivity<FinishForwardingJob>();
 
-    /// <summary>Domain imports: <see cref="ImportDomainsOrchestrator"/> and its steps.</summary>
+    /// <summary>Domain imports: <see cref="ImportDomainsOrchestrator"/> and its steps; the nameserver watch of imported domains once connected.</summary>
     public static DurableTaskRegistry AddImportTasks(this DurableTaskRegistry registry) =>
         registry
             .AddOrchestrator<ImportDomainsOrchestrator>()
@@ -109,7 +109,9 @@ public static class EngineComposition
             .AddActivity<CreateImportZone>()
             .AddActivity<CheckImportZones>()
             .AddActivity<FinishDomainImport>()
-            .AddActivity<PublishImportEvent>();
+            .AddActivity<PublishImportEvent>()
+            .AddOrchestrator<NameserverWatchOrchestrator>()
+            .AddActivity<CheckDomainNameservers>();
 
     /// <summary>Domain swaps: <see cref="SwapOrchestrator"/> and its own steps (it reuses the provisioning and cancellation ones).</summary>
     public static DurableTaskRegistry AddSwapTasks(this DurableTaskRegistry registry) =>

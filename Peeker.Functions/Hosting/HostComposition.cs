@@ -86,6 +86,7 @@ public static class HostComposition
         {
             app.MapPeekerSandbox();
             app.MapPeekerSandboxInspector().RequireAdminKey();
+            app.MapPeekerSandboxCustomerNameservers().RequireAdminKey();
             SandboxListener.FollowServerAddress(app);
         }
 

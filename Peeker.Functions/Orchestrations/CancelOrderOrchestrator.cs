@@ -13,7 +13,7 @@ public sealed record CancelOrderResult(string OrderId, IReadOnlyList<string> Can
 /// <summary>
 /// Cancels an order or some of its domains: publishes <c>order.cancel_scheduled</c> at once, waits on a durable timer
 /// until <c>cancels_at</c> (the end of the paid period) and until provisioning is no longer running, then, per domain, deletes the mailboxes and the Cloudflare
-/// zone; then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
+/// zone (the mailboxes under their current addresses, renames included); then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
 /// licences still in use), releases the domains back to the partner's inventory and publishes <c>order.cancelled</c>.
 /// </summary>
 /// <remarks>
@@ -44,12 +44,16 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         await context.AwaitProvisioningAsync(new AwaitProvisioningInput(order), ProvisioningRetries.ProvisioningSettled);
 
         // The tenant is read again after the wait: provisioning may have created it after the cancellation was accepted.
-        var tenant = (
-            await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage)
-        ).MicrosoftTenantId;
+        // So are the mailbox addresses: a user-name swap may have renamed mailboxes since.
+        var now = await context.LoadOrderPlanAsync(new LoadOrderPlanInput(input.OrderId, input.Environment), ProvisioningRetries.Storage);
+        var tenant = now.MicrosoftTenantId;
         foreach (var batch in domains.Chunk(Math.Max(1, plan.MaxParallelDomains)))
         {
-            await Task.WhenAll(batch.Select(d => UndoDomainAsync(context, order, d, tenant)));
+            await Task.WhenAll(
+                batch.Select(d =>
+                    UndoDomainAsync(context, new DeleteInboxesInput(order, d, tenant, now.CurrentInboxes?.GetValueOrDefault(d.DomainId)))
+                )
+            );
         }
 
         var googleDomains = domains.Where(d => d.Provider == MailProvider.Google).Select(d => d.Domain).ToList();
@@ -70,14 +74,9 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         return new CancelOrderResult(input.OrderId, [.. domains.Select(d => d.Domain)], released.WholeOrder);
     }
 
-    private static async Task UndoDomainAsync(
-        TaskOrchestrationContext context,
-        OrderRef order,
-        PlannedDomain domain,
-        string? microsoftTenant
-    )
+    private static async Task UndoDomainAsync(TaskOrchestrationContext context, DeleteInboxesInput inboxes)
     {
-        await context.DeleteInboxesAsync(new DeleteInboxesInput(order, domain, microsoftTenant), ProvisioningRetries.Provider);
-        await context.DeleteZoneAsync(new DeleteZoneInput(order, domain.Domain), ProvisioningRetries.Provider);
+        await context.DeleteInboxesAsync(inboxes, ProvisioningRetries.Provider);
+        await context.DeleteZoneAsync(new DeleteZoneInput(inboxes.Order, inboxes.Domain.Domain), ProvisioningRetries.Provider);
     }
 }

@@ -146,11 +146,13 @@ internal static class CloudflareZones
         zone = await RefreshAsync(store, partner, zone, time, ct);
 
         // A domain the partner's sandbox registrar does not hold belongs to a customer (an import): the simulated
-        // customer switches its nameservers by the first activation check, except for nsfail names.
+        // customer switches its nameservers by the first activation check, except for nsfail names and unless it set
+        // other nameservers through the _customer hook.
         if (
-            zone.Status == "pending"
+            zone.Status is "pending" or "moved"
             && !SandboxFaults.Has(zone.Name, SandboxFaults.NsFail)
             && await store.GetAsync<RegistrarDomainState>(partner, SandboxKinds.RegistrarDomain, zone.Name, ct) is null
+            && await CustomerDelegatesElsewhereAsync(store, partner, zone, ct) is false
         )
         {
             await store.UpsertAsync(
@@ -170,6 +172,11 @@ internal static class CloudflareZones
     }
 
     /// <summary>A pending zone turns active once the sandbox registrar delegates it to exactly the assigned pair (never for <c>nsfail</c>).</summary>
+    /// <remarks>
+    /// An active zone whose customer set other nameservers (the <c>_customer</c> hook) turns <c>moved</c>, as
+    /// Cloudflare marks a zone whose nameservers no longer point at it; the activation check makes it active again
+    /// once they point back.
+    /// </remarks>
     internal static async Task<CloudflareZoneState> RefreshAsync(
         SandboxStore store,
         string partner,
@@ -178,6 +185,13 @@ internal static class CloudflareZones
         CancellationToken ct
     )
     {
+        if (zone.Status == "active" && await CustomerDelegatesElsewhereAsync(store, partner, zone, ct))
+        {
+            var moved = zone with { Status = "moved" };
+            await store.UpsertAsync(partner, SandboxKinds.CloudflareZone, zone.Id, moved, ct);
+            return moved;
+        }
+
         if (zone.Status != "pending" || SandboxFaults.Has(zone.Name, SandboxFaults.NsFail))
         {
             return zone;
@@ -197,6 +211,17 @@ internal static class CloudflareZones
         await store.UpsertAsync(partner, SandboxKinds.CloudflareZone, zone.Id, active, ct);
         return active;
     }
+
+    /// <summary>True when the customer set nameservers for the zone's name (the <c>_customer</c> hook) other than the zone's.</summary>
+    private static async Task<bool> CustomerDelegatesElsewhereAsync(
+        SandboxStore store,
+        string partner,
+        CloudflareZoneState zone,
+        CancellationToken ct
+    ) =>
+        await store.GetAsync<CustomerNameserversState>(partner, SandboxKinds.CustomerNameservers, zone.Name.ToLowerInvariant(), ct)
+            is { } customer
+        && !customer.Nameservers.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(zone.NameServers);
 
     internal static object Wire(CloudflareZoneState z) =>
         new

@@ -60,6 +60,9 @@ public static class SandboxKinds
     public const string SmartleadAccount = "smartlead.account";
     public const string SmartleadClient = "smartlead.client";
 
+    /// <summary>Nameservers a customer set at its own registrar for an imported domain (see <c>_customer</c> in the sandbox docs).</summary>
+    public const string CustomerNameservers = "customer.nameservers";
+
     /// <summary>Not state: the calls refused over a provider's rate limit (see <see cref="SandboxInspector.ReadAsync(string, CancellationToken)"/>).</summary>
     public const string RateLimited = "sandbox.rate_limited";
 }

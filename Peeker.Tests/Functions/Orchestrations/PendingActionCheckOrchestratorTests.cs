@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using Peeker.Activities.Cloudflare;
 using Peeker.Activities.Common;
 using Peeker.Activities.Google;
 using Peeker.Activities.Orders;
@@ -158,6 +159,7 @@ public sealed class PendingActionCheckOrchestratorTests(AzuriteFixture azurite) 
                 {
                     s.AddSingleton(tables).AddSingleton<OrderStore>().AddSingleton<PendingActionStore>();
                     s.AddSingleton(factory.Object).AddSingleton(TimeProvider.System).AddHttpClient();
+                    s.AddSingleton(Mock.Of<ICloudflareClientFactory>());
                     s.AddOptions<ProvisioningOptions>().Configure(o => o.PendingActionRecheckInterval = interval);
                 }
             );

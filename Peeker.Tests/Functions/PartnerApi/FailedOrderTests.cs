@@ -1,6 +1,7 @@
 using System.Net;
 using Peeker.Activities.Common;
 using Peeker.Activities.Orders;
+using Peeker.Activities.Provisioning;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
 namespace Peeker.Tests.Functions.PartnerApi;
@@ -25,6 +26,35 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
         Assert.Equal("in_progress", order.GetProperty("status").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, order.GetProperty("failure").ValueKind);
         Assert.Contains(fixture.Workflows.Retries, r => r.OrderId == id && r.Attempt == 1 && r.Env == PeekerEnvironment.Test);
+    }
+
+    [Fact]
+    public async Task Retry_FailedOrderWithAnOpenAction_ActionRequiredUntilResolvedAndTheActionsCheckRestarts()
+    {
+        var (partner, id) = await FailedOrderAsync("retry-open@example.com");
+        var actionId = await OpenActionAsync(partner, id);
+
+        var response = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
+        var order = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
+        var open = (await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={id}")).Data;
+        await CheckPendingAction.ResolveAsync(
+            fixture.Service<PendingActionStore>(),
+            fixture.Service<OrderStore>(),
+            PeekerEnvironment.Test,
+            partner.Id,
+            actionId,
+            fixture.Time.GetUtcNow(),
+            default
+        );
+        var resolved = (await partner.Test.GetAsync($"/partner/v1/orders/{id}")).Data;
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("action_required", response.Data.GetProperty("status").GetString());
+        Assert.Equal("action_required", order.GetProperty("status").GetString());
+        Assert.Equal(actionId, Assert.Single(open.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Contains(fixture.Workflows.Retries, r => r.OrderId == id && r.Attempt == 1);
+        Assert.Contains(fixture.Workflows.ActionFixes, a => a.ActionId == actionId && a.PartnerId == partner.Id);
+        Assert.Equal("in_progress", resolved.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -104,6 +134,34 @@ public sealed class FailedOrderTests(PartnerApiFixture fixture)
         var retry = await partner.Test.PostRawAsync($"/partner/v1/orders/{id}/retry", "");
         Assert.Equal("order_not_failed", retry.ErrorCode);
         Assert.Equal("cancel_scheduled", retry.Error.GetProperty("details").GetProperty("status").GetString());
+    }
+
+    /// <summary>Opens a pending action on the failed order the way provisioning does (the row, and its id on the order).</summary>
+    private async Task<string> OpenActionAsync(TestPartner partner, string orderId)
+    {
+        var actionId = $"act_{Ulid.NewUlid()}";
+        await fixture
+            .Service<PendingActionStore>()
+            .AddAsync(
+                PeekerEnvironment.Test,
+                partner.Id,
+                new PendingAction(
+                    actionId,
+                    orderId,
+                    null,
+                    OpenPendingAction.ActionType,
+                    CreateInbox.PictureNotAccessible,
+                    PendingActionStatus.Open,
+                    null,
+                    null,
+                    new Persona("Sam", "Lee", "https://cdn.example.com/sam.jpg"),
+                    "The profile picture is not publicly accessible.",
+                    fixture.Time.GetUtcNow()
+                ),
+                default
+            );
+        await fixture.Service<OrderStore>().UpdateAsync(PeekerEnvironment.Test, orderId, o => o.WithOpenAction(actionId), default);
+        return actionId;
     }
 
     /// <summary>Places an order and marks it failed the way provisioning does (status and a catalogue failure).</summary>
