@@ -37,6 +37,7 @@ public sealed class RegisteredNamesTests
         );
         Assert.Equal(
             [
+                "AddSwapLicenses",
                 "ApplyForwarding",
                 "AttachSwapReplacement",
                 "AwaitProvisioning",
@@ -50,6 +51,7 @@ public sealed class RegisteredNamesTests
                 "CreateInbox",
                 "CreateZone",
                 "DeleteInboxes",
+                "DeleteSequencerAccounts",
                 "DeleteZone",
                 "EnsureGoogleTenant",
                 "EnsureMicrosoftTenant",
