@@ -31,7 +31,7 @@ public static class OrderCostReduction
 
     private static bool IsMicrosoft(OrderDomain d) => string.Equals(d.Provider, "microsoft", StringComparison.OrdinalIgnoreCase);
 
-    private static LineItem Reduce(LineItem line, int units)
+    internal static LineItem Reduce(LineItem line, int units)
     {
         if (units <= 0 || line.Quantity <= 0)
         {

@@ -18,6 +18,12 @@ public interface ISmartleadClient
     /// </summary>
     Task<SmartleadAccount> UpdateEmailAccountAsync(long accountId, SmartleadAccountUpdate update, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>DELETE /email-accounts/{id}</c>: removes the mailbox from the sequencer (and from its campaigns; warmup stops).
+    /// False when Smartlead no longer had it (404), so a repeat after a lost answer is a success.
+    /// </summary>
+    Task<bool> DeleteEmailAccountAsync(long accountId, CancellationToken cancellationToken);
+
     /// <summary>Every mailbox on the key (pages of 100).</summary>
     Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken);
 

@@ -81,6 +81,25 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
         return Map(saved.Data);
     }
 
+    public async Task<bool> DeleteEmailAccountAsync(long accountId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await CallAsync<SlDeleteResponse>(
+                HttpMethod.Delete,
+                "/email-accounts/" + accountId.ToString(CultureInfo.InvariantCulture),
+                "",
+                null,
+                cancellationToken
+            );
+            return deleted.Ok;
+        }
+        catch (ProviderException ex) when (ex.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken)
     {
         var all = new List<SmartleadAccount>();

@@ -26,6 +26,8 @@ internal sealed record SlUpdateRequest(string FromName, string FromEmail, string
 
 internal sealed record SlSaveResponse(bool Ok, string? Message, SlAccount? Data);
 
+internal sealed record SlDeleteResponse(bool Ok, string? Message);
+
 internal sealed record SlAccount(
     long Id,
     string FromEmail,

@@ -14,7 +14,8 @@ public sealed record FinishSwapResult(string SwapId, bool Succeeded);
 
 /// <summary>
 /// The data side of a swap's end. Success: the replacement takes the old domain's place on the order (same position,
-/// so the order view, <c>GET /domains</c> and later order events name the new domain), the old domain returns to the
+/// so the order view, <c>GET /domains</c> and later order events name the new domain) and in its costs
+/// (<see cref="SwapCosts"/>), the old domain returns to the
 /// partner's inventory (<c>available</c>) and lets go of its order claim and ownership like a cancelled domain. Failure
 /// before the replacement connected: the replacement leaves the order again (back to the inventory when imported or
 /// already bought; dropped, with its claim and ownership, when the purchase itself failed); the old domain stays as it
@@ -38,7 +39,9 @@ public sealed class FinishSwap(SwapStore swaps, OrderStore orders, DomainStore d
                 o =>
                 {
                     var replacement = o.Domains.FirstOrDefault(d => d.Id == swap.ReplacementDomainId);
-                    return replacement is null || o.Domains.All(d => d.Id != swap.DomainId)
+                    var old = o.Domains.FirstOrDefault(d => d.Id == swap.DomainId);
+                    // The place and the costs change in one write, guarded by the old domain still being on the order: once.
+                    return replacement is null || old is null
                         ? o
                         : o with
                         {
@@ -46,6 +49,7 @@ public sealed class FinishSwap(SwapStore swaps, OrderStore orders, DomainStore d
                             [
                                 .. o.Domains.Where(d => d.Id != replacement.Id).Select(d => d.Id == swap.DomainId ? replacement : d),
                             ],
+                            Costs = SwapCosts.After(o, old, replacement, swap.ReplacementPriceCents),
                         };
                 },
                 ct

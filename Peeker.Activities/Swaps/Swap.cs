@@ -77,7 +77,11 @@ public sealed record SwapRef(string SwapId, PeekerEnvironment Environment, strin
 /// (null: the old domain's personas), <see cref="ReplacementSource"/> is <c>registered</c> (bought by us) or
 /// <c>imported</c>, <see cref="ReplacementDomainId"/> is the replacement's <c>dom_…</c> once it has one,
 /// <see cref="WarmUntil"/> is when a premium swap's old domain stops being kept warm, <see cref="InboxCount"/> the
-/// inboxes of the retired domain (what a premium swap counts against the quota).
+/// inboxes of the retired domain (what a premium swap counts against the quota). <see cref="ReplacementPriceCents"/> is
+/// the registration price of a replacement we buy (quoted at acceptance; null for an imported one), which replaces the
+/// old domain's share of the order's <c>domain_registration</c> line once the swap completes.
+/// <see cref="LicensesRaisedTo"/> is the Microsoft licence quantity the swap set for its new inboxes (recorded before the
+/// purchase, so a retry never buys twice).
 /// </summary>
 public sealed record Swap(
     string Id,
@@ -108,4 +112,8 @@ public sealed record Swap(
     public DateTimeOffset? WarmUntil { get; init; }
 
     public int InboxCount { get; init; }
+
+    public long? ReplacementPriceCents { get; init; }
+
+    public int? LicensesRaisedTo { get; init; }
 }

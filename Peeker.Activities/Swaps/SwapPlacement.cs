@@ -87,7 +87,7 @@ public sealed class SwapPlacement(
             throw ApiException.Invalid("replacement_domain", $"'{name}' cannot run {provider}, the provider of the domain it replaces.");
         }
 
-        var (source, replacementId) = await ResolveReplacementAsync(scope, name, cancellationToken);
+        var (source, replacementId, priceCents) = await ResolveReplacementAsync(scope, name, cancellationToken);
         var inboxes =
             onOrder.Inboxes?.Count is > 0 and var count ? count
             : provider == "microsoft" ? provisioning.Value.MicrosoftInboxesPerDomain
@@ -118,6 +118,7 @@ public sealed class SwapPlacement(
         {
             ReplacementDomainId = replacementId,
             ReplacementSource = source,
+            ReplacementPriceCents = priceCents,
             Provider = provider,
             Personas = request.Personas,
             InboxCount = inboxes,
@@ -170,8 +171,11 @@ public sealed class SwapPlacement(
         }
     }
 
-    /// <summary><c>registered</c> with a new id when the registrar sells the name; <c>imported</c> with its row id (null while its import waits).</summary>
-    private async Task<(string Source, string? Id)> ResolveReplacementAsync(
+    /// <summary>
+    /// <c>registered</c> with a new id and the registrar's price when the registrar sells the name; <c>imported</c> with
+    /// its row id (null while its import waits) and no price.
+    /// </summary>
+    private async Task<(string Source, string? Id, long? PriceCents)> ResolveReplacementAsync(
         ProviderScope scope,
         string name,
         CancellationToken cancellationToken
@@ -205,12 +209,12 @@ public sealed class SwapPlacement(
             { } inventory
         )
         {
-            return ("imported", inventory.Id);
+            return ("imported", inventory.Id, null);
         }
 
         if ((await imports.LookupAsync(env, partnerId, [name], cancellationToken)).Any(r => r.Row.Status == ImportDomainStatus.Pending))
         {
-            return ("imported", null);
+            return ("imported", null, null);
         }
 
         var row = (await availability.CheckAsync(scope, [name], cancellationToken))[0];
@@ -231,7 +235,7 @@ public sealed class SwapPlacement(
             );
         }
 
-        return ("registered", Ids.New("dom", time));
+        return ("registered", Ids.New("dom", time), row.PriceCents ?? 0);
     }
 
     private async Task RollBackAsync(ProviderScope scope, Swap swap, string orderId, bool releaseOwnership)

@@ -230,6 +230,8 @@ public sealed class SwapStore(PeekerTables tables, TimeProvider time)
             ["Personas"] = s.Personas is null ? null : TableExtensions.ToJson(s.Personas),
             ["WarmUntil"] = s.WarmUntil,
             ["InboxCount"] = s.InboxCount,
+            ["ReplacementPriceCents"] = s.ReplacementPriceCents,
+            ["LicensesRaisedTo"] = s.LicensesRaisedTo,
             ["CreatedAt"] = s.CreatedAt,
             ["UpdatedAt"] = s.UpdatedAt,
             ["CompletedAt"] = s.CompletedAt,
@@ -259,5 +261,7 @@ public sealed class SwapStore(PeekerTables tables, TimeProvider time)
             Personas = e.Json<List<Persona>>("Personas"),
             WarmUntil = e.GetDateTimeOffset("WarmUntil"),
             InboxCount = e.GetInt32("InboxCount") ?? 0,
+            ReplacementPriceCents = e.GetInt64("ReplacementPriceCents"),
+            LicensesRaisedTo = e.GetInt32("LicensesRaisedTo"),
         };
 }

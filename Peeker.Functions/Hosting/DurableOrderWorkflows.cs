@@ -57,7 +57,7 @@ public sealed class DurableOrderWorkflows(DurableTaskClient client, IOptions<Swa
             : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', domains.Order(StringComparer.Ordinal)))))[..16];
         return StartOnceAsync(
             nameof(CancelOrderOrchestrator),
-            new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime),
+            new CancelOrderInput(orderId, env, domains, cancelsAt.UtcDateTime) { RemovesSequencerAccounts = true },
             $"{orderId}:cancel:{scope}",
             cancellationToken
         );

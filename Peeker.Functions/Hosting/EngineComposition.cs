@@ -78,6 +78,7 @@ public static class EngineComposition
             .AddOrchestrator<CancelOrderOrchestrator>()
             .AddActivity<AwaitProvisioning>()
             .AddActivity<DeleteInboxes>()
+            .AddActivity<DeleteSequencerAccounts>()
             .AddActivity<RevokeLicenses>()
             .AddActivity<DeleteZone>()
             .AddActivity<ReleaseDomains>();
@@ -120,6 +121,7 @@ public static class EngineComposition
             .AddActivity<PublishSwapEvent>()
             .AddActivity<CheckSwapReplacement>()
             .AddActivity<AttachSwapReplacement>()
+            .AddActivity<AddSwapLicenses>()
             .AddActivity<StartSwapWarmPeriod>()
             .AddActivity<FinishSwap>();
 

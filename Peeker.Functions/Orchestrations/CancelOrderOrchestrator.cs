@@ -4,16 +4,23 @@ using Peeker.Activities.Provisioning;
 
 namespace Peeker.Functions.Orchestrations;
 
-/// <summary>Input of <see cref="CancelOrderOrchestrator"/>: the order, the domain ids to cancel (null = all) and when.</summary>
-public sealed record CancelOrderInput(string OrderId, PeekerEnvironment Environment, IReadOnlyList<string>? DomainIds, DateTime CancelsAt);
+/// <summary>
+/// Input of <see cref="CancelOrderOrchestrator"/>: the order, the domain ids to cancel (null = all) and when.
+/// <see cref="RemovesSequencerAccounts"/> is the version flag of the Smartlead step: instances started before it existed
+/// have it false (their histories have no such step) and replay as recorded; new ones are started with it true.
+/// </summary>
+public sealed record CancelOrderInput(string OrderId, PeekerEnvironment Environment, IReadOnlyList<string>? DomainIds, DateTime CancelsAt)
+{
+    public bool RemovesSequencerAccounts { get; init; }
+}
 
 /// <summary>What a cancellation removed.</summary>
 public sealed record CancelOrderResult(string OrderId, IReadOnlyList<string> Cancelled, bool WholeOrder);
 
 /// <summary>
 /// Cancels an order or some of its domains: publishes <c>order.cancel_scheduled</c> at once, waits on a durable timer
-/// until <c>cancels_at</c> (the end of the paid period) and until provisioning is no longer running, then, per domain, deletes the mailboxes and the Cloudflare
-/// zone (the mailboxes under their current addresses, renames included); then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
+/// until <c>cancels_at</c> (the end of the paid period) and until provisioning is no longer running, then, per domain, deletes the Smartlead
+/// accounts, the mailboxes and the Cloudflare zone (the mailboxes under their current addresses, renames included); then gives back the licences (Google subscriptions cancelled, the Microsoft subscription brought down to the
 /// licences still in use), releases the domains back to the partner's inventory and publishes <c>order.cancelled</c>.
 /// </summary>
 /// <remarks>
@@ -51,7 +58,11 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         {
             await Task.WhenAll(
                 batch.Select(d =>
-                    UndoDomainAsync(context, new DeleteInboxesInput(order, d, tenant, now.CurrentInboxes?.GetValueOrDefault(d.DomainId)))
+                    UndoDomainAsync(
+                        context,
+                        new DeleteInboxesInput(order, d, tenant, now.CurrentInboxes?.GetValueOrDefault(d.DomainId)),
+                        input.RemovesSequencerAccounts
+                    )
                 )
             );
         }
@@ -74,8 +85,16 @@ public sealed class CancelOrderOrchestrator : TaskOrchestrator<CancelOrderInput,
         return new CancelOrderResult(input.OrderId, [.. domains.Select(d => d.Domain)], released.WholeOrder);
     }
 
-    private static async Task UndoDomainAsync(TaskOrchestrationContext context, DeleteInboxesInput inboxes)
+    private static async Task UndoDomainAsync(TaskOrchestrationContext context, DeleteInboxesInput inboxes, bool removesSequencerAccounts)
     {
+        if (removesSequencerAccounts)
+        {
+            await context.DeleteSequencerAccountsAsync(
+                new DeleteSequencerAccountsInput(inboxes.Order, inboxes.Domain),
+                ProvisioningRetries.Provider
+            );
+        }
+
         await context.DeleteInboxesAsync(inboxes, ProvisioningRetries.Provider);
         await context.DeleteZoneAsync(new DeleteZoneInput(inboxes.Order, inboxes.Domain.Domain), ProvisioningRetries.Provider);
     }

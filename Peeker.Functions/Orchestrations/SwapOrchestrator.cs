@@ -13,20 +13,21 @@ public sealed record SwapResult(string SwapId, string Status, string? FailedStep
 /// <summary>
 /// Runs one domain swap (instance id = swap id): <c>swap.created</c> → <c>swap.in_progress</c> → (an imported
 /// replacement that is not active yet: <c>swap.action_required</c>, polled until its import completes, then
-/// <c>swap.in_progress</c> again) → the replacement attached to the order → the order's Microsoft tenant (Google
-/// customers are per domain, in the child) → one <see cref="ProvisionDomainOrchestrator"/> for the replacement (buy,
-/// zone, nameservers, DNS, verification, inboxes named like the old ones, Smartlead, the old domain's forwarding,
-/// <c>domain.connected</c>) → premium: the old domain kept warm on a durable timer → the old domain's inboxes and zone
-/// deleted → the replacement in the old domain's place → <c>swap.completed</c>; <c>swap.failed</c> with the step and a
-/// catalogue reason otherwise.
+/// <c>swap.in_progress</c> again) → the replacement attached to the order → Microsoft: the order's tenant and licences
+/// for the new inboxes (Google customers are per domain, in the child) → one <see cref="ProvisionDomainOrchestrator"/>
+/// for the replacement (buy, zone, nameservers, DNS, verification, inboxes named like the old ones, Smartlead, the old
+/// domain's forwarding, <c>domain.connected</c>) → premium: the old domain kept warm on a durable timer → the old
+/// domain's Smartlead accounts, inboxes and zone deleted and its licences given back → the replacement in the old
+/// domain's place → <c>swap.completed</c>; <c>swap.failed</c> with the step and a catalogue reason otherwise.
 /// </summary>
 /// <remarks>
 /// Reuses the order activities and the domain sub-orchestration; every step is idempotent by the swap, the order and
-/// the domain names, so a retried step never buys twice (the purchase is keyed by order and name). Waits are durable
-/// (a polling activity under a retry policy, a timer), never sleeps. A swap that fails before its replacement connected
-/// detaches the replacement again; one that fails later (the old domain could not be removed) keeps both domains on
-/// the order and reports <c>detach_failed</c>. Licences are not resized: the new Microsoft inboxes take licences of the
-/// order's subscription.
+/// the domain names, so a retried step never buys twice (the purchase is keyed by order and name, the licence raise by
+/// the swap). Waits are durable (a polling activity under a retry policy, a timer), never sleeps. Compensation: a swap
+/// that fails once the replacement was bought undoes what was set up for it (Smartlead accounts, inboxes, licences,
+/// zone) and <see cref="FinishSwap"/> returns the bought name to the partner's inventory; the old domain is never
+/// touched. One that fails later (the old domain could not be removed) keeps both domains on the order and reports
+/// <c>detach_failed</c>.
 /// </remarks>
 public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
 {
@@ -92,9 +93,15 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
                     MicrosoftTenantId = tenant.TenantId ?? tenant.CustomerId,
                     MicrosoftInitialDomain = tenant.InitialDomain,
                 };
+                // The old domain's mailboxes keep their licences until it is detached: the new ones need their own.
+                await context.AddSwapLicensesAsync(
+                    new AddSwapLicensesInput(swap, tenants.MicrosoftTenantId!, plan.Replacement.Inboxes.Count),
+                    ProvisioningRetries.Provider
+                );
             }
             catch (TaskFailedException ex)
             {
+                await UndoReplacementAsync(context, plan, tenants, createdAnything: false);
                 return await FailAsync(
                     context,
                     swap,
@@ -111,6 +118,8 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
         );
         if (!provisioned.Connected)
         {
+            // Nothing exists for a name that could not be bought; otherwise undo what the child set up before it stopped.
+            await UndoReplacementAsync(context, plan, tenants, createdAnything: provisioned.FailedStep is not "register");
             return await FailAsync(
                 context,
                 swap,
@@ -131,11 +140,7 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
 
         try
         {
-            await context.DeleteInboxesAsync(
-                new DeleteInboxesInput(plan.Order, plan.Old, tenants.MicrosoftTenantId),
-                ProvisioningRetries.Provider
-            );
-            await context.DeleteZoneAsync(new DeleteZoneInput(plan.Order, plan.Old.Domain), ProvisioningRetries.Provider);
+            await RemoveDomainAsync(context, plan, plan.Old, tenants.MicrosoftTenantId);
         }
         catch (TaskFailedException)
         {
@@ -145,6 +150,57 @@ public sealed class SwapOrchestrator : TaskOrchestrator<SwapInput, SwapResult>
         await context.FinishSwapAsync(new FinishSwapInput(swap, true, null), ProvisioningRetries.Storage);
         await context.PublishSwapEventAsync(new PublishSwapEventInput(swap, SwapEvents.Completed, null), ProvisioningRetries.Storage);
         return new SwapResult(swap.SwapId, SwapStatus.Completed, null, null);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="domain"/> off the providers: its Smartlead accounts (before the mailboxes they send from),
+    /// its inboxes, its zone, then the licences they held (the Google domain's subscription cancelled, the Microsoft
+    /// subscription brought down to the licences still assigned).
+    /// </summary>
+    private static async Task RemoveDomainAsync(
+        TaskOrchestrationContext context,
+        AttachSwapReplacementResult plan,
+        PlannedDomain domain,
+        string? tenant
+    )
+    {
+        await context.DeleteSequencerAccountsAsync(new DeleteSequencerAccountsInput(plan.Order, domain), ProvisioningRetries.Provider);
+        await context.DeleteInboxesAsync(new DeleteInboxesInput(plan.Order, domain, tenant), ProvisioningRetries.Provider);
+        await context.DeleteZoneAsync(new DeleteZoneInput(plan.Order, domain.Domain), ProvisioningRetries.Provider);
+        var google = domain.Provider == MailProvider.Google;
+        await context.RevokeLicensesAsync(
+            new RevokeLicensesInput(plan.Order, google ? [domain.Domain] : [], google ? null : tenant),
+            ProvisioningRetries.Provider
+        );
+    }
+
+    /// <summary>
+    /// Compensation of a failed swap: the replacement's Smartlead accounts, inboxes and zone go (when
+    /// <paramref name="createdAnything"/>), and the licences raised for it are given back. Best effort: a step that still
+    /// fails after its retries does not hide the swap's own failure (ops see it in the history).
+    /// </summary>
+    private static async Task UndoReplacementAsync(
+        TaskOrchestrationContext context,
+        AttachSwapReplacementResult plan,
+        TenantIds tenants,
+        bool createdAnything
+    )
+    {
+        try
+        {
+            if (createdAnything)
+            {
+                await RemoveDomainAsync(context, plan, plan.Replacement, tenants.MicrosoftTenantId);
+            }
+            else if (plan.Replacement.Provider == MailProvider.Microsoft && tenants.MicrosoftTenantId is { } tenant)
+            {
+                await context.RevokeLicensesAsync(new RevokeLicensesInput(plan.Order, [], tenant), ProvisioningRetries.Provider);
+            }
+        }
+        catch (TaskFailedException)
+        {
+            // Reported by the swap's failure; the undo steps are idempotent, so ops can rerun them.
+        }
     }
 
     private static async Task<SwapResult> FailAsync(TaskOrchestrationContext context, SwapRef swap, string? step, SwapReason reason)

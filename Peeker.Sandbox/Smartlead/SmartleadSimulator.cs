@@ -30,7 +30,7 @@ public sealed record SmartleadClientState(long Id, string Name, string Email);
 /// <summary>
 /// Smartlead API v1 at <c>/api/v1</c>: <c>api_key</c> query auth, <c>POST /email-accounts/save</c> (upsert by
 /// from_email, with a simulated SMTP/IMAP test that fails basic auth against Microsoft 365), <c>GET /email-accounts/</c>
-/// with offset/limit, the agency's clients (<c>GET /client/</c>: <see cref="DefaultClientIds"/> plus those added with
+/// with offset/limit, <c>DELETE /email-accounts/{id}</c> (404 once gone), the agency's clients (<c>GET /client/</c>: <see cref="DefaultClientIds"/> plus those added with
 /// <c>POST /client/save</c>), and the Standard plan's 60 requests per minute with <c>X-RateLimit-*</c> and a 429 body.
 /// </summary>
 internal static class SmartleadSimulator
@@ -65,6 +65,7 @@ internal static class SmartleadSimulator
         group.MapGet("/email-accounts/", ListAsync);
         group.MapGet("/email-accounts/{id:long}/", GetAsync);
         group.MapPost("/email-accounts/{id:long}", UpdateAsync);
+        group.MapDelete("/email-accounts/{id:long}", DeleteAsync);
         group.MapGet("/client/", ListClientsAsync);
         group.MapPost("/client/save", SaveClientAsync);
     }
@@ -260,6 +261,30 @@ internal static class SmartleadSimulator
                 ok = true,
                 message = "Email account updated successfully",
                 data = Wire(updated),
+            },
+            Options
+        );
+    }
+
+    /// <summary><c>DELETE /email-accounts/{id}</c>: Smartlead's answer <c>{ok, message, emailAccountId}</c>; an unknown id is a 404.</summary>
+    private static async Task<IResult> DeleteAsync(HttpContext http, SandboxStore store, long id, CancellationToken ct)
+    {
+        var partner = (string)http.Items["partner"]!;
+        var account = (await store.ListAsync<SmartleadAccountState>(partner, SandboxKinds.SmartleadAccount, ct)).FirstOrDefault(a =>
+            a.Id == id
+        );
+        if (account is null)
+        {
+            return Results.Json(new { ok = false, message = "Email account not found" }, Options, statusCode: 404);
+        }
+
+        await store.DeleteAsync(partner, SandboxKinds.SmartleadAccount, account.FromEmail, ct);
+        return Results.Json(
+            new
+            {
+                ok = true,
+                message = "Email account deleted successfully!",
+                emailAccountId = id,
             },
             Options
         );

@@ -38,6 +38,7 @@ public sealed class RegisteredNamesTests
         );
         Assert.Equal(
             [
+                "AddSwapLicenses",
                 "ApplyForwarding",
                 "AttachSwapReplacement",
                 "AwaitProvisioning",
@@ -52,6 +53,7 @@ public sealed class RegisteredNamesTests
                 "CreateInbox",
                 "CreateZone",
                 "DeleteInboxes",
+                "DeleteSequencerAccounts",
                 "DeleteZone",
                 "EnsureGoogleTenant",
                 "EnsureMicrosoftTenant",

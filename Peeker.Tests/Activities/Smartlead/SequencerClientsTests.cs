@@ -91,6 +91,8 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
         public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
+        public Task<bool> DeleteEmailAccountAsync(long accountId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<SmartleadAccount> UpdateEmailAccountAsync(
             long accountId,
             SmartleadAccountUpdate update,

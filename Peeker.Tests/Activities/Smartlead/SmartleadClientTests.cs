@@ -143,4 +143,22 @@ public sealed class SmartleadClientTests(SandboxServerFixture sandbox)
         Assert.Equal(404, error.StatusCode);
         Assert.False(error.IsRetryable);
     }
+
+    [Fact]
+    public async Task DeleteEmailAccountAsync_Twice_DeletesThenAnswersFalseFor404()
+    {
+        var scope = SandboxServerFixture.NewPartner();
+        var saved = await Client(scope)
+            .SaveEmailAccountAsync(
+                SmartleadEmailAccount.ForGoogle("Ada Lovelace", "ada@sl-delete.com", "app-password-1234", new()),
+                default
+            );
+
+        var first = await Client(scope).DeleteEmailAccountAsync(saved.Id, default);
+        var again = await Client(scope).DeleteEmailAccountAsync(saved.Id, default);
+
+        Assert.True(first);
+        Assert.False(again);
+        Assert.Empty(await Client(scope).ListEmailAccountsAsync(default));
+    }
 }

@@ -32,6 +32,32 @@ public sealed class FinishSwapTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task RunAsync_Succeeded_ReplacementPriceTakesTheOldDomainsShareOfTheRegistrationLine_Once()
+    {
+        var (activity, stores, swap, order) = await ArrangeAsync();
+        LineItem[] lines = [new("google_license", 6, 3600), new("microsoft_license", 0, 0), new("domain_registration", 3, 3600)];
+        await stores.Orders.UpdateAsync(Env, order.Id, o => o with { Costs = new OrderCosts(7200, "usd", lines) }, default);
+        await stores.Swaps.UpdateAsync(Env, swap.PartnerId, swap.Id, s => s with { ReplacementPriceCents = 2500 }, default);
+
+        await activity.RunAsync(new TestActivityContext(nameof(FinishSwap), swap.Id), new FinishSwapInput(Ref(swap), true, null));
+        await activity.RunAsync(
+            new TestActivityContext(nameof(FinishSwap), swap.Id + ":rerun"),
+            new FinishSwapInput(Ref(swap), true, null)
+        );
+
+        var costs = (await stores.Orders.GetByIdAsync(Env, order.Id, default))!.Costs;
+        Assert.Equal(
+            [
+                new LineItem("google_license", 6, 3600),
+                new LineItem("microsoft_license", 0, 0),
+                new LineItem("domain_registration", 3, 4900),
+            ],
+            costs.LineItems
+        );
+        Assert.Equal((8500, "usd"), (costs.TotalCents, costs.Currency));
+    }
+
+    [Fact]
     public async Task RunAsync_FailedAtRegister_ReplacementLeavesTheOrder_OldDomainUntouched()
     {
         var (activity, stores, swap, order) = await ArrangeAsync(replacementConnected: false);

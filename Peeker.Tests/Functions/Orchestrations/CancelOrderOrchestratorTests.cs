@@ -83,11 +83,31 @@ public sealed class CancelOrderOrchestratorTests(AzuriteFixture azurite) : IClas
         Assert.Equal(["dom_0"], fakes.Released);
     }
 
-    private static async Task<OrchestrationMetadata> CancelAsync(DurableTestHost host, IReadOnlyList<string>? domainIds, DateTime cancelsAt)
+    [Fact]
+    public async Task CancelOrder_StartedWithTheSmartleadStep_RemovesEachDomainsSmartleadAccountsBeforeItsMailboxes()
+    {
+        var fakes = new ProvisioningFakes(Plan(("a.com", MailProvider.Google)));
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
+
+        var done = await CancelAsync(host, null, DateTime.UtcNow.AddMinutes(-1), removesSequencerAccounts: true);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(["settled", "sequencer:a.com", "inboxes:a.com:-", "zone:a.com", "licences:a.com:-"], fakes.UndoQueue);
+    }
+
+    private static async Task<OrchestrationMetadata> CancelAsync(
+        DurableTestHost host,
+        IReadOnlyList<string>? domainIds,
+        DateTime cancelsAt,
+        bool removesSequencerAccounts = false
+    )
     {
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(CancelOrderOrchestrator),
-            new CancelOrderInput("ord_test", PeekerEnvironment.Test, domainIds, cancelsAt),
+            new CancelOrderInput("ord_test", PeekerEnvironment.Test, domainIds, cancelsAt)
+            {
+                RemovesSequencerAccounts = removesSequencerAccounts,
+            },
             new StartOrchestrationOptions("ord_test:cancel")
         );
         return await host.WaitAsync(id);

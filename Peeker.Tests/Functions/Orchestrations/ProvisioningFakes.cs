@@ -40,12 +40,18 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
 
     public ConcurrentQueue<string> Released { get; } = new();
 
-    /// <summary>Every undo step in the order it ran: <c>inboxes:{domain}:{tenant}</c>, <c>zone:{domain}</c>, <c>licences:{google domains}:{tenant}</c>.</summary>
+    /// <summary>
+    /// Every undo step in the order it ran: <c>sequencer:{domain}</c>, <c>inboxes:{domain}:{tenant}</c>, <c>zone:{domain}</c>,
+    /// <c>licences:{google domains}:{tenant}</c>.
+    /// </summary>
     public ConcurrentQueue<string> UndoQueue { get; } = new();
 
     public HashSet<string> BadPictureDomains { get; } = [];
 
     public Exception? ZoneError { get; init; }
+
+    /// <summary>When set, <c>SetForwarding</c> throws it: the domain fails after its inboxes and Smartlead accounts exist.</summary>
+    public Exception? ForwardingError { get; init; }
 
     public int ZonePendingPolls { get; init; }
 
@@ -216,7 +222,7 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
             )
             .AddActivityFunc<SetForwardingInput, SetForwardingResult>(
                 nameof(SetForwarding),
-                (_, i) => Task.FromResult(new SetForwardingResult(i.Domain, i.Url))
+                (_, i) => ForwardingError is { } error ? throw error : Task.FromResult(new SetForwardingResult(i.Domain, i.Url))
             )
             .AddActivityFunc<MarkDomainConnectedInput, MarkDomainConnectedResult>(
                 nameof(MarkDomainConnected),
@@ -246,6 +252,14 @@ internal sealed class ProvisioningFakes(LoadOrderPlanResult plan)
                 {
                     UndoQueue.Enqueue($"inboxes:{i.Domain.Domain}:{i.MicrosoftTenantId ?? "-"}");
                     return Task.FromResult(new DeleteInboxesResult(i.Domain.Domain, i.Domain.Inboxes.Count));
+                }
+            )
+            .AddActivityFunc<DeleteSequencerAccountsInput, DeleteSequencerAccountsResult>(
+                nameof(DeleteSequencerAccounts),
+                (_, i) =>
+                {
+                    UndoQueue.Enqueue($"sequencer:{i.Domain.Domain}");
+                    return Task.FromResult(new DeleteSequencerAccountsResult(i.Domain.Domain, i.Domain.Inboxes.Count));
                 }
             )
             .AddActivityFunc<RevokeLicensesInput, RevokeLicensesResult>(

@@ -29,7 +29,10 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(SwapStatus.Completed, done.ReadOutputAs<SwapResult>()!.Status);
         Assert.Equal(["swap.created", "swap.in_progress", "domain.connected:fresh.com", "swap.completed"], fakes.Provisioning.Events);
         Assert.Equal(["fresh.com"], fakes.Provisioning.Bought);
-        Assert.Equal(["inboxes:old.com:tenant-1", "zone:old.com", "finish:True:-"], fakes.Provisioning.UndoQueue);
+        Assert.Equal(
+            ["licences+2:tenant-1", "sequencer:old.com", "inboxes:old.com:tenant-1", "zone:old.com", "licences::tenant-1", "finish:True:-"],
+            fakes.Provisioning.UndoQueue
+        );
         Assert.Empty(history.OfType<TimerCreatedEvent>());
         Assert.Contains(
             history,
@@ -54,6 +57,13 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         Assert.True(
             connected < timerFired && timerFired < deleteScheduled,
             "the old domain is detached only after the warm period, which starts once the new one is live"
+        );
+        var raised = history.FindIndex(e => e is TaskScheduledEvent { Name: nameof(AddSwapLicenses) });
+        var created = history.FindIndex(e => e is SubOrchestrationInstanceCreatedEvent);
+        var revoked = history.FindIndex(e => e is TaskScheduledEvent { Name: nameof(RevokeLicenses) });
+        Assert.True(
+            raised >= 0 && raised < created && timerFired < revoked,
+            "the new inboxes' licences are bought before they are created, and given back only once the warm period is over"
         );
         Assert.Equal(["swap.created", "swap.in_progress", "domain.connected:fresh.com", "swap.completed"], fakes.Provisioning.Events);
     }
@@ -112,7 +122,40 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal("domain_unavailable", result.Reason);
         Assert.Equal(["swap.created", "swap.in_progress", "swap.failed"], fakes.Provisioning.Events);
         Assert.Equal("register", fakes.Reasons["swap.failed"].Step);
-        Assert.Equal(["finish:False:register"], fakes.Provisioning.UndoQueue);
+        // Nothing was set up for a name that could not be bought; the licences raised for it are given back.
+        Assert.Equal(["licences+2:tenant-1", "licences::tenant-1", "finish:False:register"], fakes.Provisioning.UndoQueue);
+    }
+
+    [Fact]
+    public async Task Swap_FailsAfterTheReplacementsInboxesAndSmartlead_UndoesTheReplacementAndLeavesTheOldDomain()
+    {
+        var fakes = new SwapFakes(SwapType.Premium, TimeSpan.FromSeconds(3))
+        {
+            Provisioning = new ProvisioningFakes(ProvisioningFakes.Plan(("old.com", MailProvider.Microsoft)))
+            {
+                ForwardingError = new PermanentError("Cloudflare refused the redirect"),
+            },
+        };
+        await using var host = await fakes.StartAsync(azurite.ConnectionString);
+
+        var (done, history) = await fakes.RunAsync(host);
+
+        var result = done.ReadOutputAs<SwapResult>()!;
+        Assert.Equal((SwapStatus.Failed, "forwarding"), (result.Status, result.FailedStep));
+        Assert.Equal(["swap.created", "swap.in_progress", "swap.failed"], fakes.Provisioning.Events);
+        Assert.Equal(
+            [
+                "licences+2:tenant-1",
+                "sequencer:fresh.com",
+                "inboxes:fresh.com:tenant-1",
+                "zone:fresh.com",
+                "licences::tenant-1",
+                "finish:False:forwarding",
+            ],
+            fakes.Provisioning.UndoQueue
+        );
+        Assert.DoesNotContain(fakes.Provisioning.UndoQueue, step => step.Contains("old.com", StringComparison.Ordinal));
+        Assert.Empty(history.OfType<TimerCreatedEvent>());
     }
 
     /// <summary>The provisioning fakes plus fakes of the swap's own activities, for the swap <c>swp_test</c> of <c>ord_test</c>.</summary>
@@ -120,7 +163,7 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
     {
         private int _pending;
 
-        public ProvisioningFakes Provisioning { get; } = new(ProvisioningFakes.Plan(("old.com", MailProvider.Microsoft)));
+        public ProvisioningFakes Provisioning { get; init; } = new(ProvisioningFakes.Plan(("old.com", MailProvider.Microsoft)));
 
         public int PendingChecks
         {
@@ -193,6 +236,14 @@ public sealed class SwapOrchestratorTests(AzuriteFixture azurite) : IClassFixtur
                         .AddActivityFunc<AttachSwapReplacementInput, AttachSwapReplacementResult>(
                             nameof(AttachSwapReplacement),
                             (_, _) => Task.FromResult(Plan())
+                        )
+                        .AddActivityFunc<AddSwapLicensesInput, AddSwapLicensesResult>(
+                            nameof(AddSwapLicenses),
+                            (_, i) =>
+                            {
+                                Provisioning.UndoQueue.Enqueue($"licences+{i.Inboxes}:{i.TenantId}");
+                                return Task.FromResult(new AddSwapLicensesResult(10 + i.Inboxes));
+                            }
                         )
                         .AddActivityFunc<StartSwapWarmPeriodInput, StartSwapWarmPeriodResult>(
                             nameof(StartSwapWarmPeriod),

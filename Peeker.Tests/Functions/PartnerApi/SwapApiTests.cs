@@ -2,6 +2,7 @@ using System.Net;
 using Peeker.Activities.Common;
 using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
+using Peeker.Activities.Providers;
 using Peeker.Activities.Swaps;
 using static Peeker.Tests.Functions.PartnerApi.OrderTestKit;
 
@@ -140,6 +141,15 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
         Assert.Contains(fixture.Workflows.Swaps, s => s.SwapId == id && s.PartnerId == partner.Id);
         Assert.Equal(id, await fixture.Service<SwapStore>().ClaimOfAsync(PeekerEnvironment.Test, partner.Id, order.GoogleId, default));
         Assert.Equal(order.OrderId, await fixture.Service<DomainStore>().ActiveOrderOfAsync(PeekerEnvironment.Test, replacement, default));
+        // The registrar's quote is kept for the order's costs once the swap completes.
+        var quote = (
+            await fixture
+                .Service<DomainAvailabilityService>()
+                .CheckAsync(new ProviderScope(PeekerEnvironment.Test, partner.Id), [replacement], default)
+        )[0];
+        var stored = await fixture.Service<SwapStore>().GetAsync(PeekerEnvironment.Test, partner.Id, id, default);
+        Assert.True(quote.PriceCents > 0);
+        Assert.Equal(quote.PriceCents, stored!.ReplacementPriceCents);
     }
 
     [Theory]
@@ -494,6 +504,7 @@ public sealed class SwapApiTests(PartnerApiFixture fixture)
             .Service<SwapStore>()
             .GetAsync(PeekerEnvironment.Test, partner.Id, response.Data.GetProperty("id").GetString()!, default);
         Assert.Equal("imported", stored!.ReplacementSource);
+        Assert.Null(stored.ReplacementPriceCents);
     }
 
     [Fact]
