@@ -99,7 +99,7 @@ internal sealed record ChaosResult
     }
 
     public static ChaosResult From(
-        ChaosSettings settings,
+        IReadOnlyDictionary<StorageFault, long>? faults,
         List<PlacedOrder> orders,
         EventLedger ledger,
         Dictionary<string, SandboxRows> inspections,
@@ -191,7 +191,7 @@ internal sealed record ChaosResult
             DistinctEvents = ledger.Deliveries.Select(d => d.EventId).Distinct().Count(),
             Dequeues = proxy.Dequeues,
             StorageRequests = proxy.ByService,
-            Faults = settings.Faults?.Injected,
+            Faults = faults,
             Unreachable = proxy.Unreachable,
             LogTail = [.. logTail],
         };
