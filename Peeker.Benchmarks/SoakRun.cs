@@ -93,7 +93,11 @@ internal sealed class SoakRun(SoakSettings settings)
             inspections[partner.Id] = await SandboxOrders.InspectAsync(fleet, http, partner.Id);
         }
 
-        var chaos = ChaosResult.From(null, orders, ledger, inspections, proxy, [], start, wall, fleet.LogTail(40));
+        var cancelled = orders
+            .Select(o => o.Id)
+            .Where(id => ledger.First("order.cancelled", id) is not null)
+            .ToHashSet(StringComparer.Ordinal);
+        var chaos = ChaosResult.From(null, orders, ledger, inspections, proxy, [], start, wall, fleet.LogTail(40), cancelled);
         return SoakResult.From(chaos, sampler.Samples, idleRates, orders, [.. _cancelAccepted.Keys], ledger, [.. _problems]);
     }
 
