@@ -53,17 +53,20 @@ internal static class SandboxOrders
                 },
                 forwarding_url = "https://example.com",
                 domains,
-                personas = new[]
-                {
-                    new
-                    {
-                        first_name = "Sam",
-                        last_name = "Lee",
-                        profile_picture_url = "https://pics.example.com/sam.png",
-                    },
-                },
+                personas = Personas("https://pics.example.com/sam.png"),
             }
         );
+
+    /// <summary>The one persona every harness order names (<paramref name="picture"/>: its profile picture URL, or none).</summary>
+    public static object[] Personas(string? picture) =>
+        [
+            new
+            {
+                first_name = "Sam",
+                last_name = "Lee",
+                profile_picture_url = picture,
+            },
+        ];
 
     /// <summary>Posts an order and returns its id; throws when it is refused for good.</summary>
     public static async Task<string> PostOrderAsync(HostFleet fleet, HttpClient http, Partner partner, string body)
