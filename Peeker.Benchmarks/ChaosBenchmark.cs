@@ -56,6 +56,6 @@ public static class ChaosBenchmark
         return result.Passed ? 0 : 1;
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

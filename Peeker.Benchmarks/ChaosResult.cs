@@ -99,7 +99,7 @@ internal sealed record ChaosResult
     }
 
     public static ChaosResult From(
-        ChaosSettings settings,
+        IReadOnlyDictionary<StorageFault, long>? faults,
         List<PlacedOrder> orders,
         EventLedger ledger,
         Dictionary<string, SandboxRows> inspections,
@@ -107,7 +107,8 @@ internal sealed record ChaosResult
         List<TimeSpan> kills,
         TimeSpan start,
         double wall,
-        IEnumerable<string> logTail
+        IEnumerable<string> logTail,
+        IReadOnlySet<string>? cancelled = null
     )
     {
         var ends = orders.ToDictionary(o => o.Id, o => (ledger.First("order.completed", o.Id) ?? ledger.First("order.failed", o.Id))?.At);
@@ -149,8 +150,9 @@ internal sealed record ChaosResult
             {
                 unexpected.Add($"{order.Id}: not finished");
             }
-            else
+            else if (cancelled?.Contains(order.Id) != true)
             {
+                // A cancelled order's mailboxes are deleted by design; the others must all be there.
                 inboxesMissing += Math.Max(
                     0,
                     (2 * order.Google) + (3 * order.Microsoft) - inboxes.Distinct(StringComparer.OrdinalIgnoreCase).Count()
@@ -191,7 +193,7 @@ internal sealed record ChaosResult
             DistinctEvents = ledger.Deliveries.Select(d => d.EventId).Distinct().Count(),
             Dequeues = proxy.Dequeues,
             StorageRequests = proxy.ByService,
-            Faults = settings.Faults?.Injected,
+            Faults = faults,
             Unreachable = proxy.Unreachable,
             LogTail = [.. logTail],
         };

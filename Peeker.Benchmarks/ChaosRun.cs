@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Peeker.Shared;
 
@@ -102,10 +99,10 @@ internal sealed class ChaosRun
         var inspections = new Dictionary<string, SandboxRows>();
         foreach (var order in orders)
         {
-            inspections[order.PartnerId] = await InspectAsync(fleet, http, order.PartnerId);
+            inspections[order.PartnerId] = await SandboxOrders.InspectAsync(fleet, http, order.PartnerId);
         }
 
-        return ChaosResult.From(_settings, orders, ledger, inspections, proxy, _kills, start, wall, fleet.LogTail(40));
+        return ChaosResult.From(_settings.Faults?.Injected, orders, ledger, inspections, proxy, _kills, start, wall, fleet.LogTail(40));
     }
 
     private async Task<List<PlacedOrder>> PlaceOrdersAsync(HostFleet fleet, HttpClient http, EventLedger ledger)
@@ -129,100 +126,26 @@ internal sealed class ChaosRun
             })
             .ToList();
 
-        var admin = new HttpClient { BaseAddress = fleet.Address(0), Timeout = TimeSpan.FromSeconds(60) };
-        var partners = new List<(string Id, string Key)>();
-        foreach (var _ in plans)
+        var partners = new List<SandboxOrders.Partner>();
+        using (var admin = new HttpClient { BaseAddress = fleet.Address(0), Timeout = TimeSpan.FromSeconds(60) })
         {
-            partners.Add(await CreatePartnerAsync(admin, ledger.Url));
+            foreach (var _ in plans)
+            {
+                partners.Add(await SandboxOrders.CreatePartnerAsync(admin, ledger.Url));
+            }
         }
 
-        admin.Dispose();
         var placed = await Task.WhenAll(
             plans.Select(async plan =>
             {
-                var (partnerId, key) = partners[plan.Index];
-                var body = JsonSerializer.Serialize(
-                    new
-                    {
-                        user = $"client{plan.Index}@example.com",
-                        google_licenses = plan.Google * 2,
-                        microsoft_licenses = plan.Microsoft,
-                        google_inboxes_per_domain = 2,
-                        sequencer = new
-                        {
-                            provider = "smartlead",
-                            client_id = 1000 + plan.Index,
-                            login_email = $"ops{plan.Index}@example.com",
-                            login_password = $"chaos-{tag}-{plan.Index}",
-                        },
-                        forwarding_url = "https://example.com",
-                        domains = plan.Domains,
-                        personas = new[]
-                        {
-                            new
-                            {
-                                first_name = "Sam",
-                                last_name = "Lee",
-                                profile_picture_url = "https://pics.example.com/sam.png",
-                            },
-                        },
-                    }
-                );
+                var partner = partners[plan.Index];
                 var posted = ledger.Now;
-                string text;
-                for (var attempt = 1; ; attempt++)
-                {
-                    using var response = await fleet.SendAsync(
-                        http,
-                        address => new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/partner/v1/orders"))
-                        {
-                            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-                            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-                        }
-                    );
-                    text = await response.Content.ReadAsStringAsync();
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        break;
-                    }
-
-                    // As a partner would: an availability check the registrar could not answer ("errored": a flaky
-                    // name's 503s), a rate limit or a server error is tried again; the same body is idempotent.
-                    var retryable =
-                        (int)response.StatusCode is 429 or >= 500 || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal);
-                    if (!retryable || attempt == 8)
-                    {
-                        throw new InvalidOperationException($"order refused ({(int)response.StatusCode}): {text}");
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(attempt));
-                }
-
-                var id = JsonDocument.Parse(text).RootElement.GetProperty("data").GetProperty("id").GetString()!;
-                return new PlacedOrder(id, partnerId, plan.Domains, plan.Google, plan.Microsoft, posted);
+                var body = SandboxOrders.OrderBody(plan.Index, tag, plan.Domains, plan.Google, plan.Microsoft);
+                var id = await SandboxOrders.PostOrderAsync(fleet, http, partner, body);
+                return new PlacedOrder(id, partner.Id, plan.Domains, plan.Google, plan.Microsoft, posted);
             })
         );
         return [.. placed];
-    }
-
-    private static async Task<(string Id, string Key)> CreatePartnerAsync(HttpClient admin, string hook)
-    {
-        using var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/partners")
-        {
-            Content = JsonContent.Create(new { name = $"Chaos {Guid.NewGuid():N}"[..20] }),
-        };
-        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey);
-        using var created = await admin.SendAsync(create);
-        var data = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("data");
-        var id = data.GetProperty("id").GetString()!;
-        using var webhook = new HttpRequestMessage(HttpMethod.Put, $"/admin/v1/partners/{id}/webhook")
-        {
-            Content = JsonContent.Create(new { environment = "test", url = hook }),
-        };
-        webhook.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey);
-        using var set = await admin.SendAsync(webhook);
-        set.EnsureSuccessStatusCode();
-        return (id, data.GetProperty("api_keys").GetProperty("test").GetString()!);
     }
 
     private async Task KillLoopAsync(HostFleet fleet, EventLedger ledger, TimeSpan start, CancellationToken stop)
@@ -317,19 +240,6 @@ internal sealed class ChaosRun
         {
             await Task.Delay(500);
         }
-    }
-
-    private static async Task<SandboxRows> InspectAsync(HostFleet fleet, HttpClient http, string partnerId)
-    {
-        using var response = await fleet.SendAsync(
-            http,
-            address => new HttpRequestMessage(HttpMethod.Get, new Uri(address, $"/sandbox/_inspect/{partnerId}"))
-            {
-                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", OrderBenchmark.AdminKey) },
-            }
-        );
-        response.EnsureSuccessStatusCode();
-        return new SandboxRows(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
     }
 }
 

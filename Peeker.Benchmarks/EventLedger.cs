@@ -62,6 +62,9 @@ internal sealed class EventLedger : IAsyncDisposable
     public Delivery? First(string type, string orderId) =>
         Deliveries.FirstOrDefault(d => d.Type == type && d.Data.Contains(orderId, StringComparison.Ordinal));
 
+    /// <summary>How many distinct resources (orders, for the <c>order.*</c> events) got an event of <paramref name="type"/>.</summary>
+    public int Count(string type) => Deliveries.Where(d => d.Type == type).Select(d => d.ResourceId).Distinct().Count();
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)

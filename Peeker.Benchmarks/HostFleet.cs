@@ -31,6 +31,9 @@ internal sealed class HostFleet : IAsyncDisposable
 
     public bool IsRunning(int host) => _processes[host] is { HasExited: false };
 
+    /// <summary>The process id of host <paramref name="host"/> while it runs (for <c>/proc/{pid}/status</c>).</summary>
+    public int? ProcessId(int host) => IsRunning(host) ? _processes[host]!.Id : null;
+
     /// <summary>The last lines the hosts wrote (warnings and errors), each prefixed with its host number.</summary>
     public IEnumerable<string> LogTail(int lines) => _log.TakeLast(lines);
 

@@ -139,15 +139,7 @@ public static class OrderBenchmark
                 },
                 forwarding_url = "https://example.com",
                 domains,
-                personas = new[]
-                {
-                    new
-                    {
-                        first_name = "Sam",
-                        last_name = "Lee",
-                        profile_picture_url = (string?)null,
-                    },
-                },
+                personas = SandboxOrders.Personas(null),
             }
         );
         var body = await order.Content.ReadAsStringAsync();

@@ -14,6 +14,9 @@ using Peeker.Benchmarks;
 //            --fault-rate 0.05|table=..,queue=..,blob=.., --fault-kinds busy,internal,timeout,drop-before,drop-after,
 //            --fault-timeout 5, --azurite-restart-at 30 (-1 never), --azurite-downtime 5, --provider-faults 0.33,
 //            --timeout 15 (minutes), --no-baseline, --set key=value (host.json override)
+// dotnet run -c Release --project Peeker.Benchmarks -- soak             -> 30 min of steady small orders and cancellations on 1 host, then 2 min idle
+//   options: --minutes 30, --orders-per-minute 4, --cancel-share 0.3, --idle-minutes 2, --partners 8, --domains 1-2,
+//            --cancel-delay 30 (s), --timeout 15 (minutes to drain), --seed 42
 if (args.Contains("--record-histories"))
 {
     return await HistoryRecorder.RunAsync(args);
@@ -22,6 +25,11 @@ if (args.Contains("--record-histories"))
 if (args.Length > 0 && args[0] is "chaos" or "faults" or "provider-faults")
 {
     return await ChaosBenchmark.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await SoakBenchmark.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "load")

@@ -11,10 +11,16 @@ namespace Peeker.Activities.Cloudflare;
 /// <summary>Base URL, token and account for one Cloudflare account (live, or the sandbox partner's simulator account).</summary>
 internal sealed record CloudflareSettings(string BaseUrl, string ApiToken, string AccountId);
 
-/// <summary>Cloudflare API v4 over the v4 envelope; error mapping lives in <see cref="ToException"/>.</summary>
-internal sealed class CloudflareClient(HttpClient http, CloudflareSettings settings, ILogger<CloudflareClient> logger)
-    : ProviderClientBase(http, logger, ProviderNames.Cloudflare),
-        ICloudflareClient
+/// <summary>
+/// Cloudflare API v4 over the v4 envelope; error mapping lives in <see cref="ToException"/>. Every attempt spends from
+/// the token's <see cref="ProviderBudget"/> (paced by <see cref="ProviderPacer"/>).
+/// </summary>
+internal sealed class CloudflareClient(
+    HttpClient http,
+    CloudflareSettings settings,
+    ProviderBudget budget,
+    ILogger<CloudflareClient> logger
+) : ProviderClientBase(http, logger, ProviderNames.Cloudflare), ICloudflareClient
 {
     /// <summary>Zone already exists on the account.</summary>
     public const int ZoneExists = 1061;
@@ -175,7 +181,7 @@ internal sealed class CloudflareClient(HttpClient http, CloudflareSettings setti
         bool idempotent = true
     )
     {
-        using var request = new HttpRequestMessage(method, settings.BaseUrl.TrimEnd('/') + path);
+        using var request = budget.Spend(new HttpRequestMessage(method, settings.BaseUrl.TrimEnd('/') + path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiToken);
         if (body is not null)
         {

@@ -43,6 +43,7 @@ internal sealed class CloudflareClientFactory(
         return new CloudflareClient(
             SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Cloudflare),
             settings,
+            ProviderBudget.For(ProviderNames.Cloudflare, settings.ApiToken, live.Value.RequestsPer5Minutes, TimeSpan.FromMinutes(5)),
             loggers.CreateLogger<CloudflareClient>()
         );
     }

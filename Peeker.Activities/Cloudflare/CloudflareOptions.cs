@@ -18,6 +18,10 @@ public sealed class CloudflareOptions : IValidatableObject
 
     public string? AccountId { get; set; }
 
+    /// <summary>Client-side pacing per token (Cloudflare: 1,200 requests per 5 minutes per user/account token).</summary>
+    [Range(1, 100_000)]
+    public int RequestsPer5Minutes { get; set; } = 1200;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Enabled && string.IsNullOrWhiteSpace(ApiToken))

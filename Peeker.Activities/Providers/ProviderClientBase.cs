@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Polly.RateLimiting;
 using Polly.Timeout;
 
 namespace Peeker.Activities.Providers;
@@ -34,6 +35,19 @@ public abstract class ProviderClientBase(HttpClient http, ILogger logger, string
                 "network_error",
                 $"{request.Method} {path} failed ({ex.HttpRequestError}).",
                 isRetryable: true,
+                innerException: ex
+            );
+        }
+        catch (RateLimiterRejectedException ex)
+        {
+            // Our own pacing queue is full: the provider was not called; the durable retry comes back later.
+            logger.LogWarning("{Provider} {Method} {Path} not sent: the pacing queue is full", provider, request.Method, path);
+            throw new ProviderException(
+                provider,
+                "rate_limited",
+                $"{request.Method} {path} not sent: too many calls waiting for the provider's rate.",
+                isRetryable: true,
+                retryAfter: ex.RetryAfter,
                 innerException: ex
             );
         }

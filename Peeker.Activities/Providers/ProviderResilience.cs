@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -9,7 +10,8 @@ namespace Peeker.Activities.Providers;
 
 /// <summary>
 /// The one Polly pipeline every provider HTTP client uses: retry transient answers (408, 429, 5xx, network errors,
-/// attempt timeouts) with exponential backoff or the provider's <c>Retry-After</c>, then a timeout per attempt.
+/// attempt timeouts) with exponential backoff or the provider's <c>Retry-After</c>, then each attempt waits for a permit
+/// of its <see cref="ProviderBudget"/> (<see cref="ProviderPacer"/>), then a timeout per attempt.
 /// Requests marked <see cref="MarkNotIdempotent"/> are retried only on 429 (the provider refused them unprocessed).
 /// </summary>
 public static class ProviderResilience
@@ -37,14 +39,18 @@ public static class ProviderResilience
                     pipeline.TimeProvider = time;
                 }
 
-                Configure(pipeline, options);
+                Configure(pipeline, options, context.ServiceProvider.GetService<ProviderPacer>());
             }
         );
         return builder;
     }
 
     /// <summary>Builds the strategies into <paramref name="pipeline"/> (exposed for tests of the settings).</summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ProviderRetryOptions options)
+    public static void Configure(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
+        ProviderRetryOptions options,
+        ProviderPacer? pacer = null
+    )
     {
         pipeline.AddRetry(
             new RetryStrategyOptions<HttpResponseMessage>
@@ -58,6 +64,13 @@ public static class ProviderResilience
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfterOf(response) : null),
             }
         );
+        if (pacer is not null)
+        {
+            // Inside the retries, so a retried attempt spends a permit too; outside the attempt timeout, so waiting
+            // for a permit is not mistaken for a slow provider.
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions { RateLimiter = args => pacer.AcquireAsync(args.Context) });
+        }
+
         pipeline.AddTimeout(options.AttemptTimeout);
     }
 

@@ -21,6 +21,7 @@ public static class ProvidersServiceCollectionExtensions
     public static IServiceCollection AddPeekerProviders(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProviderPacer>();
         Bind<SandboxProviderOptions>(services, configuration, SandboxProviderOptions.SectionName);
         Bind<ProviderRetryOptions>(services, configuration, ProviderRetryOptions.SectionName);
         Bind<RegistrarOptions>(services, configuration, RegistrarOptions.SectionName);

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Peeker.Activities.Providers;
 
@@ -12,10 +11,11 @@ namespace Peeker.Activities.Smartlead;
 internal sealed record SmartleadSettings(string BaseUrl, string ApiKey);
 
 /// <summary>
-/// Smartlead API v1 (<c>?api_key=</c> auth). A per-key limiter keeps us under the plan's per-minute budget; a 429
-/// that still happens is retried after its <c>Retry-After</c> by the shared pipeline.
+/// Smartlead API v1 (<c>?api_key=</c> auth). Every attempt spends from the key's <see cref="ProviderBudget"/> (paced by
+/// <see cref="ProviderPacer"/>, under the plan's per-minute budget); a 429 that still happens (another host on the same
+/// key) is retried after its <c>Retry-After</c> by the shared pipeline.
 /// </summary>
-internal sealed class SmartleadClient(HttpClient http, SmartleadSettings settings, RateLimiter limiter, ILogger<SmartleadClient> logger)
+internal sealed class SmartleadClient(HttpClient http, SmartleadSettings settings, ProviderBudget budget, ILogger<SmartleadClient> logger)
     : ProviderClientBase(http, logger, ProviderNames.Smartlead),
         ISmartleadClient
 {
@@ -148,10 +148,8 @@ internal sealed class SmartleadClient(HttpClient http, SmartleadSettings setting
 
     private async Task<T> CallAsync<T>(HttpMethod method, string path, string query, object? body, CancellationToken cancellationToken)
     {
-        using var lease = await limiter.AcquireAsync(1, cancellationToken);
-        using var request = new HttpRequestMessage(
-            method,
-            $"{settings.BaseUrl.TrimEnd('/')}{path}?api_key={Uri.EscapeDataString(settings.ApiKey)}{query}"
+        using var request = budget.Spend(
+            new HttpRequestMessage(method, $"{settings.BaseUrl.TrimEnd('/')}{path}?api_key={Uri.EscapeDataString(settings.ApiKey)}{query}")
         );
         if (body is not null)
         {

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
@@ -15,11 +11,8 @@ internal sealed class SmartleadClientFactory(
     IOptions<SmartleadOptions> live,
     IOptions<SandboxProviderOptions> sandbox,
     ILoggerFactory loggers
-) : ISmartleadClientFactory, IDisposable
+) : ISmartleadClientFactory
 {
-    // One limiter per key for the process, keyed by a hash so the key itself is not kept as a dictionary key.
-    private readonly ConcurrentDictionary<string, RateLimiter> _limiters = new(StringComparer.Ordinal);
-
     public ISmartleadClient Create(ProviderScope scope, string? apiKey = null)
     {
         SmartleadSettings settings;
@@ -46,32 +39,11 @@ internal sealed class SmartleadClientFactory(
             settings = new SmartleadSettings(live.Value.BaseUrl, key);
         }
 
-        var limiter = _limiters.GetOrAdd(
-            Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiKey))),
-            _ => new SlidingWindowRateLimiter(
-                new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = live.Value.RequestsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 10_000,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                }
-            )
-        );
         return new SmartleadClient(
             SandboxCredentials.HttpClientFor(httpClients, scope, sandbox.Value, ProviderNames.Smartlead),
             settings,
-            limiter,
+            ProviderBudget.For(ProviderNames.Smartlead, settings.ApiKey, live.Value.RequestsPerMinute, TimeSpan.FromMinutes(1)),
             loggers.CreateLogger<SmartleadClient>()
         );
-    }
-
-    public void Dispose()
-    {
-        foreach (var limiter in _limiters.Values)
-        {
-            limiter.Dispose();
-        }
     }
 }

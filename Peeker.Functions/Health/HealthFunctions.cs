@@ -67,6 +67,8 @@ public static class HealthFunctions
                         hub_state = hub.State.ToString(),
                         partition_count = hub.Options.StorageProvider.PartitionCount,
                         storage_error = hub.LastError,
+                        // For the soak benchmark and people watching memory: the managed heap, without forcing a collection.
+                        managed_heap_bytes = GC.GetTotalMemory(forceFullCollection: false),
                         checked_at = time.GetUtcNow(),
                     }
                 )

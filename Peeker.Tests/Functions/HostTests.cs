@@ -25,6 +25,7 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         Assert.Equal("PeekerHub", body.RootElement.GetProperty("hub").GetString());
         Assert.Equal(4, body.RootElement.GetProperty("partition_count").GetInt32());
         Assert.Equal("Running", body.RootElement.GetProperty("hub_state").GetString());
+        Assert.True(body.RootElement.GetProperty("managed_heap_bytes").GetInt64() > 0);
     }
 
     [Fact]
