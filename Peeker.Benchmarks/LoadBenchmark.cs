@@ -15,11 +15,15 @@ namespace Peeker.Benchmarks;
 /// <c>POST /orders</c> of one-domain orders (the placement, not the provisioning behind it), at rising rates. The per-key and availability-name limits are raised
 /// for that run so 429s do not hide latency; a second host keeps the default limits and gets a burst, to show them
 /// enforced. Options: <c>--rates 25,50,100,200</c> (cached availability, <c>GET /orders</c>), <c>--uncached-rates 5,10,25</c>,
-/// <c>--order-rates 5,10,20</c>, <c>--seconds 10</c>, <c>--only uncached,POST /orders</c> (steps whose label contains one).
+/// <c>--order-rates 5,10,20</c>, <c>--seconds 10</c>, <c>--only uncached,POST /orders</c> (steps whose label contains one; the bursts at the default limits
+/// run with no <c>--only</c> or when one of its words is in "default limits"). The <c>POST /orders</c> step ends with a probe of one placement's
+/// storage requests on an idle host behind the counting proxy.
 /// </summary>
 public static class LoadBenchmark
 {
     private const int Names = 50;
+    private const string OrdersLabel = "POST /orders (1 domain, 2 inboxes)";
+    private const string LimitsLabel = "default limits";
 
     private static readonly Dictionary<string, string> Raised = new()
     {
@@ -71,49 +75,13 @@ public static class LoadBenchmark
                     };
                 };
                 var orders = () => new HttpRequestMessage(HttpMethod.Get, "/partner/v1/orders");
-                var placed = 0;
-                var place = () =>
-                {
-                    // The smallest order (one Google domain, two inboxes): the answer is the placement (claims, idempotency,
-                    // the stored order and the orchestration's start), not the provisioning that follows it.
-                    var n = Interlocked.Increment(ref placed);
-                    return new HttpRequestMessage(HttpMethod.Post, "/partner/v1/orders")
-                    {
-                        Content = JsonContent.Create(
-                            new
-                            {
-                                user = $"load{n}@example.com",
-                                google_licenses = 2,
-                                microsoft_licenses = 0,
-                                google_inboxes_per_domain = 2,
-                                sequencer = new
-                                {
-                                    provider = "smartlead",
-                                    client_id = 1 + (n % 2000),
-                                    login_email = "ops@example.com",
-                                    login_password = "load-test-only",
-                                },
-                                forwarding_url = "https://example.com",
-                                domains = new[] { $"place{run}-{n}.com" },
-                                personas = new[]
-                                {
-                                    new
-                                    {
-                                        first_name = "Sam",
-                                        last_name = "Lee",
-                                        profile_picture_url = (string?)null,
-                                    },
-                                },
-                            }
-                        ),
-                    };
-                };
+                var place = Placement(run);
                 var steps = new (string Label, Func<HttpRequestMessage> Request, int[] Rates)[]
                 {
                     ("POST /domains/availability (50 cached names)", availability, rates),
                     ("POST /domains/availability (50 uncached names)", uncached, uncachedRates),
                     ("GET /orders", orders, rates),
-                    ("POST /orders (1 domain, 2 inboxes)", place, orderRates),
+                    (OrdersLabel, place, orderRates),
                 };
                 foreach (
                     var (label, request, stepRates) in steps.Where(s =>
@@ -128,17 +96,13 @@ public static class LoadBenchmark
                         // Unmeasured: fills the caches (and re-fills them should a step outlive the 5-minute validity), warms the path.
                         for (var i = 0; i < 3; i++)
                         {
-                            using var warm = await partner.SendAsync(request());
-                            var text = await warm.Content.ReadAsStringAsync();
+                            var (status, text) = await WarmAsync(partner, request());
                             if (
                                 i == 2
-                                && (
-                                    warm.StatusCode != HttpStatusCode.OK
-                                    || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal)
-                                )
+                                && (status != HttpStatusCode.OK || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal))
                             )
                             {
-                                Console.WriteLine($"  warm-up did not cache: {(int)warm.StatusCode} {text[..Math.Min(400, text.Length)]}");
+                                Console.WriteLine($"  warm-up did not cache: {(int?)status} {text[..Math.Min(400, text.Length)]}");
                             }
                         }
 
@@ -152,10 +116,20 @@ public static class LoadBenchmark
             }
         );
 
+        if (only.Length == 0 || only.Any(o => OrdersLabel.Contains(o, StringComparison.OrdinalIgnoreCase)))
+        {
+            await ProbePlacementAsync(run);
+        }
+
         Console.WriteLine();
         Console.WriteLine("| endpoint | target req/s | sent | completed req/s | p50 ms | p95 ms | p99 ms | max ms | errors (non-200) |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         rows.ForEach(Console.WriteLine);
+
+        if (only.Length > 0 && !only.Any(o => LimitsLabel.Contains(o, StringComparison.OrdinalIgnoreCase)))
+        {
+            return 0;
+        }
 
         Console.WriteLine();
         Console.WriteLine(
@@ -191,6 +165,135 @@ public static class LoadBenchmark
             }
         );
         return 0;
+    }
+
+    /// <summary>
+    /// The smallest order (one Google domain, two inboxes), a new user and domain each time: the answer is the placement
+    /// (validation, claims, idempotency, the stored order and the orchestrations' start), not the provisioning behind it.
+    /// </summary>
+    private static Func<HttpRequestMessage> Placement(string run)
+    {
+        var placed = 0;
+        return () =>
+        {
+            var n = Interlocked.Increment(ref placed);
+            return new HttpRequestMessage(HttpMethod.Post, "/partner/v1/orders")
+            {
+                Content = JsonContent.Create(
+                    new
+                    {
+                        user = $"load{n}@example.com",
+                        google_licenses = 2,
+                        microsoft_licenses = 0,
+                        google_inboxes_per_domain = 2,
+                        sequencer = new
+                        {
+                            provider = "smartlead",
+                            client_id = 1 + (n % 2000),
+                            login_email = "ops@example.com",
+                            login_password = "load-test-only",
+                        },
+                        forwarding_url = "https://example.com",
+                        domains = new[] { $"place{run}-{n}.com" },
+                        personas = new[]
+                        {
+                            new
+                            {
+                                first_name = "Sam",
+                                last_name = "Lee",
+                                profile_picture_url = (string?)null,
+                            },
+                        },
+                    }
+                ),
+            };
+        };
+    }
+
+    /// <summary>
+    /// Storage requests of one placement: a host behind the counting storage proxy (its own run, so the proxy's hop does
+    /// not slow the measured steps), three unmeasured orders, then five placed one at a time, each once the host is idle
+    /// again (the previous order provisioned), counting the requests between the POST and its answer.
+    /// </summary>
+    private static async Task ProbePlacementAsync(string run)
+    {
+        await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
+        await using var proxy = await StorageProxy.StartAsync(azurite.ConnectionString);
+        await WithHostAsync(
+            Raised,
+            async partner =>
+            {
+                var place = Placement("probe" + run);
+                for (var i = 0; i < 3; i++)
+                {
+                    await WarmAsync(partner, place());
+                }
+
+                var counts = new List<long[]>();
+                var latencies = new List<double>();
+                for (var i = 0; i < 5; i++)
+                {
+                    var idle = await IdleAsync(proxy);
+                    var before = proxy.ByService;
+                    var clock = Stopwatch.StartNew();
+                    using var response = await partner.SendAsync(place());
+                    await response.Content.ReadAsByteArrayAsync();
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                    var after = proxy.ByService;
+                    counts.Add([.. after.Select((c, s) => c - before[s])]);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Console.WriteLine($"  probe: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+
+                    Console.WriteLine(
+                        $"  one placement on an idle host ({idle:F1} storage requests/s before it): {latencies[^1]:F0} ms, storage requests {counts[^1].Sum()} (table {counts[^1][0]} / queue {counts[^1][1]} / blob {counts[^1][2]})"
+                    );
+                }
+
+                var median = counts.OrderBy(c => c.Sum()).ElementAt(counts.Count / 2);
+                Console.WriteLine(
+                    $"  storage requests per placement, median of {counts.Count}: {median.Sum()} (table {median[0]} / queue {median[1]} / blob {median[2]}); latency median {latencies.Order().ElementAt(latencies.Count / 2):F0} ms"
+                );
+            },
+            proxy.ConnectionString
+        );
+    }
+
+    /// <summary>Waits (at most a minute) until the host's storage traffic is down to idle polling; the last second's rate.</summary>
+    private static async Task<double> IdleAsync(StorageProxy proxy)
+    {
+        var last = 0L;
+        for (var i = 0; i < 60; i++)
+        {
+            var before = proxy.ByService.Sum();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            last = proxy.ByService.Sum() - before;
+            if (last <= 10)
+            {
+                break;
+            }
+        }
+
+        return last;
+    }
+
+    /// <summary>An unmeasured request; a host too slow to answer within the client's timeout is reported, not fatal.</summary>
+    private static async Task<(HttpStatusCode? Status, string Text)> WarmAsync(HttpClient http, HttpRequestMessage request)
+    {
+        try
+        {
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return (null, ex.Message);
+        }
+        finally
+        {
+            request.Dispose();
+        }
     }
 
     /// <summary>
@@ -270,12 +373,19 @@ public static class LoadBenchmark
         }
     }
 
-    /// <summary>A host with <paramref name="settings"/> on a fresh Azurite, and a client holding a new partner's sandbox key.</summary>
-    private static async Task WithHostAsync(IReadOnlyDictionary<string, string> settings, Func<HttpClient, Task> body)
+    /// <summary>
+    /// A host with <paramref name="settings"/> on a fresh Azurite (or on <paramref name="storage"/>), and a client holding
+    /// a new partner's sandbox key.
+    /// </summary>
+    private static async Task WithHostAsync(
+        IReadOnlyDictionary<string, string> settings,
+        Func<HttpClient, Task> body,
+        string? storage = null
+    )
     {
-        await using var azurite = await AzuriteProcess.StartAsync(SettingsProfile.FindRoot());
+        await using var azurite = storage is null ? await AzuriteProcess.StartAsync(SettingsProfile.FindRoot()) : null;
         var port = LoopbackPorts.FreePort();
-        using var host = OrderBenchmark.StartHost(azurite.ConnectionString, port, null, settings);
+        using var host = OrderBenchmark.StartHost(storage ?? azurite!.ConnectionString, port, null, settings);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };

@@ -36,33 +36,36 @@ public sealed class OrderPlacement(
     {
         var env = scope.Environment;
         var partnerId = scope.PartnerId;
-        if (
-            await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
-            && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous
-        )
+
+        // Every check before the first write is a read: they go out side by side (the wait of the slowest, not of a dozen
+        // round trips one after another), and their verdicts are taken in the order below, so a request breaking several
+        // rules gets the same answer as when they ran in turn. Availability, whose answers are cached in a table, is asked
+        // only once all of them passed.
+        var replay = FindReplayAsync(env, partnerId, request, cancellationToken);
+        var shape = ResolvePlanAsync(env, partnerId, request, cancellationToken);
+        var existingUser = ResolveUserAsync(env, partnerId, request, cancellationToken);
+        var client = request.Sequencer.ClientId is { } clientId
+            ? sequencerClients.CheckAsync(scope, clientId, cancellationToken)
+            : Task.FromResult(SequencerClientStatus.Known);
+        var facts = ReadDomainFactsAsync(scope, request, shape, cancellationToken);
+        await Task.WhenAll(replay, shape, existingUser, client, facts).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        if (await replay is { } previous)
         {
-            if (previous.Status == OrderStatus.InProgress)
-            {
-                // The first request may have stopped between storing the order and starting it; starting is idempotent
-                // by instance id (order id), so a replay makes sure provisioning runs.
-                await workflows.StartProvisioningAsync(env, previous.Id, CancellationToken.None);
-            }
-
-            if (!OrderStatus.IsCancelling(previous.Status))
-            {
-                // Likewise for the renewal loop (started once per order by its instance id).
-                await workflows.StartRenewalsAsync(env, previous.Id, previous.ProvisioningAttempt, CancellationToken.None);
-            }
-
+            // The first request may have stopped between storing the order and starting it; starting is idempotent by
+            // instance id (order id, and the renewal loop's id), so a replay makes sure provisioning and renewals run.
+            await Task.WhenAll(
+                previous.Status == OrderStatus.InProgress
+                    ? workflows.StartProvisioningAsync(env, previous.Id, CancellationToken.None)
+                    : Task.CompletedTask,
+                OrderStatus.IsCancelling(previous.Status)
+                    ? Task.CompletedTask
+                    : workflows.StartRenewalsAsync(env, previous.Id, previous.ProvisioningAttempt, CancellationToken.None)
+            );
             return new PlaceOrderResult(previous, true);
         }
 
-        var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await ResolvePlanAsync(
-            env,
-            partnerId,
-            request,
-            cancellationToken
-        );
+        var (bundleId, googleLicenses, microsoftLicenses, inboxesPerDomain) = await shape;
         if (env == PeekerEnvironment.Live && microsoftLicenses > 0)
         {
             // Smartlead connects Microsoft 365 mailboxes only through its OAuth consent in a browser (SMTP AUTH is off
@@ -80,11 +83,8 @@ public sealed class OrderPlacement(
             );
         }
 
-        var user = await ResolveUserAsync(env, partnerId, request, cancellationToken);
-        if (
-            request.Sequencer.ClientId is { } clientId
-            && await sequencerClients.CheckAsync(scope, clientId, cancellationToken) == SequencerClientStatus.Unknown
-        )
+        var user = await existingUser;
+        if (await client == SequencerClientStatus.Unknown)
         {
             throw ApiException.Invalid(
                 "sequencer.client_id",
@@ -92,7 +92,15 @@ public sealed class OrderPlacement(
             );
         }
 
-        var plan = await planner.PlanAsync(scope, request.Domains, googleLicenses, microsoftLicenses, inboxesPerDomain, cancellationToken);
+        var plan = await planner.PlanAsync(
+            scope,
+            request.Domains,
+            googleLicenses,
+            microsoftLicenses,
+            inboxesPerDomain,
+            await facts,
+            cancellationToken
+        );
 
         // From the first write on, a client disconnect changes nothing: the commit runs to its end (or to a rollback
         // on a real failure), so an order whose provisioning started is never undone under it.
@@ -137,8 +145,10 @@ public sealed class OrderPlacement(
 
         try
         {
-            user ??= (
-                await users.CreateAsync(
+            // The user and the sequencer routing do not depend on each other; the domain rows need the user's id, and the
+            // order row comes last (a replay restarts the provisioning of any stored order, which needs the rest).
+            var creatingUser = user is null
+                ? users.CreateAsync(
                     env,
                     partnerId,
                     new UserSpec(
@@ -149,8 +159,9 @@ public sealed class OrderPlacement(
                     ),
                     cancellationToken
                 )
-            ).User;
-            await credentials.SaveAsync(env, orderId, request.Sequencer, cancellationToken);
+                : Task.FromResult((User: user, Created: false));
+            await Task.WhenAll(creatingUser, credentials.SaveAsync(env, orderId, request.Sequencer, cancellationToken));
+            user = (await creatingUser).User;
             var order = new Order(
                 orderId,
                 partnerId,
@@ -194,8 +205,10 @@ public sealed class OrderPlacement(
                 await bundles.MarkUsedAsync(env, partnerId, bundleId, cancellationToken);
             }
 
-            await workflows.StartProvisioningAsync(env, orderId, cancellationToken);
-            await workflows.StartRenewalsAsync(env, orderId, 0, cancellationToken);
+            await Task.WhenAll(
+                workflows.StartProvisioningAsync(env, orderId, cancellationToken),
+                workflows.StartRenewalsAsync(env, orderId, 0, cancellationToken)
+            );
             return new PlaceOrderResult(order, false);
         }
         catch (Exception ex)
@@ -309,6 +322,30 @@ public sealed class OrderPlacement(
                 logger.LogError(ex, "Releasing {Domain} after a rejected or rolled-back order failed", name);
             }
         }
+    }
+
+    /// <summary>The order an identical earlier request placed, unless it failed (then the body may be placed again).</summary>
+    private async Task<Order?> FindReplayAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        PlaceOrderRequest request,
+        CancellationToken cancellationToken
+    ) =>
+        await idempotency.FindAsync(env, request.ApiKeyId, request.BodyHash, cancellationToken) is { } previousId
+        && await orders.GetAsync(env, partnerId, previousId, cancellationToken) is { Status: not OrderStatus.Failed } previous
+            ? previous
+            : null;
+
+    /// <summary>The planner's store reads for the submitted names, once the plan's shape (the bundle's, when named) is known.</summary>
+    private async Task<OrderDomainFacts?> ReadDomainFactsAsync(
+        ProviderScope scope,
+        PlaceOrderRequest request,
+        Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> shape,
+        CancellationToken cancellationToken
+    )
+    {
+        var (_, google, microsoft, inboxesPerDomain) = await shape;
+        return await planner.ReadAsync(scope, request.Domains, google, microsoft, inboxesPerDomain, cancellationToken);
     }
 
     private async Task<(string? BundleId, int Google, int Microsoft, int InboxesPerDomain)> ResolvePlanAsync(

@@ -28,7 +28,9 @@ public interface ISequencerClients
 /// <summary>
 /// Asks Smartlead for the agency's clients (<c>GET /client/</c>). The list is kept per partner and environment for
 /// <see cref="CacheFor"/> (Smartlead allows 60 calls a minute per key); an id missing from a kept list is asked again
-/// once, so a client created a moment ago is found. A Smartlead that cannot answer does not reject the order: an order
+/// once, so a client created a moment ago is found. Checks that miss together share one call per partner (a burst of
+/// orders would otherwise send a call each, and spend the partner's Smartlead budget); one that joined a call already on
+/// its way and does not find its id asks once more itself. A Smartlead that cannot answer does not reject the order: an order
 /// must not fail on someone else's outage; a wrong id then fails the order's sequencer step (<c>sequencer_failed</c>).
 /// </summary>
 public sealed class SmartleadSequencerClients(
@@ -41,6 +43,7 @@ public sealed class SmartleadSequencerClients(
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<(PeekerEnvironment, string), (DateTimeOffset At, HashSet<long> Ids)> _lists = new();
+    private readonly ConcurrentDictionary<(PeekerEnvironment, string), Task<HashSet<long>>> _fetching = new();
 
     /// <inheritdoc />
     public async Task<SequencerClientStatus> CheckAsync(ProviderScope scope, long clientId, CancellationToken cancellationToken)
@@ -54,8 +57,13 @@ public sealed class SmartleadSequencerClients(
 
         try
         {
-            var ids = (await smartlead.Create(scope).ListClientsAsync(cancellationToken)).Select(c => c.Id).ToHashSet();
-            _lists[key] = (time.GetUtcNow(), ids);
+            var (ids, joined) = await FetchAsync(scope, key, cancellationToken);
+            if (joined && !ids.Contains(clientId))
+            {
+                // The shared call may have left before this client was created.
+                (ids, _) = await FetchAsync(scope, key, cancellationToken);
+            }
+
             return ids.Contains(clientId) ? SequencerClientStatus.Known : SequencerClientStatus.Unknown;
         }
         catch (ProviderException ex)
@@ -68,5 +76,38 @@ public sealed class SmartleadSequencerClients(
             );
             return SequencerClientStatus.Unverified;
         }
+    }
+
+    /// <summary>The partner's client ids from a call already on its way (joined: true) or from a new one, which fills the cache.</summary>
+    private async Task<(HashSet<long> Ids, bool Joined)> FetchAsync(
+        ProviderScope scope,
+        (PeekerEnvironment, string) key,
+        CancellationToken cancellationToken
+    )
+    {
+        var mine = new TaskCompletionSource<HashSet<long>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var fetch = _fetching.GetOrAdd(key, mine.Task);
+        if (fetch != mine.Task)
+        {
+            return (await fetch.WaitAsync(cancellationToken), true);
+        }
+
+        try
+        {
+            // Not the caller's token: the others waiting on this call must not fail because this request went away.
+            var ids = (await smartlead.Create(scope).ListClientsAsync(CancellationToken.None)).Select(c => c.Id).ToHashSet();
+            _lists[key] = (time.GetUtcNow(), ids);
+            mine.SetResult(ids);
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+        }
+        finally
+        {
+            _fetching.TryRemove(KeyValuePair.Create(key, mine.Task));
+        }
+
+        return (await mine.Task.WaitAsync(cancellationToken), false);
     }
 }

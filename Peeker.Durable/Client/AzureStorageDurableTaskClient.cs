@@ -11,7 +11,8 @@ namespace Peeker.Durable.Client;
 
 /// <summary>
 /// The SDK's <see cref="DurableTaskClient"/> over DTFx: starts, events, terminate, suspend and resume go through
-/// <see cref="TaskHubClient"/>; status, query, purge, rewind and history through the Azure Storage service. Inputs and
+/// <see cref="TaskHubClient"/> on the hub's client service (its own storage throttle, so the worker's backlog does not
+/// delay them); status, query, purge, rewind and history through the Azure Storage service. Inputs and
 /// outputs use the same JSON converter as the worker.
 /// </summary>
 /// <remarks>
@@ -36,7 +37,7 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
         : base(hub?.Options.HubName ?? throw new ArgumentNullException(nameof(hub)))
     {
         _hub = hub;
-        _client = new TaskHubClient(hub.Service, DurableDataConverter.Default, loggerFactory);
+        _client = new TaskHubClient(hub.ClientService, DurableDataConverter.Default, loggerFactory);
     }
 
     private AzureStorageOrchestrationService Service => _hub.Service;

@@ -21,8 +21,9 @@ public enum TaskHubState
 }
 
 /// <summary>
-/// The task hub on Azure Storage: one <see cref="AzureStorageOrchestrationService"/> per host, shared by the worker and
-/// the client, built from host.json <c>extensions.durableTask</c> and <c>AzureWebJobsStorage</c>.
+/// The task hub on Azure Storage: the worker's <see cref="AzureStorageOrchestrationService"/> (also used for status,
+/// queries, purge and history) and a second one for the client's starts and events, both built from host.json
+/// <c>extensions.durableTask</c> and <c>AzureWebJobsStorage</c>.
 /// </summary>
 public sealed class DurableTaskHub : IDisposable
 {
@@ -38,6 +39,13 @@ public sealed class DurableTaskHub : IDisposable
         var settings = CreateSettings(Options, connection.ConnectionString, loggerFactory);
         WorkerId = settings.WorkerId;
         Service = new AzureStorageOrchestrationService(settings);
+
+        // DTFx caps each service's storage requests in flight (MaxStorageOperationConcurrency, 25 per core): with one
+        // service, a worker busy with provisioning held a partner's POST /orders (two starts) behind its own backlog.
+        // A service that is never started owns no partition; it only sends the start messages and writes the instance rows.
+        var client = CreateSettings(Options, connection.ConnectionString, loggerFactory);
+        client.WorkerId = settings.WorkerId;
+        ClientService = new AzureStorageOrchestrationService(client);
     }
 
     /// <summary>This host's name as a partition owner (the <c>CurrentOwner</c> of the leases it holds).</summary>
@@ -48,6 +56,9 @@ public sealed class DurableTaskHub : IDisposable
 
     /// <summary>DTFx's Azure Storage provider: orchestration service and client (queries, purge, rewind).</summary>
     public AzureStorageOrchestrationService Service { get; }
+
+    /// <summary>The service the client's starts, events, terminations, suspends and resumes go through (never started).</summary>
+    public AzureStorageOrchestrationService ClientService { get; }
 
     /// <summary>Where the hub stands, for <c>/health</c>.</summary>
     public TaskHubState State { get; internal set; } = TaskHubState.Starting;
@@ -120,6 +131,7 @@ public sealed class DurableTaskHub : IDisposable
     public void Dispose()
     {
         Service.Dispose();
+        ClientService.Dispose();
         _createLock.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Peeker.Activities.Providers;
 using Peeker.Activities.Smartlead;
 using Peeker.Tests.Sandbox;
+using Peeker.Tests.Support;
 
 namespace Peeker.Tests.Activities.Smartlead;
 
@@ -69,6 +70,81 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
         Assert.Equal(1, kept);
         Assert.Equal(SequencerClientStatus.Known, added);
         Assert.Equal(3, smartlead.Calls);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ChecksThatMissTogether_ShareOneCall()
+    {
+        var smartlead = new GatedSmartlead();
+        var clients = new SmartleadSequencerClients(smartlead, TimeProvider.System, NullLogger<SmartleadSequencerClients>.Instance);
+        var scope = SandboxServerFixture.NewPartner();
+
+        var checks = Enumerable.Range(0, 5).Select(_ => clients.CheckAsync(scope, 7, default)).ToList();
+        await Wait.UntilAsync(() => smartlead.Calls >= 1);
+        smartlead.Release(checks.Count); // enough for a call each, should they not share
+        var statuses = await Task.WhenAll(checks);
+
+        Assert.All(statuses, s => Assert.Equal(SequencerClientStatus.Known, s));
+        Assert.Equal(1, smartlead.Calls);
+    }
+
+    [Fact]
+    public async Task CheckAsync_JoinedCallLacksTheId_AsksOnceMoreItself()
+    {
+        var smartlead = new GatedSmartlead();
+        var clients = new SmartleadSequencerClients(smartlead, TimeProvider.System, NullLogger<SmartleadSequencerClients>.Instance);
+        var scope = SandboxServerFixture.NewPartner();
+
+        var first = clients.CheckAsync(scope, 7, default);
+        await Wait.UntilAsync(() => smartlead.Calls == 1);
+        var joined = clients.CheckAsync(scope, 8, default);
+        smartlead.Release();
+        Assert.Equal(SequencerClientStatus.Known, await first);
+        smartlead.Ids.Add(8); // created while the shared call was on its way
+        smartlead.Release();
+
+        Assert.Equal(SequencerClientStatus.Known, await joined);
+        Assert.Equal(2, smartlead.Calls);
+    }
+
+    /// <summary>Answers each list call only when released, with the ids it holds then.</summary>
+    private sealed class GatedSmartlead : ISmartleadClientFactory, ISmartleadClient
+    {
+        private readonly System.Threading.Channels.Channel<bool> _releases = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        private int _calls;
+
+        public HashSet<long> Ids { get; } = [7];
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Release(int count = 1)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _releases.Writer.TryWrite(true);
+            }
+        }
+
+        public ISmartleadClient Create(ProviderScope scope, string? apiKey = null) => this;
+
+        public async Task<IReadOnlyList<SmartleadClientInfo>> ListClientsAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            await _releases.Reader.ReadAsync(cancellationToken);
+            return [.. Ids.Select(id => new SmartleadClientInfo(id, null))];
+        }
+
+        public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<SmartleadAccount> UpdateEmailAccountAsync(
+            long accountId,
+            SmartleadAccountUpdate update,
+            CancellationToken cancellationToken
+        ) => throw new NotSupportedException();
     }
 
     private sealed class CountingSmartlead : ISmartleadClientFactory, ISmartleadClient
