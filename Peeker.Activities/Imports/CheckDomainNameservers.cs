@@ -42,7 +42,7 @@ public sealed class CheckDomainNameservers(
 ) : TaskActivity<CheckDomainNameserversInput, CheckDomainNameserversResult>
 {
     /// <summary>The kind of pending action this activity opens.</summary>
-    public const string ActionType = "domain_nameservers";
+    public const string ActionType = Orders.PendingActionResolution.DomainNameserversActionType;
 
     /// <summary>Why: the domain's nameservers no longer point at its zone.</summary>
     public const string NameserversReverted = "nameservers_reverted";

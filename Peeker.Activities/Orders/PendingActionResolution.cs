@@ -16,13 +16,29 @@ public sealed class PendingActionResolution(PendingActionStore actions, OrderSto
     public async Task<PendingAction> ResolveAsync(
         ProviderScope scope,
         string actionId,
-        string pictureUrl,
+        string? pictureUrl,
         CancellationToken cancellationToken
     )
     {
         var env = scope.Environment;
         var action =
             await actions.GetAsync(env, scope.PartnerId, actionId, cancellationToken) ?? throw ApiException.NotFound("pending action");
+        if (action.Type == DomainNameserversActionType)
+        {
+            // Fixed at the customer's registrar, not here: the call only asks the re-check loop to look now.
+            if (action.Status != PendingActionStatus.Open)
+            {
+                throw AlreadyResolved(action.Status);
+            }
+
+            await workflows.NotifyPendingActionFixAsync(env, scope.PartnerId, actionId, CancellationToken.None);
+            return action;
+        }
+
+        if (pictureUrl is null)
+        {
+            throw ApiException.Invalid("profile_picture_url", "profile_picture_url is required to resolve this action.");
+        }
         var previous = action.User;
         var updated =
             await actions.UpdateAsync(
@@ -40,13 +56,7 @@ public sealed class PendingActionResolution(PendingActionStore actions, OrderSto
             ) ?? throw ApiException.NotFound("pending action");
         if (updated.Status != PendingActionStatus.Open)
         {
-            throw new ApiException(
-                409,
-                ErrorCodes.ActionAlreadyResolved,
-                "This pending action is already resolved.",
-                null,
-                new Dictionary<string, object?> { ["status"] = updated.Status }
-            );
+            throw AlreadyResolved(updated.Status);
         }
 
         if (previous is not null)
@@ -77,4 +87,16 @@ public sealed class PendingActionResolution(PendingActionStore actions, OrderSto
         await workflows.NotifyPendingActionFixAsync(env, scope.PartnerId, actionId, CancellationToken.None);
         return updated;
     }
+
+    /// <summary>The <c>type</c> of a domain-level action (an imported domain whose nameservers were changed back).</summary>
+    public const string DomainNameserversActionType = "domain_nameservers";
+
+    private static ApiException AlreadyResolved(string status) =>
+        new(
+            409,
+            ErrorCodes.ActionAlreadyResolved,
+            "This pending action is already resolved.",
+            null,
+            new Dictionary<string, object?> { ["status"] = status }
+        );
 }

@@ -130,14 +130,18 @@ public static class OrderFunctions
         CancellationToken cancellationToken
     )
     {
-        var body = await JsonBody.ReadAsync(request);
-        var url = body.String("profile_picture_url", required: true, maxLength: 2000)!;
+        // A domain-level action (nameservers reverted) takes no body: the call asks for an immediate re-check.
+        var body = await JsonBody.ReadAsync(request, optional: true);
+        var url = body.String("profile_picture_url", maxLength: 2000);
         // The picture is fetched over https only, like at provisioning: anything else could never resolve the action.
         if (
-            !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || uri.Scheme != Uri.UriSchemeHttps
-            || uri.Host.Length == 0
-            || uri.UserInfo.Length > 0
+            url is not null
+            && (
+                !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                || uri.Scheme != Uri.UriSchemeHttps
+                || uri.Host.Length == 0
+                || uri.UserInfo.Length > 0
+            )
         )
         {
             throw ApiException.Invalid("profile_picture_url", "profile_picture_url must be a public https:// URL of an image.");

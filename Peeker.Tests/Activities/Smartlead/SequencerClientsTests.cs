@@ -137,6 +137,8 @@ public sealed class SequencerClientsTests(SandboxServerFixture sandbox)
         public Task<SmartleadAccount> SaveEmailAccountAsync(SmartleadEmailAccount account, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
+        public Task<bool> DeleteEmailAccountAsync(long accountId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<IReadOnlyList<SmartleadAccount>> ListEmailAccountsAsync(CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 

@@ -79,6 +79,23 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
         Assert.DoesNotContain(fixture.Workflows.ActionFixes, f => f.ActionId == actionId);
     }
 
+    [Fact]
+    public async Task Resolve_DomainNameserversActionWithoutABody_AsksTheLoopToRecheckAndStoresNothing()
+    {
+        var (partner, orderId, actionId) = await OrderWithActionAsync(
+            PendingActionStatus.Open,
+            PendingActionResolution.DomainNameserversActionType
+        );
+
+        var response = await partner.Test.PostRawAsync($"/partner/v1/orders/pending/{actionId}/resolve", "");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.Status);
+        Assert.Equal("open", response.Data.GetProperty("status").GetString());
+        Assert.Contains(fixture.Workflows.ActionFixes, f => f == (PeekerEnvironment.Test, partner.Id, actionId));
+        var row = Assert.Single((await partner.Test.GetAsync($"/partner/v1/orders/pending?order_id={orderId}")).Data.EnumerateArray());
+        Assert.Equal("https://cdn.acme.example/private/sam.png", row.GetProperty("user").GetProperty("profile_picture_url").GetString());
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("""{"profile_picture_url":null}""")]
@@ -172,7 +189,10 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
         return result;
     }
 
-    private async Task<(TestPartner Partner, string OrderId, string ActionId)> OrderWithActionAsync(string status)
+    private async Task<(TestPartner Partner, string OrderId, string ActionId)> OrderWithActionAsync(
+        string status,
+        string type = OpenPendingAction.ActionType
+    )
     {
         var partner = await fixture.NewPartnerAsync();
         var order = (
@@ -191,7 +211,7 @@ public sealed class PendingActionResolveTests(PartnerApiFixture fixture)
                     actionId,
                     orderId,
                     order.GetProperty("user_id").GetString(),
-                    OpenPendingAction.ActionType,
+                    type,
                     CreateInbox.PictureNotAccessible,
                     status,
                     domain.GetProperty("id").GetString(),
