@@ -92,20 +92,20 @@ public sealed class SmartleadSequencerClients(
             return (await fetch.WaitAsync(cancellationToken), true);
         }
 
+        // The call leaves the shared slot before its waiters wake: a waiter that asks again must start a new call, not
+        // join this finished one.
         try
         {
             // Not the caller's token: the others waiting on this call must not fail because this request went away.
             var ids = (await smartlead.Create(scope).ListClientsAsync(CancellationToken.None)).Select(c => c.Id).ToHashSet();
             _lists[key] = (time.GetUtcNow(), ids);
+            _fetching.TryRemove(KeyValuePair.Create(key, mine.Task));
             mine.SetResult(ids);
         }
         catch (Exception ex)
         {
-            mine.SetException(ex);
-        }
-        finally
-        {
             _fetching.TryRemove(KeyValuePair.Create(key, mine.Task));
+            mine.SetException(ex);
         }
 
         return (await mine.Task.WaitAsync(cancellationToken), false);
