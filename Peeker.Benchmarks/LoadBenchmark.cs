@@ -15,7 +15,7 @@ namespace Peeker.Benchmarks;
 /// <c>POST /orders</c> of one-domain orders (the placement, not the provisioning behind it), at rising rates. The per-key and availability-name limits are raised
 /// for that run so 429s do not hide latency; a second host keeps the default limits and gets a burst, to show them
 /// enforced. Options: <c>--rates 25,50,100,200</c> (cached availability, <c>GET /orders</c>), <c>--uncached-rates 5,10,25</c>,
-/// <c>--order-rates 5,10,20</c>, <c>--seconds 10</c>, <c>--only uncached,POST /orders</c> (steps whose label contains one; the bursts at the default limits
+/// <c>--order-rates 5,10,20</c>, <c>--order-hosts single,api,api+worker</c> (the <c>POST /orders</c> step on one host running both roles, on a host with only the api role, and on that host beside a worker host), <c>--seconds 10</c>, <c>--only uncached,POST /orders</c> (steps whose label contains one; the bursts at the default limits
 /// run with no <c>--only</c> or when one of its words is in "default limits"). The <c>POST /orders</c> step ends with a probe of one placement's
 /// storage requests on an idle host behind the counting proxy.
 /// </summary>
@@ -44,6 +44,7 @@ public static class LoadBenchmark
             .Select(r => int.Parse(r, CultureInfo.InvariantCulture))
             .ToArray();
         var only = Option(args, "--only", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var orderHosts = Option(args, "--order-hosts", "single,api,api+worker").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var run = Guid.NewGuid().ToString("N")[..6];
         var seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         Console.WriteLine(
@@ -85,39 +86,40 @@ public static class LoadBenchmark
                 };
                 foreach (
                     var (label, request, stepRates) in steps.Where(s =>
-                        only.Length == 0 || only.Any(o => s.Label.Contains(o, StringComparison.OrdinalIgnoreCase))
+                        (only.Length == 0 || only.Any(o => s.Label.Contains(o, StringComparison.OrdinalIgnoreCase)))
+                        && (s.Label != OrdersLabel || orderHosts.Contains("single"))
                     )
                 )
                 {
-                    // Unmeasured: lets the host's JIT tiers settle before the first measured step.
-                    await OpenLoopAsync(partner, request, Math.Min(25, stepRates[0]), TimeSpan.FromSeconds(3));
-                    foreach (var rate in stepRates)
-                    {
-                        // Unmeasured: fills the caches (and re-fills them should a step outlive the 5-minute validity), warms the path.
-                        for (var i = 0; i < 3; i++)
-                        {
-                            var (status, text) = await WarmAsync(partner, request());
-                            if (
-                                i == 2
-                                && (status != HttpStatusCode.OK || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal))
-                            )
-                            {
-                                Console.WriteLine($"  warm-up did not cache: {(int?)status} {text[..Math.Min(400, text.Length)]}");
-                            }
-                        }
-
-                        var result = await OpenLoopAsync(partner, request, rate, TimeSpan.FromSeconds(seconds));
-                        var row =
-                            $"| {label} | {rate} | {result.Sent} | {result.Achieved:F0} | {result.P(0.50):F1} | {result.P(0.95):F1} | {result.P(0.99):F1} | {result.Max:F1} | {result.Errors} |";
-                        Console.WriteLine($"  measured (load average {LoadAverage()}): " + row);
-                        rows.Add(row);
-                    }
+                    await RunStepAsync(
+                        partner,
+                        label == OrdersLabel ? label + ", one host: API and worker" : label,
+                        request,
+                        stepRates,
+                        seconds,
+                        rows
+                    );
                 }
             }
         );
 
         if (only.Length == 0 || only.Any(o => OrdersLabel.Contains(o, StringComparison.OrdinalIgnoreCase)))
         {
+            // The same placements on a host with only the api role (Peeker:Roles=api): it stores the orders and starts
+            // their orchestrations, and runs none of them. Alone, it shows the API tier of a fleet whose workers run on
+            // other machines; beside a worker host on this machine, what a split buys on the same two cores.
+            foreach (var (variant, suffix) in new[] { ("api", "API host, no worker running"), ("api+worker", "API host + worker host") })
+            {
+                if (orderHosts.Contains(variant))
+                {
+                    await WithHostAsync(
+                        new Dictionary<string, string>(Raised) { ["Peeker__Roles"] = "api" },
+                        partner => RunStepAsync(partner, $"{OrdersLabel}, {suffix}", Placement(run + variant), orderRates, seconds, rows),
+                        workerHost: variant == "api+worker"
+                    );
+                }
+            }
+
             await ProbePlacementAsync(run);
         }
 
@@ -165,6 +167,41 @@ public static class LoadBenchmark
             }
         );
         return 0;
+    }
+
+    /// <summary>
+    /// One step: an unmeasured 3 s warm-up, then for each rate three unmeasured requests (they fill the caches) and
+    /// <paramref name="seconds"/> of open-loop load; a table row per rate.
+    /// </summary>
+    private static async Task RunStepAsync(
+        HttpClient partner,
+        string label,
+        Func<HttpRequestMessage> request,
+        int[] stepRates,
+        int seconds,
+        List<string> rows
+    )
+    {
+        // Unmeasured: lets the host's JIT tiers settle before the first measured step.
+        await OpenLoopAsync(partner, request, Math.Min(25, stepRates[0]), TimeSpan.FromSeconds(3));
+        foreach (var rate in stepRates)
+        {
+            // Unmeasured: fills the caches (and re-fills them should a step outlive the 5-minute validity), warms the path.
+            for (var i = 0; i < 3; i++)
+            {
+                var (status, text) = await WarmAsync(partner, request());
+                if (i == 2 && (status != HttpStatusCode.OK || text.Contains("\"reason\":\"errored\"", StringComparison.Ordinal)))
+                {
+                    Console.WriteLine($"  warm-up did not cache: {(int?)status} {text[..Math.Min(400, text.Length)]}");
+                }
+            }
+
+            var result = await OpenLoopAsync(partner, request, rate, TimeSpan.FromSeconds(seconds));
+            var row =
+                $"| {label} | {rate} | {result.Sent} | {result.Achieved:F0} | {result.P(0.50):F1} | {result.P(0.95):F1} | {result.P(0.99):F1} | {result.Max:F1} | {result.Errors} |";
+            Console.WriteLine($"  measured (load average {LoadAverage()}): " + row);
+            rows.Add(row);
+        }
     }
 
     /// <summary>
@@ -375,19 +412,37 @@ public static class LoadBenchmark
 
     /// <summary>
     /// A host with <paramref name="settings"/> on a fresh Azurite (or on <paramref name="storage"/>), and a client holding
-    /// a new partner's sandbox key.
+    /// a new partner's sandbox key; with <paramref name="workerHost"/>, a second host on the same storage with only the
+    /// worker role (it runs what the first one starts).
     /// </summary>
     private static async Task WithHostAsync(
         IReadOnlyDictionary<string, string> settings,
         Func<HttpClient, Task> body,
-        string? storage = null
+        string? storage = null,
+        bool workerHost = false
     )
     {
         await using var azurite = storage is null ? await AzuriteProcess.StartAsync(SettingsProfile.FindRoot()) : null;
         var port = LoopbackPorts.FreePort();
         using var host = OrderBenchmark.StartHost(storage ?? azurite!.ConnectionString, port, null, settings);
+        var workerPort = LoopbackPorts.FreePort();
+        using var worker = workerHost
+            ? OrderBenchmark.StartHost(
+                storage ?? azurite!.ConnectionString,
+                workerPort,
+                null,
+                new Dictionary<string, string>(settings) { ["Peeker__Roles"] = "worker" },
+                _ => { }
+            )
+            : null;
         try
         {
+            if (worker is not null)
+            {
+                using var workerHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{workerPort}") };
+                await OrderBenchmark.WaitHealthyAsync(workerHttp);
+            }
+
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
             await OrderBenchmark.WaitHealthyAsync(http);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await OrderBenchmark.AdminAsync(http, null));
@@ -402,8 +457,11 @@ public static class LoadBenchmark
         }
         finally
         {
-            host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync();
+            foreach (var process in new[] { host, worker }.OfType<System.Diagnostics.Process>())
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
     }
 

@@ -12,12 +12,15 @@ public static class DurableServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine on the hub named in host.json <c>extensions.durableTask</c> (validated at start) in the storage
-    /// account of <c>AzureWebJobsStorage</c>. <paramref name="register"/> adds orchestrators and activities.
+    /// account of <c>AzureWebJobsStorage</c>. <paramref name="register"/> adds orchestrators and activities. With
+    /// <paramref name="runWorker"/> false the host is a client only: it starts orchestrations and sends events, and
+    /// leaves their running (partition leases, activity messages) to hosts that run the worker.
     /// </summary>
     public static IServiceCollection AddPeekerDurable(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<DurableTaskRegistry> register
+        Action<DurableTaskRegistry> register,
+        bool runWorker = true
     )
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -38,7 +41,12 @@ public static class DurableServiceCollectionExtensions
         ));
         services.TryAddSingleton<DurableTaskHub>();
         services.TryAddSingleton<DurableTaskClient, AzureStorageDurableTaskClient>();
+        services.AddSingleton(new DurableWorkerSwitch(runWorker));
         services.AddHostedService<TaskHubWorkerService>();
         return services;
     }
 }
+
+/// <summary>Whether this host runs the DTFx worker (takes partitions and activity messages) or is a client only.</summary>
+/// <param name="Enabled">True: the worker runs here.</param>
+public sealed record DurableWorkerSwitch(bool Enabled);

@@ -16,6 +16,12 @@ public enum TaskHubState
     /// <summary>Storage did not answer; the host keeps retrying.</summary>
     StorageUnavailable,
 
+    /// <summary>
+    /// Queues, tables and leases exist; this host runs no worker (its roles leave the worker out): it starts
+    /// orchestrations and sends events, other hosts run them.
+    /// </summary>
+    ClientOnly,
+
     /// <summary>The worker stopped.</summary>
     Stopped,
 }

@@ -12,9 +12,11 @@ namespace Peeker.Durable.Hosting;
 /// Runs a DTFx <see cref="TaskHubWorker"/> over the hub's Azure Storage service, with every orchestrator and activity
 /// of the <see cref="DurableTaskRegistry"/> bridged through the SDK's <see cref="DurableTaskShimFactory"/>. Storage that
 /// is down at start is retried with backoff (logged, and visible on <c>/health</c>) instead of failing the host.
+/// With <see cref="DurableWorkerSwitch.Enabled"/> off it only creates the hub and leaves the running to other hosts.
 /// </summary>
 public sealed partial class TaskHubWorkerService(
     DurableTaskHub hub,
+    DurableWorkerSwitch workerSwitch,
     DurableTaskRegistry registry,
     IServiceProvider services,
     ILoggerFactory loggerFactory,
@@ -33,6 +35,14 @@ public sealed partial class TaskHubWorkerService(
             try
             {
                 await hub.EnsureCreatedAsync(stoppingToken);
+                if (!workerSwitch.Enabled)
+                {
+                    hub.State = TaskHubState.ClientOnly;
+                    hub.LastError = null;
+                    LogClientOnly(hub.Options.HubName);
+                    return;
+                }
+
                 _worker = CreateWorker();
                 await _worker.StartAsync();
                 hub.State = TaskHubState.Running;
@@ -118,6 +128,12 @@ public sealed partial class TaskHubWorkerService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task hub {Hub} started on Azure Storage ({Partitions} partitions).")]
     private partial void LogStarted(string hub, int partitions);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Task hub {Hub} reached; this host runs no worker: it starts orchestrations and sends events, other hosts run them."
+    )]
+    private partial void LogClientOnly(string hub);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task hub {Hub}: storage is unavailable, trying again in {Delay}: {Error}")]
     private partial void LogStorageUnavailable(string hub, TimeSpan delay, string error);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Peeker.Activities.Providers;
 using Peeker.Durable.Hosting;
+using Peeker.Functions.Hosting;
 
 namespace Peeker.Functions.Health;
 
@@ -57,11 +58,12 @@ public static class HealthFunctions
     {
         routes.MapGet(
             "/health",
-            (DurableTaskHub hub, TimeProvider time) =>
+            (DurableTaskHub hub, HostRoles roles, TimeProvider time) =>
                 Results.Json(
                     new
                     {
                         status = "alive",
+                        roles = roles.Names,
                         hub = hub.Options.HubName,
                         engine = "DurableTask.AzureStorage",
                         hub_state = hub.State.ToString(),

@@ -5,8 +5,8 @@ using Peeker.Durable.Hosting;
 namespace Peeker.Functions.Health;
 
 /// <summary>
-/// <c>task_hub</c>: the worker runs (starting is degraded, storage unavailable or stopped is unhealthy), and every
-/// partition has a live lease (a partition whose lease expired has no host processing its orchestrations: degraded).
+/// <c>task_hub</c>: the worker runs, or the hub is reached on a host without the worker role (starting is degraded,
+/// storage unavailable or stopped is unhealthy), and every partition has a live lease (a partition whose lease expired has no host processing its orchestrations: degraded).
 /// Reports the partitions this host holds; a host holding none is fine when others hold them all.
 /// </summary>
 internal sealed class TaskHubHealthCheck(DurableTaskHub hub, TableServiceClient tables, TimeProvider time) : IHealthCheck

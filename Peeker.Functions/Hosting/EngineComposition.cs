@@ -15,10 +15,13 @@ namespace Peeker.Functions.Hosting;
 /// <summary>Registers the durable engine (DTFx on Azure Storage) with every orchestrator and activity of the host.</summary>
 public static class EngineComposition
 {
-    /// <summary>Adds the engine, bound to host.json <c>extensions.durableTask</c> and validated at startup.</summary>
-    public static IServiceCollection AddPeekerEngine(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Adds the engine, bound to host.json <c>extensions.durableTask</c> and validated at startup; the worker runs here
+    /// when <paramref name="runWorker"/> (the host's <c>worker</c> role).
+    /// </summary>
+    public static IServiceCollection AddPeekerEngine(this IServiceCollection services, IConfiguration configuration, bool runWorker = true)
     {
-        services.AddPeekerDurable(configuration, RegisterTasks);
+        services.AddPeekerDurable(configuration, RegisterTasks, runWorker);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
         services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>();

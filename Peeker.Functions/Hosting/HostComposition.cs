@@ -24,12 +24,14 @@ public static class HostComposition
             builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration["Host:LocalHttpPort"] ?? "7071"}");
         }
 
+        var roles = HostRoles.From(builder.Configuration);
+        builder.Services.AddSingleton(roles);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPeekerTelemetry();
         builder.Services.AddPeekerPublicBaseUrl();
         builder.Services.AddPeekerHealth(builder.Configuration);
         builder.Services.AddPeekerAdminKeys(builder.Configuration);
-        builder.Services.AddPeekerEngine(builder.Configuration);
+        builder.Services.AddPeekerEngine(builder.Configuration, roles.Worker);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
         builder.AddSandboxSignInKeys();
@@ -73,7 +75,7 @@ public static class HostComposition
     /// <summary>
     /// Maps every area's endpoints, once the configuration is final: outside Development a development secret stops
     /// the host here; the simulators are mounted only when <c>Providers:Sandbox:Enabled</c> (default: Development only),
-    /// with <c>_inspect</c> behind the admin key.
+    /// with <c>_inspect</c> behind the admin key; the Partner API only on hosts with the <c>api</c> role (<see cref="HostRoles"/>).
     /// </summary>
     public static WebApplication MapPeekerHost(this WebApplication app)
     {
@@ -81,7 +83,7 @@ public static class HostComposition
         app.MapPeekerHealth();
         app.MapPeekerOps();
         app.MapPeekerOpsConsole();
-        app.MapPartnerApi();
+        app.MapPartnerApi(app.Services.GetRequiredService<HostRoles>().Api);
         if (SandboxServiceCollectionExtensions.IsSandboxEnabled(app.Configuration, app.Environment))
         {
             app.MapPeekerSandbox();

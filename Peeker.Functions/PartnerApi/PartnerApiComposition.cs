@@ -28,10 +28,18 @@ public static class PartnerApiComposition
         return builder;
     }
 
-    /// <summary>Maps the error/request-id middleware, both partner base paths, the admin API and the OpenAPI document.</summary>
-    public static WebApplication MapPartnerApi(this WebApplication app)
+    /// <summary>
+    /// Maps the error/request-id middleware and, when <paramref name="routes"/> (the host's <c>api</c> role), both partner
+    /// base paths, the admin API and the OpenAPI document.
+    /// </summary>
+    public static WebApplication MapPartnerApi(this WebApplication app, bool routes = true)
     {
         app.UseMiddleware<ErrorHandling>();
+        if (!routes)
+        {
+            return app;
+        }
+
         foreach (var prefix in new[] { BasePath, AliasPath })
         {
             var group = app.MapGroup(prefix).RequirePartnerKey().WithTags("Partner API");
