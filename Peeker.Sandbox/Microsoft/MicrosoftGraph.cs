@@ -363,28 +363,28 @@ internal static class MicrosoftGraph
 
     /// <summary>Licences of <paramref name="sku"/> assigned in <paramref name="tenant"/>: counted from the users that hold one.</summary>
     public static async Task<int> ConsumedAsync(SandboxStore store, string partner, string tenant, Guid sku, CancellationToken ct) =>
-        (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).Count(u =>
-            u.TenantId == tenant && u.Licenses.Contains(sku)
-        );
+        Held(await TenantUsersAsync(store, partner, tenant, ct), sku);
 
-    /// <summary>Writes the recounted consumption onto each licence row (what the inspector and subscribedSkus show).</summary>
+    private static int Held(IEnumerable<MicrosoftUserState> users, Guid sku) => users.Count(u => u.Licenses.Contains(sku));
+
+    private static async Task<List<MicrosoftUserState>> TenantUsersAsync(
+        SandboxStore store,
+        string partner,
+        string tenant,
+        CancellationToken ct
+    ) => [.. (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).Where(u => u.TenantId == tenant)];
+
+    /// <summary>Writes the recounted consumption onto each licence row (what the inspector and subscribedSkus show); one read of the users.</summary>
     private static async Task RecountAsync(SandboxStore store, string partner, string tenant, IEnumerable<Guid> skus, CancellationToken ct)
     {
+        List<MicrosoftUserState>? users = null;
         foreach (var sku in skus)
         {
             var key = tenant + "|" + sku;
             if (await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) is { } license)
             {
-                await store.UpsertAsync(
-                    partner,
-                    SandboxKinds.MicrosoftLicense,
-                    key,
-                    license with
-                    {
-                        Consumed = await ConsumedAsync(store, partner, tenant, sku, ct),
-                    },
-                    ct
-                );
+                users ??= await TenantUsersAsync(store, partner, tenant, ct);
+                await store.UpsertAsync(partner, SandboxKinds.MicrosoftLicense, key, license with { Consumed = Held(users, sku) }, ct);
             }
         }
     }
@@ -398,25 +398,9 @@ internal static class MicrosoftGraph
             return UserNotFound(userId);
         }
 
-        foreach (var sku in user.Licenses)
-        {
-            var key = user.TenantId + "|" + sku;
-            if (await store.GetAsync<MicrosoftLicenseState>(partner, SandboxKinds.MicrosoftLicense, key, ct) is { } license)
-            {
-                await store.UpsertAsync(
-                    partner,
-                    SandboxKinds.MicrosoftLicense,
-                    key,
-                    license with
-                    {
-                        Consumed = Math.Max(0, license.Consumed - 1),
-                    },
-                    ct
-                );
-            }
-        }
-
+        // Counted from the users after the delete, like an assignment: a delete repeated after a lost answer frees nothing twice.
         await store.DeleteAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, ct);
+        await RecountAsync(store, partner, user.TenantId, user.Licenses, ct);
         return Results.NoContent();
     }
 
@@ -441,7 +425,10 @@ internal static class MicrosoftGraph
             .Select(l => Guid.TryParse(l?["skuId"]?.GetValue<string>(), out var g) ? g : Guid.Empty)
             .ToList();
         var licenses = user.Licenses.ToList();
-        var added = new List<Guid>();
+        var added = new List<(Guid Sku, MicrosoftLicenseState License, int HeldByOthers)>();
+        var others = (await TenantUsersAsync(store, partner, user.TenantId, ct))
+            .Where(u => u.UserPrincipalName != user.UserPrincipalName)
+            .ToList();
         foreach (var sku in skus.Where(s => !licenses.Contains(s)))
         {
             var key = user.TenantId + "|" + sku;
@@ -455,7 +442,8 @@ internal static class MicrosoftGraph
                 );
             }
 
-            if (await ConsumedAsync(store, partner, user.TenantId, sku, ct) >= license.Enabled)
+            var held = Held(others, sku);
+            if (held >= license.Enabled)
             {
                 return MicrosoftSimulator.GraphError(
                     400,
@@ -465,7 +453,7 @@ internal static class MicrosoftGraph
             }
 
             licenses.Add(sku);
-            added.Add(sku);
+            added.Add((sku, license, held));
         }
 
         // The user's row is the one record of an assignment; the licence row's count is recomputed from the users, so
@@ -475,7 +463,20 @@ internal static class MicrosoftGraph
             Licenses = licenses,
         };
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, updated, ct);
-        await RecountAsync(store, partner, user.TenantId, added, ct);
+        foreach (var (sku, license, held) in added)
+        {
+            await store.UpsertAsync(
+                partner,
+                SandboxKinds.MicrosoftLicense,
+                user.TenantId + "|" + sku,
+                license with
+                {
+                    Consumed = held + 1,
+                },
+                ct
+            );
+        }
+
         return MicrosoftSimulator.Json(Wire(updated));
     }
 

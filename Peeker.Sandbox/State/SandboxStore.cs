@@ -120,15 +120,28 @@ public sealed class SandboxStore
     {
         await _created.Value;
         var rk = Rk("counter", counter);
+        // Each write carries this call's nonce: when a write reached storage but its answer was lost, the SDK's retry
+        // meets 409/412, and the row read again tells whether it holds our write (then its count is ours) or a rival's.
+        var nonce = Guid.NewGuid().ToString("N");
         while (true)
         {
             var found = await _table.GetEntityIfExistsAsync<TableEntity>(Pk(partner), rk, cancellationToken: cancellationToken);
+            if (found.HasValue && found.Value!.GetString(AddNonce) == nonce)
+            {
+                return found.Value.GetInt32("Count") ?? 0;
+            }
+
             try
             {
                 if (!found.HasValue)
                 {
                     await _table.AddEntityAsync(
-                        new TableEntity(Pk(partner), rk) { ["Kind"] = "counter", ["Count"] = 1 },
+                        new TableEntity(Pk(partner), rk)
+                        {
+                            ["Kind"] = "counter",
+                            ["Count"] = 1,
+                            [AddNonce] = nonce,
+                        },
                         cancellationToken
                     );
                     return 1;
@@ -137,12 +150,13 @@ public sealed class SandboxStore
                 var entity = found.Value!;
                 var next = (entity.GetInt32("Count") ?? 0) + 1;
                 entity["Count"] = next;
+                entity[AddNonce] = nonce;
                 await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 return next;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Lost a race with a concurrent call: read again.
+                // Lost a race with a concurrent call, or our own write landed and its answer was lost: read again.
             }
         }
     }

@@ -54,7 +54,7 @@ public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
     [Fact]
     public async Task TryAddAsync_InsertDoneButAnswerLost_CountsAsAddedNotAsAConflict()
     {
-        var loseFirstInsert = new LoseFirstInsertAnswer();
+        var loseFirstInsert = new LoseFirstAnswer(RequestMethod.Post);
         var options = new TableClientOptions();
         options.AddPolicy(loseFirstInsert, HttpPipelinePosition.PerRetry);
         var store = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString, options));
@@ -68,8 +68,28 @@ public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
         Assert.False(again);
     }
 
-    /// <summary>Lets the first insert reach storage, then throws as a dropped connection would; the SDK retries it.</summary>
-    private sealed class LoseFirstInsertAnswer : HttpPipelinePolicy
+    [Fact]
+    public async Task IncrementAsync_UpdateDoneButAnswerLost_CountsTheCallOnce()
+    {
+        var loseFirstUpdate = new LoseFirstAnswer(RequestMethod.Put);
+        var options = new TableClientOptions();
+        options.AddPolicy(loseFirstUpdate, HttpPipelinePosition.PerRetry);
+        var store = new SandboxStore(new TableServiceClient(sandbox.StorageConnectionString, options));
+        var partner = SandboxServerFixture.NewPartner().PartnerId;
+
+        var first = await store.IncrementAsync(partner, "lost-answer");
+        var second = await store.IncrementAsync(partner, "lost-answer");
+        var third = await store.IncrementAsync(partner, "lost-answer");
+
+        Assert.True(loseFirstUpdate.Lost, "the first update reached storage and its answer was dropped");
+        Assert.Equal((1, 2, 3), (first, second, third));
+    }
+
+    /// <summary>
+    /// Lets the first successful request of <paramref name="method"/> reach storage, then throws as a dropped connection
+    /// would; the SDK retries it (an insert then meets 409, a conditional update 412).
+    /// </summary>
+    private sealed class LoseFirstAnswer(RequestMethod method) : HttpPipelinePolicy
     {
         public bool Lost { get; private set; }
 
@@ -79,10 +99,10 @@ public sealed class SandboxStoreTests(SandboxServerFixture sandbox)
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             await ProcessNextAsync(message, pipeline);
-            if (!Lost && message.Request.Method == RequestMethod.Post && message.Response.Status == 204)
+            if (!Lost && message.Request.Method == method && message.Response.Status == 204)
             {
                 Lost = true;
-                throw new IOException("connection dropped after the insert was done");
+                throw new IOException("connection dropped after the write was done");
             }
         }
     }
