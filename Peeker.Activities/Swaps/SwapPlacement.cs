@@ -22,7 +22,6 @@ public sealed class SwapPlacement(
     SwapStore swaps,
     SwapRules rules,
     DomainStore domains,
-    OrderStore orders,
     DomainImportStore imports,
     DomainAvailabilityService availability,
     IOrderWorkflows workflows,
@@ -35,33 +34,13 @@ public sealed class SwapPlacement(
     public async Task<Swap> PlaceAsync(ProviderScope scope, SwapRequest request, CancellationToken cancellationToken)
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
-        var old =
-            await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
-            ?? throw new ApiException(404, ErrorCodes.NotFound, "No domain with that id in this account.", "domain_id");
-        var order = old.OrderId is null ? null : await orders.GetAsync(env, partnerId, old.OrderId, cancellationToken);
-        var onOrder = order?.Domains.FirstOrDefault(d => d.Id == old.Id);
-        if (
-            old.Category != "connected"
-            || old.Status != DomainStatus.Active
-            || order is null
-            || onOrder is null
-            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired)
-        )
-        {
-            throw new ApiException(
-                409,
-                ErrorCodes.DomainNotSwappable,
-                "Only a connected, active domain of a completed order can be swapped.",
-                "domain_id",
-                new Dictionary<string, object?> { ["status"] = old.Status, ["order_status"] = order?.Status }
-            );
-        }
-
-        if (await swaps.ClaimOfAsync(env, partnerId, old.Id, cancellationToken) is { } running)
-        {
-            throw Busy(running);
-        }
-
+        var (old, order, onOrder) = await rules.SwappableAsync(
+            scope,
+            request.DomainId,
+            needsInboxes: false,
+            "Only a connected, active domain of a completed order can be swapped.",
+            cancellationToken
+        );
         var provider = onOrder.Provider;
         if (request.Type == SwapType.Premium && provider != "microsoft")
         {
@@ -125,7 +104,7 @@ public sealed class SwapPlacement(
         };
         if (await swaps.TryClaimDomainAsync(env, partnerId, old.Id, swap.Id, cancellationToken) is { } holder)
         {
-            throw Busy(holder);
+            throw SwapRules.Busy(holder);
         }
 
         if (await domains.TryClaimAsync(env, order.Id, [name], cancellationToken) is [_, ..])
@@ -273,13 +252,4 @@ public sealed class SwapPlacement(
             }
         }
     }
-
-    private static ApiException Busy(string swapId) =>
-        new(
-            409,
-            ErrorCodes.DomainSwapInProgress,
-            "Another swap of this domain is still running.",
-            "domain_id",
-            new Dictionary<string, object?> { ["swap_id"] = swapId }
-        );
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
 using Peeker.Activities.Orders;
 using Peeker.Activities.Partners;
 using Peeker.Activities.Providers;
@@ -14,8 +15,70 @@ namespace Peeker.Activities.Swaps;
 /// <see cref="SwapOptions.PremiumCooldown"/> ago cannot be premium-swapped again. Either refusal is 409
 /// <c>premium_swap_limit</c> with <c>details.limit</c> and <c>details.frees_at</c>.
 /// </summary>
-public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore partners, IOptions<SwapOptions> options, TimeProvider time)
+public sealed class SwapRules(
+    SwapStore swaps,
+    OrderStore orders,
+    DomainStore domains,
+    PartnerStore partners,
+    IOptions<SwapOptions> options,
+    TimeProvider time
+)
 {
+    /// <summary>
+    /// The domain a swap (domain or user names) may work on now: the caller's (404 <c>not_found</c>), connected and
+    /// active on a completed order (409 <c>domain_not_swappable</c> saying <paramref name="refusal"/>), with inboxes when
+    /// <paramref name="needsInboxes"/>, and no other swap at work on it (409 <c>domain_swap_in_progress</c>). Reads only.
+    /// </summary>
+    public async Task<SwappableDomain> SwappableAsync(
+        ProviderScope scope,
+        string domainId,
+        bool needsInboxes,
+        string refusal,
+        CancellationToken cancellationToken
+    )
+    {
+        var (env, partnerId) = (scope.Environment, scope.PartnerId);
+        var domain =
+            await domains.GetAsync(env, partnerId, domainId, cancellationToken)
+            ?? throw new ApiException(404, ErrorCodes.NotFound, "No domain with that id in this account.", "domain_id");
+        var order = domain.OrderId is null ? null : await orders.GetAsync(env, partnerId, domain.OrderId, cancellationToken);
+        var onOrder = order?.Domains.FirstOrDefault(d => d.Id == domain.Id);
+        if (
+            domain.Category != "connected"
+            || domain.Status != DomainStatus.Active
+            || order is null
+            || onOrder is null
+            || (needsInboxes && onOrder.Inboxes is not { Count: > 0 })
+            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired)
+        )
+        {
+            throw new ApiException(
+                409,
+                ErrorCodes.DomainNotSwappable,
+                refusal,
+                "domain_id",
+                new Dictionary<string, object?> { ["status"] = domain.Status, ["order_status"] = order?.Status }
+            );
+        }
+
+        if (await swaps.ClaimOfAsync(env, partnerId, domain.Id, cancellationToken) is { } running)
+        {
+            throw Busy(running);
+        }
+
+        return new SwappableDomain(domain, order, onOrder);
+    }
+
+    /// <summary>409 <c>domain_swap_in_progress</c> naming the swap that holds the domain.</summary>
+    public static ApiException Busy(string swapId) =>
+        new(
+            409,
+            ErrorCodes.DomainSwapInProgress,
+            "Another swap is still working on this domain.",
+            "domain_id",
+            new Dictionary<string, object?> { ["swap_id"] = swapId }
+        );
+
     /// <summary>Throws <c>premium_swap_limit</c> when a premium swap of <paramref name="domainId"/> (<paramref name="inboxes"/> inboxes) is over a limit.</summary>
     public async Task CheckPremiumAsync(ProviderScope scope, string domainId, int inboxes, CancellationToken cancellationToken)
     {
@@ -98,3 +161,6 @@ public sealed class SwapRules(SwapStore swaps, OrderStore orders, PartnerStore p
         return total;
     }
 }
+
+/// <summary>A domain a swap may work on, its order and its entry on the order.</summary>
+public sealed record SwappableDomain(DomainRecord Domain, Order Order, OrderDomain OnOrder);

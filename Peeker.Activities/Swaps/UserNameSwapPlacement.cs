@@ -17,8 +17,7 @@ public sealed record UserNameSwapRequest(string DomainId, IReadOnlyList<Persona>
 /// </summary>
 public sealed class UserNameSwapPlacement(
     SwapStore swaps,
-    DomainStore domains,
-    OrderStore orders,
+    SwapRules rules,
     IUserNameSwapWorkflows workflows,
     TimeProvider time,
     ILogger<UserNameSwapPlacement> logger
@@ -28,32 +27,14 @@ public sealed class UserNameSwapPlacement(
     public async Task<IReadOnlyList<Swap>> PlaceAsync(ProviderScope scope, UserNameSwapRequest request, CancellationToken cancellationToken)
     {
         var (env, partnerId) = (scope.Environment, scope.PartnerId);
-        var domain =
-            await domains.GetAsync(env, partnerId, request.DomainId, cancellationToken)
-            ?? throw new ApiException(404, ErrorCodes.NotFound, "No domain with that id in this account.", "domain_id");
-        var order = domain.OrderId is null ? null : await orders.GetAsync(env, partnerId, domain.OrderId, cancellationToken);
-        var onOrder = order?.Domains.FirstOrDefault(d => d.Id == domain.Id);
-        if (
-            domain.Category != "connected"
-            || domain.Status != DomainStatus.Active
-            || order is null
-            || onOrder?.Inboxes is not { Count: > 0 } inboxes
-            || order.Status is not (OrderStatus.Completed or OrderStatus.ActionRequired)
-        )
-        {
-            throw new ApiException(
-                409,
-                ErrorCodes.DomainNotSwappable,
-                "Only the inboxes of a connected, active domain of a completed order can be renamed.",
-                "domain_id",
-                new Dictionary<string, object?> { ["status"] = domain.Status, ["order_status"] = order?.Status }
-            );
-        }
-
-        if (await swaps.ClaimOfAsync(env, partnerId, domain.Id, cancellationToken) is { } running)
-        {
-            throw Busy(running);
-        }
+        var (domain, order, onOrder) = await rules.SwappableAsync(
+            scope,
+            request.DomainId,
+            needsInboxes: true,
+            "Only the inboxes of a connected, active domain of a completed order can be renamed.",
+            cancellationToken
+        );
+        var inboxes = onOrder.Inboxes!;
 
         // From the first write on, a disconnect changes nothing: the commit runs to its end or rolls back.
         cancellationToken = CancellationToken.None;
@@ -83,7 +64,7 @@ public sealed class UserNameSwapPlacement(
             .ToList();
         if (await swaps.TryClaimDomainAsync(env, partnerId, domain.Id, rows[0].Id, cancellationToken) is { } holder)
         {
-            throw Busy(holder);
+            throw SwapRules.Busy(holder);
         }
 
         try
@@ -99,15 +80,6 @@ public sealed class UserNameSwapPlacement(
             throw new ApiException(500, ErrorCodes.InternalError, "The swap could not be placed; nothing was changed. Retry with backoff.");
         }
     }
-
-    private static ApiException Busy(string swapId) =>
-        new(
-            409,
-            ErrorCodes.DomainSwapInProgress,
-            "Another swap is still working on this domain.",
-            "domain_id",
-            new Dictionary<string, object?> { ["swap_id"] = swapId }
-        );
 
     private async Task RollBackAsync(ProviderScope scope, List<Swap> rows)
     {
