@@ -170,28 +170,22 @@ public static class DomainFunctions
         CancellationToken cancellationToken
     )
     {
-        var page = Paging.Read(request);
-        var email = Paging.Filter(request, "user_email");
-        var (userExists, userId) = await UserFunctions.FilterAsync(
-            caller,
-            users,
-            Paging.Filter(request, "user_id"),
-            email,
-            cancellationToken
-        );
-        if (!userExists)
-        {
-            return Paging.Result(request, new ResultPage<DomainRecord>([], null), page, d => d); // No such user: no domain is theirs.
-        }
-
+        var user = (Paging.Filter(request, "user_id"), Paging.Filter(request, "user_email"));
         var filter = new DomainFilter(
             Paging.Filter(request, "category", Categories),
-            userId,
+            null,
             Paging.Filter(request, "usable_for", Providers),
             Paging.Filter(request, "status", DomainStatus.All)
         );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
-        return Paging.Result(request, result, page, d => d);
+        return await UserFunctions.UserPageAsync(
+            caller,
+            request,
+            users,
+            user,
+            (userId, page) => store.ListAsync(caller.Env, caller.Partner.Id, filter with { UserId = userId }, page, cancellationToken),
+            d => d,
+            cancellationToken
+        );
     }
 }
 

@@ -65,23 +65,17 @@ public static class OrderFunctions
         CancellationToken cancellationToken
     )
     {
-        var page = Paging.Read(request);
-        var email = Paging.Filter(request, "user_email");
-        var (userExists, userId) = await UserFunctions.FilterAsync(
+        var user = (Paging.Filter(request, "user_id"), Paging.Filter(request, "user_email"));
+        var filter = new OrderFilter(null, Paging.Filter(request, "bundle_id"), Paging.Filter(request, "status", OrderStatus.All));
+        return await UserFunctions.UserPageAsync(
             caller,
+            request,
             users,
-            Paging.Filter(request, "user_id"),
-            email,
+            user,
+            (userId, page) => store.ListAsync(caller.Env, caller.Partner.Id, filter with { UserId = userId }, page, cancellationToken),
+            OrderReceipt.Of,
             cancellationToken
         );
-        if (!userExists)
-        {
-            return Paging.Result(request, new ResultPage<Order>([], null), page, OrderReceipt.Of); // No such user: no order is theirs.
-        }
-
-        var filter = new OrderFilter(userId, Paging.Filter(request, "bundle_id"), Paging.Filter(request, "status", OrderStatus.All));
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
-        return Paging.Result(request, result, page, OrderReceipt.Of);
     }
 
     private static async Task<PartnerOk<OrderView>> GetAsync(
@@ -103,23 +97,23 @@ public static class OrderFunctions
         CancellationToken cancellationToken
     )
     {
-        var page = Paging.Read(request);
         var user = Paging.Filter(request, "user"); // A usr_ id or an email.
         var isEmail = user is not null && !user.StartsWith("usr_", StringComparison.Ordinal);
-        (var userExists, user) = await UserFunctions.FilterAsync(caller, users, user, isEmail ? user : null, cancellationToken);
-        if (!userExists)
-        {
-            return Paging.Result(request, new ResultPage<PendingAction>([], null), page, a => a); // No such user: no action is theirs.
-        }
-
         var filter = new PendingActionFilter(
             Paging.Filter(request, "order_id"),
-            user,
+            null,
             Paging.Filter(request, "domain_id"),
             Paging.Filter(request, "status", ActionStatuses) ?? "open"
         );
-        var result = await store.ListAsync(caller.Env, caller.Partner.Id, filter, page, cancellationToken);
-        return Paging.Result(request, result, page, a => a);
+        return await UserFunctions.UserPageAsync(
+            caller,
+            request,
+            users,
+            (isEmail ? null : user, isEmail ? user : null),
+            (userId, page) => store.ListAsync(caller.Env, caller.Partner.Id, filter with { UserId = userId }, page, cancellationToken),
+            a => a,
+            cancellationToken
+        );
     }
 
     private static async Task<PartnerAccepted<PendingAction>> ResolveAsync(

@@ -70,6 +70,28 @@ public static class UserFunctions
         return (user is not null, user?.Id);
     }
 
+    /// <summary>
+    /// One page of a list filtered to a user (<paramref name="user"/>: an id, or an email resolved to its id):
+    /// the paging is read first, <paramref name="list"/> gets the user's id (or null) and the page; no user with that
+    /// email means an empty page (no row can be theirs) without reading the list.
+    /// </summary>
+    public static async Task<PartnerPage<TOut>> UserPageAsync<TRow, TOut>(
+        PartnerContext caller,
+        HttpRequest request,
+        UserStore users,
+        (string? Id, string? Email) user,
+        Func<string?, PageRequest, Task<ResultPage<TRow>>> list,
+        Func<TRow, TOut> map,
+        CancellationToken cancellationToken
+    )
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var page = Paging.Read(request);
+        var (exists, userId) = await FilterAsync(caller, users, user.Id, user.Email, cancellationToken);
+        var rows = exists ? await list(userId, page) : new ResultPage<TRow>([], null);
+        return Paging.Result(request, rows, page, map);
+    }
+
     /// <summary>The <c>sequencer</c> routing object (<c>provider</c>, <c>client_id</c>).</summary>
     public static SequencerRouting? Routing(JsonBody body, bool required)
     {

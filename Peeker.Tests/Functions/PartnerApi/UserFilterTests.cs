@@ -49,4 +49,18 @@ public sealed class UserFilterTests(PartnerApiFixture fixture)
         Assert.Single((await partner.Test.GetAsync("/partner/v1/orders?user_email=owner@example.com")).Data.EnumerateArray());
         Assert.Equal(2, (await partner.Test.GetAsync("/partner/v1/domains?user_email=owner@example.com")).Data.GetArrayLength());
     }
+
+    [Theory]
+    [InlineData("/partner/v1/orders?user_email=nobody@example.com&status=bogus", "status")]
+    [InlineData("/partner/v1/domains?user_email=nobody@example.com&category=bogus", "category")]
+    [InlineData("/partner/v1/orders/pending?user=nobody@example.com&status=bogus", "status")]
+    public async Task Lists_EmailOfNoUserWithABadFilter_Are400NamingTheFilter(string path, string field)
+    {
+        var partner = await fixture.NewPartnerAsync();
+
+        var response = await partner.Test.GetAsync(path);
+
+        Assert.Equal((System.Net.HttpStatusCode.BadRequest, "invalid_request"), (response.Status, response.ErrorCode));
+        Assert.Equal(field, response.Error.GetProperty("field").GetString());
+    }
 }
