@@ -22,6 +22,9 @@ internal sealed record SoakResult
 
     public required int Placed { get; init; }
 
+    /// <summary>Load minutes left out of the flatness figures (<see cref="SoakSettings.WarmupMinutes"/>).</summary>
+    public int WarmupMinutes { get; init; }
+
     public required int CancelsAccepted { get; init; }
 
     public required int Cancelled { get; init; }
@@ -93,7 +96,10 @@ internal sealed record SoakResult
     /// <summary>The summary lines: totals, idle, flatness, then the chaos harness's table rows.</summary>
     public IEnumerable<(string Metric, string Value)> Rows()
     {
-        var load = Samples.Where(s => s.Phase == SoakPhase.Load && s.Seconds >= 59).ToList();
+        var minutes = Samples.Where(s => s.Phase == SoakPhase.Load && s.Seconds >= 59).ToList();
+        // The warm-up is skipped only when enough steady minutes remain to judge.
+        var load = minutes.Count - WarmupMinutes >= 6 ? minutes.Skip(WarmupMinutes).ToList() : minutes;
+        var judged = load.Count == minutes.Count ? "all load minutes" : $"load minutes {WarmupMinutes + 1}-{minutes.Count}";
         yield return (
             "orders placed / completed / failed",
             $"{Placed} / {Chaos.Completed} / {Chaos.ExpectedFailures.Count + Chaos.Unexpected.Count}"
@@ -108,9 +114,9 @@ internal sealed record SoakResult
         );
         List<double> rss = [.. load.Select(s => s.RssMb).OfType<double>()];
         List<double> requests = [.. load.Select(s => s.TotalRequestsPerSecond)];
-        yield return Flat("host RSS (MB)", rss);
-        yield return Flat("managed heap (MB)", [.. load.Select(s => s.HeapMb).OfType<double>()]);
-        yield return Flat("storage requests/s", requests);
+        yield return Flat($"host RSS (MB), {judged}", rss);
+        yield return Flat($"managed heap (MB), {judged}", [.. load.Select(s => s.HeapMb).OfType<double>()]);
+        yield return Flat($"storage requests/s, {judged}", requests);
         yield return (
             "verdict (RSS and storage requests/s)",
             new[] { rss, requests }.All(v => Flatness(v) is not { } f || Math.Abs(f.SlopePercent) <= FlatPercentPer10Minutes)

@@ -98,7 +98,10 @@ internal sealed class SoakRun(SoakSettings settings)
             .Where(id => ledger.First("order.cancelled", id) is not null)
             .ToHashSet(StringComparer.Ordinal);
         var chaos = ChaosResult.From(null, orders, ledger, inspections, proxy, [], start, wall, fleet.LogTail(40), cancelled);
-        return SoakResult.From(chaos, sampler.Samples, idleRates, orders, [.. _cancelAccepted.Keys], ledger, [.. _problems]);
+        return SoakResult.From(chaos, sampler.Samples, idleRates, orders, [.. _cancelAccepted.Keys], ledger, [.. _problems]) with
+        {
+            WarmupMinutes = settings.WarmupMinutes,
+        };
     }
 
     private async Task PlaceAsync(

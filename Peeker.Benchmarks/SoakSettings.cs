@@ -14,6 +14,12 @@ internal sealed record SoakSettings
     /// <summary>Share of the completed orders that are then cancelled (whole order).</summary>
     public double CancelShare { get; init; } = 0.3;
 
+    /// <summary>
+    /// Load minutes left out of the flatness figures: the first orders complete, and the first cancellations run, only
+    /// a minute or more after the start, so the opening minutes ramp up rather than show the steady state.
+    /// </summary>
+    public int WarmupMinutes { get; init; } = 5;
+
     /// <summary>The idle phase, once every order and cancellation has finished.</summary>
     public TimeSpan Idle { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -42,6 +48,7 @@ internal sealed record SoakSettings
             OrdersPerMinute = args.Number("--orders-per-minute", 4),
             CancelShare = args.Number("--cancel-share", 0.3),
             Idle = TimeSpan.FromMinutes(args.Number("--idle-minutes", 2)),
+            WarmupMinutes = args.Integer("--warmup-minutes", 5),
             Partners = args.Integer("--partners", 8),
             MinDomains = (int)domains.Min,
             MaxDomains = (int)domains.Max,
@@ -54,5 +61,5 @@ internal sealed record SoakSettings
     public string Describe() =>
         $"{Load.TotalMinutes:F0} min of {OrdersPerMinute:F1} orders/min ({MinDomains}-{MaxDomains} domains, mixed Google/Microsoft, "
         + $"{Partners} partners), {CancelShare:P0} of the completed ones cancelled ({CancellationDelay.TotalSeconds:F0} s later), "
-        + $"then {Idle.TotalMinutes:F0} min idle; 1 host, seed {Seed}";
+        + $"then {Idle.TotalMinutes:F0} min idle; 1 host, seed {Seed}; flatness judged after a {WarmupMinutes}-min warm-up";
 }
