@@ -114,7 +114,15 @@ public static class LoadBenchmark
                 {
                     await WithHostAsync(
                         new Dictionary<string, string>(Raised) { ["Peeker__Roles"] = "api" },
-                        partner => RunStepAsync(partner, $"{OrdersLabel}, {suffix}", Placement(run + variant), orderRates, seconds, rows),
+                        partner =>
+                            RunStepAsync(
+                                partner,
+                                $"{OrdersLabel}, {suffix}",
+                                Placement(run + variant.Replace("+", "w", StringComparison.Ordinal)),
+                                orderRates,
+                                seconds,
+                                rows
+                            ),
                         workerHost: variant == "api+worker"
                     );
                 }
