@@ -41,7 +41,7 @@ public static class DurableServiceCollectionExtensions
         ));
         services.TryAddSingleton<DurableTaskHub>();
         services.TryAddSingleton<DurableTaskClient, AzureStorageDurableTaskClient>();
-        services.AddSingleton(new DurableWorkerSwitch(runWorker));
+        services.TryAddSingleton(new DurableWorkerSwitch(runWorker)); // A switch registered before (the host's roles) wins.
         services.AddHostedService<TaskHubWorkerService>();
         return services;
     }

@@ -16,12 +16,12 @@ namespace Peeker.Functions.Hosting;
 public static class EngineComposition
 {
     /// <summary>
-    /// Adds the engine, bound to host.json <c>extensions.durableTask</c> and validated at startup; the worker runs here
-    /// when <paramref name="runWorker"/> (the host's <c>worker</c> role).
+    /// Adds the engine, bound to host.json <c>extensions.durableTask</c> and validated at startup; whether the worker runs
+    /// here follows the <see cref="DurableWorkerSwitch"/> registered before (the host's <c>worker</c> role), else it runs.
     /// </summary>
-    public static IServiceCollection AddPeekerEngine(this IServiceCollection services, IConfiguration configuration, bool runWorker = true)
+    public static IServiceCollection AddPeekerEngine(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddPeekerDurable(configuration, RegisterTasks, runWorker);
+        services.AddPeekerDurable(configuration, RegisterTasks);
         services.AddPeekerProvisioning(configuration);
         services.AddSingleton<IOrderWorkflows, DurableOrderWorkflows>();
         services.AddSingleton<IWebhookDeliveries, DurableWebhookDeliveries>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Peeker.Activities.Providers;
+using Peeker.Durable.Hosting;
 using Peeker.Functions.Admin;
 using Peeker.Functions.Health;
 using Peeker.Functions.Ops;
@@ -24,14 +25,16 @@ public static class HostComposition
             builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration["Host:LocalHttpPort"] ?? "7071"}");
         }
 
-        var roles = HostRoles.From(builder.Configuration);
-        builder.Services.AddSingleton(roles);
+        // Read from the final configuration when first resolved (sources added after this point, as tests do, count);
+        // MapPeekerHost resolves it, so a bad value stops the host at startup.
+        builder.Services.AddSingleton(sp => HostRoles.From(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton(sp => new DurableWorkerSwitch(sp.GetRequiredService<HostRoles>().Worker));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPeekerTelemetry();
         builder.Services.AddPeekerPublicBaseUrl();
         builder.Services.AddPeekerHealth(builder.Configuration);
         builder.Services.AddPeekerAdminKeys(builder.Configuration);
-        builder.Services.AddPeekerEngine(builder.Configuration, roles.Worker);
+        builder.Services.AddPeekerEngine(builder.Configuration);
         builder.Services.AddPeekerProviders(builder.Configuration);
         builder.Services.AddPeekerSandbox(builder.Configuration);
         builder.AddSandboxSignInKeys();

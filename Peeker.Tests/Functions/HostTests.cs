@@ -122,6 +122,20 @@ public sealed class HostTests(AzuriteFixture azurite) : IClassFixture<AzuriteFix
         Assert.Contains("hubName", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("api,scheduler")]
+    [InlineData(",")]
+    public async Task Start_UnknownRole_RefusesToStartNamingTheKey(string roles)
+    {
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?> { [HostRoles.Key] = roles }))
+        );
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("Peeker:Roles", error.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The real host on the given storage (its task hub, tables and sandbox all live there).</summary>
     private static WebApplicationFactory<Program> Host(string storage) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
