@@ -17,6 +17,7 @@ public sealed class PeekerTables(TableServiceClient service)
         "Bundles",
         "Users",
         "Domains",
+        "DomainNames",
         "Orders",
         "OrderClaims",
         "OrderIdempotency",

@@ -29,7 +29,18 @@ public sealed record DomainFilter(string? Category, string? UserId, string? Usab
 /// </summary>
 public sealed partial class DomainStore(PeekerTables tables)
 {
-    /// <summary>Writes domain rows, replacing rows with the same id (batched per partition, at most 100 per transaction).</summary>
+    private const string NamesTable = "DomainNames";
+    private const string IndexMarkerPartition = "_index";
+    private const string IndexMarkerRow = "names-v1";
+
+    // Per environment: true once the marker row was seen (it is never removed).
+    private readonly bool[] _namesIndexed = new bool[Enum.GetValues<PeekerEnvironment>().Length];
+
+    /// <summary>
+    /// Writes domain rows, replacing rows with the same id (batched per partition, at most 100 per transaction). The
+    /// name index goes first: a crash between the two leaves an index row without its domain row, which lookups skip,
+    /// never a domain row its name cannot find.
+    /// </summary>
     public async Task SaveAsync(
         PeekerEnvironment env,
         string partnerId,
@@ -39,6 +50,17 @@ public sealed partial class DomainStore(PeekerTables tables)
     {
         foreach (var chunk in domains.Chunk(100))
         {
+            await tables
+                .For(env, NamesTable)
+                .SubmitTransactionAsync(
+                    chunk
+                        .DistinctBy(d => NameKey(d.Domain, d.Id))
+                        .Select(d => new TableTransactionAction(
+                            TableTransactionActionType.UpsertReplace,
+                            new TableEntity(partnerId, NameKey(d.Domain, d.Id)) { ["DomainId"] = d.Id }
+                        )),
+                    cancellationToken
+                );
             var actions = chunk
                 .Select(d => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partnerId, d)))
                 .ToList();
@@ -50,17 +72,108 @@ public sealed partial class DomainStore(PeekerTables tables)
     public async Task<DomainRecord?> GetAsync(PeekerEnvironment env, string partnerId, string id, CancellationToken cancellationToken) =>
         Ids.Has(id, "dom") && await tables.For(env, "Domains").FindAsync(partnerId, id, cancellationToken) is { } row ? Read(row) : null;
 
-    /// <summary>Deletes domain rows (missing rows are ignored).</summary>
+    /// <summary>Deletes domain rows and then their name index rows (missing rows are ignored).</summary>
     public async Task DeleteAsync(PeekerEnvironment env, string partnerId, IEnumerable<string> ids, CancellationToken cancellationToken)
     {
         foreach (var id in ids)
         {
+            var name = (await tables.For(env, "Domains").FindAsync(partnerId, id, cancellationToken))?.GetString("Domain");
             await tables.For(env, "Domains").DeleteEntityAsync(partnerId, id, ETag.All, cancellationToken);
+            if (name is not null)
+            {
+                await tables.For(env, NamesTable).DeleteEntityAsync(partnerId, NameKey(name, id), ETag.All, cancellationToken);
+            }
         }
     }
 
-    /// <summary>The partner's rows for a name (newest last).</summary>
+    /// <summary>
+    /// The partner's rows for a name (newest last): through the name index (<c>Peeker{Env}DomainNames</c>, PartitionKey =
+    /// partner, RowKey = <c>{name}|{dom_…}</c>) once <see cref="IndexNamesAsync"/> has indexed the rows written before it
+    /// existed; until then by a scan of the partner's partition.
+    /// </summary>
     public async Task<IReadOnlyList<DomainRecord>> FindByNameAsync(
+        PeekerEnvironment env,
+        string partnerId,
+        string domain,
+        CancellationToken cancellationToken
+    )
+    {
+        if (!await NamesIndexedAsync(env, cancellationToken))
+        {
+            return await ScanByNameAsync(env, partnerId, domain, cancellationToken);
+        }
+
+        var ids = new List<string>();
+        var prefix = TableExtensions.Escape(domain + "|");
+        var filter =
+            $"PartitionKey eq '{TableExtensions.Escape(partnerId)}' and RowKey ge '{prefix}' and RowKey lt '{TableExtensions.Escape(domain + "}")}'";
+        await foreach (
+            var row in tables
+                .For(env, NamesTable)
+                .QueryAsync<TableEntity>(filter, select: ["DomainId"], cancellationToken: cancellationToken)
+        )
+        {
+            ids.Add(row.GetString("DomainId"));
+        }
+
+        // An index row whose domain row is gone (a save cut short, a delete between its two steps) is skipped.
+        var rows = await Task.WhenAll(ids.Order(StringComparer.Ordinal).Select(id => GetAsync(env, partnerId, id, cancellationToken)));
+        return [.. rows.OfType<DomainRecord>().Where(r => r.Domain == domain)];
+    }
+
+    /// <summary>
+    /// Indexes by name every domain row written before the name index existed, then marks the environment indexed (from
+    /// then on <see cref="FindByNameAsync"/> uses the index). Idempotent; run at host start. The number of rows indexed.
+    /// </summary>
+    public async Task<int> IndexNamesAsync(PeekerEnvironment env, CancellationToken cancellationToken)
+    {
+        if (await NamesIndexedAsync(env, cancellationToken))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        var names = tables.For(env, NamesTable);
+        await foreach (
+            var page in tables
+                .For(env, "Domains")
+                .QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Domain"], cancellationToken: cancellationToken)
+                .AsPages()
+        )
+        {
+            foreach (var partition in page.Values.Where(r => r.GetString("Domain") is not null).GroupBy(r => r.PartitionKey))
+            {
+                foreach (var chunk in partition.Chunk(100))
+                {
+                    await names.SubmitTransactionAsync(
+                        chunk.Select(r => new TableTransactionAction(
+                            TableTransactionActionType.UpsertReplace,
+                            new TableEntity(r.PartitionKey, NameKey(r.GetString("Domain"), r.RowKey)) { ["DomainId"] = r.RowKey }
+                        )),
+                        cancellationToken
+                    );
+                    count += chunk.Length;
+                }
+            }
+        }
+
+        await names.UpsertEntityAsync(new TableEntity(IndexMarkerPartition, IndexMarkerRow), TableUpdateMode.Replace, cancellationToken);
+        _namesIndexed[(int)env] = true;
+        return count;
+    }
+
+    private async Task<bool> NamesIndexedAsync(PeekerEnvironment env, CancellationToken cancellationToken)
+    {
+        if (_namesIndexed[(int)env])
+        {
+            return true;
+        }
+
+        var marker = await tables.For(env, NamesTable).FindAsync(IndexMarkerPartition, IndexMarkerRow, cancellationToken);
+        return _namesIndexed[(int)env] = marker is not null;
+    }
+
+    private async Task<IReadOnlyList<DomainRecord>> ScanByNameAsync(
         PeekerEnvironment env,
         string partnerId,
         string domain,
@@ -76,6 +189,8 @@ public sealed partial class DomainStore(PeekerTables tables)
 
         return rows;
     }
+
+    private static string NameKey(string domain, string id) => domain + "|" + id;
 
     /// <summary>The partner's domains in creation order.</summary>
     public async Task<ResultPage<DomainRecord>> ListAsync(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Peeker.Activities.ApiKeys;
 using Peeker.Activities.Common;
+using Peeker.Activities.Domains;
 using Peeker.Activities.Partners;
 
 namespace Peeker.Functions.PartnerApi;
@@ -8,13 +9,16 @@ namespace Peeker.Functions.PartnerApi;
 /// <summary>
 /// At host start, in the background (so a host without storage still starts and serves <c>/health</c>): creates the
 /// Partner API tables (idempotent, retried until storage answers) and, in Development with <c>Peeker:DemoApiKey</c>
-/// set, the demo partner <see cref="DemoPartnerId"/> with that sandbox key, and prints the key. Partner and admin
-/// requests wait for <see cref="Ready"/>.
+/// set, the demo partner <see cref="DemoPartnerId"/> with that sandbox key, and prints the key; then, once per
+/// environment, indexes by name the domain rows written before the name index existed
+/// (<see cref="DomainStore.IndexNamesAsync"/>; lookups scan until it is done). Partner and admin requests wait for
+/// <see cref="Ready"/>, not for the index.
 /// </summary>
 public sealed class PartnerApiStartup(
     PeekerTables tables,
     PartnerStore partners,
     ApiKeyStore keys,
+    DomainStore domains,
     IOptions<PeekerOptions> options,
     IHostEnvironment environment,
     ILogger<PartnerApiStartup> logger
@@ -52,6 +56,14 @@ public sealed class PartnerApiStartup(
                 await tables.CreateAllAsync(stoppingToken);
                 await SeedDemoPartnerAsync(stoppingToken);
                 _ready.TrySetResult();
+                foreach (var env in Enum.GetValues<PeekerEnvironment>())
+                {
+                    if (await domains.IndexNamesAsync(env, stoppingToken) is > 0 and var indexed)
+                    {
+                        logger.LogInformation("Indexed {Count} {Environment} domain rows by name", indexed, env);
+                    }
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
