@@ -15,10 +15,17 @@ public sealed class ProvisioningRetriesTests
         {
             (ProvisioningRetries.Storage, 5, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan),
             (ProvisioningRetries.Provider, 6, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2), Timeout.InfiniteTimeSpan),
-            (ProvisioningRetries.Propagation(TimeSpan.Zero), 60, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(15), TimeSpan.FromHours(24)),
+            // 2, 4 … 512 s (1,022 s, 10 attempts), then every 900 s: 94 more within a day, 6 more within two hours.
+            (
+                ProvisioningRetries.Propagation(TimeSpan.Zero),
+                104,
+                TimeSpan.FromSeconds(2),
+                TimeSpan.FromMinutes(15),
+                TimeSpan.FromHours(24)
+            ),
             (
                 ProvisioningRetries.Propagation(TimeSpan.FromHours(2)),
-                60,
+                16,
                 TimeSpan.FromSeconds(2),
                 TimeSpan.FromMinutes(15),
                 TimeSpan.FromHours(2)
@@ -51,6 +58,20 @@ public sealed class ProvisioningRetriesTests
                 );
             }
         );
+    }
+
+    [Theory]
+    [InlineData(180, 10, 30)] // 2, 4, 8, 16, then every 30 s: checks at 0, 2, 6, 14, 30, 60 … 180 s
+    [InlineData(60, 8, 10)] // 2, 4, 8, then every 10 s: checks at 0, 2, 6, 14, 24 … 54 s
+    public void Propagation_ShortBudget_PollsUntilWithinOneIntervalOfItsEnd(int budgetSeconds, int attempts, int maxSeconds)
+    {
+        var policy = Policy(ProvisioningRetries.Propagation(TimeSpan.FromSeconds(budgetSeconds)));
+        var lastCheck = Enumerable
+            .Range(0, policy.MaxNumberOfAttempts - 1)
+            .Sum(i => Math.Min(policy.FirstRetryInterval.TotalSeconds * Math.Pow(2, i), policy.MaxRetryInterval.TotalSeconds));
+
+        Assert.Equal((attempts, TimeSpan.FromSeconds(maxSeconds)), (policy.MaxNumberOfAttempts, policy.MaxRetryInterval));
+        Assert.InRange(lastCheck, budgetSeconds - maxSeconds, budgetSeconds);
     }
 
     [Fact]
