@@ -12,15 +12,14 @@ public static class DurableServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the engine on the hub named in host.json <c>extensions.durableTask</c> (validated at start) in the storage
-    /// account of <c>AzureWebJobsStorage</c>. <paramref name="register"/> adds orchestrators and activities. With
-    /// <paramref name="runWorker"/> false the host is a client only: it starts orchestrations and sends events, and
-    /// leaves their running (partition leases, activity messages) to hosts that run the worker.
+    /// account of <c>AzureWebJobsStorage</c>. <paramref name="register"/> adds orchestrators and activities. The worker
+    /// runs unless a <see cref="DurableWorkerSwitch"/> registered before says otherwise: a client-only host starts
+    /// orchestrations and sends events, and leaves their running (partition leases, activity messages) to the others.
     /// </summary>
     public static IServiceCollection AddPeekerDurable(
         this IServiceCollection services,
         IConfiguration configuration,
-        Action<DurableTaskRegistry> register,
-        bool runWorker = true
+        Action<DurableTaskRegistry> register
     )
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -41,7 +40,7 @@ public static class DurableServiceCollectionExtensions
         ));
         services.TryAddSingleton<DurableTaskHub>();
         services.TryAddSingleton<DurableTaskClient, AzureStorageDurableTaskClient>();
-        services.TryAddSingleton(new DurableWorkerSwitch(runWorker)); // A switch registered before (the host's roles) wins.
+        services.TryAddSingleton(new DurableWorkerSwitch(true));
         services.AddHostedService<TaskHubWorkerService>();
         return services;
     }

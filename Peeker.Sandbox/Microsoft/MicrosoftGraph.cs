@@ -374,10 +374,19 @@ internal static class MicrosoftGraph
         CancellationToken ct
     ) => [.. (await store.ListAsync<MicrosoftUserState>(partner, SandboxKinds.MicrosoftUser, ct)).Where(u => u.TenantId == tenant)];
 
-    /// <summary>Writes the recounted consumption onto each licence row (what the inspector and subscribedSkus show); one read of the users.</summary>
-    private static async Task RecountAsync(SandboxStore store, string partner, string tenant, IEnumerable<Guid> skus, CancellationToken ct)
+    /// <summary>
+    /// Writes the recounted consumption onto each licence row (what the inspector and subscribedSkus show), from
+    /// <paramref name="users"/> when the caller has the tenant's users already, else from one read of them.
+    /// </summary>
+    private static async Task RecountAsync(
+        SandboxStore store,
+        string partner,
+        string tenant,
+        IEnumerable<Guid> skus,
+        CancellationToken ct,
+        List<MicrosoftUserState>? users = null
+    )
     {
-        List<MicrosoftUserState>? users = null;
         foreach (var sku in skus)
         {
             var key = tenant + "|" + sku;
@@ -425,7 +434,7 @@ internal static class MicrosoftGraph
             .Select(l => Guid.TryParse(l?["skuId"]?.GetValue<string>(), out var g) ? g : Guid.Empty)
             .ToList();
         var licenses = user.Licenses.ToList();
-        var added = new List<(Guid Sku, MicrosoftLicenseState License, int HeldByOthers)>();
+        var added = new List<Guid>();
         var others = (await TenantUsersAsync(store, partner, user.TenantId, ct))
             .Where(u => u.UserPrincipalName != user.UserPrincipalName)
             .ToList();
@@ -442,8 +451,7 @@ internal static class MicrosoftGraph
                 );
             }
 
-            var held = Held(others, sku);
-            if (held >= license.Enabled)
+            if (Held(others, sku) >= license.Enabled)
             {
                 return MicrosoftSimulator.GraphError(
                     400,
@@ -453,7 +461,7 @@ internal static class MicrosoftGraph
             }
 
             licenses.Add(sku);
-            added.Add((sku, license, held));
+            added.Add(sku);
         }
 
         // The user's row is the one record of an assignment; the licence row's count is recomputed from the users, so
@@ -463,20 +471,7 @@ internal static class MicrosoftGraph
             Licenses = licenses,
         };
         await store.UpsertAsync(partner, SandboxKinds.MicrosoftUser, user.UserPrincipalName, updated, ct);
-        foreach (var (sku, license, held) in added)
-        {
-            await store.UpsertAsync(
-                partner,
-                SandboxKinds.MicrosoftLicense,
-                user.TenantId + "|" + sku,
-                license with
-                {
-                    Consumed = held + 1,
-                },
-                ct
-            );
-        }
-
+        await RecountAsync(store, partner, user.TenantId, added, ct, [.. others, updated]);
         return MicrosoftSimulator.Json(Wire(updated));
     }
 
